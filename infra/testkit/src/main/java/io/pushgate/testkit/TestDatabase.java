@@ -1,0 +1,162 @@
+package io.pushgate.testkit;
+
+import io.pushgate.embeddedpg.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.postgresql.PostgreSQLContainer;
+
+/**
+ * The PostgreSQL database of this test run, found once per JVM in this order:
+ *
+ * <ol>
+ *   <li>{@code PUSHGATE_TEST_DB_URL} (with {@code PUSHGATE_TEST_DB_USER}, {@code
+ *       PUSHGATE_TEST_DB_PASSWORD}): a server the run may create databases on; a fresh database is
+ *       created for this run and dropped when it ends, so runs never see each other's data;
+ *   <li>a Testcontainers PostgreSQL, where a Docker engine answers;
+ *   <li>an embedded PostgreSQL in a temporary folder.
+ * </ol>
+ *
+ * @param url libpq-style ({@code postgresql://host:port/database}), as {@code PUSHGATE_DB_URL} takes it
+ * @param source how it was found, for a test report
+ */
+public record TestDatabase(String url, String user, String password, String source) {
+
+    public static final String URL_VARIABLE = "PUSHGATE_TEST_DB_URL";
+
+    private static final Pattern SERVER_URL = Pattern.compile("(postgresql://[^/?]+)(?:/[^?]*)?(\\?.*)?");
+
+    private static volatile TestDatabase instance;
+
+    /** This run's database, provisioned on first use. */
+    public static TestDatabase get() {
+        TestDatabase database = instance;
+        if (database == null) {
+            synchronized (TestDatabase.class) {
+                database = instance;
+                if (database == null) {
+                    database = instance = provision(System.getenv());
+                }
+            }
+        }
+        return database;
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:" + url;
+    }
+
+    public String r2dbcUrl() {
+        return "r2dbc:" + url;
+    }
+
+    /** A new JDBC connection, for a test that checks what a service wrote. */
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), user, password);
+    }
+
+    /** The services' own properties that point them at this database. */
+    public Map<String, Object> serviceProperties() {
+        return Map.of("pushgate.db.url", url, "pushgate.db.user", user, "pushgate.db.password", password);
+    }
+
+    private static TestDatabase provision(Map<String, String> environment) {
+        String serverUrl = environment.get(URL_VARIABLE);
+        if (serverUrl != null && !serverUrl.isBlank()) {
+            return freshDatabaseOn(
+                    withoutJdbcPrefix(serverUrl.strip()),
+                    environment.getOrDefault("PUSHGATE_TEST_DB_USER", "postgres"),
+                    environment.getOrDefault("PUSHGATE_TEST_DB_PASSWORD", ""));
+        }
+        if (DockerClientFactory.instance().isDockerAvailable()) {
+            return container();
+        }
+        return embedded();
+    }
+
+    private static TestDatabase freshDatabaseOn(String serverUrl, String user, String password) {
+        String name = "pushgate_test_" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss"))
+                + "_" + HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
+        try (Connection admin = DriverManager.getConnection("jdbc:" + serverUrl, user, password);
+                var statement = admin.createStatement()) {
+            statement.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    URL_VARIABLE + " is set, but no database could be created on " + serverUrl + ": " + e.getMessage(),
+                    e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> drop(serverUrl, user, password, name), "drop-" + name));
+        return new TestDatabase(replaceDatabase(serverUrl, name), user, password, URL_VARIABLE);
+    }
+
+    private static void drop(String serverUrl, String user, String password, String name) {
+        try (Connection admin = DriverManager.getConnection("jdbc:" + serverUrl, user, password);
+                var statement = admin.createStatement()) {
+            statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        } catch (SQLException e) {
+            System.err.println("Could not drop test database " + name + ": " + e.getMessage());
+        }
+    }
+
+    @SuppressWarnings("resource") // stopped by Testcontainers' reaper when the JVM ends
+    private static TestDatabase container() {
+        var container = new PostgreSQLContainer("postgres:17-alpine");
+        container.start();
+        String url = withoutJdbcPrefix(container.getJdbcUrl());
+        return new TestDatabase(url, container.getUsername(), container.getPassword(), "Testcontainers");
+    }
+
+    private static TestDatabase embedded() {
+        try {
+            Path folder = Files.createTempDirectory("pushgate-test-postgres");
+            EmbeddedPostgres postgres =
+                    EmbeddedPostgres.start(folder.resolve("data"), folder.resolve("postgres.log"), false);
+            postgres.createDatabaseIfMissing("pushgate_test");
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                postgres.close();
+                                deleteQuietly(folder);
+                            },
+                            "embedded-postgres-stop"));
+            return new TestDatabase(postgres.url("pushgate_test"), EmbeddedPostgres.SUPERUSER, "", "embedded");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot make a folder for the embedded PostgreSQL", e);
+        }
+    }
+
+    static String withoutJdbcPrefix(String url) {
+        return url.startsWith("jdbc:") ? url.substring("jdbc:".length()) : url;
+    }
+
+    /** The same server URL with another database: the path is replaced, query parameters are kept. */
+    static String replaceDatabase(String serverUrl, String database) {
+        Matcher url = SERVER_URL.matcher(serverUrl);
+        if (!url.matches()) {
+            throw new IllegalArgumentException(
+                    URL_VARIABLE + " must look like postgresql://host:port/database, not " + serverUrl);
+        }
+        return url.group(1) + "/" + database + (url.group(2) == null ? "" : url.group(2));
+    }
+
+    private static void deleteQuietly(Path folder) {
+        try (var paths = Files.walk(folder)) {
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary folder; the operating system cleans it up eventually
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.pushgate.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import org.junit.jupiter.api.Test;
+
+class TestDatabaseTests {
+
+    @Test
+    void replacesTheDatabaseAndKeepsTheQuery() {
+        assertThat(TestDatabase.replaceDatabase("postgresql://127.0.0.1:5432/postgres", "t1"))
+                .isEqualTo("postgresql://127.0.0.1:5432/t1");
+        assertThat(TestDatabase.replaceDatabase("postgresql://db:5432/postgres?sslmode=require", "t1"))
+                .isEqualTo("postgresql://db:5432/t1?sslmode=require");
+        assertThat(TestDatabase.replaceDatabase("postgresql://db:5432", "t1")).isEqualTo("postgresql://db:5432/t1");
+    }
+
+    @Test
+    void acceptsJdbcUrls() {
+        assertThat(TestDatabase.withoutJdbcPrefix("jdbc:postgresql://db/x")).isEqualTo("postgresql://db/x");
+        assertThat(TestDatabase.withoutJdbcPrefix("postgresql://db/x")).isEqualTo("postgresql://db/x");
+    }
+
+    @Test
+    void refusesWhatIsNotAPostgresqlUrl() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> TestDatabase.replaceDatabase("mysql://db/x", "t1"))
+                .withMessageContaining("postgresql://host:port/database");
+    }
+}
