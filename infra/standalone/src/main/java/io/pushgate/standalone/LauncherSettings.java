@@ -1,0 +1,89 @@
+package io.pushgate.standalone;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What {@code ./pushgate up} reads from its environment.
+ *
+ * @param home where the embedded database and the logs live ({@code PUSHGATE_HOME})
+ * @param externalDatabase the PostgreSQL to use instead of the embedded one ({@code PUSHGATE_DB_URL})
+ * @param keyset the secrets-at-rest keyset, as Tink JSON or a file path ({@code PUSHGATE_KEYSET});
+ *     without it the launcher keeps one in {@code PUSHGATE_HOME}
+ */
+record LauncherSettings(
+        Path home,
+        int deliveryPort,
+        int tenantPort,
+        int portalPort,
+        Optional<ExternalDatabase> externalDatabase,
+        Optional<String> keyset) {
+
+    /** A PostgreSQL given by URL; {@code url} is libpq-style: {@code postgresql://host:port/database}. */
+    record ExternalDatabase(String url, String user, String password) {
+
+        /** The URL without any user info, for messages. */
+        String safeUrl() {
+            return url.replaceFirst("//[^/@]*@", "//");
+        }
+    }
+
+    private static final Pattern POSTGRESQL_URL = Pattern.compile("postgresql://[^/?\\s]+(/[^?\\s]*)?(\\?\\S*)?");
+
+    static LauncherSettings from(Map<String, String> environment) {
+        Path home = Path.of(environment.getOrDefault("PUSHGATE_HOME", ".pushgate"))
+                .toAbsolutePath()
+                .normalize();
+        int delivery = port(environment, "PUSHGATE_DELIVERY_PORT", 8080);
+        int tenant = port(environment, "PUSHGATE_TENANT_PORT", 8081);
+        int portal = port(environment, "PUSHGATE_PORTAL_PORT", 8082);
+        if (delivery == tenant || delivery == portal || tenant == portal) {
+            throw new LaunchException("the three ports must differ, but they are " + delivery + ", " + tenant + " and "
+                    + portal + " (PUSHGATE_DELIVERY_PORT, PUSHGATE_TENANT_PORT, PUSHGATE_PORTAL_PORT)");
+        }
+        Optional<ExternalDatabase> external = Optional.ofNullable(environment.get("PUSHGATE_DB_URL"))
+                .filter(url -> !url.isBlank())
+                .map(url -> new ExternalDatabase(
+                        normalizedDatabaseUrl(url.strip()),
+                        environment.getOrDefault("PUSHGATE_DB_USER", "postgres"),
+                        environment.getOrDefault("PUSHGATE_DB_PASSWORD", "")));
+        Optional<String> keyset =
+                Optional.ofNullable(environment.get("PUSHGATE_KEYSET")).filter(value -> !value.isBlank());
+        return new LauncherSettings(home, delivery, tenant, portal, external, keyset);
+    }
+
+    /** Accepts {@code postgresql://}, {@code postgres://} and {@code jdbc:postgresql://} URLs. */
+    static String normalizedDatabaseUrl(String url) {
+        String normalized = url;
+        if (normalized.toLowerCase(Locale.ROOT).startsWith("jdbc:")) {
+            normalized = normalized.substring("jdbc:".length());
+        }
+        if (normalized.startsWith("postgres://")) {
+            normalized = "postgresql://" + normalized.substring("postgres://".length());
+        }
+        if (!POSTGRESQL_URL.matcher(normalized).matches()) {
+            throw new LaunchException("PUSHGATE_DB_URL must look like postgresql://host:5432/database, not "
+                    + normalized.replaceFirst("//[^/@]*@", "//"));
+        }
+        return normalized;
+    }
+
+    private static int port(Map<String, String> environment, String variable, int defaultPort) {
+        String value = environment.get(variable);
+        if (value == null || value.isBlank()) {
+            return defaultPort;
+        }
+        try {
+            int port = Integer.parseInt(value.strip());
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below
+        }
+        throw new LaunchException(variable + " must be a port number from 1 to 65535, not '" + value + "'");
+    }
+}

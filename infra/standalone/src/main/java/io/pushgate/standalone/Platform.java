@@ -1,0 +1,191 @@
+package io.pushgate.standalone;
+
+import io.pushgate.delivery.DeliveryServiceApplication;
+import io.pushgate.embeddedpg.EmbeddedPostgres;
+import io.pushgate.embeddedpg.EmbeddedPostgresException;
+import io.pushgate.portal.WebPortalApplication;
+import io.pushgate.standalone.LauncherSettings.ExternalDatabase;
+import io.pushgate.tenant.TenantServiceApplication;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Properties;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The whole platform in this process: the database (embedded unless one is configured), then
+ * tenant-service, delivery-service and web-portal. It either starts whole or not at all: a failure
+ * stops whatever had started before it is reported.
+ */
+final class Platform implements AutoCloseable {
+
+    /** One started service, as the launcher reports it. */
+    record Service(String name, int port, String purpose) {
+        String url() {
+            return "http://localhost:" + port;
+        }
+    }
+
+    static final String DATABASE = "pushgate";
+
+    /** What the portal's context must not configure: it owns no data. */
+    private static final String PORTAL_EXCLUDES = String.join(
+            ",",
+            "org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration",
+            "org.springframework.boot.data.r2dbc.autoconfigure.DataR2dbcAutoConfiguration",
+            "org.springframework.boot.data.r2dbc.autoconfigure.DataR2dbcRepositoriesAutoConfiguration",
+            "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
+            "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration");
+
+    private final EmbeddedPostgres embedded;
+    private final Deque<ConfigurableApplicationContext> contexts = new ArrayDeque<>();
+    private final List<Service> services = new ArrayList<>();
+    private final String databaseDescription;
+
+    private Platform(EmbeddedPostgres embedded, String databaseDescription) {
+        this.embedded = embedded;
+        this.databaseDescription = databaseDescription;
+    }
+
+    static Platform start(LauncherSettings settings) {
+        checkPortIsFree(settings.deliveryPort(), "delivery-service", "PUSHGATE_DELIVERY_PORT");
+        checkPortIsFree(settings.tenantPort(), "tenant-service", "PUSHGATE_TENANT_PORT");
+        checkPortIsFree(settings.portalPort(), "web-portal", "PUSHGATE_PORTAL_PORT");
+        Path logs = settings.home().resolve("logs");
+        createDirectories(logs);
+        String keyset = Keysets.keyset(settings);
+
+        ExternalDatabase database;
+        Platform platform;
+        if (settings.externalDatabase().isPresent()) {
+            database = settings.externalDatabase().get();
+            checkReachable(database);
+            platform = new Platform(null, "PostgreSQL at " + database.safeUrl());
+        } else {
+            EmbeddedPostgres embedded = startEmbedded(settings.home().resolve("pgdata"), logs.resolve("postgres.log"));
+            database = new ExternalDatabase(embedded.url(DATABASE), EmbeddedPostgres.SUPERUSER, "");
+            platform = new Platform(
+                    embedded,
+                    "embedded PostgreSQL " + database.url() + ", data in "
+                            + settings.home().resolve("pgdata"));
+        }
+        try {
+            List<String> common = List.of(
+                    "--pushgate.db.url=" + database.url(),
+                    "--pushgate.db.user=" + database.user(),
+                    "--pushgate.db.password=" + database.password(),
+                    "--logging.config=classpath:" + PushgateLauncher.LOGBACK_CONFIG,
+                    "--logging.file.name=" + logs.resolve(PushgateLauncher.LOG_FILE_NAME),
+                    "--logging.include-application-name=false",
+                    "--pushgate.keyset=" + keyset,
+                    "--spring.main.register-shutdown-hook=false");
+            platform.run(
+                    new Service("tenant-service", settings.tenantPort(), "control-plane API"),
+                    TenantServiceApplication.application(),
+                    common);
+            platform.run(
+                    new Service("delivery-service", settings.deliveryPort(), "AXP callbacks, device registrations"),
+                    DeliveryServiceApplication.application(),
+                    common);
+            List<String> portal = new ArrayList<>(common);
+            portal.add("--pushgate.portal.tenant-service-url=http://localhost:" + settings.tenantPort());
+            portal.add("--pushgate.portal.delivery-service-url=http://localhost:" + settings.deliveryPort());
+            portal.add("--spring.autoconfigure.exclude=" + PORTAL_EXCLUDES);
+            platform.run(
+                    new Service("web-portal", settings.portalPort(), "onboarding portal"),
+                    WebPortalApplication.application(),
+                    portal);
+            return platform;
+        } catch (RuntimeException e) {
+            platform.close();
+            throw new LaunchException(Failures.describe(e), e);
+        }
+    }
+
+    List<Service> services() {
+        return List.copyOf(services);
+    }
+
+    String databaseDescription() {
+        return databaseDescription;
+    }
+
+    /** Stops the services in the reverse order of their start, then the embedded database. */
+    @Override
+    public synchronized void close() {
+        while (!contexts.isEmpty()) {
+            ConfigurableApplicationContext context = contexts.pop();
+            try {
+                context.close();
+            } catch (RuntimeException e) {
+                System.err.println("pushgate: " + Failures.describe(e));
+            }
+        }
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+
+    private void run(Service service, SpringApplication application, List<String> common) {
+        List<String> arguments = new ArrayList<>(common);
+        arguments.add("--server.port=" + service.port());
+        contexts.push(application.run(arguments.toArray(String[]::new)));
+        services.add(service);
+    }
+
+    private static EmbeddedPostgres startEmbedded(Path data, Path log) {
+        try {
+            EmbeddedPostgres postgres = EmbeddedPostgres.start(data, log, true);
+            try {
+                postgres.createDatabaseIfMissing(DATABASE);
+            } catch (RuntimeException e) {
+                postgres.close();
+                throw e;
+            }
+            return postgres;
+        } catch (EmbeddedPostgresException e) {
+            throw new LaunchException(e.getMessage(), e);
+        }
+    }
+
+    private static void checkPortIsFree(int port, String service, String variable) {
+        try (var socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(port));
+        } catch (IOException e) {
+            throw new LaunchException("port " + port + " (" + service + ") is already in use; stop what uses it or set "
+                    + variable + " to another port");
+        }
+    }
+
+    private static void checkReachable(ExternalDatabase database) {
+        Properties properties = new Properties();
+        properties.setProperty("user", database.user());
+        properties.setProperty("password", database.password());
+        properties.setProperty("connectTimeout", "5");
+        properties.setProperty("loginTimeout", "10");
+        try (var connection = DriverManager.getConnection("jdbc:" + database.url(), properties)) {
+            connection.isValid(5);
+        } catch (SQLException e) {
+            throw new LaunchException("cannot use the PostgreSQL at " + database.safeUrl() + " (PUSHGATE_DB_URL): "
+                    + Failures.firstLine(e.getMessage()));
+        }
+    }
+
+    private static void createDirectories(Path folder) {
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException e) {
+            throw new LaunchException("cannot create " + folder + " (PUSHGATE_HOME): " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.pushgate.standalone;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code ./pushgate up}: starts the whole platform in this process and runs until SIGINT or
+ * SIGTERM, then stops everything, the embedded database last. Exit status 1 with one line on
+ * standard error when it cannot start; nothing is left running then.
+ */
+public final class PushgateLauncher {
+
+    static final String LOG_FILE_NAME = "pushgate.log";
+    static final String LOGBACK_CONFIG = "pushgate-logback.xml";
+
+    private PushgateLauncher() {}
+
+    public static void main(String[] args) {
+        String command = args.length == 0 ? "up" : args[0];
+        switch (command) {
+            case "up" -> System.exit(up(System.out, System.err));
+            case "help", "-h", "--help" -> usage(System.out);
+            default -> {
+                System.err.println("pushgate: unknown command '" + command + "'");
+                usage(System.err);
+                System.exit(2);
+            }
+        }
+    }
+
+    static int up(PrintStream out, PrintStream err) {
+        long started = System.nanoTime();
+        Platform platform;
+        try {
+            LauncherSettings settings = LauncherSettings.from(System.getenv());
+            logToFileUnder(settings.home());
+            out.println("Pushgate is starting (home " + settings.home() + ") ...");
+            platform = Platform.start(settings);
+        } catch (LaunchException e) {
+            err.println("pushgate: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            out.println("Pushgate is stopping ...");
+                            platform.close();
+                            out.println("Pushgate stopped.");
+                            stopped.countDown();
+                        },
+                        "pushgate-stop"));
+
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        out.printf(
+                Locale.ROOT,
+                "Pushgate is up in %.1f s, on %s:%n",
+                took.toMillis() / 1000.0,
+                platform.databaseDescription());
+        for (Platform.Service service : platform.services()) {
+            out.printf(Locale.ROOT, "  %-17s %-24s %s%n", service.name(), service.url(), service.purpose());
+        }
+        out.println("Press Ctrl-C to stop.");
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /**
+     * Sends the launcher's own logging (before any service starts) where the services' goes: the
+     * log file under {@code PUSHGATE_HOME}, with warnings and errors on the console.
+     */
+    private static void logToFileUnder(Path home) {
+        System.setProperty(
+                "LOG_FILE", home.resolve("logs").resolve(LOG_FILE_NAME).toString());
+        System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
+        LoggerFactory.getILoggerFactory(); // configures Logback now; each service reconfigures it the same way
+        System.clearProperty("logback.configurationFile"); // Spring Boot takes logging.config instead
+    }
+
+    private static void usage(PrintStream out) {
+        out.println("usage: pushgate up    start the whole platform (see README.md, Configuration)");
+    }
+}

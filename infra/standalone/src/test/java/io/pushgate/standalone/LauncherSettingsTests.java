@@ -1,0 +1,63 @@
+package io.pushgate.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LauncherSettingsTests {
+
+    @Test
+    void defaultsToTheDocumentedPortsAndAnEmbeddedDatabase() {
+        LauncherSettings settings = LauncherSettings.from(Map.of());
+
+        assertThat(settings.deliveryPort()).isEqualTo(8080);
+        assertThat(settings.tenantPort()).isEqualTo(8081);
+        assertThat(settings.portalPort()).isEqualTo(8082);
+        assertThat(settings.home().getFileName()).hasToString(".pushgate");
+        assertThat(settings.externalDatabase()).isEmpty();
+    }
+
+    @Test
+    void acceptsTheCommonSpellingsOfAPostgresqlUrl() {
+        assertThat(LauncherSettings.normalizedDatabaseUrl("jdbc:postgresql://db:5432/pushgate"))
+                .isEqualTo("postgresql://db:5432/pushgate");
+        assertThat(LauncherSettings.normalizedDatabaseUrl("postgres://db/pushgate?sslmode=require"))
+                .isEqualTo("postgresql://db/pushgate?sslmode=require");
+    }
+
+    @Test
+    void takesTheDatabaseCredentialsFromTheirOwnVariables() {
+        LauncherSettings settings = LauncherSettings.from(Map.of(
+                "PUSHGATE_DB_URL", "postgresql://db:5432/pushgate",
+                "PUSHGATE_DB_USER", "pushgate",
+                "PUSHGATE_DB_PASSWORD", "s3cret"));
+
+        assertThat(settings.externalDatabase()).hasValueSatisfying(database -> {
+            assertThat(database.user()).isEqualTo("pushgate");
+            assertThat(database.password()).isEqualTo("s3cret");
+        });
+    }
+
+    @Test
+    void neverRepeatsCredentialsOfAUrlInMessages() {
+        var database = new LauncherSettings.ExternalDatabase("postgresql://admin:hunter2@db/pushgate", "u", "p");
+
+        assertThat(database.safeUrl()).isEqualTo("postgresql://db/pushgate");
+    }
+
+    @Test
+    void refusesTheSamePortTwice() {
+        assertThatExceptionOfType(LaunchException.class)
+                .isThrownBy(() -> LauncherSettings.from(Map.of("PUSHGATE_PORTAL_PORT", "8080")))
+                .withMessageContaining("the three ports must differ");
+    }
+
+    @Test
+    void refusesPortsOutOfRange() {
+        assertThatExceptionOfType(LaunchException.class)
+                .isThrownBy(() -> LauncherSettings.from(Map.of("PUSHGATE_DELIVERY_PORT", "70000")))
+                .withMessage("PUSHGATE_DELIVERY_PORT must be a port number from 1 to 65535, not '70000'");
+    }
+}

@@ -1,0 +1,216 @@
+package io.pushgate.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pushgate.testkit.TestDatabase;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code ./pushgate up} as a user meets it: the packaged jar in its own process. */
+class PushgateLauncherIntegrationTests {
+
+    private static final Duration START = Duration.ofSeconds(90);
+    private static final Duration STOP = Duration.ofSeconds(30);
+    /** A JVM ended by SIGTERM exits with 128 + 15 once its shutdown hooks have run, as every shell reports it. */
+    private static final int STOPPED_BY_SIGTERM = 143;
+
+    private static final Pattern UP = Pattern.compile("^(Pushgate is up in .*)$");
+    private static final Pattern EMBEDDED_URL = Pattern.compile("embedded PostgreSQL (postgresql://\\S+),");
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    @TempDir
+    Path home;
+
+    @Test
+    void runsAllThreeServicesOnAnEmbeddedDatabaseWhoseDataSurvivesARestart() throws Exception {
+        Map<String, String> environment = environment();
+        UUID tenantId = UUID.randomUUID();
+
+        try (var first = LauncherProcess.start(environment)) {
+            first.awaitOutput(UP, START);
+            assertAllReady(environment);
+            String database = first.awaitOutput(EMBEDDED_URL, Duration.ofSeconds(1));
+            try (var connection = DriverManager.getConnection("jdbc:" + database, "postgres", "");
+                    var insert = connection.prepareStatement("INSERT INTO tenancy.tenant (id, name) VALUES (?, ?)")) {
+                insert.setObject(1, tenantId);
+                insert.setString(2, "Survives restarts");
+                insert.executeUpdate();
+            }
+            assertThat(first.stop(STOP)).isEqualTo(STOPPED_BY_SIGTERM);
+            assertThat(first.stdout()).contains("Pushgate stopped.");
+            assertThat(first.stderr()).isEmpty();
+        }
+        Path keyset = home.resolve("keyset.json");
+        assertThat(Files.getPosixFilePermissions(keyset))
+                .as("the keyset is its owner's only")
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        String keysetBefore = Files.readString(keyset);
+
+        try (var second = LauncherProcess.start(environment)) {
+            second.awaitOutput(UP, START);
+            String database = second.awaitOutput(EMBEDDED_URL, Duration.ofSeconds(1));
+            try (var connection = DriverManager.getConnection("jdbc:" + database, "postgres", "");
+                    var select = connection.prepareStatement("SELECT name FROM tenancy.tenant WHERE id = ?")) {
+                select.setObject(1, tenantId);
+                try (var rows = select.executeQuery()) {
+                    assertThat(rows.next())
+                            .as("the tenant written before the restart")
+                            .isTrue();
+                    assertThat(rows.getString(1)).isEqualTo("Survives restarts");
+                }
+            }
+            assertThat(second.stop(STOP)).isEqualTo(STOPPED_BY_SIGTERM);
+        }
+        assertThat(Files.readString(keyset))
+                .as("the keyset is kept, not replaced")
+                .isEqualTo(keysetBefore);
+    }
+
+    @Test
+    void usesTheConfiguredPostgresqlInsteadOfAnEmbeddedOne() throws Exception {
+        TestDatabase database = TestDatabase.get();
+        Map<String, String> environment = environment();
+        environment.put("PUSHGATE_DB_URL", "jdbc:" + database.url());
+        environment.put("PUSHGATE_DB_USER", database.user());
+        environment.put("PUSHGATE_DB_PASSWORD", database.password());
+
+        try (var launcher = LauncherProcess.start(environment)) {
+            String up = launcher.awaitOutput(UP, START);
+            assertThat(up).contains("PostgreSQL at " + database.url()).doesNotContain("embedded");
+            assertAllReady(environment);
+            try (var connection = database.connect();
+                    var statement = connection.createStatement();
+                    var rows = statement.executeQuery("SELECT count(*) FROM tenancy.flyway_schema_history"
+                            + " UNION ALL SELECT count(*) FROM delivery.flyway_schema_history")) {
+                while (rows.next()) {
+                    assertThat(rows.getInt(1)).as("migrations applied").isPositive();
+                }
+            }
+            assertThat(launcher.stop(STOP)).isEqualTo(STOPPED_BY_SIGTERM);
+            assertThat(launcher.stdout()).contains("Pushgate stopped.");
+        }
+        assertThat(home.resolve("pgdata")).doesNotExist();
+    }
+
+    @Test
+    void refusesAPortThatIsTakenWithOneLine() throws Exception {
+        try (var taken = new ServerSocket(0)) {
+            Map<String, String> environment = environment();
+            environment.put("PUSHGATE_TENANT_PORT", Integer.toString(taken.getLocalPort()));
+
+            assertFailsWithOneLine(environment, "port " + taken.getLocalPort() + " (tenant-service) is already in use");
+        }
+        assertThat(home.resolve("pgdata")).as("nothing was started").doesNotExist();
+    }
+
+    @Test
+    void refusesAnUnreachableDatabaseWithOneLine() throws Exception {
+        Map<String, String> environment = environment();
+        environment.put("PUSHGATE_DB_URL", "postgresql://127.0.0.1:" + freePort() + "/pushgate");
+
+        assertFailsWithOneLine(environment, "cannot use the PostgreSQL at postgresql://127.0.0.1:");
+    }
+
+    @Test
+    void refusesADatabaseUrlThatIsNotPostgresql() throws Exception {
+        Map<String, String> environment = environment();
+        environment.put("PUSHGATE_DB_URL", "mysql://admin:hunter2@db:3306/pushgate");
+
+        String line = assertFailsWithOneLine(environment, "PUSHGATE_DB_URL must look like postgresql://");
+        assertThat(line).as("credentials in the URL are not echoed").doesNotContain("hunter2");
+    }
+
+    @Test
+    void refusesACorruptDataDirectoryWithOneLine() throws Exception {
+        Files.createDirectories(home.resolve("pgdata"));
+        Files.writeString(home.resolve("pgdata").resolve("notes.txt"), "not a database");
+
+        assertFailsWithOneLine(environment(), "is not a PostgreSQL data directory");
+    }
+
+    @Test
+    void refusesAPortThatIsNotANumber() throws Exception {
+        Map<String, String> environment = environment();
+        environment.put("PUSHGATE_PORTAL_PORT", "eighty");
+
+        assertFailsWithOneLine(environment, "PUSHGATE_PORTAL_PORT must be a port number from 1 to 65535, not 'eighty'");
+    }
+
+    @Test
+    void refusesAnUnusableKeysetWithOneLine() throws Exception {
+        Map<String, String> environment = environment();
+        environment.put("PUSHGATE_KEYSET", home.resolve("missing-keyset.json").toString());
+
+        assertFailsWithOneLine(environment, "PUSHGATE_KEYSET: the keyset is neither Tink JSON nor a readable file");
+    }
+
+    private String assertFailsWithOneLine(Map<String, String> environment, String expected) throws Exception {
+        try (var launcher = LauncherProcess.start(environment)) {
+            assertThat(launcher.awaitExit(START)).isEqualTo(1);
+            assertThat(launcher.stderr()).hasSize(1);
+            String line = launcher.stderr().get(0);
+            assertThat(line).startsWith("pushgate: ").contains(expected);
+            return line;
+        }
+    }
+
+    private void assertAllReady(Map<String, String> environment) throws IOException, InterruptedException {
+        for (String port : new String[] {
+            environment.get("PUSHGATE_DELIVERY_PORT"),
+            environment.get("PUSHGATE_TENANT_PORT"),
+            environment.get("PUSHGATE_PORTAL_PORT")
+        }) {
+            for (String probe :
+                    new String[] {"/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness"}) {
+                HttpResponse<String> response = http.send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + probe))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).as(port + probe).isEqualTo(200);
+                assertThat(response.body()).as(port + probe).contains("\"status\":\"UP\"");
+            }
+        }
+        HttpResponse<String> portal = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + environment.get("PUSHGATE_PORTAL_PORT") + "/"))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(portal.body()).contains("All services are ready.");
+    }
+
+    private Map<String, String> environment() throws IOException {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("PUSHGATE_HOME", home.toString());
+        environment.put("PUSHGATE_DELIVERY_PORT", Integer.toString(freePort()));
+        environment.put("PUSHGATE_TENANT_PORT", Integer.toString(freePort()));
+        environment.put("PUSHGATE_PORTAL_PORT", Integer.toString(freePort()));
+        return environment;
+    }
+
+    private static int freePort() throws IOException {
+        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
