@@ -1,0 +1,122 @@
+package io.pushgate.loadgen;
+
+import java.io.PrintStream;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@code ./pushgate bench callbacks …}: runs the AXP simulator once and reports. */
+public final class Bench {
+
+    private Bench() {}
+
+    public static void main(String[] args) {
+        System.exit(run(Arrays.asList(args), System.out, System.err));
+    }
+
+    static int run(List<String> args, PrintStream out, PrintStream err) {
+        if (args.contains("--help") || args.contains("-h")) {
+            out.println(BenchOptions.USAGE);
+            return 0;
+        }
+        if (args.isEmpty() || !args.get(0).equals("callbacks")) {
+            err.println(BenchOptions.USAGE);
+            return 2;
+        }
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args.subList(1, args.size()), System.getenv());
+        } catch (IllegalArgumentException e) {
+            err.println("pushgate bench: " + e.getMessage());
+            err.println(BenchOptions.USAGE);
+            return 2;
+        }
+        try {
+            out.printf(
+                    Locale.ROOT,
+                    "Sending callbacks to %s: %s for %ds after a %ds warm-up ...%n",
+                    options.callbackUrl(),
+                    options.rate() > 0 ? options.rate() + "/s" : options.concurrency() + " callers",
+                    options.duration().toSeconds(),
+                    options.warmup().toSeconds());
+            RunResults results = new CallbackLoad(options).run();
+            Long lost = null;
+            if (options.verifyDatabase().isPresent()) {
+                lost = StoredEvents.missing(options.verifyDatabase().get(), results.acceptedEventIds());
+            }
+            Map<String, Object> report = report(options, results, lost);
+            out.print(summary(report));
+            JsonMapper.builder()
+                    .build()
+                    .writerWithDefaultPrettyPrinter()
+                    .writeValue(options.out().toFile(), report);
+            out.println("Result written to " + options.out().toAbsolutePath());
+            return lost != null && lost > 0 ? 1 : 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("pushgate bench: interrupted");
+            return 1;
+        } catch (SQLException e) {
+            err.println("pushgate bench: cannot check the stored events: " + e.getMessage());
+            return 1;
+        } catch (RuntimeException e) {
+            err.println("pushgate bench: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    static Map<String, Object> report(BenchOptions options, RunResults results, Long lost) {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("target", options.callbackUrl().toString());
+        report.put("model", options.rate() > 0 ? "open" : "closed");
+        report.put("targetRatePerSecond", options.rate());
+        report.put("concurrency", options.concurrency());
+        report.put("durationSeconds", options.duration().toSeconds());
+        report.put("warmupSeconds", options.warmup().toSeconds());
+        report.put("measuredCallbacks", results.measuredCount());
+        report.put("achievedPerSecond", Math.round(results.throughput(options.duration())));
+        report.put(
+                "acceptedPerSecond",
+                Math.round(results.outcome("202") / (options.duration().toNanos() / 1e9)));
+        report.put("outcomes", results.outcomes());
+        report.put("latencyMillis", results.latencyMillis());
+        report.put("acceptedIncludingWarmup", results.acceptedEventIds().size());
+        report.put("lost", lost);
+        report.put("cores", Runtime.getRuntime().availableProcessors());
+        return report;
+    }
+
+    @SuppressWarnings("unchecked")
+    static String summary(Map<String, Object> report) {
+        StringBuilder text = new StringBuilder();
+        text.append(String.format(
+                Locale.ROOT,
+                "%n%s model, %s callbacks measured: %s/s achieved, %s accepted/s%n",
+                report.get("model"),
+                report.get("measuredCallbacks"),
+                report.get("achievedPerSecond"),
+                report.get("acceptedPerSecond")));
+        text.append("answers: ").append(report.get("outcomes")).append('\n');
+        Map<String, Double> latency = (Map<String, Double>) report.get("latencyMillis");
+        text.append(String.format(
+                Locale.ROOT,
+                "latency (ms%s): p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n",
+                "open".equals(report.get("model")) ? ", from the intended send time" : "",
+                latency.get("p50"),
+                latency.get("p90"),
+                latency.get("p99"),
+                latency.get("p99.9"),
+                latency.get("max")));
+        Object lost = report.get("lost");
+        text.append(
+                lost == null
+                        ? "lost: not checked (give --verify-db)\n"
+                        : "lost: " + lost + " of " + report.get("acceptedIncludingWarmup")
+                                + " accepted events have no row\n");
+        return text.toString();
+    }
+}

@@ -1,0 +1,121 @@
+package io.pushgate.loadgen;
+
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.pushgate.api.AxpSignature;
+import io.pushgate.loadgen.SignedCallbacks.SignedCallback;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * Sends callbacks to one callback URL. In the open model the schedule is fixed in advance: the
+ * n-th callback is due at start + n / rate, and its latency counts from then, so a server stall
+ * shows in the figures instead of slowing the generator down (no coordinated omission).
+ */
+final class CallbackLoad {
+
+    private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final BenchOptions options;
+    private final SignedCallbacks callbacks;
+    private final HttpClient client;
+    private final ConnectionProvider connections;
+
+    CallbackLoad(BenchOptions options) {
+        this.options = options;
+        this.callbacks = new SignedCallbacks(options.secret(), options.sessions());
+        this.connections = ConnectionProvider.builder("pushgate-bench")
+                .maxConnections(options.connections())
+                .pendingAcquireMaxCount(-1)
+                .pendingAcquireTimeout(RESPONSE_TIMEOUT)
+                .build();
+        this.client = HttpClient.create(connections)
+                .baseUrl(options.callbackUrl().toString())
+                .responseTimeout(RESPONSE_TIMEOUT)
+                .headers(headers -> headers.set(HttpHeaderNames.CONTENT_TYPE, "application/json"));
+    }
+
+    RunResults run() throws InterruptedException {
+        RunResults results = new RunResults();
+        try {
+            if (options.rate() > 0) {
+                openModel(results);
+            } else {
+                closedModel(results);
+            }
+        } finally {
+            connections.dispose();
+        }
+        return results;
+    }
+
+    private void openModel(RunResults results) throws InterruptedException {
+        long interval = TimeUnit.SECONDS.toNanos(1) / options.rate();
+        long warmupCount = options.warmup().toNanos() / interval;
+        long total = warmupCount + options.duration().toNanos() / interval;
+        AtomicLong inFlight = new AtomicLong();
+        long start = System.nanoTime();
+        for (long n = 0; n < total; n++) {
+            long due = start + n * interval;
+            long wait;
+            while ((wait = due - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(Math.min(wait, 100_000));
+            }
+            boolean measured = n >= warmupCount;
+            inFlight.incrementAndGet();
+            send(callbacks.next()).subscribe(outcome -> {
+                results.record(outcome.eventId(), outcome.status(), System.nanoTime() - due, measured);
+                inFlight.decrementAndGet();
+            });
+        }
+        awaitDrained(inFlight);
+    }
+
+    private void closedModel(RunResults results) throws InterruptedException {
+        long measureFrom = System.nanoTime() + options.warmup().toNanos();
+        long end = measureFrom + options.duration().toNanos();
+        Semaphore callers = new Semaphore(options.concurrency());
+        AtomicLong inFlight = new AtomicLong();
+        while (System.nanoTime() < end) {
+            if (!callers.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                continue;
+            }
+            long sent = System.nanoTime();
+            boolean measured = sent >= measureFrom;
+            inFlight.incrementAndGet();
+            send(callbacks.next()).subscribe(outcome -> {
+                results.record(outcome.eventId(), outcome.status(), System.nanoTime() - sent, measured);
+                inFlight.decrementAndGet();
+                callers.release();
+            });
+        }
+        awaitDrained(inFlight);
+    }
+
+    record Outcome(String eventId, String status) {}
+
+    private Mono<Outcome> send(SignedCallback callback) {
+        return client.headers(headers -> headers.set(AxpSignature.HEADER, callback.signature()))
+                .post()
+                .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(callback.body())))
+                .responseSingle((response, body) ->
+                        body.then(Mono.just(response.status().code())))
+                .map(status -> new Outcome(callback.eventId(), Integer.toString(status)))
+                .onErrorResume(error -> Mono.just(new Outcome(
+                        callback.eventId(), "error:" + error.getClass().getSimpleName())));
+    }
+
+    /** Waits for the answers still under way; the response time-out bounds the wait. */
+    private static void awaitDrained(AtomicLong inFlight) throws InterruptedException {
+        long deadline = System.nanoTime() + RESPONSE_TIMEOUT.plusSeconds(5).toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.pushgate.loadgen;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * What a run saw: latencies of the measured callbacks (from their intended send time in the open
+ * model), answers by status, and every eventId that got a 202 — warm-up included — for the
+ * check that none was lost.
+ */
+final class RunResults {
+
+    private final Histogram latencyMicros = new ConcurrentHistogram(TimeUnit.MINUTES.toMicros(10), 3);
+    private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
+    private final Queue<String> acceptedEventIds = new ConcurrentLinkedQueue<>();
+    private final LongAdder measured = new LongAdder();
+
+    void record(String eventId, String outcome, long latencyNanos, boolean measuredPhase) {
+        if ("202".equals(outcome)) {
+            acceptedEventIds.add(eventId);
+        }
+        if (measuredPhase) {
+            outcomes.computeIfAbsent(outcome, key -> new LongAdder()).increment();
+            latencyMicros.recordValue(Math.min(
+                    TimeUnit.NANOSECONDS.toMicros(Math.max(0, latencyNanos)),
+                    latencyMicros.getHighestTrackableValue()));
+            measured.increment();
+        }
+    }
+
+    Queue<String> acceptedEventIds() {
+        return acceptedEventIds;
+    }
+
+    long measuredCount() {
+        return measured.sum();
+    }
+
+    long outcome(String outcome) {
+        LongAdder count = outcomes.get(outcome);
+        return count == null ? 0 : count.sum();
+    }
+
+    Map<String, Long> outcomes() {
+        Map<String, Long> sorted = new LinkedHashMap<>();
+        outcomes.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(entry -> sorted.put(entry.getKey(), entry.getValue().sum()));
+        return sorted;
+    }
+
+    /** Latency percentiles in milliseconds: p50, p90, p99, p99.9, max. */
+    Map<String, Double> latencyMillis() {
+        Map<String, Double> percentiles = new LinkedHashMap<>();
+        percentiles.put("p50", millis(latencyMicros.getValueAtPercentile(50)));
+        percentiles.put("p90", millis(latencyMicros.getValueAtPercentile(90)));
+        percentiles.put("p99", millis(latencyMicros.getValueAtPercentile(99)));
+        percentiles.put("p99.9", millis(latencyMicros.getValueAtPercentile(99.9)));
+        percentiles.put("max", millis(latencyMicros.getMaxValue()));
+        return percentiles;
+    }
+
+    double throughput(Duration measuredFor) {
+        return measuredCount() / (measuredFor.toNanos() / 1e9);
+    }
+
+    private static double millis(long micros) {
+        return Math.round(micros / 10.0) / 100.0;
+    }
+}
