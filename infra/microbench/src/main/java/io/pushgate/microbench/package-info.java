@@ -1,0 +1,2 @@
+/** JMH micro-benchmarks of the callback path's pieces, run with {@code ./pushgate bench micro}. */
+package io.pushgate.microbench;
