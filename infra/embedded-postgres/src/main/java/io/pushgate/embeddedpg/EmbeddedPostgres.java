@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedPostgres implements AutoCloseable {
 
-    /** The superuser that {@code initdb} creates; it authenticates with {@code trust} on 127.0.0.1. */
+    /** The superuser that {@code initdb} creates; it signs in with its password (SCRAM-SHA-256). */
     public static final String SUPERUSER = "postgres";
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgres.class);
@@ -41,15 +42,15 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     private final PostgresBinaries binaries;
     private final Path dataDirectory;
-    private final Path logFile;
     private final int port;
+    private final String password;
     private volatile boolean running = true;
 
-    private EmbeddedPostgres(PostgresBinaries binaries, Path dataDirectory, Path logFile, int port) {
+    private EmbeddedPostgres(PostgresBinaries binaries, Path dataDirectory, int port, String password) {
         this.binaries = binaries;
         this.dataDirectory = dataDirectory;
-        this.logFile = logFile;
         this.port = port;
+        this.password = password;
     }
 
     /**
@@ -57,10 +58,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
      * absent, on a free port of 127.0.0.1.
      *
      * @param fsync {@code false} only for throw-away test clusters
+     * @param password the {@link #SUPERUSER}'s password, set when the cluster is created: the
+     *     server listens on 127.0.0.1 only, but other users of the machine must not get in
      * @throws EmbeddedPostgresException with a one-line reason when the directory is not a usable
      *     cluster or the server does not start
      */
-    public static EmbeddedPostgres start(Path dataDirectory, Path logFile, boolean fsync) {
+    public static EmbeddedPostgres start(Path dataDirectory, Path logFile, boolean fsync, String password) {
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         Objects.requireNonNull(logFile, "logFile");
         PostgresBinaries binaries = PostgresBinaries.extracted();
@@ -68,7 +71,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         try {
             Files.createDirectories(logFile.toAbsolutePath().getParent());
             if (isEmpty(data)) {
-                initdb(binaries, data);
+                initdb(binaries, data, password);
             } else {
                 checkIsCluster(binaries, data);
                 stopLeftoverServer(binaries, data);
@@ -102,7 +105,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
                     + lastFatalLine(logFile).orElse(started.lastLine()) + " (log: " + logFile + ")");
         }
         log.info("Embedded PostgreSQL {} started on {}:{} with data in {}", binaries.version(), HOST, port, data);
-        return new EmbeddedPostgres(binaries, data, logFile, port);
+        return new EmbeddedPostgres(binaries, data, port, password);
     }
 
     public String host() {
@@ -111,6 +114,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    public String password() {
+        return password;
     }
 
     /** A libpq-style URL ({@code postgresql://host:port/database}) for the given database. */
@@ -123,7 +130,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         if (!database.matches("[a-z_][a-z0-9_]{0,62}")) {
             throw new IllegalArgumentException("not a plain database name: " + database);
         }
-        try (var connection = DriverManager.getConnection("jdbc:" + url("postgres"), SUPERUSER, "");
+        try (var connection = DriverManager.getConnection("jdbc:" + url("postgres"), SUPERUSER, password);
                 var exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
             exists.setString(1, database);
             try (var rows = exists.executeQuery()) {
@@ -175,21 +182,32 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
     }
 
-    private static void initdb(PostgresBinaries binaries, Path data) throws IOException {
+    private static void initdb(PostgresBinaries binaries, Path data, String password) throws IOException {
         Files.createDirectories(data);
-        ProcessResult result = run(
-                binaries,
-                binaries.bin("initdb").toString(),
-                "-D",
-                data.toString(),
-                "-U",
-                SUPERUSER,
-                "-A",
-                "trust",
-                "-E",
-                "UTF8",
-                "--locale=C",
-                "--no-instructions");
+        Path passwordFile = Files.createTempFile(
+                "pushgate-pg",
+                ".pw",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(passwordFile, password);
+        ProcessResult result;
+        try {
+            result = run(
+                    binaries,
+                    binaries.bin("initdb").toString(),
+                    "-D",
+                    data.toString(),
+                    "-U",
+                    SUPERUSER,
+                    "-A",
+                    "scram-sha-256",
+                    "--pwfile=" + passwordFile,
+                    "-E",
+                    "UTF8",
+                    "--locale=C",
+                    "--no-instructions");
+        } finally {
+            Files.delete(passwordFile);
+        }
         if (result.exitCode() != 0) {
             throw new EmbeddedPostgresException(
                     "cannot create a PostgreSQL cluster in " + data + ": " + result.lastLine());

@@ -62,7 +62,7 @@ final class Platform implements AutoCloseable {
         checkPortIsFree(settings.portalPort(), "web-portal", "PUSHGATE_PORTAL_PORT");
         Path logs = settings.home().resolve("logs");
         createDirectories(logs);
-        String keyset = Keysets.keyset(settings);
+        String keyset = HomeSecrets.keyset(settings);
 
         ExternalDatabase database;
         Platform platform;
@@ -71,11 +71,15 @@ final class Platform implements AutoCloseable {
             checkReachable(database);
             platform = new Platform(null, "PostgreSQL at " + database.safeUrl());
         } else {
-            EmbeddedPostgres embedded = startEmbedded(settings.home().resolve("pgdata"), logs.resolve("postgres.log"));
-            database = new ExternalDatabase(embedded.url(DATABASE), EmbeddedPostgres.SUPERUSER, "");
+            EmbeddedPostgres embedded = startEmbedded(
+                    settings.home().resolve("pgdata"),
+                    logs.resolve("postgres.log"),
+                    HomeSecrets.databasePassword(settings.home()));
+            database = new ExternalDatabase(embedded.url(DATABASE), EmbeddedPostgres.SUPERUSER, embedded.password());
             platform = new Platform(
                     embedded,
-                    "embedded PostgreSQL " + database.url() + ", data in "
+                    "embedded PostgreSQL " + database.url() + " (user postgres, password in "
+                            + settings.home().resolve(HomeSecrets.DATABASE_PASSWORD_FILE) + "), data in "
                             + settings.home().resolve("pgdata"));
         }
         try {
@@ -142,9 +146,9 @@ final class Platform implements AutoCloseable {
         services.add(service);
     }
 
-    private static EmbeddedPostgres startEmbedded(Path data, Path log) {
+    private static EmbeddedPostgres startEmbedded(Path data, Path log, String password) {
         try {
-            EmbeddedPostgres postgres = EmbeddedPostgres.start(data, log, true);
+            EmbeddedPostgres postgres = EmbeddedPostgres.start(data, log, true, password);
             try {
                 postgres.createDatabaseIfMissing(DATABASE);
             } catch (RuntimeException e) {

@@ -31,7 +31,7 @@ class PushgateLauncherIntegrationTests {
     private static final int STOPPED_BY_SIGTERM = 143;
 
     private static final Pattern UP = Pattern.compile("^(Pushgate is up in .*)$");
-    private static final Pattern EMBEDDED_URL = Pattern.compile("embedded PostgreSQL (postgresql://\\S+),");
+    private static final Pattern EMBEDDED_URL = Pattern.compile("embedded PostgreSQL (postgresql://\\S+) ");
 
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -50,7 +50,8 @@ class PushgateLauncherIntegrationTests {
             first.awaitOutput(UP, START);
             assertAllReady(environment);
             String database = first.awaitOutput(EMBEDDED_URL, Duration.ofSeconds(1));
-            try (var connection = DriverManager.getConnection("jdbc:" + database, "postgres", "");
+            try (var connection = DriverManager.getConnection(
+                            "jdbc:" + database, "postgres", Files.readString(home.resolve("db-password")));
                     var insert = connection.prepareStatement("INSERT INTO tenancy.tenant (id, name) VALUES (?, ?)")) {
                 insert.setObject(1, tenantId);
                 insert.setString(2, "Survives restarts");
@@ -69,7 +70,8 @@ class PushgateLauncherIntegrationTests {
         try (var second = LauncherProcess.start(environment)) {
             second.awaitOutput(UP, START);
             String database = second.awaitOutput(EMBEDDED_URL, Duration.ofSeconds(1));
-            try (var connection = DriverManager.getConnection("jdbc:" + database, "postgres", "");
+            try (var connection = DriverManager.getConnection(
+                            "jdbc:" + database, "postgres", Files.readString(home.resolve("db-password")));
                     var select = connection.prepareStatement("SELECT name FROM tenancy.tenant WHERE id = ?")) {
                 select.setObject(1, tenantId);
                 try (var rows = select.executeQuery()) {

@@ -121,8 +121,9 @@ public record TestDatabase(String url, String user, String password, String sour
     private static TestDatabase embedded() {
         try {
             Path folder = Files.createTempDirectory("pushgate-test-postgres");
+            String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
             EmbeddedPostgres postgres =
-                    EmbeddedPostgres.start(folder.resolve("data"), folder.resolve("postgres.log"), false);
+                    EmbeddedPostgres.start(folder.resolve("data"), folder.resolve("postgres.log"), false, password);
             postgres.createDatabaseIfMissing("pushgate_test");
             Runtime.getRuntime()
                     .addShutdownHook(new Thread(
@@ -131,7 +132,7 @@ public record TestDatabase(String url, String user, String password, String sour
                                 deleteQuietly(folder);
                             },
                             "embedded-postgres-stop"));
-            return new TestDatabase(postgres.url("pushgate_test"), EmbeddedPostgres.SUPERUSER, "", "embedded");
+            return new TestDatabase(postgres.url("pushgate_test"), EmbeddedPostgres.SUPERUSER, password, "embedded");
         } catch (IOException e) {
             throw new IllegalStateException("cannot make a folder for the embedded PostgreSQL", e);
         }
