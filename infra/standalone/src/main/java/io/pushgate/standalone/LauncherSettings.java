@@ -13,6 +13,10 @@ import java.util.regex.Pattern;
  * @param externalDatabase the PostgreSQL to use instead of the embedded one ({@code PUSHGATE_DB_URL})
  * @param keyset the secrets-at-rest keyset, as Tink JSON or a file path ({@code PUSHGATE_KEYSET});
  *     without it the launcher keeps one in {@code PUSHGATE_HOME}
+ * @param publicBaseUrl where AXP reaches delivery-service: callback URLs start with it
+ *     ({@code PUSHGATE_PUBLIC_BASE_URL}, default delivery-service on localhost)
+ * @param issuer the {@code iss} of platform tokens: tenant-service's address
+ *     ({@code PUSHGATE_ISSUER}, default tenant-service on localhost)
  */
 record LauncherSettings(
         Path home,
@@ -20,7 +24,9 @@ record LauncherSettings(
         int tenantPort,
         int portalPort,
         Optional<ExternalDatabase> externalDatabase,
-        Optional<String> keyset) {
+        Optional<String> keyset,
+        String publicBaseUrl,
+        String issuer) {
 
     /** A PostgreSQL given by URL; {@code url} is libpq-style: {@code postgresql://host:port/database}. */
     record ExternalDatabase(String url, String user, String password) {
@@ -52,7 +58,9 @@ record LauncherSettings(
                         environment.getOrDefault("PUSHGATE_DB_PASSWORD", "")));
         Optional<String> keyset =
                 Optional.ofNullable(environment.get("PUSHGATE_KEYSET")).filter(value -> !value.isBlank());
-        return new LauncherSettings(home, delivery, tenant, portal, external, keyset);
+        String publicBaseUrl = environment.getOrDefault("PUSHGATE_PUBLIC_BASE_URL", "http://localhost:" + delivery);
+        String issuer = environment.getOrDefault("PUSHGATE_ISSUER", "http://localhost:" + tenant);
+        return new LauncherSettings(home, delivery, tenant, portal, external, keyset, publicBaseUrl, issuer);
     }
 
     /** Accepts {@code postgresql://}, {@code postgres://} and {@code jdbc:postgresql://} URLs. */

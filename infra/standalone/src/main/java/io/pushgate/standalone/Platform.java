@@ -91,11 +91,14 @@ final class Platform implements AutoCloseable {
                     "--logging.file.name=" + logs.resolve(PushgateLauncher.LOG_FILE_NAME),
                     "--logging.include-application-name=false",
                     "--pushgate.keyset=" + keyset,
+                    "--pushgate.issuer=" + settings.issuer(),
                     "--spring.main.register-shutdown-hook=false");
+            List<String> tenant = new ArrayList<>(common);
+            tenant.add("--pushgate.public-base-url=" + settings.publicBaseUrl());
             platform.run(
                     new Service("tenant-service", settings.tenantPort(), "control-plane API"),
                     TenantServiceApplication.application(),
-                    common);
+                    tenant);
             platform.run(
                     new Service("delivery-service", settings.deliveryPort(), "AXP callbacks, device registrations"),
                     DeliveryServiceApplication.application(),

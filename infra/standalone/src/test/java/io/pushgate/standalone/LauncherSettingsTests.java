@@ -17,6 +17,18 @@ class LauncherSettingsTests {
         assertThat(settings.portalPort()).isEqualTo(8082);
         assertThat(settings.home().getFileName()).hasToString(".pushgate");
         assertThat(settings.externalDatabase()).isEmpty();
+        assertThat(settings.publicBaseUrl()).isEqualTo("http://localhost:8080");
+        assertThat(settings.issuer()).isEqualTo("http://localhost:8081");
+    }
+
+    @Test
+    void followsThePortsWithThePublicAddressesUnlessTheyAreGiven() {
+        assertThat(LauncherSettings.from(Map.of("PUSHGATE_DELIVERY_PORT", "9090"))
+                        .publicBaseUrl())
+                .isEqualTo("http://localhost:9090");
+        assertThat(LauncherSettings.from(Map.of("PUSHGATE_PUBLIC_BASE_URL", "https://push.example.com"))
+                        .publicBaseUrl())
+                .isEqualTo("https://push.example.com");
     }
 
     @Test
