@@ -2,16 +2,14 @@ package io.pushgate.tenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pushgate.testkit.ServiceProbes;
 import io.pushgate.testkit.TestDatabase;
 import io.pushgate.testkit.TestPlatformInitializer;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ContextConfiguration;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -24,39 +22,11 @@ class TenantServiceIntegrationTests {
 
     @Test
     void isLiveAndReadyOnceItsDatabaseAnswers() {
-        WebTestClient client =
-                WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
-
-        client.get()
-                .uri("/actuator/health/liveness")
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody()
-                .jsonPath("$.status")
-                .isEqualTo("UP");
-        client.get()
-                .uri("/actuator/health/readiness")
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody()
-                .jsonPath("$.status")
-                .isEqualTo("UP");
+        ServiceProbes.assertLiveAndReady(port);
     }
 
     @Test
     void migratesItsOwnSchemaAtStartUp() throws SQLException {
-        List<String> tables = new ArrayList<>();
-        try (var connection = TestDatabase.get().connect();
-                var rows = connection
-                        .createStatement()
-                        .executeQuery(
-                                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'tenancy'")) {
-            while (rows.next()) {
-                tables.add(rows.getString(1));
-            }
-        }
-        assertThat(tables).contains("tenant", "configuration", "flyway_schema_history");
+        assertThat(TestDatabase.get().tablesIn("tenancy")).contains("tenant", "configuration", "flyway_schema_history");
     }
 }

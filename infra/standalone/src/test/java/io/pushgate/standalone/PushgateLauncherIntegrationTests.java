@@ -2,21 +2,22 @@ package io.pushgate.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pushgate.testkit.ServiceProbes;
 import io.pushgate.testkit.TestDatabase;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -32,11 +33,6 @@ class PushgateLauncherIntegrationTests {
 
     private static final Pattern UP = Pattern.compile("^(Pushgate is up in .*)$");
     private static final Pattern EMBEDDED_URL = Pattern.compile("embedded PostgreSQL (postgresql://\\S+) ");
-
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
 
     @TempDir
     Path home;
@@ -176,37 +172,27 @@ class PushgateLauncherIntegrationTests {
         }
     }
 
-    private void assertAllReady(Map<String, String> environment) throws IOException, InterruptedException {
-        for (String port : new String[] {
-            environment.get("PUSHGATE_DELIVERY_PORT"),
-            environment.get("PUSHGATE_TENANT_PORT"),
-            environment.get("PUSHGATE_PORTAL_PORT")
-        }) {
-            for (String probe :
-                    new String[] {"/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness"}) {
-                HttpResponse<String> response = http.send(
-                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + probe))
-                                .timeout(Duration.ofSeconds(10))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertThat(response.statusCode()).as(port + probe).isEqualTo(200);
-                assertThat(response.body()).as(port + probe).contains("\"status\":\"UP\"");
-            }
-        }
-        HttpResponse<String> portal = http.send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + environment.get("PUSHGATE_PORTAL_PORT") + "/"))
-                        .timeout(Duration.ofSeconds(10))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(portal.body()).contains("All services are ready.");
+    private static void assertAllReady(Map<String, String> environment) {
+        ServiceProbes.assertLiveAndReady(Integer.parseInt(environment.get("PUSHGATE_DELIVERY_PORT")));
+        ServiceProbes.assertLiveAndReady(Integer.parseInt(environment.get("PUSHGATE_TENANT_PORT")));
+        ServiceProbes.assertLiveAndReady(Integer.parseInt(environment.get("PUSHGATE_PORTAL_PORT")));
+        String portal = ServiceProbes.get(
+                        URI.create("http://localhost:" + environment.get("PUSHGATE_PORTAL_PORT") + "/"))
+                .body();
+        assertThat(portal).contains("All services are ready.");
     }
 
     private Map<String, String> environment() throws IOException {
+        Set<Integer> ports = new LinkedHashSet<>();
+        while (ports.size() < 3) {
+            ports.add(freePort());
+        }
+        Iterator<Integer> port = ports.iterator();
         Map<String, String> environment = new HashMap<>();
         environment.put("PUSHGATE_HOME", home.toString());
-        environment.put("PUSHGATE_DELIVERY_PORT", Integer.toString(freePort()));
-        environment.put("PUSHGATE_TENANT_PORT", Integer.toString(freePort()));
-        environment.put("PUSHGATE_PORTAL_PORT", Integer.toString(freePort()));
+        environment.put("PUSHGATE_DELIVERY_PORT", port.next().toString());
+        environment.put("PUSHGATE_TENANT_PORT", port.next().toString());
+        environment.put("PUSHGATE_PORTAL_PORT", port.next().toString());
         return environment;
     }
 

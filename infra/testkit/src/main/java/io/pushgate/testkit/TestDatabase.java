@@ -10,8 +10,10 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -65,6 +67,22 @@ public record TestDatabase(String url, String user, String password, String sour
     /** A new JDBC connection, for a test that checks what a service wrote. */
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl(), user, password);
+    }
+
+    /** The tables of {@code schema}, for a test that checks what a service migrated. */
+    public List<String> tablesIn(String schema) throws SQLException {
+        List<String> tables = new ArrayList<>();
+        try (Connection connection = connect();
+                var query = connection.prepareStatement(
+                        "SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY table_name")) {
+            query.setString(1, schema);
+            try (var rows = query.executeQuery()) {
+                while (rows.next()) {
+                    tables.add(rows.getString(1));
+                }
+            }
+        }
+        return tables;
     }
 
     /** The services' own properties that point them at this database. */

@@ -1,0 +1,46 @@
+package io.pushgate.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** Asserts what a running service's health endpoints say, over real HTTP. */
+public final class ServiceProbes {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1) // Reactor Netty does not answer an h2c upgrade
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    private ServiceProbes() {}
+
+    /** {@code /actuator/health}, its liveness and its readiness group all answer 200 and UP. */
+    public static void assertLiveAndReady(int port) {
+        for (String probe :
+                new String[] {"/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness"}) {
+            HttpResponse<String> response = get(URI.create("http://localhost:" + port + probe));
+            assertEquals(200, response.statusCode(), probe + " answered " + response.body());
+            assertTrue(response.body().contains("\"status\":\"UP\""), probe + " answered " + response.body());
+        }
+    }
+
+    /** A GET with a time-out, for tests. */
+    public static HttpResponse<String> get(URI uri) {
+        try {
+            return HTTP.send(
+                    HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError("GET " + uri + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted during GET " + uri, e);
+        }
+    }
+}
