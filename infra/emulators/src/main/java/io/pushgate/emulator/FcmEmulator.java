@@ -193,7 +193,10 @@ public final class FcmEmulator implements AutoCloseable {
         failures.put(deviceToken, new Injected(Objects.requireNonNull(failure, "failure")));
     }
 
-    /** Sends to {@code deviceToken} are answered {@code latency} later ({@link Duration#ZERO}: at once). */
+    /**
+     * Sends to {@code deviceToken} are answered {@code latency} later ({@link Duration#ZERO}: at once); an
+     * accepted message is recorded when it arrives, as FCM would deliver it even if the sender gave up.
+     */
     public void injectLatency(String deviceToken, Duration latency) {
         requireText(deviceToken, "deviceToken");
         if (latency.isNegative()) {

@@ -107,7 +107,8 @@ final class HttpServer implements AutoCloseable {
                 try {
                     answer = handler.apply(request);
                 } catch (RuntimeException e) {
-                    log.error("emulator failed on {} {}", request.method(), request.uri(), e);
+                    // the path may hold a device token: log its first segments only
+                    log.error("emulator failed on {} {}", request.method(), pathPrefix(request.uri()), e);
                     answer = new HttpAnswer(
                             500, "text/plain", Map.of(), "emulator error".getBytes(), java.time.Duration.ZERO);
                 }
@@ -135,6 +136,12 @@ final class HttpServer implements AutoCloseable {
             } else {
                 context.executor().schedule(write, answer.delay().toNanos(), TimeUnit.NANOSECONDS);
             }
+        }
+
+        private static String pathPrefix(String uri) {
+            String path = uri.split("\\?", 2)[0];
+            String[] segments = path.split("/", 5);
+            return segments.length < 5 ? path : String.join("/", java.util.Arrays.copyOf(segments, 4)) + "/…";
         }
 
         @Override

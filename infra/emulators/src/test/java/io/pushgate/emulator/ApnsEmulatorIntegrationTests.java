@@ -9,11 +9,13 @@ import com.eatthepath.pushy.apns.PushNotificationResponse;
 import com.eatthepath.pushy.apns.PushType;
 import com.eatthepath.pushy.apns.server.RejectionReason;
 import com.eatthepath.pushy.apns.util.SimpleApnsPushNotification;
+import io.netty.channel.EventLoopGroup;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,17 +30,22 @@ class ApnsEmulatorIntegrationTests {
             "{\"aps\":{\"alert\":{\"title\":\"Agent replied\",\"body\":\"Tap to continue\"}},\"axp.eventId\":\"evt-1\"}";
 
     private static ApnsEmulator emulator;
+    // one event loop for every client: each closing its own would wait out Netty's quiet period
+    private static EventLoopGroup clientLoop;
     private ApnsAuthKey key;
     private ApnsClient client;
 
     @BeforeAll
+    @SuppressWarnings("deprecation") // pushy picks its channel class by the group's class; it knows NioEventLoopGroup
     static void startEmulator() {
         emulator = ApnsEmulator.start();
+        clientLoop = new io.netty.channel.nio.NioEventLoopGroup(1);
     }
 
     @AfterAll
     static void stopEmulator() {
         emulator.close();
+        clientLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     @BeforeEach
@@ -58,6 +65,7 @@ class ApnsEmulatorIntegrationTests {
                 .setApnsServer("localhost", emulator.port())
                 .setTrustedServerCertificateChain(emulator.serverCertificate())
                 .setSigningKey(key.signingKey())
+                .setEventLoopGroup(clientLoop)
                 .build();
     }
 
@@ -179,6 +187,7 @@ class ApnsEmulatorIntegrationTests {
                     .setApnsServer("localhost", open.port())
                     .setTrustedServerCertificateChain(open.serverCertificate())
                     .setSigningKey(openKey.signingKey())
+                    .setEventLoopGroup(clientLoop)
                     .build();
             try {
                 String token = hexToken();
