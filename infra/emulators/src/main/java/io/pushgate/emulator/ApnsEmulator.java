@@ -1,0 +1,303 @@
+package io.pushgate.emulator;
+
+import com.eatthepath.pushy.apns.auth.ApnsVerificationKey;
+import com.eatthepath.pushy.apns.server.MockApnsServer;
+import com.eatthepath.pushy.apns.server.MockApnsServerBuilder;
+import com.eatthepath.pushy.apns.server.MockApnsServerListener;
+import com.eatthepath.pushy.apns.server.PushNotificationHandler;
+import com.eatthepath.pushy.apns.server.PushNotificationHandlerFactory;
+import com.eatthepath.pushy.apns.server.RejectedNotificationException;
+import com.eatthepath.pushy.apns.server.RejectionReason;
+import com.eatthepath.pushy.apns.server.ValidatingPushNotificationHandlerFactory;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http2.Http2Headers;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An APNs server on a real TLS socket: pushy's {@link MockApnsServer} with its validating handler (token
+ * authentication with the keys it was told about, topics per key, device tokens per topic,
+ * {@code BadDeviceToken}, {@code Unregistered} with its timestamp, {@code DeviceTokenNotForTopic}), a
+ * certificate made at start-up ({@link #serverCertificate()}, to trust), a record of every accepted
+ * notification, and rejections injected per device token (e.g. {@code TooManyRequests}).
+ *
+ * <p>With {@code openRegistration}, any well-formed device token is accepted for the topic it is sent to
+ * (for the standalone sandbox and load runs); otherwise only {@linkplain #registerDevice registered} ones.
+ * Latency cannot be injected: pushy's handler answers synchronously on the connection's event loop.
+ * Thread-safe.
+ */
+public final class ApnsEmulator implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ApnsEmulator.class);
+    private static final Pattern DEVICE_TOKEN = Pattern.compile("[0-9a-fA-F]{64}");
+    private static final String PATH_PREFIX = "/3/device/";
+
+    private final Clock clock = Clock.systemUTC();
+    private final boolean openRegistration;
+    private final SelfSignedCertificate certificate;
+    private final Map<String, Set<String>> deviceTokensByTopic = new ConcurrentHashMap<>();
+    private final Map<String, Instant> expirationsByDeviceToken = new ConcurrentHashMap<>();
+    private final Map<String, ApnsVerificationKey> keysById = new ConcurrentHashMap<>();
+    private final Map<ApnsVerificationKey, Set<String>> topicsByKey = new ConcurrentHashMap<>();
+    private final Map<String, Injected> injected = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedDeque<ApnsNotification> accepted = new ConcurrentLinkedDeque<>();
+    private final ConcurrentLinkedDeque<ApnsRejection> rejected = new ConcurrentLinkedDeque<>();
+    private final AtomicLong sequence = new AtomicLong();
+    private final MockApnsServer server;
+    private final int port;
+
+    private record Injected(RejectionReason reason, AtomicInteger remaining, boolean always) {}
+
+    private ApnsEmulator(int port, boolean openRegistration) {
+        this.openRegistration = openRegistration;
+        this.certificate = SelfSignedCertificate.forLocalhost();
+        PushNotificationHandlerFactory validating = new ValidatingPushNotificationHandlerFactory(
+                deviceTokensByTopic, expirationsByDeviceToken, keysById, topicsByKey);
+        try {
+            this.server = new MockApnsServerBuilder()
+                    .setServerCredentials(
+                            new X509Certificate[] {certificate.certificate()}, certificate.privateKey(), null)
+                    .setHandlerFactory(session -> handler(validating.buildHandler(session)))
+                    .setListener(new Recorder())
+                    .build();
+            this.port = server.start(port).get(10, TimeUnit.SECONDS);
+        } catch (javax.net.ssl.SSLException | ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the APNs emulator did not start", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the APNs emulator", e);
+        }
+        log.info("APNs emulator listening on localhost:{}", this.port);
+    }
+
+    /** Starts an emulator on a free port that accepts only registered device tokens. */
+    public static ApnsEmulator start() {
+        return start(0, false);
+    }
+
+    /**
+     * Starts an emulator on {@code port} ({@code 0}: a free one); with {@code openRegistration} every
+     * well-formed device token counts as registered for the topic it is sent to.
+     */
+    public static ApnsEmulator start(int port, boolean openRegistration) {
+        return new ApnsEmulator(port, openRegistration);
+    }
+
+    /** The port it listens on (all interfaces). */
+    public int port() {
+        return port;
+    }
+
+    /** The server's certificate, for {@code ApnsClientBuilder.setTrustedServerCertificateChain}. */
+    public X509Certificate serverCertificate() {
+        return certificate.certificate();
+    }
+
+    /** The server's certificate in PEM. */
+    public String serverCertificatePem() {
+        return certificate.pem();
+    }
+
+    /** Mints a key for {@code teamId} and lets it send to {@code topics}. */
+    public ApnsAuthKey mintAuthKey(String teamId, String... topics) {
+        ApnsAuthKey key = ApnsAuthKey.mint(teamId);
+        registerAuthKey(key, topics);
+        return key;
+    }
+
+    /** Lets {@code key} (its team and key id, and public key) send to {@code topics}. */
+    public void registerAuthKey(ApnsAuthKey key, String... topics) {
+        registerVerificationKey(key.teamId(), key.keyId(), key.publicKey(), Set.of(topics));
+    }
+
+    /** Lets the key {@code keyId} of {@code teamId}, verified with {@code publicKey}, send to {@code topics}. */
+    public void registerVerificationKey(String teamId, String keyId, ECPublicKey publicKey, Set<String> topics) {
+        ApnsVerificationKey key;
+        try {
+            key = new ApnsVerificationKey(keyId, teamId, publicKey);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("not a P-256 verification key", e);
+        }
+        ApnsVerificationKey previous = keysById.put(keyId, key);
+        if (previous != null) {
+            topicsByKey.remove(previous);
+        }
+        topicsByKey.put(key, ConcurrentHashMap.newKeySet());
+        topicsByKey.get(key).addAll(topics);
+    }
+
+    /** Forgets the key {@code keyId}: tokens it signs are rejected with {@code InvalidProviderToken}. */
+    public void revokeKey(String keyId) {
+        ApnsVerificationKey key = keysById.remove(keyId);
+        if (key != null) {
+            topicsByKey.remove(key);
+        }
+    }
+
+    /** Registers {@code deviceToken} (64 hex digits) for {@code topic}. */
+    public void registerDevice(String topic, String deviceToken) {
+        Objects.requireNonNull(topic, "topic");
+        if (!DEVICE_TOKEN.matcher(deviceToken).matches()) {
+            throw new IllegalArgumentException("an APNs device token is 64 hexadecimal digits");
+        }
+        deviceTokensByTopic
+                .computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet())
+                .add(deviceToken);
+    }
+
+    /** Sends to {@code deviceToken} are rejected with {@code Unregistered} and {@code invalidatedAt}. */
+    public void unregisterDevice(String deviceToken, Instant invalidatedAt) {
+        expirationsByDeviceToken.put(deviceToken, Objects.requireNonNull(invalidatedAt, "invalidatedAt"));
+    }
+
+    /**
+     * The next {@code times} valid sends to {@code deviceToken} ({@code 0}: every one) are rejected with
+     * {@code reason}, e.g. {@link RejectionReason#TOO_MANY_REQUESTS} or
+     * {@link RejectionReason#SERVICE_UNAVAILABLE}. Use {@link #unregisterDevice} for {@code Unregistered}.
+     */
+    public void injectRejection(String deviceToken, RejectionReason reason, int times) {
+        if (reason == RejectionReason.UNREGISTERED) {
+            throw new IllegalArgumentException("use unregisterDevice(token, invalidatedAt) for Unregistered");
+        }
+        if (times < 0) {
+            throw new IllegalArgumentException("times must be 0 (always) or positive");
+        }
+        injected.put(deviceToken, new Injected(reason, new AtomicInteger(times), times == 0));
+    }
+
+    /** Removes injected rejections and the unregistration of {@code deviceToken}. */
+    public void clearDevice(String deviceToken) {
+        injected.remove(deviceToken);
+        expirationsByDeviceToken.remove(deviceToken);
+    }
+
+    /** Every accepted notification, newest first. */
+    public List<ApnsNotification> notifications() {
+        return newestFirst(accepted, null);
+    }
+
+    /** The accepted notifications to {@code deviceToken}, newest first. */
+    public List<ApnsNotification> notificationsTo(String deviceToken) {
+        return newestFirst(accepted, deviceToken);
+    }
+
+    /** Every rejection, newest first. */
+    public List<ApnsRejection> rejections() {
+        List<ApnsRejection> all = new ArrayList<>();
+        rejected.descendingIterator().forEachRemaining(all::add);
+        return all;
+    }
+
+    /** Forgets accepted notifications and rejections. */
+    public void clearRecords() {
+        accepted.clear();
+        rejected.clear();
+    }
+
+    /** Stops the server and its event loop. */
+    @Override
+    public void close() {
+        try {
+            server.shutdown().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the APNs emulator did not stop cleanly", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static List<ApnsNotification> newestFirst(ConcurrentLinkedDeque<ApnsNotification> all, String token) {
+        List<ApnsNotification> found = new ArrayList<>();
+        for (Iterator<ApnsNotification> newest = all.descendingIterator(); newest.hasNext(); ) {
+            ApnsNotification notification = newest.next();
+            if (token == null || token.equals(notification.deviceToken())) {
+                found.add(notification);
+            }
+        }
+        return found;
+    }
+
+    private PushNotificationHandler handler(PushNotificationHandler validating) {
+        return (headers, payload) -> {
+            String token = deviceToken(headers);
+            CharSequence topic = headers.get("apns-topic");
+            if (openRegistration
+                    && token != null
+                    && topic != null
+                    && DEVICE_TOKEN.matcher(token).matches()) {
+                deviceTokensByTopic
+                        .computeIfAbsent(topic.toString(), t -> ConcurrentHashMap.newKeySet())
+                        .add(token);
+            }
+            validating.handlePushNotification(headers, payload);
+            Injected failure = token == null ? null : injected.get(token);
+            if (failure != null
+                    && (failure.always() || failure.remaining().getAndUpdate(left -> Math.max(0, left - 1)) > 0)) {
+                throw new RejectedNotificationException(failure.reason());
+            }
+        };
+    }
+
+    private static String deviceToken(Http2Headers headers) {
+        CharSequence path = headers.path();
+        if (path == null) {
+            return null;
+        }
+        String text = path.toString();
+        return text.startsWith(PATH_PREFIX) ? text.substring(PATH_PREFIX.length()) : null;
+    }
+
+    private static String header(Http2Headers headers, String name) {
+        CharSequence value = headers.get(name);
+        return value == null ? null : value.toString();
+    }
+
+    private final class Recorder implements MockApnsServerListener {
+
+        @Override
+        public void handlePushNotificationAccepted(Http2Headers headers, ByteBuf payload) {
+            String expiration = header(headers, "apns-expiration");
+            String priority = header(headers, "apns-priority");
+            accepted.addLast(new ApnsNotification(
+                    sequence.incrementAndGet(),
+                    deviceToken(headers),
+                    header(headers, "apns-topic"),
+                    header(headers, "apns-id"),
+                    header(headers, "apns-collapse-id"),
+                    priority == null ? null : Integer.valueOf(priority),
+                    header(headers, "apns-push-type"),
+                    expiration == null || expiration.equals("0")
+                            ? null
+                            : Instant.ofEpochSecond(Long.parseLong(expiration)),
+                    payload == null ? "" : payload.toString(StandardCharsets.UTF_8),
+                    clock.instant()));
+        }
+
+        @Override
+        public void handlePushNotificationRejected(
+                Http2Headers headers, ByteBuf payload, RejectionReason reason, Instant tokenInvalidatedAt) {
+            rejected.addLast(new ApnsRejection(
+                    deviceToken(headers), header(headers, "apns-topic"), reason, tokenInvalidatedAt, clock.instant()));
+        }
+    }
+}
