@@ -1,5 +1,7 @@
 package io.pushgate.delivery.notification;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -53,6 +55,7 @@ public class Inbox {
     private final TransactionalOperator transactions;
     private final ApplicationEventPublisher events;
     private final InboxSettings settings;
+    private final DistributionSummary batchSizes;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private int transactionsInFlight; // guarded by queue
 
@@ -60,7 +63,12 @@ public class Inbox {
             DatabaseClient database,
             TransactionalOperator transactions,
             ApplicationEventPublisher events,
-            InboxSettings settings) {
+            InboxSettings settings,
+            MeterRegistry meters) {
+        this.batchSizes = DistributionSummary.builder("pushgate.inbox.batch.size")
+                .description("Events per inbox transaction (group commit)")
+                .baseUnit("events")
+                .register(meters);
         this.database = database;
         this.transactions = transactions;
         this.events = events;
@@ -108,6 +116,7 @@ public class Inbox {
             return null;
         }
         transactionsInFlight++;
+        batchSizes.record(batch.size());
         return batch;
     }
 

@@ -1,5 +1,6 @@
 package io.pushgate.delivery.callback;
 
+import io.pushgate.api.secret.SecretCipher;
 import io.pushgate.testkit.TestKeyset;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -64,12 +65,20 @@ final class TestConfigurations {
         }
 
         Inserted insert(String jdbcUrl, String user, String password) throws SQLException {
+            return insert(jdbcUrl, user, password, TestKeyset.cipher());
+        }
+
+        Inserted insert(String jdbcUrl, String user, String password, SecretCipher cipher) throws SQLException {
             try (Connection connection = DriverManager.getConnection(jdbcUrl, user, password)) {
-                return insert(connection);
+                return insert(connection, cipher);
             }
         }
 
         Inserted insert(Connection connection) throws SQLException {
+            return insert(connection, TestKeyset.cipher());
+        }
+
+        Inserted insert(Connection connection, SecretCipher cipher) throws SQLException {
             UUID tenantId = UUID.randomUUID();
             UUID id = UUID.randomUUID();
             byte[] key = new byte[24];
@@ -88,9 +97,8 @@ final class TestConfigurations {
                 configuration.setObject(2, tenantId);
                 configuration.setString(3, "configuration " + id);
                 configuration.setString(4, callbackKey);
-                configuration.setBytes(5, TestKeyset.cipher().seal(secret, tenantId, id));
-                configuration.setBytes(
-                        6, previousSecret == null ? null : TestKeyset.cipher().seal(previousSecret, tenantId, id));
+                configuration.setBytes(5, cipher.seal(secret, tenantId, id));
+                configuration.setBytes(6, previousSecret == null ? null : cipher.seal(previousSecret, tenantId, id));
                 configuration.setTimestamp(
                         7, previousSecretValidUntil == null ? null : Timestamp.from(previousSecretValidUntil));
                 configuration.setBoolean(8, enabled);
