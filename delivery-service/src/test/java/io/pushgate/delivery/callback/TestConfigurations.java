@@ -18,7 +18,7 @@ import org.flywaydb.core.Flyway;
  * write them: the schema comes from tenant-service's own migrations, secrets are sealed with this
  * run's keyset.
  */
-final class TestConfigurations {
+public final class TestConfigurations {
 
     private static final Path TENANCY_MIGRATIONS = Path.of("../tenant-service/src/main/resources/db/migration/tenancy");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -26,7 +26,7 @@ final class TestConfigurations {
     private TestConfigurations() {}
 
     /** Creates the control plane's schema on a database, from tenant-service's migration scripts. */
-    static void migrateTenancy(String jdbcUrl, String user, String password) {
+    public static void migrateTenancy(String jdbcUrl, String user, String password) {
         Flyway.configure()
                 .dataSource(jdbcUrl, user, password)
                 .schemas("tenancy")
@@ -35,14 +35,14 @@ final class TestConfigurations {
                 .migrate();
     }
 
-    static Builder configuration() {
+    public static Builder configuration() {
         return new Builder();
     }
 
     /** A configuration as inserted: what a test needs to call and to sign. */
-    record Inserted(UUID id, UUID tenantId, String callbackKey, String secret) {}
+    public record Inserted(UUID id, UUID tenantId, String callbackKey, String secret) {}
 
-    static final class Builder {
+    public static final class Builder {
         private String secret = "secret-" + UUID.randomUUID();
         private String previousSecret;
         private Instant previousSecretValidUntil;
@@ -59,7 +59,7 @@ final class TestConfigurations {
             return this;
         }
 
-        Builder disabled() {
+        public Builder disabled() {
             this.enabled = false;
             return this;
         }
@@ -74,7 +74,7 @@ final class TestConfigurations {
             }
         }
 
-        Inserted insert(Connection connection) throws SQLException {
+        public Inserted insert(Connection connection) throws SQLException {
             return insert(connection, TestKeyset.cipher());
         }
 
