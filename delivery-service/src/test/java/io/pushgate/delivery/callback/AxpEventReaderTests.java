@@ -48,6 +48,18 @@ class AxpEventReaderTests {
         assertThat(CallbackIngress.printable("x".repeat(300))).hasSize(128 + 3);
     }
 
+    @Test
+    void knowsAWellFormedSignatureWhenItSeesOne() {
+        String hex = "163394275f1e73337f114d6156c4ccbf5b44cf2efbbfb239ef6cee3200036d21";
+        assertThat(CallbackIngress.isHexSignature(hex)).isTrue();
+        assertThat(CallbackIngress.isHexSignature(hex.toUpperCase(java.util.Locale.ROOT)))
+                .isTrue();
+        assertThat(CallbackIngress.isHexSignature(hex.substring(1))).isFalse();
+        assertThat(CallbackIngress.isHexSignature("g" + hex.substring(1))).isFalse();
+        assertThat(CallbackIngress.isHexSignature("\uff11" + hex.substring(1))).isFalse();
+        assertThat(CallbackIngress.isHexSignature("\u0661" + hex.substring(1))).isFalse();
+    }
+
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
