@@ -1,0 +1,249 @@
+package io.pushgate.delivery.callback;
+
+import io.pushgate.api.AxpSignature;
+import io.pushgate.api.axp.AxpEvent;
+import io.pushgate.api.secret.SecretUnreadableException;
+import io.pushgate.delivery.configuration.CallbackConfiguration;
+import io.pushgate.delivery.configuration.Configurations;
+import io.pushgate.delivery.notification.Inbox;
+import io.pushgate.delivery.notification.InboxUnavailableException;
+import io.pushgate.delivery.notification.NewNotification;
+import io.pushgate.delivery.notification.Stored;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.BodyExtractors;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code POST /axp/callbacks/{callbackKey}}, in this order: size cap (413, a larger body is never
+ * buffered), content type (415), configuration from the cache (404 when unknown or disabled),
+ * {@code X-hmac} present and well-formed (401), JSON object (400), signature over {@code eventId} +
+ * {@code sessionId} with the current or, in its grace window, the previous secret (401), the event's
+ * rules (400), then the durable write: 202 for a new event, 200 for a duplicate, both only after
+ * the commit; 503 with {@code Retry-After} when it cannot be stored in time. Never a 500.
+ *
+ * <p>Each callback ends with one log line (tenant, configuration, eventId, outcome, latency; no
+ * secret, no signature) and its meters.
+ */
+@Component
+class CallbackIngress {
+
+    private static final Logger log = LoggerFactory.getLogger(CallbackIngress.class);
+    private static final int SIGNATURE_HEX_DIGITS = 64;
+
+    private final Configurations configurations;
+    private final Inbox inbox;
+    private final CallbackMetrics metrics;
+    private final CallbackSettings settings;
+    private final AxpEventReader reader = new AxpEventReader();
+
+    CallbackIngress(Configurations configurations, Inbox inbox, CallbackMetrics metrics, CallbackSettings settings) {
+        this.configurations = configurations;
+        this.inbox = inbox;
+        this.metrics = metrics;
+        this.settings = settings;
+    }
+
+    Mono<ServerResponse> receive(ServerRequest request) {
+        long started = System.nanoTime();
+        Trace trace = new Trace();
+        return Mono.defer(() -> accept(request, trace))
+                .onErrorResume(error -> problem(error, trace))
+                .doOnNext(response -> finish(trace, started));
+    }
+
+    private Mono<ServerResponse> accept(ServerRequest request, Trace trace) {
+        OptionalLong length = request.headers().contentLength();
+        if (length.isPresent() && length.getAsLong() > AxpEvent.MAX_BODY_BYTES) {
+            throw tooLarge();
+        }
+        requireJson(request.headers().asHttpHeaders());
+        return configurations
+                .byCallbackKey(request.pathVariable("callbackKey"))
+                .timeout(settings.lookupTimeout())
+                .onErrorMap(error -> !(error instanceof CallbackRejected), CallbackIngress::lookupFailed)
+                .flatMap(found -> {
+                    CallbackConfiguration configuration = found.filter(CallbackConfiguration::enabled)
+                            .orElseThrow(() -> new CallbackRejected(
+                                    CallbackOutcome.UNKNOWN_KEY, "no enabled configuration has this callback key"));
+                    trace.configuration = configuration;
+                    String signature = request.headers().firstHeader(AxpSignature.HEADER);
+                    if (signature == null) {
+                        throw new CallbackRejected(CallbackOutcome.INVALID_SIGNATURE, "the X-hmac header is missing");
+                    }
+                    if (!isHexSignature(signature)) {
+                        throw new CallbackRejected(
+                                CallbackOutcome.INVALID_SIGNATURE,
+                                "X-hmac must be the 64 hex digits of an HMAC-SHA256");
+                    }
+                    return body(request).flatMap(body -> store(configuration, signature, body, trace));
+                });
+    }
+
+    private Mono<ServerResponse> store(
+            CallbackConfiguration configuration, String signature, byte[] body, Trace trace) {
+        var object = reader.object(body);
+        String eventId = reader.signedField(object, "eventId");
+        String sessionId = reader.signedField(object, "sessionId");
+        trace.eventId = eventId;
+        if (!configuration.isSignedBy(eventId, sessionId, signature, Instant.now())) {
+            throw new CallbackRejected(
+                    CallbackOutcome.INVALID_SIGNATURE, "X-hmac is not the signature of this eventId and sessionId");
+        }
+        AxpEvent event = reader.event(object);
+        return inbox.store(new NewNotification(configuration.tenantId(), configuration.id(), event))
+                .flatMap(stored -> answer(stored, trace));
+    }
+
+    private static Mono<ServerResponse> answer(Stored stored, Trace trace) {
+        trace.outcome = stored.duplicate() ? CallbackOutcome.DUPLICATE : CallbackOutcome.ACCEPTED;
+        String json = "{\"notificationId\":\"" + stored.notificationId() + "\",\"status\":\""
+                + (stored.duplicate() ? "duplicate" : "accepted") + "\"}";
+        return ServerResponse.status(trace.outcome.status())
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(json);
+    }
+
+    /** The body, read up to the cap: a larger one fails as soon as the cap is passed. */
+    private static Mono<byte[]> body(ServerRequest request) {
+        return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), AxpEvent.MAX_BODY_BYTES)
+                .map(buffer -> {
+                    byte[] bytes = new byte[buffer.readableByteCount()];
+                    buffer.read(bytes);
+                    DataBufferUtils.release(buffer);
+                    return bytes;
+                })
+                .defaultIfEmpty(new byte[0])
+                .onErrorMap(DataBufferLimitException.class, limit -> tooLarge());
+    }
+
+    private static void requireJson(HttpHeaders headers) {
+        MediaType type;
+        try {
+            type = headers.getContentType();
+        } catch (InvalidMediaTypeException e) {
+            type = null;
+        }
+        if (type == null
+                || !MediaType.APPLICATION_JSON.equalsTypeAndSubtype(type)
+                || (type.getCharset() != null && !StandardCharsets.UTF_8.equals(type.getCharset()))) {
+            throw new CallbackRejected(
+                    CallbackOutcome.UNSUPPORTED_MEDIA_TYPE, "the body must be application/json in UTF-8");
+        }
+    }
+
+    private static CallbackRejected tooLarge() {
+        return new CallbackRejected(
+                CallbackOutcome.BODY_TOO_LARGE,
+                "the body must not be larger than " + AxpEvent.MAX_BODY_BYTES + " bytes");
+    }
+
+    private static Throwable lookupFailed(Throwable error) {
+        if (error instanceof SecretUnreadableException) {
+            log.error("The secret of a configuration cannot be opened with this keyset: {}", error.getMessage());
+            return new CallbackRejected(
+                    CallbackOutcome.CONFIGURATION_UNUSABLE, "this configuration's secret cannot be read");
+        }
+        return new CallbackRejected(
+                CallbackOutcome.STORAGE_UNAVAILABLE,
+                error instanceof TimeoutException
+                        ? "the configuration could not be read in time"
+                        : "the configuration could not be read");
+    }
+
+    private Mono<ServerResponse> problem(Throwable error, Trace trace) {
+        CallbackRejected rejected;
+        if (error instanceof CallbackRejected callbackRejected) {
+            rejected = callbackRejected;
+        } else if (error instanceof InboxUnavailableException unavailable) {
+            log.warn("Callback not stored: {}", unavailable.getMessage());
+            rejected = new CallbackRejected(
+                    CallbackOutcome.STORAGE_UNAVAILABLE, "the event could not be stored; it was not accepted");
+        } else {
+            log.error("Callback failed unexpectedly", error);
+            rejected = new CallbackRejected(
+                    CallbackOutcome.STORAGE_UNAVAILABLE, "the event could not be processed; it was not accepted");
+        }
+        CallbackOutcome outcome = rejected.outcome();
+        trace.outcome = outcome;
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(outcome.status(), rejected.getMessage());
+        problem.setType(outcome.type());
+        problem.setTitle(outcome.title());
+        ServerResponse.BodyBuilder response =
+                ServerResponse.status(outcome.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        if (outcome.asksToRetryLater()) {
+            response.header(
+                    HttpHeaders.RETRY_AFTER,
+                    Long.toString(Math.max(1, settings.retryAfter().toSeconds())));
+        }
+        return response.bodyValue(problem);
+    }
+
+    private void finish(Trace trace, long started) {
+        long nanos = System.nanoTime() - started;
+        CallbackConfiguration configuration = trace.configuration;
+        UUID tenant = configuration == null ? null : configuration.tenantId();
+        UUID configurationId = configuration == null ? null : configuration.id();
+        metrics.record(tenant, configurationId, trace.outcome, nanos);
+        log.info(
+                "callback tenant={} configuration={} eventId={} outcome={} status={} latencyMs={}",
+                tenant == null ? CallbackMetrics.NO_TENANT : tenant,
+                configurationId == null ? CallbackMetrics.NO_TENANT : configurationId,
+                printable(trace.eventId),
+                trace.outcome.tag(),
+                trace.outcome.status().value(),
+                nanos / 1_000 / 1e3);
+    }
+
+    /** {@code [0-9a-fA-F]{64}}, checked without a regular expression: this runs per callback. */
+    static boolean isHexSignature(String signature) {
+        if (signature.length() != SIGNATURE_HEX_DIGITS) {
+            return false;
+        }
+        for (int i = 0; i < SIGNATURE_HEX_DIGITS; i++) {
+            if (Character.digit(signature.charAt(i), 16) < 0 || signature.charAt(i) > 'f') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** An untrusted id as one quoted, bounded log token: no line breaks or control characters. */
+    static String printable(String value) {
+        if (value == null) {
+            return "-";
+        }
+        int shown = Math.min(value.length(), 128);
+        StringBuilder token = new StringBuilder(shown + 4).append('"');
+        for (int i = 0; i < shown; i++) {
+            char c = value.charAt(i);
+            if (c == '"' || c == '\\') {
+                token.append('\\').append(c);
+            } else {
+                token.append(Character.isISOControl(c) ? '?' : c);
+            }
+        }
+        return token.append(shown < value.length() ? "…\"" : "\"").toString();
+    }
+
+    /** What is known about one callback so far, for its log line and meters. */
+    private static final class Trace {
+        CallbackConfiguration configuration;
+        String eventId;
+        CallbackOutcome outcome = CallbackOutcome.STORAGE_UNAVAILABLE;
+    }
+}

@@ -1,0 +1,119 @@
+package io.pushgate.delivery.configuration;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.pushgate.api.secret.SecretCipher;
+import java.nio.ByteBuffer;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+
+/**
+ * The control plane's configurations by callback key, from memory. A key is read from {@code
+ * tenancy.configuration} once, then served from the cache until a change notification evicts it or
+ * the TTL ({@code pushgate.configuration.cache-ttl}) runs out; unknown keys are cached too, so a
+ * flood of wrong keys does not reach the database.
+ */
+@Service
+public class Configurations {
+
+    /** Callback keys are URL-safe random strings of at most this length; others are unknown without a look-up. */
+    private static final int MAX_CALLBACK_KEY_LENGTH = 128;
+
+    private final DatabaseClient database;
+    private final SecretCipher cipher;
+    private final AsyncCache<String, Optional<CallbackConfiguration>> cache;
+
+    Configurations(DatabaseClient database, SecretCipher cipher, ConfigurationSettings settings) {
+        this.database = database;
+        this.cipher = cipher;
+        this.cache = Caffeine.newBuilder()
+                .expireAfterWrite(settings.cacheTtl())
+                .maximumSize(settings.cacheMaximumSize())
+                .buildAsync();
+    }
+
+    /**
+     * The configuration whose callback key is {@code callbackKey}, or empty when there is none.
+     * Fails with {@link io.pushgate.api.secret.SecretUnreadableException} when its secret cannot be
+     * opened, and with the database's error when it cannot be read; neither is cached.
+     */
+    public Mono<Optional<CallbackConfiguration>> byCallbackKey(String callbackKey) {
+        if (!isCallbackKey(callbackKey)) {
+            return Mono.just(Optional.empty());
+        }
+        return Mono.fromFuture(
+                cache.get(callbackKey, (key, executor) -> load(key).toFuture()), true);
+    }
+
+    /** {@code [A-Za-z0-9_-]{1,128}}, checked without a regular expression: this runs per callback. */
+    static boolean isCallbackKey(String candidate) {
+        int length = candidate.length();
+        if (length == 0 || length > MAX_CALLBACK_KEY_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = candidate.charAt(i);
+            boolean urlSafe =
+                    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+            if (!urlSafe) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Forgets the configuration {@code configurationId}, every unknown key (it may just have been
+     * created) and every read still in flight (it may have read the row before the change).
+     */
+    public void evict(UUID configurationId) {
+        cache.asMap().entrySet().removeIf(entry -> {
+            CompletableFuture<Optional<CallbackConfiguration>> future = entry.getValue();
+            if (!future.isDone() || future.isCompletedExceptionally()) {
+                return true;
+            }
+            Optional<CallbackConfiguration> configuration = future.join();
+            return configuration.isEmpty() || configuration.get().id().equals(configurationId);
+        });
+    }
+
+    /** Forgets everything, e.g. when change notifications may have been missed. */
+    public void evictAll() {
+        cache.synchronous().invalidateAll();
+    }
+
+    private Mono<Optional<CallbackConfiguration>> load(String callbackKey) {
+        return database.sql("""
+                        SELECT id, tenant_id, enabled, secret_ciphertext,
+                               previous_secret_ciphertext, previous_secret_valid_until
+                        FROM tenancy.configuration WHERE callback_key = $1""")
+                .bind(0, callbackKey)
+                .map((row, metadata) -> {
+                    UUID id = row.get("id", UUID.class);
+                    UUID tenantId = row.get("tenant_id", UUID.class);
+                    ByteBuffer previous = row.get("previous_secret_ciphertext", ByteBuffer.class);
+                    OffsetDateTime validUntil = row.get("previous_secret_valid_until", OffsetDateTime.class);
+                    return new CallbackConfiguration(
+                            id,
+                            tenantId,
+                            Boolean.TRUE.equals(row.get("enabled", Boolean.class)),
+                            cipher.openText(bytes(row.get("secret_ciphertext", ByteBuffer.class)), tenantId, id),
+                            previous == null ? null : cipher.openText(bytes(previous), tenantId, id),
+                            validUntil == null ? null : validUntil.toInstant());
+                })
+                .one()
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty());
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        return bytes;
+    }
+}

@@ -1,0 +1,21 @@
+package io.pushgate.delivery.notification;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How the inbox writes ({@code pushgate.inbox.*}).
+ *
+ * @param timeout the longest an event may wait for its commit (queue included) before the caller is
+ *     told the inbox is unavailable
+ * @param maxBatchSize the most events committed in one transaction
+ * @param maxConcurrentBatches the most transactions in flight at once (keep below the pool size)
+ * @param maxQueued the most events waiting for a transaction; more are refused at once
+ */
+@ConfigurationProperties("pushgate.inbox")
+record InboxSettings(
+        @DefaultValue("2s") Duration timeout,
+        @DefaultValue("500") int maxBatchSize,
+        @DefaultValue("4") int maxConcurrentBatches,
+        @DefaultValue("20000") int maxQueued) {}

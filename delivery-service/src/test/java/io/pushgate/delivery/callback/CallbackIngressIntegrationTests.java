@@ -1,0 +1,479 @@
+package io.pushgate.delivery.callback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pushgate.api.AxpSignature;
+import io.pushgate.api.axp.AxpEvent;
+import io.pushgate.api.problem.CallbackProblems;
+import io.pushgate.delivery.DeliveryServiceApplication;
+import io.pushgate.testkit.TestDatabase;
+import io.pushgate.testkit.TestPlatformInitializer;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ContextConfiguration;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Every answer of {@code POST /axp/callbacks/{callbackKey}}, sent for real, checked in the table too. */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "spring.config.name=" + DeliveryServiceApplication.CONFIG_NAME,
+            // a change must reach the cache through NOTIFY: the TTL alone would take an hour
+            "pushgate.configuration.cache-ttl=1h"
+        })
+@ContextConfiguration(initializers = TestPlatformInitializer.class)
+class CallbackIngressIntegrationTests {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @LocalServerPort
+    int port;
+
+    Callbacks callbacks;
+    TestConfigurations.Inserted configuration;
+
+    @BeforeAll
+    static void controlPlaneSchema() {
+        TestDatabase database = TestDatabase.get();
+        TestConfigurations.migrateTenancy(database.jdbcUrl(), database.user(), database.password());
+    }
+
+    @BeforeEach
+    void newConfiguration() throws SQLException {
+        callbacks = new Callbacks(port);
+        configuration = insert(TestConfigurations.configuration());
+    }
+
+    @Test
+    void acceptsAnAuthenticEventWithA202AfterItsRowIsCommitted() throws Exception {
+        AxpEvent event = new AxpEvent(
+                UUID.randomUUID().toString(),
+                "session-" + UUID.randomUUID(),
+                "conversation-1",
+                "customer-1",
+                "2024-03-18T11:00:24.481Z",
+                Map.of());
+
+        HttpResponse<String> response =
+                callbacks.post(configuration.callbackKey(), event.signature(configuration.secret()), event.toJson());
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+        JsonNode answer = JSON.readTree(response.body());
+        assertThat(answer.get("status").stringValue()).isEqualTo("accepted");
+        Map<String, String> row = row(event.eventId());
+        assertThat(row)
+                .containsEntry("id", answer.get("notificationId").stringValue())
+                .containsEntry("tenant_id", configuration.tenantId().toString())
+                .containsEntry("configuration_id", configuration.id().toString())
+                .containsEntry("session_id", event.sessionId())
+                .containsEntry("status", "accepted");
+        assertThat(JSON.readTree(row.get("payload")).get("eventDate").stringValue())
+                .isEqualTo("2024-03-18T11:00:24.481Z");
+    }
+
+    @Test
+    void takesTheSignatureInEitherHexCaseAndUnderAnyHeaderNameCase() throws Exception {
+        AxpEvent lower = AxpEvent.of(UUID.randomUUID().toString(), "s-1");
+        AxpEvent upper = AxpEvent.of(UUID.randomUUID().toString(), "s-1");
+
+        assertThat(send("x-HMAC", upper.signature(configuration.secret()).toUpperCase(Locale.ROOT), upper)
+                        .statusCode())
+                .isEqualTo(202);
+        assertThat(send("X-HMAC", lower.signature(configuration.secret()), lower)
+                        .statusCode())
+                .isEqualTo(202);
+        assertThat(count(upper.eventId()) + count(lower.eventId())).isEqualTo(2);
+    }
+
+    @Test
+    void answersADuplicateWith200AndTheFirstRowsIdWithoutWritingAgain() throws Exception {
+        AxpEvent event = AxpEvent.of(UUID.randomUUID().toString(), "s-dup");
+        String signature = event.signature(configuration.secret());
+
+        HttpResponse<String> first = callbacks.post(configuration.callbackKey(), signature, event.toJson());
+        HttpResponse<String> second = callbacks.post(configuration.callbackKey(), signature, event.toJson());
+
+        assertThat(first.statusCode()).isEqualTo(202);
+        assertThat(second.statusCode()).isEqualTo(200);
+        JsonNode answer = JSON.readTree(second.body());
+        assertThat(answer.get("status").stringValue()).isEqualTo("duplicate");
+        assertThat(answer.get("notificationId").stringValue())
+                .isEqualTo(JSON.readTree(first.body()).get("notificationId").stringValue());
+        assertThat(count(event.eventId())).isEqualTo(1);
+    }
+
+    @Test
+    void answersFiftyConcurrentCopiesOfAnEventWithOne202AndOneRow() throws Exception {
+        AxpEvent event = AxpEvent.of(UUID.randomUUID().toString(), "s-concurrent");
+        String signature = event.signature(configuration.secret());
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+        ExecutorService threads = Executors.newFixedThreadPool(50);
+        try {
+            for (int i = 0; i < 50; i++) {
+                answers.add(threads.submit(() -> {
+                    start.await();
+                    return callbacks.post(configuration.callbackKey(), signature, event.toJson());
+                }));
+            }
+            start.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            List<String> ids = new ArrayList<>();
+            for (Future<HttpResponse<String>> answer : answers) {
+                HttpResponse<String> response = answer.get();
+                statuses.add(response.statusCode());
+                ids.add(JSON.readTree(response.body()).get("notificationId").stringValue());
+            }
+            assertThat(statuses)
+                    .containsOnly(200, 202)
+                    .filteredOn(status -> status == 202)
+                    .hasSize(1);
+            assertThat(ids).containsOnly(row(event.eventId()).get("id"));
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(count(event.eventId())).isEqualTo(1);
+    }
+
+    @Test
+    void refusesEveryBadSignatureWith401AndWritesNothing() throws Exception {
+        AxpEvent event = AxpEvent.of(UUID.randomUUID().toString(), "s-sig");
+        String good = event.signature(configuration.secret());
+        Map<String, String> badSignatures = new HashMap<>();
+        badSignatures.put("empty", "");
+        badSignatures.put("odd length", good.substring(1));
+        badSignatures.put("not hex", "z" + good.substring(1));
+        badSignatures.put("wrong secret", event.signature("not-the-secret"));
+        badSignatures.put(
+                "over another sessionId", AxpSignature.sign(configuration.secret(), event.eventId(), "s-other"));
+        badSignatures.put(
+                "over eventId and sessionId swapped",
+                AxpSignature.sign(configuration.secret(), "s-sig", event.eventId()));
+
+        assertProblem(
+                callbacks.post(configuration.callbackKey(), null, event.toJson()),
+                401,
+                CallbackProblems.INVALID_SIGNATURE);
+        badSignatures.forEach((name, signature) -> assertProblem(
+                callbacks.post(configuration.callbackKey(), signature, event.toJson()),
+                401,
+                CallbackProblems.INVALID_SIGNATURE));
+
+        assertThat(count(event.eventId())).isZero();
+        assertThat(callbacks.get("/actuator/prometheus").body())
+                .containsPattern("pushgate_callback_signature_failures_total\\{configuration=\"" + configuration.id()
+                        + "\"} 7\\.0");
+    }
+
+    @Test
+    void acceptsThePreviousSecretOnlyInsideItsGraceWindow() throws Exception {
+        var rotating = insert(TestConfigurations.configuration()
+                .secret("new-secret")
+                .previousSecret("old-secret", Instant.now().plus(Duration.ofHours(1))));
+        var rotated = insert(TestConfigurations.configuration()
+                .secret("new-secret")
+                .previousSecret("old-secret", Instant.now().minus(Duration.ofSeconds(1))));
+        AxpEvent inside = AxpEvent.of(UUID.randomUUID().toString(), "s-rot");
+        AxpEvent after = AxpEvent.of(UUID.randomUUID().toString(), "s-rot");
+
+        assertThat(callbacks
+                        .post(rotating.callbackKey(), inside.signature("old-secret"), inside.toJson())
+                        .statusCode())
+                .isEqualTo(202);
+        assertProblem(
+                callbacks.post(rotated.callbackKey(), after.signature("old-secret"), after.toJson()),
+                401,
+                CallbackProblems.INVALID_SIGNATURE);
+        assertThat(callbacks
+                        .post(rotated.callbackKey(), after.signature("new-secret"), after.toJson())
+                        .statusCode())
+                .isEqualTo(202);
+        assertThat(count(inside.eventId())).isEqualTo(1);
+    }
+
+    @Test
+    void answersUnknownAndDisabledKeysWith404() throws Exception {
+        var disabled = insert(TestConfigurations.configuration().disabled());
+        AxpEvent event = AxpEvent.of(UUID.randomUUID().toString(), "s-404");
+
+        assertProblem(
+                callbacks.post("no-such-key", event.signature("x"), event.toJson()),
+                404,
+                CallbackProblems.UNKNOWN_CALLBACK_KEY);
+        assertProblem(callbacks.post("not/even%20a-key", event.signature("x"), event.toJson()), 404, null);
+        assertProblem(
+                callbacks.post(disabled.callbackKey(), event.signature(disabled.secret()), event.toJson()),
+                404,
+                CallbackProblems.UNKNOWN_CALLBACK_KEY);
+        assertThat(count(event.eventId())).isZero();
+    }
+
+    @Test
+    void refusesMalformedBodiesWith400NamingTheProblem() throws Exception {
+        String eventId = UUID.randomUUID().toString();
+        String signature = AxpSignature.sign(configuration.secret(), eventId, "s-400");
+        String valid = "{\"eventId\":\"" + eventId + "\",\"sessionId\":\"s-400\"}";
+        Map<String, String> bodies = new java.util.LinkedHashMap<>();
+        bodies.put(valid.substring(0, valid.length() - 3), "not well-formed JSON");
+        bodies.put("[" + valid + "]", "one JSON object");
+        bodies.put("", "one JSON object");
+        bodies.put(valid + "{}", "not well-formed JSON");
+        bodies.put(
+                "{\"eventId\":\"" + eventId + "\",\"eventId\":\"x\",\"sessionId\":\"s-400\"}", "not well-formed JSON");
+        bodies.put("{\"eventId\":42,\"sessionId\":\"s-400\"}", "eventId must be a string");
+        bodies.put("{\"sessionId\":\"s-400\"}", "eventId is required");
+        bodies.put("{\"eventId\":\"" + eventId + "\"}", "sessionId is required");
+        bodies.put(valid.replace("}", ",\"customerId\":true}"), "customerId must be a string");
+        bodies.put(valid.replace("}", ",\"extra\":{\"nested\":1}}"), "must be a string, a number or a boolean");
+        bodies.put(valid.replace("}", ",\"extra\":[1]}"), "must be a string, a number or a boolean");
+        bodies.put(valid.replace("}", ",\"eventDate\":\"yesterday\"}"), "eventDate must be an ISO-8601 date-time");
+        bodies.put(
+                valid.replace("}", ",\"conversationId\":\"" + "c".repeat(129) + "\"}"),
+                "conversationId must have at most 128");
+        bodies.put(valid.replace("}", ",\"note\":\"" + "n".repeat(1025) + "\"}"), "note must have at most 1024");
+        StringBuilder tooMany = new StringBuilder(valid.substring(0, valid.length() - 1));
+        for (int i = 0; i < 31; i++) {
+            tooMany.append(",\"f").append(i).append("\":\"v\"");
+        }
+        bodies.put(tooMany.append('}').toString(), "at most 32 fields");
+
+        bodies.forEach((body, detail) -> {
+            HttpResponse<String> response = callbacks.post(configuration.callbackKey(), signature, body);
+            assertThat(response.statusCode()).as(body).isEqualTo(400);
+            JsonNode problem = problem(response);
+            assertThat(problem.get("type").stringValue())
+                    .isIn(CallbackProblems.MALFORMED_JSON.toString(), CallbackProblems.INVALID_EVENT.toString());
+            assertThat(problem.get("detail").stringValue()).as(body).contains(detail);
+        });
+        assertThat(count(eventId)).isZero();
+    }
+
+    @Test
+    void refusesWrongContentTypesWith415() throws Exception {
+        AxpEvent event = AxpEvent.of(UUID.randomUUID().toString(), "s-415");
+        byte[] body = event.toJson().getBytes(StandardCharsets.UTF_8);
+        String signature = event.signature(configuration.secret());
+        for (String type : new String[] {
+            "text/plain", "application/x-www-form-urlencoded", "application/json; charset=ISO-8859-1", "nonsense", null
+        }) {
+            assertProblem(
+                    callbacks.post(configuration.callbackKey(), type, AxpSignature.HEADER, signature, body),
+                    415,
+                    CallbackProblems.UNSUPPORTED_MEDIA_TYPE);
+        }
+        assertThat(callbacks
+                        .post(
+                                configuration.callbackKey(),
+                                "application/json;charset=UTF-8",
+                                AxpSignature.HEADER,
+                                signature,
+                                body)
+                        .statusCode())
+                .isEqualTo(202);
+        assertThat(count(event.eventId())).isEqualTo(1);
+    }
+
+    @Test
+    void capsTheBodyAt64KiB() throws Exception {
+        AxpEvent event = AxpEvent.of(UUID.randomUUID().toString(), "s-413");
+        String json = event.toJson();
+        String signature = event.signature(configuration.secret());
+        // JSON allows any amount of white space: pad the same event to exactly the cap and one byte past it
+        String atCap = json + " ".repeat(AxpEvent.MAX_BODY_BYTES - json.length());
+        String pastCap = atCap + " ";
+
+        assertProblem(
+                callbacks.post(configuration.callbackKey(), signature, pastCap), 413, CallbackProblems.BODY_TOO_LARGE);
+        byte[] tenMegabytes = (json + " ".repeat(10 * 1024 * 1024)).getBytes(StandardCharsets.UTF_8);
+        assertProblem(
+                callbacks.post(
+                        configuration.callbackKey(), "application/json", AxpSignature.HEADER, signature, tenMegabytes),
+                413,
+                CallbackProblems.BODY_TOO_LARGE);
+        assertThat(count(event.eventId())).isZero();
+
+        assertThat(callbacks.post(configuration.callbackKey(), signature, atCap).statusCode())
+                .isEqualTo(202);
+        assertThat(count(event.eventId())).isEqualTo(1);
+    }
+
+    @Test
+    void keepsUnicodeIdsExactlyAndOtherFieldsAsText() throws Exception {
+        Map<String, String> sent = Map.of("eventId", "évènement-✓-🔑-" + UUID.randomUUID(), "sessionId", "séance-1");
+        String body =
+                "{\"eventId\":\"" + sent.get("eventId") + "\",\"sessionId\":\"séance-1\",\"engagementId\":\"eng-1\","
+                        + "\"count\":42,\"urgent\":true,\"ratio\":0.5,\"gone\":null,\"dialogId\":\"d\\u00e9\"}";
+
+        HttpResponse<String> response = callbacks.post(
+                configuration.callbackKey(),
+                AxpSignature.sign(configuration.secret(), sent.get("eventId"), "séance-1"),
+                body);
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        Map<String, String> row = row(sent.get("eventId"));
+        assertThat(row).containsEntry("session_id", "séance-1");
+        JsonNode payload = JSON.readTree(row.get("payload"));
+        assertThat(payload.get("eventId").stringValue()).isEqualTo(sent.get("eventId"));
+        assertThat(payload.get("count").stringValue()).isEqualTo("42");
+        assertThat(payload.get("urgent").stringValue()).isEqualTo("true");
+        assertThat(payload.get("ratio").stringValue()).isEqualTo("0.5");
+        assertThat(payload.get("dialogId").stringValue()).isEqualTo("dé");
+        assertThat(payload.has("gone")).isFalse();
+    }
+
+    @Test
+    void seesConfigurationChangesThroughNotifyBeforeTheTtl() throws Exception {
+        AxpEvent before = AxpEvent.of(UUID.randomUUID().toString(), "s-notify");
+        assertThat(callbacks
+                        .post(configuration.callbackKey(), before.signature(configuration.secret()), before.toJson())
+                        .statusCode())
+                .isEqualTo(202);
+
+        try (Connection connection = TestDatabase.get().connect();
+                var statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            statement.executeUpdate(
+                    "UPDATE tenancy.configuration SET enabled = false WHERE id = '" + configuration.id() + "'");
+            statement.execute("NOTIFY pushgate_tenancy_changed, '{\"kind\":\"configuration\",\"id\":\""
+                    + configuration.id() + "\",\"tenantId\":\"" + configuration.tenantId() + "\"}'");
+            connection.commit();
+        }
+
+        // a new event each time: answers before the notification arrives are 202s of their own
+        Supplier<Integer> status = () -> {
+            AxpEvent after = AxpEvent.of(UUID.randomUUID().toString(), "s-notify");
+            return callbacks
+                    .post(configuration.callbackKey(), after.signature(configuration.secret()), after.toJson())
+                    .statusCode();
+        };
+        assertThat(eventually(status, 404)).isEqualTo(404);
+    }
+
+    @Test
+    void answers503WithRetryAfterWhenTheDatabaseIsTooSlow() throws Exception {
+        AxpEvent warm = AxpEvent.of(UUID.randomUUID().toString(), "s-slow");
+        assertThat(callbacks
+                        .post(configuration.callbackKey(), warm.signature(configuration.secret()), warm.toJson())
+                        .statusCode())
+                .isEqualTo(202);
+        AxpEvent event = AxpEvent.of(UUID.randomUUID().toString(), "s-slow");
+
+        HttpResponse<String> response;
+        try (Connection blocker = TestDatabase.get().connect();
+                var statement = blocker.createStatement()) {
+            blocker.setAutoCommit(false);
+            statement.execute("LOCK TABLE delivery.notification IN ACCESS EXCLUSIVE MODE");
+            response = callbacks.post(
+                    configuration.callbackKey(), event.signature(configuration.secret()), event.toJson());
+            blocker.rollback();
+        }
+
+        assertProblem(response, 503, CallbackProblems.STORAGE_UNAVAILABLE);
+        assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
+    }
+
+    @Test
+    void publishesMetricsPerTenantAndOutcome() throws Exception {
+        AxpEvent event = AxpEvent.of(UUID.randomUUID().toString(), "s-metrics");
+        callbacks.post(configuration.callbackKey(), event.signature(configuration.secret()), event.toJson());
+        callbacks.post(configuration.callbackKey(), event.signature(configuration.secret()), event.toJson());
+
+        String metrics = callbacks.get("/actuator/prometheus").body();
+
+        String tenant = configuration.tenantId().toString();
+        assertThat(metrics)
+                .containsPattern("pushgate_callbacks_total\\{outcome=\"accepted\",tenant=\"" + tenant + "\"} 1\\.0")
+                .containsPattern("pushgate_callbacks_total\\{outcome=\"duplicate\",tenant=\"" + tenant + "\"} 1\\.0")
+                .contains("pushgate_callback_latency_seconds_bucket{outcome=\"accepted\"");
+    }
+
+    private HttpResponse<String> send(String header, String signature, AxpEvent event) {
+        return callbacks.post(
+                configuration.callbackKey(),
+                "application/json",
+                header,
+                signature,
+                event.toJson().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static TestConfigurations.Inserted insert(TestConfigurations.Builder builder) throws SQLException {
+        try (Connection connection = TestDatabase.get().connect()) {
+            return builder.insert(connection);
+        }
+    }
+
+    /** Polls until the answer is {@code expected} (NOTIFY is asynchronous), at most ten seconds. */
+    private static int eventually(Supplier<Integer> status, int expected) throws InterruptedException {
+        int last = status.get();
+        for (int i = 0; i < 100 && last != expected; i++) {
+            Thread.sleep(100);
+            last = status.get();
+        }
+        return last;
+    }
+
+    private static void assertProblem(HttpResponse<String> response, int status, URI type) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        if (type != null) {
+            assertThat(problem(response).get("type").stringValue()).isEqualTo(type.toString());
+        }
+    }
+
+    private static JsonNode problem(HttpResponse<String> response) {
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        return JSON.readTree(response.body());
+    }
+
+    private static long count(String eventId) throws SQLException {
+        try (Connection connection = TestDatabase.get().connect();
+                var query =
+                        connection.prepareStatement("SELECT count(*) FROM delivery.notification WHERE event_id = ?")) {
+            query.setString(1, eventId);
+            try (var rows = query.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    private static Map<String, String> row(String eventId) throws SQLException {
+        try (Connection connection = TestDatabase.get().connect();
+                var query = connection.prepareStatement(
+                        "SELECT id, tenant_id, configuration_id, session_id, status, payload::text FROM delivery.notification WHERE event_id = ?")) {
+            query.setString(1, eventId);
+            try (var rows = query.executeQuery()) {
+                assertThat(rows.next()).as("a row for " + eventId).isTrue();
+                Map<String, String> row = new HashMap<>();
+                for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {
+                    row.put(rows.getMetaData().getColumnLabel(i), rows.getString(i));
+                }
+                return row;
+            }
+        }
+    }
+}

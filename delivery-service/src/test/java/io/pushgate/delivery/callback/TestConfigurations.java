@@ -1,0 +1,110 @@
+package io.pushgate.delivery.callback;
+
+import io.pushgate.api.secret.SecretCipher;
+import io.pushgate.testkit.TestKeyset;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+
+/**
+ * Tenants and AXP configurations written straight into {@code tenancy}, as the control plane would
+ * write them: the schema comes from tenant-service's own migrations, secrets are sealed with this
+ * run's keyset.
+ */
+public final class TestConfigurations {
+
+    private static final Path TENANCY_MIGRATIONS = Path.of("../tenant-service/src/main/resources/db/migration/tenancy");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private TestConfigurations() {}
+
+    /** Creates the control plane's schema on a database, from tenant-service's migration scripts. */
+    public static void migrateTenancy(String jdbcUrl, String user, String password) {
+        Flyway.configure()
+                .dataSource(jdbcUrl, user, password)
+                .schemas("tenancy")
+                .locations("filesystem:" + TENANCY_MIGRATIONS.toAbsolutePath().normalize())
+                .load()
+                .migrate();
+    }
+
+    public static Builder configuration() {
+        return new Builder();
+    }
+
+    /** A configuration as inserted: what a test needs to call and to sign. */
+    public record Inserted(UUID id, UUID tenantId, String callbackKey, String secret) {}
+
+    public static final class Builder {
+        private String secret = "secret-" + UUID.randomUUID();
+        private String previousSecret;
+        private Instant previousSecretValidUntil;
+        private boolean enabled = true;
+
+        Builder secret(String secret) {
+            this.secret = secret;
+            return this;
+        }
+
+        Builder previousSecret(String previousSecret, Instant validUntil) {
+            this.previousSecret = previousSecret;
+            this.previousSecretValidUntil = validUntil;
+            return this;
+        }
+
+        public Builder disabled() {
+            this.enabled = false;
+            return this;
+        }
+
+        Inserted insert(String jdbcUrl, String user, String password) throws SQLException {
+            return insert(jdbcUrl, user, password, TestKeyset.cipher());
+        }
+
+        Inserted insert(String jdbcUrl, String user, String password, SecretCipher cipher) throws SQLException {
+            try (Connection connection = DriverManager.getConnection(jdbcUrl, user, password)) {
+                return insert(connection, cipher);
+            }
+        }
+
+        public Inserted insert(Connection connection) throws SQLException {
+            return insert(connection, TestKeyset.cipher());
+        }
+
+        Inserted insert(Connection connection, SecretCipher cipher) throws SQLException {
+            UUID tenantId = UUID.randomUUID();
+            UUID id = UUID.randomUUID();
+            byte[] key = new byte[24];
+            RANDOM.nextBytes(key);
+            String callbackKey = Base64.getUrlEncoder().withoutPadding().encodeToString(key);
+            try (var tenant = connection.prepareStatement("INSERT INTO tenancy.tenant (id, name) VALUES (?, ?)")) {
+                tenant.setObject(1, tenantId);
+                tenant.setString(2, "tenant " + tenantId);
+                tenant.executeUpdate();
+            }
+            try (var configuration = connection.prepareStatement("""
+                    INSERT INTO tenancy.configuration (id, tenant_id, name, callback_key, secret_ciphertext,
+                        previous_secret_ciphertext, previous_secret_valid_until, enabled)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                configuration.setObject(1, id);
+                configuration.setObject(2, tenantId);
+                configuration.setString(3, "configuration " + id);
+                configuration.setString(4, callbackKey);
+                configuration.setBytes(5, cipher.seal(secret, tenantId, id));
+                configuration.setBytes(6, previousSecret == null ? null : cipher.seal(previousSecret, tenantId, id));
+                configuration.setTimestamp(
+                        7, previousSecretValidUntil == null ? null : Timestamp.from(previousSecretValidUntil));
+                configuration.setBoolean(8, enabled);
+                configuration.executeUpdate();
+            }
+            return new Inserted(id, tenantId, callbackKey, secret);
+        }
+    }
+}
