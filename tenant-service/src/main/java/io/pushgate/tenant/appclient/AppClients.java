@@ -41,7 +41,12 @@ class AppClients {
 
     record NewAppClient(String name) {}
 
-    record CreatedAppClient(String clientId, String clientSecret, String name) {}
+    record CreatedAppClient(String clientId, String clientSecret, String name) {
+        @Override
+        public String toString() {
+            return "CreatedAppClient[clientId=" + clientId + ", name=" + name + "]";
+        }
+    }
 
     record AppClientView(String clientId, String name, List<String> scopes, Instant createdAt, UUID id) {}
 

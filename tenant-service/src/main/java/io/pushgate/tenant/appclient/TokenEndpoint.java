@@ -2,13 +2,14 @@ package io.pushgate.tenant.appclient;
 
 import io.pushgate.tenant.audit.AuditLog;
 import io.pushgate.tenant.platform.Caller;
+import io.pushgate.tenant.token.TokenAnswer;
 import io.pushgate.tenant.token.TokenIssuer;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -17,6 +18,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ContentTooLargeException;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
@@ -41,81 +43,81 @@ class TokenEndpoint {
     }
 
     @PostMapping(path = "/oauth2/token", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
-    Mono<ResponseEntity<Map<String, Object>>> token(ServerWebExchange exchange) {
+    Mono<ResponseEntity<Object>> token(ServerWebExchange exchange) {
         String authorization = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
         String sourceIp = Caller.sourceIp(exchange.getRequest());
-        return exchange.getFormData().flatMap(form -> {
-            for (String parameter : List.of("grant_type", "scope", "client_id", "client_secret")) {
-                if (form.getOrDefault(parameter, List.of()).size() > 1) {
-                    return error(HttpStatus.BAD_REQUEST, "invalid_request", parameter + " is repeated", false);
-                }
-            }
-            String[] credentials;
-            boolean basic = authorization != null;
-            if (basic) {
-                if (form.containsKey("client_secret")) {
-                    return error(
-                            HttpStatus.BAD_REQUEST,
-                            "invalid_request",
-                            "use one client authentication method, not two",
-                            false);
-                }
-                credentials = basic(authorization);
-                if (credentials == null) {
-                    return error(HttpStatus.UNAUTHORIZED, "invalid_client", "malformed Basic credentials", true);
-                }
-            } else {
-                credentials = new String[] {form.getFirst("client_id"), form.getFirst("client_secret")};
-                if (credentials[0] == null || credentials[1] == null) {
-                    return error(HttpStatus.UNAUTHORIZED, "invalid_client", "client authentication is required", true);
-                }
-            }
-            String grantType = form.getFirst("grant_type");
-            if (grantType == null) {
-                return error(HttpStatus.BAD_REQUEST, "invalid_request", "grant_type is required", false);
-            }
-            String clientId = credentials[0];
-            return clients.authenticate(clientId, credentials[1])
-                    .flatMap(client -> {
-                        if (!grantType.equals("client_credentials")) {
+        return exchange.getFormData()
+                .onErrorMap(DataBufferLimitException.class, ContentTooLargeException::new)
+                .flatMap(form -> {
+                    for (String parameter : List.of("grant_type", "scope", "client_id", "client_secret")) {
+                        if (form.getOrDefault(parameter, List.of()).size() > 1) {
+                            return error(HttpStatus.BAD_REQUEST, "invalid_request", parameter + " is repeated", false);
+                        }
+                    }
+                    String[] credentials;
+                    boolean basic = authorization != null;
+                    if (basic) {
+                        if (form.containsKey("client_secret")) {
                             return error(
                                     HttpStatus.BAD_REQUEST,
-                                    "unsupported_grant_type",
-                                    "only client_credentials is supported",
+                                    "invalid_request",
+                                    "use one client authentication method, not two",
                                     false);
                         }
-                        List<String> scopes = scopes(form, client.scopes());
-                        if (scopes == null) {
+                        credentials = basic(authorization);
+                        if (credentials == null) {
                             return error(
-                                    HttpStatus.BAD_REQUEST,
-                                    "invalid_scope",
-                                    "this client may only ask for: " + String.join(" ", client.scopes()),
-                                    false);
+                                    HttpStatus.UNAUTHORIZED, "invalid_client", "malformed Basic credentials", true);
                         }
-                        return tokens.issueForClient(client.tenantId(), client.clientId(), scopes)
-                                .flatMap(token -> audit.append(
-                                                client.tenantId(),
-                                                "app-client:" + clientId,
-                                                "oauth2.token",
-                                                "app-client:" + clientId,
-                                                sourceIp,
-                                                true)
-                                        .thenReturn(token))
-                                .map(token -> {
-                                    Map<String, Object> answer = new LinkedHashMap<>();
-                                    answer.put("access_token", token.value());
-                                    answer.put("token_type", "Bearer");
-                                    answer.put("expires_in", token.expiresIn().toSeconds());
-                                    answer.put("scope", String.join(" ", token.scopes()));
-                                    return ResponseEntity.ok()
-                                            .cacheControl(CacheControl.noStore())
-                                            .header("Pragma", "no-cache")
-                                            .body(answer);
-                                });
-                    })
-                    .switchIfEmpty(Mono.defer(() ->
-                            error(HttpStatus.UNAUTHORIZED, "invalid_client", "client authentication failed", true)));
-        });
+                    } else {
+                        credentials = new String[] {form.getFirst("client_id"), form.getFirst("client_secret")};
+                        if (credentials[0] == null || credentials[1] == null) {
+                            return error(
+                                    HttpStatus.UNAUTHORIZED,
+                                    "invalid_client",
+                                    "client authentication is required",
+                                    true);
+                        }
+                    }
+                    String grantType = form.getFirst("grant_type");
+                    if (grantType == null) {
+                        return error(HttpStatus.BAD_REQUEST, "invalid_request", "grant_type is required", false);
+                    }
+                    String clientId = credentials[0];
+                    return clients.authenticate(clientId, credentials[1])
+                            .flatMap(client -> {
+                                if (!grantType.equals("client_credentials")) {
+                                    return error(
+                                            HttpStatus.BAD_REQUEST,
+                                            "unsupported_grant_type",
+                                            "only client_credentials is supported",
+                                            false);
+                                }
+                                List<String> scopes = scopes(form, client.scopes());
+                                if (scopes == null) {
+                                    return error(
+                                            HttpStatus.BAD_REQUEST,
+                                            "invalid_scope",
+                                            "this client may only ask for: " + String.join(" ", client.scopes()),
+                                            false);
+                                }
+                                return tokens.issueForClient(client.tenantId(), client.clientId(), scopes)
+                                        .flatMap(token -> audit.append(
+                                                        client.tenantId(),
+                                                        "app-client:" + clientId,
+                                                        "oauth2.token",
+                                                        "app-client:" + clientId,
+                                                        sourceIp,
+                                                        true)
+                                                .thenReturn(token))
+                                        .map(token -> ResponseEntity.ok()
+                                                .cacheControl(CacheControl.noStore())
+                                                .header("Pragma", "no-cache")
+                                                .body((Object) TokenAnswer.of(token, true)));
+                            })
+                            .switchIfEmpty(Mono.defer(() -> error(
+                                    HttpStatus.UNAUTHORIZED, "invalid_client", "client authentication failed", true)));
+                });
     }
 
     /** The requested scopes, all the client's when none is asked for; null when one is not allowed. */
@@ -149,7 +151,7 @@ class TokenEndpoint {
         }
     }
 
-    private static Mono<ResponseEntity<Map<String, Object>>> error(
+    private static Mono<ResponseEntity<Object>> error(
             HttpStatus status, String error, String description, boolean challenge) {
         ResponseEntity.BodyBuilder answer = ResponseEntity.status(status)
                 .cacheControl(CacheControl.noStore())

@@ -23,6 +23,12 @@ record ConfigurationView(
 
     record DefaultCredentials(UUID android, UUID ios) {}
 
+    /** Leaves the secret out: values may be logged (e.g. by codecs at DEBUG). */
+    @Override
+    public String toString() {
+        return "ConfigurationView[id=" + id + ", name=" + name + "]";
+    }
+
     ConfigurationView withSecret(String value) {
         return new ConfigurationView(
                 id,

@@ -44,7 +44,12 @@ class Configurations {
             open_registration, delivery_window_seconds, default_android_credential_id, default_ios_credential_id,
             created_at, updated_at""";
 
-    record SecretRotated(String secret, Instant previousSecretValidUntil) {}
+    record SecretRotated(String secret, Instant previousSecretValidUntil) {
+        @Override
+        public String toString() {
+            return "SecretRotated[previousSecretValidUntil=" + previousSecretValidUntil + "]";
+        }
+    }
 
     private final DatabaseClient db;
     private final TransactionalOperator tx;
@@ -143,7 +148,9 @@ class Configurations {
 
     Mono<SecretRotated> rotateSecret(Caller caller, UUID id) {
         String secret = Randoms.base64Url(SECRET_BYTES);
-        Instant validUntil = clock.instant().plus(settings.secretGracePeriod());
+        // microseconds, as PostgreSQL stores it: the answer and the row agree
+        Instant validUntil =
+                clock.instant().plus(settings.secretGracePeriod()).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         return tx.transactional(db.sql("""
                                 UPDATE tenancy.configuration
                                 SET previous_secret_ciphertext = secret_ciphertext, previous_secret_valid_until = :validUntil,

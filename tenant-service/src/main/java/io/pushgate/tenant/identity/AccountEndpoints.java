@@ -2,8 +2,7 @@ package io.pushgate.tenant.identity;
 
 import io.pushgate.tenant.identity.Accounts.SignedUp;
 import io.pushgate.tenant.platform.Caller;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import io.pushgate.tenant.token.TokenAnswer;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -46,17 +45,11 @@ class AccountEndpoints {
 
     /** The OAuth-style token answer: {@code access_token}, {@code token_type}, {@code expires_in}. */
     @PostMapping("/v1/auth/login")
-    Mono<ResponseEntity<Map<String, Object>>> login(@RequestBody Login body, ServerHttpRequest request) {
+    Mono<ResponseEntity<TokenAnswer>> login(@RequestBody Login body, ServerHttpRequest request) {
         return Mono.defer(() -> accounts.signIn(body.email(), body.password(), Caller.sourceIp(request)))
-                .map(token -> {
-                    Map<String, Object> answer = new LinkedHashMap<>();
-                    answer.put("access_token", token.value());
-                    answer.put("token_type", "Bearer");
-                    answer.put("expires_in", token.expiresIn().toSeconds());
-                    return ResponseEntity.ok()
-                            .cacheControl(CacheControl.noStore())
-                            .header("Pragma", "no-cache")
-                            .body(answer);
-                });
+                .map(token -> ResponseEntity.ok()
+                        .cacheControl(CacheControl.noStore())
+                        .header("Pragma", "no-cache")
+                        .body(TokenAnswer.of(token, false)));
     }
 }

@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Objects;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -27,7 +25,6 @@ import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.ObjectMapper;
 
@@ -104,26 +101,6 @@ class SecurityConfiguration {
                         "aud", audience -> audience != null && audience.contains(tokens.audience())),
                 new JwtClaimValidator<String>("tenant_id", Objects::nonNull)));
         return decoder;
-    }
-
-    /** Bodies larger than {@code pushgate.max-request-size} answer 413 before anything reads them. */
-    @Bean
-    @Order(Ordered.HIGHEST_PRECEDENCE)
-    WebFilter requestSizeLimit(PlatformSettings platform, ObjectMapper json) {
-        long max = platform.maxRequestSize().toBytes();
-        return (exchange, chain) -> {
-            long length = exchange.getRequest().getHeaders().getContentLength();
-            if (length > max) {
-                return write(
-                        exchange,
-                        json,
-                        ApiProblem.body(
-                                ControlPlaneProblems.PAYLOAD_TOO_LARGE,
-                                "the request body has " + length + " bytes; at most " + max + " are accepted"),
-                        null);
-            }
-            return chain.filter(exchange);
-        };
     }
 
     static Mono<Void> write(ServerWebExchange exchange, ObjectMapper json, ProblemDetail problem, String challenge) {

@@ -28,7 +28,12 @@ import reactor.core.publisher.Mono;
 public class TokenIssuer {
 
     /** A signed token and how long it is valid. */
-    public record IssuedToken(String value, Duration expiresIn, List<String> scopes) {}
+    public record IssuedToken(String value, Duration expiresIn, List<String> scopes) {
+        @Override
+        public String toString() {
+            return "IssuedToken[expiresIn=" + expiresIn + ", scopes=" + scopes + "]";
+        }
+    }
 
     private final SigningKeys keys;
     private final TokenSettings settings;
