@@ -1,0 +1,62 @@
+package io.pushgate.api.problem;
+
+import java.net.URI;
+
+/**
+ * The problems tenant-service answers with (RFC 9457 {@code application/problem+json}): one kind of
+ * problem, one stable {@code type} URI, one HTTP status. The {@code detail} of an answer explains
+ * the occurrence; clients branch on {@link #type()}, never on the text.
+ */
+public enum ControlPlaneProblems {
+    /** A field of the request is missing or invalid; the answer names it in {@code field}. */
+    INVALID_FIELD(400, "invalid-field", "A field is missing or invalid"),
+    /** Provider credential material does not load; the answer says why, never echoing the key. */
+    INVALID_CREDENTIAL_MATERIAL(400, "invalid-credential-material", "The credential material is not usable"),
+    /** The e-mail and password do not match an account (the same answer for an unknown e-mail). */
+    SIGN_IN_FAILED(401, "sign-in-failed", "The e-mail or the password is wrong"),
+    /** No valid bearer token. */
+    UNAUTHENTICATED(401, "unauthenticated", "A valid bearer token is required"),
+    /** The token is valid but its role or scopes do not allow this action. */
+    FORBIDDEN(403, "forbidden", "Your role does not allow this action"),
+    /** No such resource for the caller's tenant (also for another tenant's resources). */
+    NOT_FOUND(404, "not-found", "No such resource"),
+    /** An account with this e-mail already exists (which tenant has it is not revealed). */
+    EMAIL_TAKEN(409, "email-taken", "This e-mail cannot be used for a new account"),
+    /** The AXP Configuration Id is already used by a configuration (it is unique platform-wide). */
+    AXP_CONFIGURATION_ID_TAKEN(409, "axp-configuration-id-taken", "This AXP Configuration Id is already in use"),
+    /** The issuer + audience pair is already trusted by a tenant (it belongs to one tenant only). */
+    TRUSTED_ISSUER_TAKEN(409, "trusted-issuer-taken", "This issuer and audience are already registered"),
+    /** The change would leave the tenant without an owner. */
+    LAST_OWNER(409, "last-owner", "A tenant keeps at least one owner"),
+    /** The request body exceeds the size limit. */
+    PAYLOAD_TOO_LARGE(413, "payload-too-large", "The request body is too large"),
+    /** Too many failed sign-ins from this address or for this account; {@code Retry-After} says when to retry. */
+    SIGN_IN_THROTTLED(429, "sign-in-throttled", "Too many failed sign-ins");
+
+    private static final String BASE = "https://pushgate.io/problems/";
+
+    private final int status;
+    private final URI type;
+    private final String title;
+
+    ControlPlaneProblems(int status, String slug, String title) {
+        this.status = status;
+        this.type = URI.create(BASE + slug);
+        this.title = title;
+    }
+
+    /** The HTTP status code of every answer of this kind. */
+    public int status() {
+        return status;
+    }
+
+    /** The stable {@code type} URI. */
+    public URI type() {
+        return type;
+    }
+
+    /** The short, constant human-readable summary. */
+    public String title() {
+        return title;
+    }
+}

@@ -1,0 +1,68 @@
+package io.pushgate.tenant.audit;
+
+import io.pushgate.tenant.platform.ApiProblem;
+import io.pushgate.tenant.platform.Caller;
+import io.pushgate.tenant.platform.Page;
+import java.time.Instant;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/** {@code GET /v1/audit-events}: the tenant's audit log, newest first, paged. */
+@RestController
+class AuditEvents {
+
+    record AuditEvent(
+            long id, String actor, String action, String target, String sourceIp, String outcome, Instant occurredAt) {}
+
+    private final DatabaseClient db;
+
+    AuditEvents(DatabaseClient db) {
+        this.db = db;
+    }
+
+    @GetMapping("/v1/audit-events")
+    Mono<Page<AuditEvent>> list(
+            @AuthenticationPrincipal Jwt jwt,
+            ServerHttpRequest request,
+            @RequestParam(required = false) String cursor,
+            @RequestParam(required = false) Integer limit) {
+        Caller caller = Caller.of(jwt, request);
+        int size = Page.limit(limit);
+        long before = before(cursor);
+        return db.sql("""
+                        SELECT id, actor, action, target, source_ip, outcome, occurred_at FROM tenancy.audit_event
+                        WHERE tenant_id = :tenantId AND id < :before ORDER BY id DESC LIMIT :limit
+                        """)
+                .bind("tenantId", caller.tenantId())
+                .bind("before", before)
+                .bind("limit", size + 1)
+                .map(row -> new AuditEvent(
+                        row.get("id", Long.class),
+                        row.get("actor", String.class),
+                        row.get("action", String.class),
+                        row.get("target", String.class),
+                        row.get("source_ip", String.class),
+                        row.get("outcome", String.class),
+                        row.get("occurred_at", Instant.class)))
+                .all()
+                .collectList()
+                .map(rows -> Page.of(rows, size, event -> Long.toString(event.id())));
+    }
+
+    private static long before(String cursor) {
+        if (cursor == null || cursor.isEmpty()) {
+            return Long.MAX_VALUE;
+        }
+        try {
+            return Long.parseLong(cursor);
+        } catch (NumberFormatException e) {
+            throw ApiProblem.invalidField("cursor", "is not a cursor this list gave");
+        }
+    }
+}

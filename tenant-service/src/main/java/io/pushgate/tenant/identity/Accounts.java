@@ -1,0 +1,158 @@
+package io.pushgate.tenant.identity;
+
+import io.pushgate.api.problem.ControlPlaneProblems;
+import io.pushgate.tenant.audit.AuditLog;
+import io.pushgate.tenant.platform.ApiProblem;
+import io.pushgate.tenant.platform.Fields;
+import io.pushgate.tenant.token.TokenIssuer;
+import io.pushgate.tenant.token.TokenIssuer.IssuedToken;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.UUID;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+
+/** Sign-up (a tenant and its first owner) and sign-in (a member's admin token). */
+@Service
+class Accounts {
+
+    static final int MIN_PASSWORD = 12;
+    static final int MAX_PASSWORD = 1024;
+
+    record SignedUp(UUID tenantId, UUID memberId) {}
+
+    record Member(UUID id, UUID tenantId, String passwordHash, String role) {}
+
+    private final DatabaseClient db;
+    private final TransactionalOperator tx;
+    private final Passwords passwords;
+    private final SignInThrottle throttle;
+    private final TokenIssuer tokens;
+    private final AuditLog audit;
+
+    Accounts(
+            DatabaseClient db,
+            TransactionalOperator tx,
+            Passwords passwords,
+            SignInThrottle throttle,
+            TokenIssuer tokens,
+            AuditLog audit) {
+        this.db = db;
+        this.tx = tx;
+        this.passwords = passwords;
+        this.throttle = throttle;
+        this.tokens = tokens;
+        this.audit = audit;
+    }
+
+    Mono<SignedUp> signUp(String tenantName, String emailField, String password, String sourceIp) {
+        String name = Fields.text("tenantName", tenantName, 200);
+        String email = Fields.email("email", emailField);
+        checkPassword(password, email);
+        UUID tenantId = UUID.randomUUID();
+        UUID memberId = UUID.randomUUID();
+        return passwords
+                .hash(password)
+                .flatMap(hash -> tx.transactional(db.sql("INSERT INTO tenancy.tenant (id, name) VALUES (:id, :name)")
+                        .bind("id", tenantId)
+                        .bind("name", name)
+                        .fetch()
+                        .rowsUpdated()
+                        .then(insertMember(memberId, tenantId, email, hash, "owner"))
+                        .then(audit.append(
+                                tenantId, "member:" + memberId, "tenant.signup", "tenant:" + tenantId, sourceIp, true))
+                        .thenReturn(new SignedUp(tenantId, memberId))))
+                .onErrorMap(DuplicateKeyException.class, Accounts::emailTaken);
+    }
+
+    Mono<IssuedToken> signIn(String emailField, String password, String sourceIp) {
+        if (password == null || password.isEmpty()) {
+            throw ApiProblem.invalidField("password", "is required");
+        }
+        String email = Fields.text("email", emailField, 254).toLowerCase(Locale.ROOT);
+        Duration wait = throttle.retryAfter(email, sourceIp);
+        if (!wait.isZero()) {
+            ApiProblem problem =
+                    ApiProblem.of(ControlPlaneProblems.SIGN_IN_THROTTLED, "too many failed sign-ins; try again later");
+            problem.getHeaders().set("Retry-After", Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000)));
+            return audit.append(null, "anonymous", "auth.login", email, sourceIp, false)
+                    .then(Mono.error(problem));
+        }
+        return db.sql("SELECT id, tenant_id, password_hash, role FROM tenancy.member WHERE email = :email")
+                .bind("email", email)
+                .map(row -> new Member(
+                        row.get("id", UUID.class),
+                        row.get("tenant_id", UUID.class),
+                        row.get("password_hash", String.class),
+                        row.get("role", String.class)))
+                .one()
+                .map(java.util.Optional::of)
+                .defaultIfEmpty(java.util.Optional.empty())
+                .flatMap(found -> passwords
+                        .matches(password, found.map(Member::passwordHash).orElse(null))
+                        .flatMap(matches -> {
+                            if (!matches) {
+                                throttle.failed(email, sourceIp);
+                                return audit.append(
+                                                found.map(Member::tenantId).orElse(null),
+                                                found.map(member -> "member:" + member.id())
+                                                        .orElse("anonymous"),
+                                                "auth.login",
+                                                email,
+                                                sourceIp,
+                                                false)
+                                        .then(Mono.error(ApiProblem.of(
+                                                ControlPlaneProblems.SIGN_IN_FAILED,
+                                                "the e-mail or the password is wrong")));
+                            }
+                            Member member = found.orElseThrow();
+                            throttle.succeeded(email);
+                            return audit.append(
+                                            member.tenantId(),
+                                            "member:" + member.id(),
+                                            "auth.login",
+                                            email,
+                                            sourceIp,
+                                            true)
+                                    .then(tokens.issueForMember(member.tenantId(), member.id(), member.role()));
+                        }));
+    }
+
+    Mono<Void> insertMember(UUID memberId, UUID tenantId, String email, String hash, String role) {
+        return db.sql("""
+                        INSERT INTO tenancy.member (id, tenant_id, email, password_hash, role)
+                        VALUES (:id, :tenantId, :email, :hash, :role)
+                        """)
+                .bind("id", memberId)
+                .bind("tenantId", tenantId)
+                .bind("email", email)
+                .bind("hash", hash)
+                .bind("role", role)
+                .fetch()
+                .rowsUpdated()
+                .then();
+    }
+
+    /** Passwords have 12 to 1024 characters and are not the e-mail. */
+    static void checkPassword(String password, String email) {
+        if (password == null || password.isEmpty()) {
+            throw ApiProblem.invalidField("password", "is required");
+        }
+        if (password.codePointCount(0, password.length()) < MIN_PASSWORD) {
+            throw ApiProblem.invalidField("password", "must have at least " + MIN_PASSWORD + " characters");
+        }
+        if (password.length() > MAX_PASSWORD) {
+            throw ApiProblem.invalidField("password", "must have at most " + MAX_PASSWORD + " characters");
+        }
+        if (password.strip().equalsIgnoreCase(email)) {
+            throw ApiProblem.invalidField("password", "must not be the e-mail address");
+        }
+    }
+
+    static ApiProblem emailTaken(Throwable e) {
+        return ApiProblem.of(ControlPlaneProblems.EMAIL_TAKEN, "this e-mail cannot be used for a new account");
+    }
+}

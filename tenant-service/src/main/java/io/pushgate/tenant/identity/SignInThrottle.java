@@ -1,0 +1,84 @@
+package io.pushgate.tenant.identity;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.stereotype.Component;
+
+/**
+ * Slows down guessing: after too many failed sign-ins within the window for one account or from one
+ * address, further attempts are refused until the oldest failure leaves the window. In-process
+ * only (each instance counts its own); a shared limit comes with bucket4j.
+ */
+@Component
+class SignInThrottle {
+
+    /** Keys kept at most; beyond it the map is cleared of expired entries, then of everything. */
+    private static final int MAX_KEYS = 100_000;
+
+    private final SignInSettings settings;
+    private final Clock clock;
+    private final Map<String, Deque<Instant>> failures = new ConcurrentHashMap<>();
+
+    SignInThrottle(SignInSettings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** How long the caller must wait before trying again; zero when it may try now. */
+    Duration retryAfter(String email, String address) {
+        Instant now = clock.instant();
+        Duration account = wait("account:" + email, settings.maxFailuresPerAccount(), now);
+        Duration ip = address == null ? Duration.ZERO : wait("ip:" + address, settings.maxFailuresPerAddress(), now);
+        return account.compareTo(ip) >= 0 ? account : ip;
+    }
+
+    void failed(String email, String address) {
+        if (failures.size() > MAX_KEYS) {
+            failures.clear();
+        }
+        Instant now = clock.instant();
+        record("account:" + email, now);
+        if (address != null) {
+            record("ip:" + address, now);
+        }
+    }
+
+    void succeeded(String email) {
+        failures.remove("account:" + email);
+    }
+
+    private void record(String key, Instant now) {
+        Deque<Instant> times = failures.computeIfAbsent(key, k -> new ArrayDeque<>());
+        synchronized (times) {
+            times.addLast(now);
+            while (times.size() > Math.max(settings.maxFailuresPerAccount(), settings.maxFailuresPerAddress())) {
+                times.removeFirst();
+            }
+        }
+    }
+
+    private Duration wait(String key, int max, Instant now) {
+        Deque<Instant> times = failures.get(key);
+        if (times == null) {
+            return Duration.ZERO;
+        }
+        synchronized (times) {
+            Instant windowStart = now.minus(settings.window());
+            while (!times.isEmpty() && !times.peekFirst().isAfter(windowStart)) {
+                times.removeFirst();
+            }
+            if (times.size() < max) {
+                return Duration.ZERO;
+            }
+            // the failure that, once out of the window, leaves fewer than max
+            Instant[] ordered = times.toArray(Instant[]::new);
+            Instant oldestCounting = ordered[ordered.length - max];
+            return Duration.between(now, oldestCounting.plus(settings.window()));
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.pushgate.tenant.platform;
+
+import java.net.InetSocketAddress;
+import java.util.UUID;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.security.oauth2.jwt.Jwt;
+
+/**
+ * Who makes a request: the tenant every query is scoped by (always from the token, never from a
+ * body), the member, and the source address for the audit log.
+ */
+public record Caller(UUID tenantId, UUID memberId, String sourceIp) {
+
+    public static Caller of(Jwt jwt, ServerHttpRequest request) {
+        String member = jwt.getClaimAsString("member_id");
+        return new Caller(
+                UUID.fromString(jwt.getClaimAsString("tenant_id")),
+                member == null ? null : UUID.fromString(member),
+                sourceIp(request));
+    }
+
+    /** The peer's address (forwarded headers are honoured only where the server is configured to). */
+    public static String sourceIp(ServerHttpRequest request) {
+        InetSocketAddress remote = request.getRemoteAddress();
+        if (remote == null) {
+            return null;
+        }
+        return remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
+    }
+
+    /** The audit log's name for this caller. */
+    public String actor() {
+        return memberId == null ? "tenant:" + tenantId : "member:" + memberId;
+    }
+}

@@ -1,0 +1,65 @@
+package io.pushgate.tenant.platform;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * One page of a list: {@code {"items": [...], "nextCursor": null | "..."}}; {@code ?cursor=} with
+ * the {@code nextCursor} of a page gives the next one.
+ */
+public record Page<T>(List<T> items, String nextCursor) {
+
+    public static final int DEFAULT_LIMIT = 50;
+    public static final int MAX_LIMIT = 200;
+
+    /** The page from {@code rows}, fetched with {@code limit + 1} to know whether more follow. */
+    public static <T> Page<T> of(List<T> rows, int limit, Function<T, String> cursorOf) {
+        if (rows.size() <= limit) {
+            return new Page<>(rows, null);
+        }
+        List<T> items = rows.subList(0, limit);
+        return new Page<>(List.copyOf(items), cursorOf.apply(items.get(limit - 1)));
+    }
+
+    /** {@code ?limit=}: absent gives the default; out of 1..200 answers 400. */
+    public static int limit(Integer requested) {
+        if (requested == null) {
+            return DEFAULT_LIMIT;
+        }
+        if (requested < 1 || requested > MAX_LIMIT) {
+            throw ApiProblem.invalidField("limit", "must be between 1 and " + MAX_LIMIT);
+        }
+        return requested;
+    }
+
+    /** A position in a list ordered by (createdAt, id). */
+    public record Position(Instant createdAt, UUID id) {
+
+        /** Before every row. */
+        public static final Position START = new Position(Instant.EPOCH, new UUID(0, 0));
+
+        public String encode() {
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString((createdAt + "|" + id).getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** The position a cursor names; absent gives {@link #START}, a damaged one answers 400. */
+        public static Position decode(String cursor) {
+            if (cursor == null || cursor.isEmpty()) {
+                return START;
+            }
+            try {
+                String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+                int bar = text.indexOf('|');
+                return new Position(Instant.parse(text.substring(0, bar)), UUID.fromString(text.substring(bar + 1)));
+            } catch (RuntimeException e) {
+                throw ApiProblem.invalidField("cursor", "is not a cursor this list gave");
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.pushgate.tenant.platform;
+
+import io.pushgate.api.problem.ControlPlaneProblems;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.server.ContentTooLargeException;
+
+/**
+ * A body larger than {@code pushgate.max-request-size} (the codecs' in-memory limit) answers 413 as
+ * {@link ControlPlaneProblems#PAYLOAD_TOO_LARGE}; the body is never read further.
+ */
+@RestControllerAdvice
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class TooLargeAdvice {
+
+    private final PlatformSettings settings;
+
+    TooLargeAdvice(PlatformSettings settings) {
+        this.settings = settings;
+    }
+
+    @ExceptionHandler(ContentTooLargeException.class)
+    ResponseEntity<ProblemDetail> tooLarge(ContentTooLargeException e) {
+        return ResponseEntity.status(HttpStatusCode.valueOf(413))
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(ApiProblem.body(
+                        ControlPlaneProblems.PAYLOAD_TOO_LARGE,
+                        "the request body exceeds " + settings.maxRequestSize().toKilobytes() + " KiB"));
+    }
+}

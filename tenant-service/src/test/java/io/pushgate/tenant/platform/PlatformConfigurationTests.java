@@ -1,0 +1,50 @@
+package io.pushgate.tenant.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pushgate.testkit.TestKeyset;
+import java.net.URI;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Without a usable keyset the secrets bean cannot be made, so start-up stops with one message that
+ * names the setting. (Starting a whole failing application in the test JVM would dispose Reactor
+ * Netty's global resources under the other tests' shared context, so the bean is checked directly.)
+ */
+class PlatformConfigurationTests {
+
+    final PlatformConfiguration configuration = new PlatformConfiguration();
+
+    @Test
+    void aMissingKeysetIsNamed() {
+        assertThatThrownBy(() -> configuration.secretCipher(settings(null)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("pushgate.keyset (PUSHGATE_KEYSET) is not set");
+        assertThatThrownBy(() -> configuration.secretCipher(settings("  "))).hasMessageContaining("is not set");
+    }
+
+    @Test
+    void anUnusableKeysetIsNamedWithoutItsContent() {
+        assertThatThrownBy(() -> configuration.secretCipher(settings("/no/such/keyset.json")))
+                .hasMessageStartingWith("pushgate.keyset (PUSHGATE_KEYSET): ")
+                .hasMessageContaining("neither Tink JSON nor a readable file");
+        assertThatThrownBy(() -> configuration.secretCipher(settings("{\"secret\": \"s3cr3t-value\"}")))
+                .hasMessageContaining("not a usable Tink AEAD keyset")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t-value"));
+    }
+
+    @Test
+    void aTinkKeysetIsUsed() {
+        assertThat(configuration.secretCipher(settings(TestKeyset.json()))).isNotNull();
+    }
+
+    private static PlatformSettings settings(String keyset) {
+        return new PlatformSettings(
+                URI.create("http://localhost:8081"),
+                URI.create("http://localhost:8080"),
+                keyset,
+                DataSize.ofKilobytes(64));
+    }
+}
