@@ -1,5 +1,6 @@
 package io.pushgate.loadgen;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.sql.SQLException;
 import java.util.Arrays;
@@ -36,6 +37,13 @@ public final class Bench {
             return 2;
         }
         try {
+            if (options.setup().isPresent()) {
+                ControlPlaneSetup.Target target =
+                        new ControlPlaneSetup(options.setup().get()).newTenantWithConfiguration();
+                out.println("Set up a new tenant and configuration at "
+                        + options.setup().get());
+                options = options.withTarget(target.callbackUrl(), target.secret());
+            }
             out.printf(
                     Locale.ROOT,
                     "Sending callbacks to %s: %s for %ds after a %ds warm-up ...%n",
@@ -56,6 +64,9 @@ public final class Bench {
                     .writeValue(options.out().toFile(), report);
             out.println("Result written to " + options.out().toAbsolutePath());
             return lost != null && lost > 0 ? 1 : 0;
+        } catch (IOException e) {
+            err.println("pushgate bench: cannot reach tenant-service: " + e.getMessage());
+            return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("pushgate bench: interrupted");

@@ -16,6 +16,7 @@ import java.util.Set;
  * is positive.
  */
 record BenchOptions(
+        Optional<URI> setup,
         URI callbackUrl,
         String secret,
         int rate,
@@ -32,7 +33,10 @@ record BenchOptions(
 
     static final String USAGE = String.join(
             "\n",
-            "usage: pushgate bench callbacks --url CALLBACK_URL --secret SECRET (--rate N | --concurrency N) [options]",
+            "usage: pushgate bench callbacks (--setup TENANT_SERVICE_URL | --url CALLBACK_URL --secret SECRET)",
+            "                                (--rate N | --concurrency N) [options]",
+            "  --setup URL          sign up a new tenant at tenant-service (e.g. http://localhost:8081) and",
+            "                       create a configuration there; its callback URL and secret are used",
             "  --url URL            the configuration's callback URL (http://host:8080/axp/callbacks/KEY)",
             "  --secret SECRET      the configuration's secret (or set PUSHGATE_BENCH_SECRET)",
             "  --rate N             open model: N callbacks per second on a fixed schedule",
@@ -42,10 +46,12 @@ record BenchOptions(
             "  --sessions N         distinct sessionIds to spread callbacks over (default 1000)",
             "  --connections N      HTTP connections at most (default 256)",
             "  --verify-db URL      postgresql://host:port/db whose delivery.notification must hold every",
-            "                       accepted eventId afterwards (user/password: --db-user, --db-password)",
+            "                       accepted eventId afterwards (user: --db-user, default postgres; password:",
+            "                       --db-password or PUSHGATE_DB_PASSWORD)",
             "  --out FILE           where the JSON result goes (default bench-callbacks.json)");
 
     private static final Set<String> FLAGS = Set.of(
+            "--setup",
             "--url",
             "--secret",
             "--rate",
@@ -71,10 +77,23 @@ record BenchOptions(
             }
             values.put(flag, args.get(++i));
         }
-        String url = require(values, "--url");
-        String secret = Optional.ofNullable(values.get("--secret"))
-                .or(() -> Optional.ofNullable(environment.get("PUSHGATE_BENCH_SECRET")))
-                .orElseThrow(() -> new IllegalArgumentException("--secret (or PUSHGATE_BENCH_SECRET) is required"));
+        Optional<URI> setup = Optional.ofNullable(values.get("--setup")).map(URI::create);
+        String url;
+        String secret;
+        if (setup.isPresent()) {
+            if (values.containsKey("--url") || values.containsKey("--secret")) {
+                throw new IllegalArgumentException(
+                        "--setup makes its own configuration: give it without --url and --secret");
+            }
+            url = "http://set-up.by/--setup";
+            secret = "";
+        } else {
+            url = require(values, "--url");
+            secret = Optional.ofNullable(values.get("--secret"))
+                    .or(() -> Optional.ofNullable(environment.get("PUSHGATE_BENCH_SECRET")))
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "--secret (or PUSHGATE_BENCH_SECRET) is required, or --setup"));
+        }
         int rate = positiveOrZero(values, "--rate");
         int concurrency = positiveOrZero(values, "--concurrency");
         if ((rate > 0) == (concurrency > 0)) {
@@ -84,8 +103,9 @@ record BenchOptions(
                 .map(db -> new Database(
                         db.startsWith("jdbc:") ? db : "jdbc:" + db,
                         values.getOrDefault("--db-user", "postgres"),
-                        values.getOrDefault("--db-password", "")));
+                        values.getOrDefault("--db-password", environment.getOrDefault("PUSHGATE_DB_PASSWORD", ""))));
         return new BenchOptions(
+                setup,
                 URI.create(url),
                 secret,
                 rate,
@@ -96,6 +116,22 @@ record BenchOptions(
                 Math.max(1, positiveOrZero(values, "--connections", 256)),
                 database,
                 Path.of(values.getOrDefault("--out", "bench-callbacks.json")));
+    }
+
+    /** The same run against the configuration that {@code --setup} made. */
+    BenchOptions withTarget(URI callbackUrl, String secret) {
+        return new BenchOptions(
+                Optional.empty(),
+                callbackUrl,
+                secret,
+                rate,
+                concurrency,
+                duration,
+                warmup,
+                sessions,
+                connections,
+                verifyDatabase,
+                out);
     }
 
     private static String require(Map<String, String> values, String flag) {

@@ -46,6 +46,20 @@ class BenchOptionsTests {
     }
 
     @Test
+    void setsUpItsOwnConfigurationOrUsesTheGivenOne() {
+        BenchOptions setup = BenchOptions.parse(List.of("--setup", "http://localhost:8081", "--rate", "10"), Map.of());
+
+        assertThat(setup.setup()).contains(java.net.URI.create("http://localhost:8081"));
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> BenchOptions.parse(
+                        List.of("--setup", "http://localhost:8081", "--url", "http://h/x", "--rate", "10"), Map.of()))
+                .withMessageContaining("without --url and --secret");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> BenchOptions.parse(List.of("--url", "http://h/x", "--rate", "10"), Map.of()))
+                .withMessageContaining("--secret (or PUSHGATE_BENCH_SECRET) is required, or --setup");
+    }
+
+    @Test
     void wantsExactlyOneModel() {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> BenchOptions.parse(List.of("--url", "http://h/x", "--secret", "s"), Map.of()))
