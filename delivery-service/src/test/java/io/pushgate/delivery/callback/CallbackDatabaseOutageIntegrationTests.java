@@ -50,6 +50,8 @@ class CallbackDatabaseOutageIntegrationTests {
     private static final int SENDERS = 8;
 
     private static Path folder;
+    private static final String PASSWORD = "outage-test";
+
     private static EmbeddedPostgres postgres;
     private static TestConfigurations.Inserted configuration;
 
@@ -59,15 +61,15 @@ class CallbackDatabaseOutageIntegrationTests {
     @DynamicPropertySource
     static void ownDatabase(DynamicPropertyRegistry registry) throws IOException, SQLException {
         folder = Files.createTempDirectory("pushgate-outage");
-        postgres = EmbeddedPostgres.start(folder.resolve("data"), folder.resolve("postgres.log"), true);
+        postgres = EmbeddedPostgres.start(folder.resolve("data"), folder.resolve("postgres.log"), true, PASSWORD);
         postgres.createDatabaseIfMissing(DATABASE);
         String jdbcUrl = "jdbc:" + postgres.url(DATABASE);
-        TestConfigurations.migrateTenancy(jdbcUrl, EmbeddedPostgres.SUPERUSER, "");
-        configuration = TestConfigurations.configuration().insert(jdbcUrl, EmbeddedPostgres.SUPERUSER, "");
+        TestConfigurations.migrateTenancy(jdbcUrl, EmbeddedPostgres.SUPERUSER, PASSWORD);
+        configuration = TestConfigurations.configuration().insert(jdbcUrl, EmbeddedPostgres.SUPERUSER, PASSWORD);
         String url = postgres.url(DATABASE);
         registry.add("pushgate.db.url", () -> url);
         registry.add("pushgate.db.user", () -> EmbeddedPostgres.SUPERUSER);
-        registry.add("pushgate.db.password", () -> "");
+        registry.add("pushgate.db.password", () -> PASSWORD);
         registry.add("pushgate.keyset", TestKeyset::json);
     }
 
@@ -135,10 +137,10 @@ class CallbackDatabaseOutageIntegrationTests {
             assertThat(response.body()).contains(CallbackProblems.STORAGE_UNAVAILABLE.toString());
         });
 
-        postgres = EmbeddedPostgres.start(folder.resolve("data"), folder.resolve("postgres.log"), true);
+        postgres = EmbeddedPostgres.start(folder.resolve("data"), folder.resolve("postgres.log"), true, PASSWORD);
         Set<String> stored = new HashSet<>();
-        try (var connection =
-                        DriverManager.getConnection("jdbc:" + postgres.url(DATABASE), EmbeddedPostgres.SUPERUSER, "");
+        try (var connection = DriverManager.getConnection(
+                        "jdbc:" + postgres.url(DATABASE), EmbeddedPostgres.SUPERUSER, PASSWORD);
                 var rows = connection.createStatement().executeQuery("SELECT event_id FROM delivery.notification")) {
             while (rows.next()) {
                 stored.add(rows.getString(1));
