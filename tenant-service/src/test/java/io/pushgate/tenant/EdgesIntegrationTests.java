@@ -51,6 +51,12 @@ class EdgesIntegrationTests {
         JsonNode openApi = Api.json(api.get(null, "/v3/api-docs"), 200);
         assertThat(openApi.get("paths").has("/v1/configurations")).isTrue();
         assertThat(openApi.get("paths").has("/v1/signup")).isTrue();
+        assertThat(openApi.get("components")
+                        .get("securitySchemes")
+                        .get("platformToken")
+                        .get("scheme")
+                        .asString())
+                .isEqualTo("bearer");
         api.http
                 .get()
                 .uri("/docs")
