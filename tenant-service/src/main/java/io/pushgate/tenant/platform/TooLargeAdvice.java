@@ -3,6 +3,7 @@ package io.pushgate.tenant.platform;
 import io.pushgate.api.problem.ControlPlaneProblems;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -13,7 +14,8 @@ import org.springframework.web.server.ContentTooLargeException;
 
 /**
  * A body larger than {@code pushgate.max-request-size} (the codecs' in-memory limit) answers 413 as
- * {@link ControlPlaneProblems#PAYLOAD_TOO_LARGE}; the body is never read further.
+ * {@link ControlPlaneProblems#PAYLOAD_TOO_LARGE}; the body is never read further, so the connection
+ * is closed after the answer: the unread rest must not be taken for the next request.
  */
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -28,6 +30,7 @@ class TooLargeAdvice {
     @ExceptionHandler(ContentTooLargeException.class)
     ResponseEntity<ProblemDetail> tooLarge(ContentTooLargeException e) {
         return ResponseEntity.status(HttpStatusCode.valueOf(413))
+                .header(HttpHeaders.CONNECTION, "close")
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(ApiProblem.body(
                         ControlPlaneProblems.PAYLOAD_TOO_LARGE,

@@ -12,6 +12,7 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -127,7 +128,8 @@ public class SigningKeys {
 
     private Mono<Void> insertNewKey() {
         UUID id = UUID.randomUUID();
-        Instant now = clock.instant();
+        // microseconds, as PostgreSQL stores them (it rounds): what is read back is what was meant
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         ECKey key;
         try {
             key = new ECKeyGenerator(Curve.P_256)
