@@ -216,7 +216,7 @@ class CallbackIngressIntegrationTests {
     }
 
     @Test
-    void answersUnknownAndDisabledKeysWith404() throws Exception {
+    void answersUnknownAndDisabledKeysWith404AndOtherMethodsWith405() throws Exception {
         var disabled = insert(TestConfigurations.configuration().disabled());
         AxpEvent event = AxpEvent.of(UUID.randomUUID().toString(), "s-404");
 
