@@ -18,8 +18,14 @@ public final class CallbackProblems {
     /** 415: the body is not declared as {@code application/json} (UTF-8). */
     public static final URI UNSUPPORTED_MEDIA_TYPE = URI.create(BASE + "callback-unsupported-media-type");
 
-    /** 404: no configuration has this callback key, or its configuration is disabled. */
+    /**
+     * 404: no configuration has this callback key, or its configuration is disabled (also for a
+     * path under {@code /axp/callbacks/} that is no callback URL at all).
+     */
     public static final URI UNKNOWN_CALLBACK_KEY = URI.create(BASE + "callback-unknown-key");
+
+    /** 405 with {@code Allow: POST}: a callback URL was called with another method. */
+    public static final URI METHOD_NOT_ALLOWED = URI.create(BASE + "callback-method-not-allowed");
 
     /** 401: the {@code X-hmac} header is missing, malformed, or not the signature of this event. */
     public static final URI INVALID_SIGNATURE = URI.create(BASE + "callback-invalid-signature");

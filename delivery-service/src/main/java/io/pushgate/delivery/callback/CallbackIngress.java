@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -64,6 +65,16 @@ class CallbackIngress {
         return Mono.defer(() -> accept(request, trace))
                 .onErrorResume(error -> problem(error, trace))
                 .doOnNext(response -> finish(trace, started));
+    }
+
+    /** A request under {@code /axp/callbacks/} that no callback URL matches. */
+    Mono<ServerResponse> unrouted(ServerRequest request) {
+        long started = System.nanoTime();
+        Trace trace = new Trace();
+        CallbackRejected rejected = HttpMethod.POST.equals(request.method())
+                ? new CallbackRejected(CallbackOutcome.UNKNOWN_KEY, "this is not a callback URL")
+                : new CallbackRejected(CallbackOutcome.METHOD_NOT_ALLOWED, "a callback URL takes POST only");
+        return problem(rejected, trace).doOnNext(response -> finish(trace, started));
     }
 
     private Mono<ServerResponse> accept(ServerRequest request, Trace trace) {
@@ -185,6 +196,9 @@ class CallbackIngress {
         problem.setTitle(outcome.title());
         ServerResponse.BodyBuilder response =
                 ServerResponse.status(outcome.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        if (outcome == CallbackOutcome.METHOD_NOT_ALLOWED) {
+            response.allow(HttpMethod.POST);
+        }
         if (outcome.asksToRetryLater()) {
             response.header(
                     HttpHeaders.RETRY_AFTER,

@@ -12,6 +12,8 @@ enum CallbackOutcome {
     UNSUPPORTED_MEDIA_TYPE(
             HttpStatus.UNSUPPORTED_MEDIA_TYPE, CallbackProblems.UNSUPPORTED_MEDIA_TYPE, "Callback body is not JSON"),
     UNKNOWN_KEY(HttpStatus.NOT_FOUND, CallbackProblems.UNKNOWN_CALLBACK_KEY, "Unknown callback key"),
+    METHOD_NOT_ALLOWED(
+            HttpStatus.METHOD_NOT_ALLOWED, CallbackProblems.METHOD_NOT_ALLOWED, "Callback URLs take POST only"),
     INVALID_SIGNATURE(HttpStatus.UNAUTHORIZED, CallbackProblems.INVALID_SIGNATURE, "Invalid X-hmac signature"),
     MALFORMED_JSON(HttpStatus.BAD_REQUEST, CallbackProblems.MALFORMED_JSON, "Malformed JSON"),
     INVALID_EVENT(HttpStatus.BAD_REQUEST, CallbackProblems.INVALID_EVENT, "Invalid AXP event"),

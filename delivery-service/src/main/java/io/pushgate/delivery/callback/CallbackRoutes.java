@@ -1,6 +1,7 @@
 package io.pushgate.delivery.callback;
 
 import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
+import static org.springframework.web.reactive.function.server.RequestPredicates.path;
 import static org.springframework.web.reactive.function.server.RouterFunctions.route;
 
 import org.springframework.context.annotation.Bean;
@@ -8,7 +9,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-/** The URL AXP calls for every tenant: {@value #PATH}. */
+/**
+ * The URL AXP calls for every tenant: {@value #PATH}. Anything else under {@code /axp/callbacks/}
+ * gets a problem answer too: 404 for a POST, 405 for another method.
+ */
 @Configuration(proxyBeanMethods = false)
 class CallbackRoutes {
 
@@ -16,6 +20,6 @@ class CallbackRoutes {
 
     @Bean
     RouterFunction<ServerResponse> callbackRoute(CallbackIngress ingress) {
-        return route(POST(PATH), ingress::receive);
+        return route(POST(PATH), ingress::receive).andRoute(path("/axp/callbacks/**"), ingress::unrouted);
     }
 }

@@ -8,6 +8,8 @@ import io.pushgate.api.problem.CallbackProblems;
 import io.pushgate.delivery.DeliveryServiceApplication;
 import io.pushgate.testkit.TestDatabase;
 import io.pushgate.testkit.TestPlatformInitializer;
+import java.io.ByteArrayInputStream;
+import java.io.SequenceInputStream;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -216,7 +218,7 @@ class CallbackIngressIntegrationTests {
     }
 
     @Test
-    void answersUnknownAndDisabledKeysWith404() throws Exception {
+    void answersUnknownAndDisabledKeysWith404AndOtherMethodsWith405() throws Exception {
         var disabled = insert(TestConfigurations.configuration().disabled());
         AxpEvent event = AxpEvent.of(UUID.randomUUID().toString(), "s-404");
 
@@ -224,7 +226,13 @@ class CallbackIngressIntegrationTests {
                 callbacks.post("no-such-key", event.signature("x"), event.toJson()),
                 404,
                 CallbackProblems.UNKNOWN_CALLBACK_KEY);
-        assertProblem(callbacks.post("not/even%20a-key", event.signature("x"), event.toJson()), 404, null);
+        assertProblem(
+                callbacks.post("not/even%20a-key", event.signature("x"), event.toJson()),
+                404,
+                CallbackProblems.UNKNOWN_CALLBACK_KEY);
+        HttpResponse<String> get = callbacks.get("/axp/callbacks/" + configuration.callbackKey());
+        assertProblem(get, 405, CallbackProblems.METHOD_NOT_ALLOWED);
+        assertThat(get.headers().firstValue("Allow")).hasValue("POST");
         assertProblem(
                 callbacks.post(disabled.callbackKey(), event.signature(disabled.secret()), event.toJson()),
                 404,
@@ -314,7 +322,24 @@ class CallbackIngressIntegrationTests {
                         configuration.callbackKey(), "application/json", AxpSignature.HEADER, signature, tenMegabytes),
                 413,
                 CallbackProblems.BODY_TOO_LARGE);
+        // without Content-Length the cap applies while reading: the body is never held whole
+        byte[] head = json.getBytes(StandardCharsets.UTF_8);
+        byte[] spaces = " ".repeat(10 * 1024 * 1024).getBytes(StandardCharsets.US_ASCII);
+        // its own client: the server stops reading at the cap, so this connection cannot serve again
+        assertProblem(
+                new Callbacks(port)
+                        .postChunked(
+                                configuration.callbackKey(),
+                                signature,
+                                () -> new SequenceInputStream(
+                                        new ByteArrayInputStream(head), new ByteArrayInputStream(spaces))),
+                413,
+                CallbackProblems.BODY_TOO_LARGE);
         assertThat(count(event.eventId())).isZero();
+        // the streamed one got past the configuration look-up, so it counts for the tenant
+        assertThat(callbacks.get("/actuator/prometheus").body())
+                .containsPattern("pushgate_callbacks_total\\{outcome=\"body_too_large\",tenant=\""
+                        + configuration.tenantId() + "\"} 1\\.0");
 
         assertThat(callbacks.post(configuration.callbackKey(), signature, atCap).statusCode())
                 .isEqualTo(202);

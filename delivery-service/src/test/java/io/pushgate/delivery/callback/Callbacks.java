@@ -37,6 +37,17 @@ final class Callbacks {
         return send(request.build());
     }
 
+    /** Posts {@code body} chunked, without a {@code Content-Length}: the server learns its size only by reading. */
+    HttpResponse<String> postChunked(
+            String callbackKey, String signature, java.util.function.Supplier<java.io.InputStream> body) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + "/axp/callbacks/" + callbackKey))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .header(AxpSignature.HEADER, signature)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(body))
+                .build());
+    }
+
     HttpResponse<String> post(String callbackKey, String signature, String json) {
         return post(
                 callbackKey, "application/json", AxpSignature.HEADER, signature, json.getBytes(StandardCharsets.UTF_8));
