@@ -37,9 +37,23 @@ final class Platform implements AutoCloseable {
 
     static final String DATABASE = "pushgate";
 
-    /** What the portal's context must not configure: it owns no data. */
+    /**
+     * Security that another service's dependencies bring onto the shared class path: a service
+     * without a security configuration of its own must not get Spring Boot's default (HTTP Basic
+     * on every path), or AXP's callbacks would answer 401 in the standalone platform alone.
+     */
+    private static final String FOREIGN_SECURITY = String.join(
+            ",",
+            "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.actuate.web.reactive.ReactiveManagementWebSecurityAutoConfiguration",
+            "org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration");
+
+    /** What the portal's context must not configure: it owns no data and has no security of its own yet. */
     private static final String PORTAL_EXCLUDES = String.join(
             ",",
+            FOREIGN_SECURITY,
             "org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration",
             "org.springframework.boot.data.r2dbc.autoconfigure.DataR2dbcAutoConfiguration",
             "org.springframework.boot.data.r2dbc.autoconfigure.DataR2dbcRepositoriesAutoConfiguration",
@@ -99,10 +113,12 @@ final class Platform implements AutoCloseable {
                     new Service("tenant-service", settings.tenantPort(), "control-plane API"),
                     TenantServiceApplication.application(),
                     tenant);
+            List<String> delivery = new ArrayList<>(common);
+            delivery.add("--spring.autoconfigure.exclude=" + FOREIGN_SECURITY);
             platform.run(
                     new Service("delivery-service", settings.deliveryPort(), "AXP callbacks, device registrations"),
                     DeliveryServiceApplication.application(),
-                    common);
+                    delivery);
             List<String> portal = new ArrayList<>(common);
             portal.add("--pushgate.portal.tenant-service-url=http://localhost:" + settings.tenantPort());
             portal.add("--pushgate.portal.delivery-service-url=http://localhost:" + settings.deliveryPort());

@@ -8,6 +8,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -180,6 +183,31 @@ class PushgateLauncherIntegrationTests {
                         URI.create("http://localhost:" + environment.get("PUSHGATE_PORTAL_PORT") + "/"))
                 .body();
         assertThat(portal).contains("All services are ready.");
+        assertCallbacksNeedNoLogin(Integer.parseInt(environment.get("PUSHGATE_DELIVERY_PORT")));
+    }
+
+    /** AXP signs its callbacks and sends no credentials: an unknown key is a 404 problem, never a 401. */
+    private static void assertCallbacksNeedNoLogin(int deliveryPort) {
+        try {
+            HttpResponse<String> answer = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .build()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(
+                                            "http://localhost:" + deliveryPort + "/axp/callbacks/no-such-key"))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .header("Content-Type", "application/json")
+                                    .header("X-hmac", "00".repeat(32))
+                                    .POST(HttpRequest.BodyPublishers.ofString(
+                                            "{\"eventId\":\"e\",\"sessionId\":\"s\"}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(404);
+            assertThat(answer.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError("POST to the callback path failed", e);
+        }
     }
 
     private Map<String, String> environment() throws IOException {
