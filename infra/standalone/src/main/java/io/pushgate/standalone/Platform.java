@@ -120,8 +120,8 @@ final class Platform implements AutoCloseable {
                     DeliveryServiceApplication.application(),
                     delivery);
             List<String> portal = new ArrayList<>(common);
-            portal.add("--pushgate.portal.tenant-service-url=http://localhost:" + settings.tenantPort());
-            portal.add("--pushgate.portal.delivery-service-url=http://localhost:" + settings.deliveryPort());
+            portal.add("--pushgate.portal.tenant-service-url=http://127.0.0.1:" + settings.tenantPort());
+            portal.add("--pushgate.portal.delivery-service-url=http://127.0.0.1:" + settings.deliveryPort());
             portal.add("--spring.autoconfigure.exclude=" + PORTAL_EXCLUDES);
             platform.run(
                     new Service("web-portal", settings.portalPort(), "onboarding portal"),

@@ -30,11 +30,11 @@ public final class ServiceProbes {
         }
     }
 
-    /** A GET with a time-out, for tests. */
+    /** A GET with a generous time-out (a first request may meet a cold JVM on a busy machine). */
     public static HttpResponse<String> get(URI uri) {
         try {
             return HTTP.send(
-                    HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                    HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new AssertionError("GET " + uri + " failed: " + e.getMessage(), e);
