@@ -36,7 +36,6 @@ final class CallbackLoad {
                 .pendingAcquireTimeout(RESPONSE_TIMEOUT)
                 .build();
         this.client = HttpClient.create(connections)
-                .baseUrl(options.callbackUrl().toString())
                 .responseTimeout(RESPONSE_TIMEOUT)
                 .headers(headers -> headers.set(HttpHeaderNames.CONTENT_TYPE, "application/json"));
     }
@@ -103,6 +102,8 @@ final class CallbackLoad {
     private Mono<Outcome> send(SignedCallback callback) {
         return client.headers(headers -> headers.set(AxpSignature.HEADER, callback.signature()))
                 .post()
+                // the whole URL: with baseUrl() alone Reactor Netty would append "/" to its path
+                .uri(options.callbackUrl().toString())
                 .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(callback.body())))
                 .responseSingle((response, body) ->
                         body.then(Mono.just(response.status().code())))

@@ -49,6 +49,12 @@ class CallbackLoadIntegrationTests {
                     sessionId = fields.group(2);
                 }
             }
+            if (!exchange.getRequestURI().getPath().equals("/axp/callbacks/key")) {
+                // HttpServer matches contexts by prefix; the ingress does not
+                exchange.sendResponseHeaders(404, -1);
+                exchange.close();
+                return;
+            }
             boolean authentic = eventId != null
                     && sessionId != null
                     && AxpSignature.verify(
