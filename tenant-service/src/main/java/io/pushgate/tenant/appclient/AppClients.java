@@ -48,7 +48,8 @@ class AppClients {
         }
     }
 
-    record AppClientView(String clientId, String name, List<String> scopes, Instant createdAt, UUID id) {}
+    record AppClientView(String clientId, String name, List<String> scopes, Instant createdAt, UUID id)
+            implements Page.Positioned {}
 
     /** An authenticated client: its tenant and its scopes. */
     record AuthenticatedClient(UUID tenantId, String clientId, List<String> scopes) {}
@@ -95,26 +96,18 @@ class AppClients {
             @RequestParam(required = false) String cursor,
             @RequestParam(required = false) Integer limit) {
         Caller caller = Caller.of(jwt, request);
-        int size = Page.limit(limit);
-        Page.Position after = Page.Position.decode(cursor);
-        return db.sql("""
-                        SELECT id, client_id, name, scopes, created_at FROM tenancy.app_client
-                        WHERE tenant_id = :tenantId AND (created_at, id) > (:createdAt, :id)
-                        ORDER BY created_at, id LIMIT :limit
-                        """)
-                .bind("tenantId", caller.tenantId())
-                .bind("createdAt", after.createdAt())
-                .bind("id", after.id())
-                .bind("limit", size + 1)
-                .map(row -> new AppClientView(
+        return Page.query(
+                db,
+                "SELECT id, client_id, name, scopes, created_at FROM tenancy.app_client",
+                caller.tenantId(),
+                cursor,
+                limit,
+                row -> new AppClientView(
                         row.get("client_id", String.class),
                         row.get("name", String.class),
                         Arrays.asList(row.get("scopes", String.class).split(" ")),
                         row.get("created_at", Instant.class),
-                        row.get("id", UUID.class)))
-                .all()
-                .collectList()
-                .map(rows -> Page.of(rows, size, view -> new Page.Position(view.createdAt(), view.id()).encode()));
+                        row.get("id", UUID.class)));
     }
 
     @DeleteMapping("/{clientId}")

@@ -67,7 +67,8 @@ class Credentials {
             String fingerprint,
             Map<String, String> metadata,
             Instant createdAt,
-            Instant updatedAt) {}
+            Instant updatedAt)
+            implements Page.Positioned {}
 
     private final DatabaseClient db;
     private final TransactionalOperator tx;
@@ -123,19 +124,8 @@ class Credentials {
             @RequestParam(required = false) String cursor,
             @RequestParam(required = false) Integer limit) {
         Caller caller = Caller.of(jwt, request);
-        int size = Page.limit(limit);
-        Page.Position after = Page.Position.decode(cursor);
-        return db.sql("SELECT " + COLUMNS + " FROM tenancy.credential"
-                        + " WHERE tenant_id = :tenantId AND (created_at, id) > (:createdAt, :id)"
-                        + " ORDER BY created_at, id LIMIT :limit")
-                .bind("tenantId", caller.tenantId())
-                .bind("createdAt", after.createdAt())
-                .bind("id", after.id())
-                .bind("limit", size + 1)
-                .map(this::view)
-                .all()
-                .collectList()
-                .map(rows -> Page.of(rows, size, view -> new Page.Position(view.createdAt(), view.id()).encode()));
+        return Page.query(
+                db, "SELECT " + COLUMNS + " FROM tenancy.credential", caller.tenantId(), cursor, limit, this::view);
     }
 
     @GetMapping("/{id}")

@@ -36,7 +36,7 @@ class Members {
 
     private static final Set<String> ROLES = Set.of("owner", "admin", "viewer");
 
-    record MemberView(UUID id, String email, String role, Instant createdAt) {}
+    record MemberView(UUID id, String email, String role, Instant createdAt) implements Page.Positioned {}
 
     record NewMember(String email, String password, String role) {
         @Override
@@ -68,26 +68,17 @@ class Members {
             @RequestParam(required = false) String cursor,
             @RequestParam(required = false) Integer limit) {
         Caller caller = Caller.of(jwt, request);
-        int size = Page.limit(limit);
-        Page.Position after = Page.Position.decode(cursor);
-        return db.sql("""
-                        SELECT id, email, role, created_at FROM tenancy.member
-                        WHERE tenant_id = :tenantId AND (created_at, id) > (:createdAt, :id)
-                        ORDER BY created_at, id LIMIT :limit
-                        """)
-                .bind("tenantId", caller.tenantId())
-                .bind("createdAt", after.createdAt())
-                .bind("id", after.id())
-                .bind("limit", size + 1)
-                .map(row -> new MemberView(
+        return Page.query(
+                db,
+                "SELECT id, email, role, created_at FROM tenancy.member",
+                caller.tenantId(),
+                cursor,
+                limit,
+                row -> new MemberView(
                         row.get("id", UUID.class),
                         row.get("email", String.class),
                         row.get("role", String.class),
-                        row.get("created_at", Instant.class)))
-                .all()
-                .collectList()
-                .map(rows ->
-                        Page.of(rows, size, member -> new Page.Position(member.createdAt(), member.id()).encode()));
+                        row.get("created_at", Instant.class)));
     }
 
     @PostMapping("/v1/members")

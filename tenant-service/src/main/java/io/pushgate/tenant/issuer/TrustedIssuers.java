@@ -40,7 +40,8 @@ class TrustedIssuers {
 
     record NewTrustedIssuer(String issuer, String jwksUri, String audience) {}
 
-    record TrustedIssuerView(UUID id, String issuer, String jwksUri, String audience, Instant createdAt) {}
+    record TrustedIssuerView(UUID id, String issuer, String jwksUri, String audience, Instant createdAt)
+            implements Page.Positioned {}
 
     private final DatabaseClient db;
     private final TransactionalOperator tx;
@@ -90,26 +91,18 @@ class TrustedIssuers {
             @RequestParam(required = false) String cursor,
             @RequestParam(required = false) Integer limit) {
         Caller caller = Caller.of(jwt, request);
-        int size = Page.limit(limit);
-        Page.Position after = Page.Position.decode(cursor);
-        return db.sql("""
-                        SELECT id, issuer, jwks_uri, audience, created_at FROM tenancy.trusted_issuer
-                        WHERE tenant_id = :tenantId AND (created_at, id) > (:createdAt, :id)
-                        ORDER BY created_at, id LIMIT :limit
-                        """)
-                .bind("tenantId", caller.tenantId())
-                .bind("createdAt", after.createdAt())
-                .bind("id", after.id())
-                .bind("limit", size + 1)
-                .map(row -> new TrustedIssuerView(
+        return Page.query(
+                db,
+                "SELECT id, issuer, jwks_uri, audience, created_at FROM tenancy.trusted_issuer",
+                caller.tenantId(),
+                cursor,
+                limit,
+                row -> new TrustedIssuerView(
                         row.get("id", UUID.class),
                         row.get("issuer", String.class),
                         row.get("jwks_uri", String.class),
                         row.get("audience", String.class),
-                        row.get("created_at", Instant.class)))
-                .all()
-                .collectList()
-                .map(rows -> Page.of(rows, size, view -> new Page.Position(view.createdAt(), view.id()).encode()));
+                        row.get("created_at", Instant.class)));
     }
 
     @DeleteMapping("/{id}")

@@ -1,11 +1,14 @@
 package io.pushgate.tenant.platform;
 
+import io.r2dbc.spi.Readable;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
+import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.publisher.Mono;
 
 /**
  * One page of a list: {@code {"items": [...], "nextCursor": null | "..."}}; {@code ?cursor=} with
@@ -23,6 +26,41 @@ public record Page<T>(List<T> items, String nextCursor) {
         }
         List<T> items = rows.subList(0, limit);
         return new Page<>(List.copyOf(items), cursorOf.apply(items.get(limit - 1)));
+    }
+
+    /** A row of a list ordered by (createdAt, id), so that a cursor can say where a page ended. */
+    public interface Positioned {
+        Instant createdAt();
+
+        UUID id();
+    }
+
+    /**
+     * One page of a tenant's rows: {@code select} (a {@code SELECT … FROM table} of a table with
+     * {@code tenant_id}, {@code created_at} and {@code id}) gets the tenant filter, the cursor's
+     * position, the (created_at, id) order and the limit added.
+     *
+     * @throws ApiProblem at once for a limit out of range or a damaged cursor (400)
+     */
+    public static <T extends Positioned> Mono<Page<T>> query(
+            DatabaseClient db,
+            String select,
+            UUID tenantId,
+            String cursor,
+            Integer limit,
+            Function<? super Readable, T> view) {
+        int size = limit(limit);
+        Position after = Position.decode(cursor);
+        return db.sql(select + " WHERE tenant_id = :tenantId AND (created_at, id) > (:createdAt, :id)"
+                        + " ORDER BY created_at, id LIMIT :limit")
+                .bind("tenantId", tenantId)
+                .bind("createdAt", after.createdAt())
+                .bind("id", after.id())
+                .bind("limit", size + 1)
+                .map(view)
+                .all()
+                .collectList()
+                .map(rows -> of(rows, size, row -> new Position(row.createdAt(), row.id()).encode()));
     }
 
     /** {@code ?limit=}: absent gives the default; out of 1..200 answers 400. */
