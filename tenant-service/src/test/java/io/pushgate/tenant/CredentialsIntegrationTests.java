@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pushgate.testkit.TestDatabase;
 import io.pushgate.testkit.TestKeyset;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -141,6 +143,34 @@ class CredentialsIntegrationTests {
         api.delete(tenant.token(), "/v1/credentials/" + id).expectStatus().isNotFound();
         JsonNode after = Api.json(api.get(tenant.token(), "/v1/configurations/" + configuration), 200);
         assertThat(after.get("defaultCredentials").get("ios").isNull()).isTrue();
+    }
+
+    @Test
+    void listsArePagedByCursor() {
+        List<String> ids = new ArrayList<>();
+        for (String name : List.of("One", "Two", "Three")) {
+            ids.add(Api.json(api.post(tenant.token(), "/v1/credentials", Map.of("type", "sandbox", "name", name)), 201)
+                    .get("id")
+                    .asString());
+        }
+        JsonNode first = Api.json(api.get(tenant.token(), "/v1/credentials?limit=2"), 200);
+        JsonNode second = Api.json(
+                api.get(
+                        tenant.token(),
+                        "/v1/credentials?limit=2&cursor="
+                                + first.get("nextCursor").asString()),
+                200);
+
+        assertThat(first.get("items")).hasSize(2);
+        assertThat(second.get("items")).hasSize(1);
+        assertThat(second.get("nextCursor").isNull()).isTrue();
+        assertThat(List.of(
+                        first.get("items").get(0).get("id").asString(),
+                        first.get("items").get(1).get("id").asString(),
+                        second.get("items").get(0).get("id").asString()))
+                .containsExactlyInAnyOrderElementsOf(ids);
+        assertField(api.get(tenant.token(), "/v1/credentials?cursor=garbage!"), "cursor");
+        assertField(api.get(tenant.token(), "/v1/credentials?limit=201"), "limit");
     }
 
     private record Request(Map<String, Object> body) {}
