@@ -108,10 +108,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
         return new EmbeddedPostgres(binaries, data, port, password);
     }
 
-    public String host() {
-        return HOST;
-    }
-
     public int port() {
         return port;
     }

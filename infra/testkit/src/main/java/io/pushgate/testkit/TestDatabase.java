@@ -50,6 +50,8 @@ public record TestDatabase(String url, String user, String password, String sour
                 database = instance;
                 if (database == null) {
                     database = instance = provision(System.getenv());
+                    // one line per test JVM, so a report shows which PostgreSQL the run used
+                    System.out.println("Test database (" + database.source() + "): " + database.url());
                 }
             }
         }
