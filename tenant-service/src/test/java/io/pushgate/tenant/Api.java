@@ -18,7 +18,7 @@ public final class Api {
 
     public Api(int port) {
         this.http = WebTestClient.bindToServer()
-                .baseUrl("http://localhost:" + port)
+                .baseUrl("http://127.0.0.1:" + port)
                 .responseTimeout(Duration.ofSeconds(30))
                 .build();
     }

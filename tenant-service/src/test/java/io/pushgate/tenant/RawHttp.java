@@ -30,7 +30,7 @@ final class RawHttp {
     private final String base;
 
     RawHttp(int port) {
-        this.base = "http://localhost:" + port;
+        this.base = "http://127.0.0.1:" + port;
     }
 
     Answer send(String method, String path, String token, Object jsonBody) {

@@ -48,7 +48,7 @@ class WebPortalIntegrationTests {
     @Test
     void showsEachServicesReadiness() {
         String page = WebTestClient.bindToServer()
-                .baseUrl("http://localhost:" + port)
+                .baseUrl("http://127.0.0.1:" + port)
                 .build()
                 .get()
                 .uri("/")
@@ -68,7 +68,7 @@ class WebPortalIntegrationTests {
     @Test
     void isLiveAndReady() {
         WebTestClient.bindToServer()
-                .baseUrl("http://localhost:" + port)
+                .baseUrl("http://127.0.0.1:" + port)
                 .build()
                 .get()
                 .uri("/actuator/health/readiness")

@@ -20,7 +20,7 @@ final class Callbacks {
     private final String baseUrl;
 
     Callbacks(int port) {
-        this.baseUrl = "http://localhost:" + port;
+        this.baseUrl = "http://127.0.0.1:" + port;
     }
 
     HttpResponse<String> post(
