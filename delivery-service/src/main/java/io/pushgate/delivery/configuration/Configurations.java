@@ -8,6 +8,8 @@ import java.time.OffsetDateTime;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
@@ -24,13 +26,17 @@ public class Configurations {
     /** Callback keys are URL-safe random strings of at most this length; others are unknown without a look-up. */
     private static final int MAX_CALLBACK_KEY_LENGTH = 128;
 
-    private final DatabaseClient database;
-    private final SecretCipher cipher;
+    private final Function<String, Mono<Optional<CallbackConfiguration>>> loader;
     private final AsyncCache<String, Optional<CallbackConfiguration>> cache;
 
+    @Autowired
     Configurations(DatabaseClient database, SecretCipher cipher, ConfigurationSettings settings) {
-        this.database = database;
-        this.cipher = cipher;
+        this(callbackKey -> load(database, cipher, callbackKey), settings);
+    }
+
+    /** Reads a missing key with {@code loader}: the database in the service, anything in a benchmark. */
+    Configurations(Function<String, Mono<Optional<CallbackConfiguration>>> loader, ConfigurationSettings settings) {
+        this.loader = loader;
         this.cache = Caffeine.newBuilder()
                 .expireAfterWrite(settings.cacheTtl())
                 .maximumSize(settings.cacheMaximumSize())
@@ -47,7 +53,7 @@ public class Configurations {
             return Mono.just(Optional.empty());
         }
         return Mono.fromFuture(
-                cache.get(callbackKey, (key, executor) -> load(key).toFuture()), true);
+                cache.get(callbackKey, (key, executor) -> loader.apply(key).toFuture()), true);
     }
 
     /** {@code [A-Za-z0-9_-]{1,128}}, checked without a regular expression: this runs per callback. */
@@ -87,7 +93,8 @@ public class Configurations {
         cache.synchronous().invalidateAll();
     }
 
-    private Mono<Optional<CallbackConfiguration>> load(String callbackKey) {
+    private static Mono<Optional<CallbackConfiguration>> load(
+            DatabaseClient database, SecretCipher cipher, String callbackKey) {
         return database.sql("""
                         SELECT id, tenant_id, enabled, secret_ciphertext,
                                previous_secret_ciphertext, previous_secret_valid_until
