@@ -1,7 +1,7 @@
 package io.pushgate.api.axp;
 
 import io.pushgate.api.AxpSignature;
-import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -21,7 +21,8 @@ import java.util.Set;
  * @param sessionId the Omni SDK session, 1–{@value #MAX_ID_LENGTH} characters
  * @param conversationId optional, at most {@value #MAX_ID_LENGTH} characters
  * @param customerId optional, at most {@value #MAX_ID_LENGTH} characters
- * @param eventDate optional, ISO-8601 with an offset (e.g. {@code 2024-03-18T11:00:24.481Z}), kept as sent
+ * @param eventDate optional, an ISO-8601 date-time (e.g. {@code 2024-03-18T11:00:24.481Z}); an offset is
+ *     optional, since refusing an authentic event for its timestamp's form would lose it; kept as sent
  * @param otherFields the body's other fields, as text, in the order sent
  */
 public record AxpEvent(
@@ -59,9 +60,10 @@ public record AxpEvent(
         if (eventDate != null) {
             requireText("eventDate", eventDate, MAX_ID_LENGTH);
             try {
-                OffsetDateTime.parse(eventDate);
+                DateTimeFormatter.ISO_DATE_TIME.parse(eventDate);
             } catch (DateTimeParseException e) {
-                throw new InvalidAxpEventException("eventDate", "must be an ISO-8601 date-time with an offset");
+                throw new InvalidAxpEventException(
+                        "eventDate", "must be an ISO-8601 date-time, such as 2024-03-18T11:00:24.481Z");
             }
         }
         Objects.requireNonNull(otherFields, "otherFields");

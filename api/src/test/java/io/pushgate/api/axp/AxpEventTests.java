@@ -57,6 +57,20 @@ class AxpEventTests {
     }
 
     @Test
+    void eventDateIsAnyIso8601DateTimeWithOrWithoutOffset() {
+        for (String date : new String[] {
+            "2024-03-18T11:00:24.481Z", "2024-03-18T11:00:24+01:00", "2024-03-18T11:00:24.481", "2024-03-18T11:00"
+        }) {
+            assertThat(new AxpEvent("e", "s", null, null, date, Map.of()).eventDate())
+                    .isEqualTo(date);
+        }
+        for (String date : new String[] {"2024-03-18", "1710759624481", "2024-13-18T11:00:24Z", "18/03/2024 11:00"}) {
+            assertThatThrownBy(() -> new AxpEvent("e", "s", null, null, date, Map.of()))
+                    .hasMessage("eventDate must be an ISO-8601 date-time, such as 2024-03-18T11:00:24.481Z");
+        }
+    }
+
+    @Test
     void allowsAtMostThirtyTwoFields() {
         Map<String, String> thirty = new LinkedHashMap<>();
         for (int i = 0; i < 30; i++) {
