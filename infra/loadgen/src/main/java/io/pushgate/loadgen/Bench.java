@@ -38,11 +38,21 @@ public final class Bench {
         }
         try {
             if (options.setup().isPresent()) {
-                ControlPlaneSetup.Target target =
-                        new ControlPlaneSetup(options.setup().get()).newTenantWithConfiguration();
-                out.println("Set up a new tenant and configuration at "
-                        + options.setup().get());
-                options = options.withTarget(target.callbackUrl(), target.secret());
+                ControlPlaneSetup setup = new ControlPlaneSetup(options.setup().get());
+                ControlPlaneSetup.Target target;
+                if (options.emulator().isPresent()) {
+                    out.printf(
+                            Locale.ROOT,
+                            "Setting up a new tenant at %s with a sandbox credential and %d registered devices ...%n",
+                            options.setup().get(),
+                            options.sessions());
+                    target = setup.newTenantWithRegisteredDevices(options.sessions());
+                } else {
+                    target = setup.newTenantWithConfiguration();
+                    out.println("Set up a new tenant and configuration at "
+                            + options.setup().get());
+                }
+                options = options.withTarget(target.callbackUrl(), target.secret(), target.sessionIds());
             }
             out.printf(
                     Locale.ROOT,
@@ -56,16 +66,28 @@ public final class Bench {
             if (options.verifyDatabase().isPresent()) {
                 lost = StoredEvents.missing(options.verifyDatabase().get(), results.acceptedEventIds());
             }
-            Map<String, Object> report = report(options, results, lost);
+            DeliveryCheck.Report delivery = null;
+            if (options.emulator().isPresent()) {
+                out.printf(
+                        Locale.ROOT,
+                        "Waiting up to %ds for %d pushes on the FCM emulator at %s ...%n",
+                        options.deliveryTimeout().toSeconds(),
+                        results.acceptedAt().size(),
+                        options.emulator().get());
+                delivery = new DeliveryCheck(options.emulator().get())
+                        .check(results.acceptedAt(), options.deliveryTimeout());
+            }
+            Map<String, Object> report = report(options, results, lost, delivery);
             out.print(summary(report));
             JsonMapper.builder()
                     .build()
                     .writerWithDefaultPrettyPrinter()
                     .writeValue(options.out().toFile(), report);
             out.println("Result written to " + options.out().toAbsolutePath());
-            return lost != null && lost > 0 ? 1 : 0;
+            boolean incomplete = delivery != null && (delivery.pending() > 0 || delivery.duplicated() > 0);
+            return (lost != null && lost > 0) || incomplete ? 1 : 0;
         } catch (IOException e) {
-            err.println("pushgate bench: cannot reach tenant-service: " + e.getMessage());
+            err.println("pushgate bench: cannot reach a service: " + e.getMessage());
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -80,7 +102,8 @@ public final class Bench {
         }
     }
 
-    static Map<String, Object> report(BenchOptions options, RunResults results, Long lost) {
+    static Map<String, Object> report(
+            BenchOptions options, RunResults results, Long lost, DeliveryCheck.Report delivery) {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("target", options.callbackUrl().toString());
         report.put("model", options.rate() > 0 ? "open" : "closed");
@@ -97,6 +120,7 @@ public final class Bench {
         report.put("latencyMillis", results.latencyMillis());
         report.put("acceptedIncludingWarmup", results.acceptedEventIds().size());
         report.put("lost", lost);
+        report.put("delivery", delivery == null ? null : delivery.asMap());
         report.put("cores", Runtime.getRuntime().availableProcessors());
         return report;
     }
@@ -128,6 +152,26 @@ public final class Bench {
                         ? "lost: not checked (give --verify-db)\n"
                         : "lost: " + lost + " of " + report.get("acceptedIncludingWarmup")
                                 + " accepted events have no row\n");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> delivery = (Map<String, Object>) report.get("delivery");
+        if (delivery == null) {
+            text.append("delivery: not checked (give --emulator)\n");
+        } else {
+            Map<String, Double> push = (Map<String, Double>) delivery.get("acceptToEmulatorMillis");
+            text.append(String.format(
+                    Locale.ROOT,
+                    "delivery: %s of %s pushed exactly once, %s duplicated, %s not pushed%n"
+                            + "202 → emulator (ms): p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n",
+                    delivery.get("deliveredExactlyOnce"),
+                    delivery.get("accepted"),
+                    delivery.get("duplicated"),
+                    delivery.get("pending"),
+                    push.get("p50"),
+                    push.get("p90"),
+                    push.get("p99"),
+                    push.get("p99.9"),
+                    push.get("max")));
+        }
         return text.toString();
     }
 }

@@ -24,8 +24,11 @@ record BenchOptions(
         Duration duration,
         Duration warmup,
         int sessions,
+        List<String> sessionIds,
         int connections,
         Optional<Database> verifyDatabase,
+        Optional<URI> emulator,
+        Duration deliveryTimeout,
         Path out) {
 
     /** The PostgreSQL whose {@code delivery.notification} must hold every accepted event. */
@@ -43,11 +46,16 @@ record BenchOptions(
             "  --concurrency N      closed model: N callers, each sending its next callback when answered",
             "  --duration D         how long to measure, e.g. 60s (default 60s)",
             "  --warmup D           sent first and not measured (default 10s)",
-            "  --sessions N         distinct sessionIds to spread callbacks over (default 1000)",
+            "  --sessions N         distinct sessionIds to spread callbacks over (default 1000); with --setup",
+            "                       and --emulator, each gets a device registered through the registration API",
             "  --connections N      HTTP connections at most (default 256)",
             "  --verify-db URL      postgresql://host:port/db whose delivery.notification must hold every",
             "                       accepted eventId afterwards (user: --db-user, default postgres; password:",
             "                       --db-password or PUSHGATE_DB_PASSWORD)",
+            "  --emulator URL       the FCM emulator (e.g. http://127.0.0.1:8085) to check afterwards that every",
+            "                       accepted event was pushed exactly once, and how long from 202 to push;",
+            "                       with --setup the configuration pushes Android through the sandbox",
+            "  --delivery-timeout D how long to wait for the last pushes (default 60s)",
             "  --out FILE           where the JSON result goes (default bench-callbacks.json)");
 
     private static final Set<String> FLAGS = Set.of(
@@ -63,6 +71,8 @@ record BenchOptions(
             "--verify-db",
             "--db-user",
             "--db-password",
+            "--emulator",
+            "--delivery-timeout",
             "--out");
 
     static BenchOptions parse(List<String> args, Map<String, String> environment) {
@@ -113,13 +123,16 @@ record BenchOptions(
                 duration(values.getOrDefault("--duration", "60s"), "--duration"),
                 duration(values.getOrDefault("--warmup", "10s"), "--warmup"),
                 Math.max(1, positiveOrZero(values, "--sessions", 1000)),
+                List.of(),
                 Math.max(1, positiveOrZero(values, "--connections", 256)),
                 database,
+                Optional.ofNullable(values.get("--emulator")).map(URI::create),
+                duration(values.getOrDefault("--delivery-timeout", "60s"), "--delivery-timeout"),
                 Path.of(values.getOrDefault("--out", "bench-callbacks.json")));
     }
 
-    /** The same run against the configuration that {@code --setup} made. */
-    BenchOptions withTarget(URI callbackUrl, String secret) {
+    /** The same run against the configuration that {@code --setup} made, for its registered sessions. */
+    BenchOptions withTarget(URI callbackUrl, String secret, List<String> sessionIds) {
         return new BenchOptions(
                 Optional.empty(),
                 callbackUrl,
@@ -129,8 +142,11 @@ record BenchOptions(
                 duration,
                 warmup,
                 sessions,
+                List.copyOf(sessionIds),
                 connections,
                 verifyDatabase,
+                emulator,
+                deliveryTimeout,
                 out);
     }
 

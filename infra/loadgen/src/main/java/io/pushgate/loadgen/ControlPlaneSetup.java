@@ -5,22 +5,35 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Makes a tenant of its own through tenant-service's API, as a new customer would: sign up, sign
- * in, create an AXP configuration. The callback URL and the secret come from that answer.
+ * Makes a tenant of its own through the public APIs, as a new customer would: sign up, sign in,
+ * create an AXP configuration — and, for a delivery check, a sandbox credential as its Android
+ * default, an app client, and one registered device per session at delivery-service. The callback
+ * URL and the secret come from tenant-service's answer.
  */
 final class ControlPlaneSetup {
 
-    /** Where and how to send the callbacks. */
-    record Target(URI callbackUrl, String secret) {}
+    /** Where and how to send the callbacks; {@code sessionIds} are registered devices' sessions, if any. */
+    record Target(URI callbackUrl, String secret, List<String> sessionIds) {}
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int REGISTERING_THREADS = 16;
 
     private final URI tenantService;
     private final HttpClient http = HttpClient.newBuilder()
@@ -33,32 +46,165 @@ final class ControlPlaneSetup {
     }
 
     Target newTenantWithConfiguration() throws IOException, InterruptedException {
+        Tenant tenant = signUp();
+        JsonNode configuration = send(
+                "POST", tenantService.resolve("/v1/configurations"), tenant.token, Map.of("name", tenant.name), 201);
+        return new Target(
+                URI.create(configuration.get("callbackUrl").asString()),
+                configuration.get("secret").asString(),
+                List.of());
+    }
+
+    /**
+     * A configuration whose Android pushes go to the sandbox (the FCM emulator), with {@code sessions}
+     * devices registered through delivery-service's registration API under an app client's token.
+     */
+    Target newTenantWithRegisteredDevices(int sessions) throws IOException, InterruptedException {
+        Tenant tenant = signUp();
+        JsonNode credential = send(
+                "POST",
+                tenantService.resolve("/v1/credentials"),
+                tenant.token,
+                Map.of("type", "sandbox", "name", "Bench sandbox"),
+                201);
+        String axpConfigurationId = "bench-" + UUID.randomUUID();
+        JsonNode configuration = send(
+                "POST",
+                tenantService.resolve("/v1/configurations"),
+                tenant.token,
+                Map.of("name", tenant.name, "axpConfigurationId", axpConfigurationId),
+                201);
+        send(
+                "PATCH",
+                tenantService.resolve(
+                        "/v1/configurations/" + configuration.get("id").asString()),
+                tenant.token,
+                Map.of(
+                        "defaultCredentials",
+                        Map.of("android", credential.get("id").asString())),
+                200);
+        JsonNode client =
+                send("POST", tenantService.resolve("/v1/app-clients"), tenant.token, Map.of("name", "Bench app"), 201);
+        String appToken = clientToken(
+                client.get("clientId").asString(), client.get("clientSecret").asString());
+        URI callbackUrl = URI.create(configuration.get("callbackUrl").asString());
+        List<String> sessionIds = register(callbackUrl.resolve("/"), appToken, axpConfigurationId, sessions);
+        return new Target(callbackUrl, configuration.get("secret").asString(), sessionIds);
+    }
+
+    private record Tenant(String name, String token) {}
+
+    private Tenant signUp() throws IOException, InterruptedException {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String email = "bench-" + suffix + "@example.test";
         String password = "bench password " + UUID.randomUUID();
-        post("/v1/signup", null, Map.of("tenantName", "Bench " + suffix, "email", email, "password", password), 201);
-        String token = post("/v1/auth/login", null, Map.of("email", email, "password", password), 200)
+        String name = "Bench " + suffix;
+        send(
+                "POST",
+                tenantService.resolve("/v1/signup"),
+                null,
+                Map.of("tenantName", name, "email", email, "password", password),
+                201);
+        String token = send(
+                        "POST",
+                        tenantService.resolve("/v1/auth/login"),
+                        null,
+                        Map.of("email", email, "password", password),
+                        200)
                 .get("access_token")
                 .asString();
-        JsonNode configuration = post("/v1/configurations", token, Map.of("name", "Bench " + suffix), 201);
-        return new Target(
-                URI.create(configuration.get("callbackUrl").asString()),
-                configuration.get("secret").asString());
+        return new Tenant(name, token);
     }
 
-    private JsonNode post(String path, String token, Map<String, String> body, int expected)
+    private String clientToken(String clientId, String clientSecret) throws IOException, InterruptedException {
+        String basic =
+                Base64.getEncoder().encodeToString((clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8));
+        HttpRequest request = HttpRequest.newBuilder(tenantService.resolve("/oauth2/token"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", "Basic " + basic)
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=registrations"))
+                .build();
+        return answer(request, 200).get("access_token").asString();
+    }
+
+    /** Registers one FCM-shaped device token per new session, a few at a time; answers the sessions. */
+    private List<String> register(URI deliveryService, String appToken, String axpConfigurationId, int sessions)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(tenantService.resolve(path))
+        ExecutorService threads = Executors.newFixedThreadPool(REGISTERING_THREADS);
+        try {
+            List<Future<String>> registered = new ArrayList<>();
+            for (int i = 0; i < sessions; i++) {
+                registered.add(threads.submit(() -> {
+                    String sessionId = UUID.randomUUID().toString();
+                    send(
+                            "PUT",
+                            deliveryService.resolve("/v1/device-registrations/" + fcmToken()),
+                            appToken,
+                            Map.of(
+                                    "configId",
+                                    axpConfigurationId,
+                                    "sessionId",
+                                    sessionId,
+                                    "platform",
+                                    "android",
+                                    "provider",
+                                    "fcm"),
+                            200);
+                    return sessionId;
+                }));
+            }
+            List<String> sessionIds = new ArrayList<>(sessions);
+            for (Future<String> sessionId : registered) {
+                sessionIds.add(sessionId.get());
+            }
+            return sessionIds;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /** 152 characters of FCM's token alphabet, like a real registration token. */
+    private static String fcmToken() {
+        byte[] bytes = new byte[114];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** A path as it may be printed: a device token shows its first 8 characters only. */
+    private static String shown(String path) {
+        String registrations = "/v1/device-registrations/";
+        return path.startsWith(registrations) && path.length() > registrations.length() + 8
+                ? path.substring(0, registrations.length() + 8) + "…"
+                : path;
+    }
+
+    private JsonNode send(String method, URI uri, String token, Map<String, ?> body, int expected)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+                .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return answer(request.build(), expected);
+    }
+
+    private JsonNode answer(HttpRequest request, int expected) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != expected) {
-            throw new IllegalStateException("tenant-service answered " + response.statusCode() + " to POST " + path
-                    + " (expected " + expected + "): " + response.body());
+            String service = request.uri().getAuthority().equals(tenantService.getAuthority())
+                    ? "tenant-service"
+                    : "delivery-service";
+            throw new IllegalStateException(service + " answered " + response.statusCode() + " to "
+                    + request.method() + " " + shown(request.uri().getPath()) + " (expected " + expected + "): "
+                    + response.body());
         }
         return JSON.readTree(response.body());
     }

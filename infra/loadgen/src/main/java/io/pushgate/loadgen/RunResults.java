@@ -1,11 +1,11 @@
 package io.pushgate.loadgen;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.ConcurrentHistogram;
@@ -20,12 +20,15 @@ final class RunResults {
 
     private final Histogram latencyMicros = new ConcurrentHistogram(TimeUnit.MINUTES.toMicros(10), 3);
     private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
-    private final Queue<String> acceptedEventIds = new ConcurrentLinkedQueue<>();
+    /** eventId → when its 202 arrived, in microseconds since the epoch (wall clock, for the delivery check). */
+    private final Map<String, Long> acceptedAt = new ConcurrentHashMap<>();
+
     private final LongAdder measured = new LongAdder();
 
     void record(String eventId, String outcome, long latencyNanos, boolean measuredPhase) {
         if ("202".equals(outcome)) {
-            acceptedEventIds.add(eventId);
+            Instant now = Instant.now();
+            acceptedAt.put(eventId, TimeUnit.SECONDS.toMicros(now.getEpochSecond()) + now.getNano() / 1_000);
         }
         if (measuredPhase) {
             outcomes.computeIfAbsent(outcome, key -> new LongAdder()).increment();
@@ -36,8 +39,12 @@ final class RunResults {
         }
     }
 
-    Queue<String> acceptedEventIds() {
-        return acceptedEventIds;
+    Collection<String> acceptedEventIds() {
+        return acceptedAt.keySet();
+    }
+
+    Map<String, Long> acceptedAt() {
+        return acceptedAt;
     }
 
     long measuredCount() {
@@ -59,12 +66,17 @@ final class RunResults {
 
     /** Latency percentiles in milliseconds: p50, p90, p99, p99.9, max. */
     Map<String, Double> latencyMillis() {
+        return percentiles(latencyMicros);
+    }
+
+    /** A histogram of microseconds as milliseconds: p50, p90, p99, p99.9, max. */
+    static Map<String, Double> percentiles(Histogram micros) {
         Map<String, Double> percentiles = new LinkedHashMap<>();
-        percentiles.put("p50", millis(latencyMicros.getValueAtPercentile(50)));
-        percentiles.put("p90", millis(latencyMicros.getValueAtPercentile(90)));
-        percentiles.put("p99", millis(latencyMicros.getValueAtPercentile(99)));
-        percentiles.put("p99.9", millis(latencyMicros.getValueAtPercentile(99.9)));
-        percentiles.put("max", millis(latencyMicros.getMaxValue()));
+        percentiles.put("p50", millis(micros.getValueAtPercentile(50)));
+        percentiles.put("p90", millis(micros.getValueAtPercentile(90)));
+        percentiles.put("p99", millis(micros.getValueAtPercentile(99)));
+        percentiles.put("p99.9", millis(micros.getValueAtPercentile(99.9)));
+        percentiles.put("max", millis(micros.getMaxValue()));
         return percentiles;
     }
 

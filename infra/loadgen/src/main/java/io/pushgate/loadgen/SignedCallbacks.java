@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -17,11 +18,16 @@ final class SignedCallbacks {
     private final String secret;
     private final String[] sessions;
 
-    SignedCallbacks(String secret, int sessionCount) {
+    /** Callbacks for {@code sessionIds}, or for {@code sessionCount} made-up sessions when there are none. */
+    SignedCallbacks(String secret, List<String> sessionIds, int sessionCount) {
         this.secret = secret;
-        this.sessions = new String[sessionCount];
-        for (int i = 0; i < sessionCount; i++) {
-            sessions[i] = UUID.randomUUID().toString();
+        if (!sessionIds.isEmpty()) {
+            this.sessions = sessionIds.toArray(String[]::new);
+        } else {
+            this.sessions = new String[sessionCount];
+            for (int i = 0; i < sessionCount; i++) {
+                sessions[i] = UUID.randomUUID().toString();
+            }
         }
     }
 

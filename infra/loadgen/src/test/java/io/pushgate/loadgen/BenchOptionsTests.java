@@ -60,6 +60,30 @@ class BenchOptionsTests {
     }
 
     @Test
+    void checksDeliveryOnTheEmulatorOnlyWhenAsked() {
+        BenchOptions plain = BenchOptions.parse(List.of("--setup", "http://localhost:8081", "--rate", "10"), Map.of());
+        BenchOptions checked = BenchOptions.parse(
+                List.of(
+                        "--setup",
+                        "http://localhost:8081",
+                        "--rate",
+                        "10",
+                        "--emulator",
+                        "http://127.0.0.1:8085",
+                        "--delivery-timeout",
+                        "2m"),
+                Map.of());
+
+        assertThat(plain.emulator()).isEmpty();
+        assertThat(plain.deliveryTimeout()).isEqualTo(java.time.Duration.ofSeconds(60));
+        assertThat(checked.emulator()).contains(java.net.URI.create("http://127.0.0.1:8085"));
+        assertThat(checked.deliveryTimeout()).isEqualTo(java.time.Duration.ofMinutes(2));
+        assertThat(checked.withTarget(java.net.URI.create("http://h/axp/callbacks/k"), "s", List.of("session-1"))
+                        .sessionIds())
+                .containsExactly("session-1");
+    }
+
+    @Test
     void wantsExactlyOneModel() {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> BenchOptions.parse(List.of("--url", "http://h/x", "--secret", "s"), Map.of()))

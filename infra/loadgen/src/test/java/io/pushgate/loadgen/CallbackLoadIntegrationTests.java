@@ -103,11 +103,11 @@ class CallbackLoadIntegrationTests {
         RunResults results = new RunResults();
         results.record("e1", "202", 1_000_000, true);
 
-        Map<String, Object> report = Bench.report(options, results, 0L);
+        Map<String, Object> report = Bench.report(options, results, 0L, null);
 
         assertThat(report).containsEntry("lost", 0L).containsEntry("measuredCallbacks", 1L);
         assertThat(Bench.summary(report)).contains("lost: 0 of 1 accepted events have no row");
-        assertThat(Bench.summary(Bench.report(options, results, null))).contains("lost: not checked");
+        assertThat(Bench.summary(Bench.report(options, results, null, null))).contains("lost: not checked");
     }
 
     private BenchOptions options(String... args) {

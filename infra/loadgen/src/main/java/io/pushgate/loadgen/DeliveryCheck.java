@@ -1,0 +1,147 @@
+package io.pushgate.loadgen;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * After a run: did every accepted event reach the FCM emulator exactly once? Reads the emulator's
+ * record of accepted messages ({@code GET /emulator/fcm/messages}, newest first, paged by sequence)
+ * until every accepted eventId has arrived or the wait is over, and measures the time from the
+ * 202 to the emulator receiving the push (both on this machine's clock).
+ */
+final class DeliveryCheck {
+
+    /** What the emulator saw of the accepted events. */
+    record Report(long accepted, long deliveredOnce, long duplicated, long pending, Map<String, Double> latencyMillis) {
+
+        Map<String, Object> asMap() {
+            Map<String, Object> map = new LinkedHashMap<>();
+            map.put("accepted", accepted);
+            map.put("deliveredExactlyOnce", deliveredOnce);
+            map.put("duplicated", duplicated);
+            map.put("pending", pending);
+            map.put("acceptToEmulatorMillis", latencyMillis);
+            return map;
+        }
+    }
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final int PAGE = 10_000;
+
+    private final URI emulator;
+    private final int pageSize;
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    DeliveryCheck(URI emulator) {
+        this(emulator, PAGE);
+    }
+
+    DeliveryCheck(URI emulator, int pageSize) {
+        this.emulator = emulator;
+        this.pageSize = pageSize;
+    }
+
+    /**
+     * Waits up to {@code wait} for the events in {@code acceptedAt} (eventId → when its 202 came,
+     * in microseconds since the epoch) to arrive, then counts.
+     */
+    Report check(Map<String, Long> acceptedAt, Duration wait) throws IOException, InterruptedException {
+        Map<String, Integer> arrivals = new HashMap<>();
+        Map<String, Long> firstArrival = new HashMap<>();
+        long newestSeen = 0;
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            newestSeen = readSince(newestSeen, acceptedAt, arrivals, firstArrival);
+            if (arrivals.size() == acceptedAt.size() || System.nanoTime() > deadline) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        Histogram latencyMicros = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+        long duplicated = 0;
+        for (var arrival : arrivals.entrySet()) {
+            if (arrival.getValue() > 1) {
+                duplicated++;
+            }
+            long micros = firstArrival.get(arrival.getKey()) - acceptedAt.get(arrival.getKey());
+            latencyMicros.recordValue(Math.min(Math.max(0, micros), latencyMicros.getHighestTrackableValue()));
+        }
+        return new Report(
+                acceptedAt.size(),
+                arrivals.size() - duplicated,
+                duplicated,
+                acceptedAt.size() - arrivals.size(),
+                RunResults.percentiles(latencyMicros));
+    }
+
+    /** Reads the messages newer than sequence {@code after}; answers the newest sequence read. */
+    private long readSince(
+            long after, Map<String, Long> acceptedAt, Map<String, Integer> arrivals, Map<String, Long> firstArrival)
+            throws IOException, InterruptedException {
+        long newest = after;
+        String before = null;
+        while (true) {
+            JsonNode page = page(before);
+            boolean older = false;
+            for (JsonNode item : page.get("items")) {
+                long sequence = item.get("sequence").asLong();
+                if (sequence <= after) {
+                    older = true;
+                    break;
+                }
+                newest = Math.max(newest, sequence);
+                JsonNode eventId = item.path("message").path("data").path("eventId");
+                if (eventId.isString() && acceptedAt.containsKey(eventId.asString())) {
+                    arrivals.merge(eventId.asString(), 1, Integer::sum);
+                    firstArrival.merge(eventId.asString(), micros(item.get("receivedAt")), Math::min);
+                }
+            }
+            JsonNode next = page.get("nextBefore");
+            if (older || next == null || next.isNull()) {
+                return newest;
+            }
+            before = next.asString();
+        }
+    }
+
+    private JsonNode page(String before) throws IOException, InterruptedException {
+        URI uri = emulator.resolve(
+                "/emulator/fcm/messages?limit=" + pageSize + (before == null ? "" : "&before=" + before));
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(uri)
+                        .timeout(Duration.ofSeconds(30))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(
+                    "the FCM emulator answered " + response.statusCode() + " to GET " + uri + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    private static long micros(JsonNode receivedAt) {
+        try {
+            Instant instant = Instant.parse(receivedAt.asString());
+            return TimeUnit.SECONDS.toMicros(instant.getEpochSecond()) + instant.getNano() / 1_000;
+        } catch (DateTimeParseException e) {
+            throw new IllegalStateException("the FCM emulator's receivedAt is not an instant: " + receivedAt, e);
+        }
+    }
+}

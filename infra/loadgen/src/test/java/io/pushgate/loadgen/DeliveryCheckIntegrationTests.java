@@ -1,0 +1,119 @@
+package io.pushgate.loadgen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+import com.sun.net.httpserver.HttpServer;
+import io.pushgate.emulator.FcmEmulator;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The delivery check against the real FCM emulator, over its HTTP control API. */
+class DeliveryCheckIntegrationTests {
+
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private FcmEmulator emulator;
+
+    @BeforeEach
+    void startEmulator() {
+        emulator = FcmEmulator.start();
+        emulator.acceptAccessToken("bench-check");
+    }
+
+    @AfterEach
+    void stopEmulator() {
+        emulator.close();
+    }
+
+    @Test
+    void countsPushedOnceTwiceAndNeverAcrossPages() throws Exception {
+        long acceptedAt = nowMicros();
+        Map<String, Long> accepted = new HashMap<>();
+        for (String eventId : new String[] {"once-1", "once-2", "once-3", "twice", "never"}) {
+            accepted.put(eventId, acceptedAt);
+        }
+        push("once-1");
+        push("twice");
+        push("someone-elses-event");
+        push("once-2");
+        push("twice");
+        push("once-3");
+
+        // a page of two: the check must follow the emulator's cursor
+        DeliveryCheck.Report report = new DeliveryCheck(emulator.baseUri(), 2).check(accepted, Duration.ofMillis(600));
+
+        assertThat(report.accepted()).isEqualTo(5);
+        assertThat(report.deliveredOnce()).isEqualTo(3);
+        assertThat(report.duplicated()).isEqualTo(1);
+        assertThat(report.pending()).isEqualTo(1);
+        assertThat(report.latencyMillis()).containsKeys("p50", "p99", "max");
+        assertThat(report.asMap()).containsEntry("pending", 1L);
+    }
+
+    @Test
+    void waitsForPushesThatArriveLate() throws Exception {
+        Map<String, Long> accepted = Map.of("late", nowMicros());
+        Thread pusher = new Thread(() -> {
+            try {
+                Thread.sleep(700);
+                push("late");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        pusher.start();
+        DeliveryCheck.Report report = new DeliveryCheck(emulator.baseUri()).check(accepted, Duration.ofSeconds(20));
+        pusher.join();
+        assertThat(report.deliveredOnce()).isEqualTo(1);
+        assertThat(report.pending()).isZero();
+    }
+
+    @Test
+    void saysWhatTheServerAnsweredWhenItIsNoEmulator() throws Exception {
+        HttpServer other = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        other.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+        });
+        other.start();
+        try {
+            URI url = URI.create("http://127.0.0.1:" + other.getAddress().getPort());
+            assertThatIllegalStateException()
+                    .isThrownBy(() -> new DeliveryCheck(url).check(Map.of("e", 0L), Duration.ZERO))
+                    .withMessageStartingWith("the FCM emulator answered 404 to GET " + url + "/emulator/fcm/messages");
+        } finally {
+            other.stop(0);
+        }
+    }
+
+    private void push(String eventId) throws Exception {
+        String body = "{\"message\":{\"token\":\"device-1\",\"data\":{\"eventId\":\"" + eventId
+                + "\",\"sessionId\":\"s\"},\"android\":{\"priority\":\"high\"}}}";
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(emulator.baseUri().resolve("/v1/projects/bench/messages:send"))
+                        .header("Authorization", "Bearer bench-check")
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+
+    private static long nowMicros() {
+        Instant now = Instant.now();
+        return TimeUnit.SECONDS.toMicros(now.getEpochSecond()) + now.getNano() / 1_000;
+    }
+}
