@@ -118,6 +118,9 @@ public final class Bench {
                 Math.round(results.outcome("202") / (options.duration().toNanos() / 1e9)));
         report.put("outcomes", results.outcomes());
         report.put("latencyMillis", results.latencyMillis());
+        if (options.rate() > 0) {
+            report.put("sendLagMillis", results.sendLagMillis());
+        }
         report.put("acceptedIncludingWarmup", results.acceptedEventIds().size());
         report.put("lost", lost);
         report.put("delivery", delivery == null ? null : delivery.asMap());
@@ -146,6 +149,14 @@ public final class Bench {
                 latency.get("p99"),
                 latency.get("p99.9"),
                 latency.get("max")));
+        Map<String, Double> lag = (Map<String, Double>) report.get("sendLagMillis");
+        if (lag != null) {
+            text.append(String.format(
+                    Locale.ROOT,
+                    "generator lag (ms, send time - intended time; part of the latency above): p99 %.2f  max %.2f%n",
+                    lag.get("p99"),
+                    lag.get("max")));
+        }
         Object lost = report.get("lost");
         text.append(
                 lost == null

@@ -24,6 +24,8 @@ final class RunResults {
     private final Map<String, Long> acceptedAt = new ConcurrentHashMap<>();
 
     private final LongAdder measured = new LongAdder();
+    /** Open model: how late the generator sent each measured callback; large values mean it, not the server, lagged. */
+    private final Histogram sendLagMicros = new ConcurrentHistogram(TimeUnit.MINUTES.toMicros(10), 3);
 
     void record(String eventId, String outcome, long latencyNanos, boolean measuredPhase) {
         if ("202".equals(outcome)) {
@@ -37,6 +39,17 @@ final class RunResults {
                     latencyMicros.getHighestTrackableValue()));
             measured.increment();
         }
+    }
+
+    void recordSendLag(long lagNanos, boolean measuredPhase) {
+        if (measuredPhase) {
+            sendLagMicros.recordValue(Math.min(
+                    TimeUnit.NANOSECONDS.toMicros(Math.max(0, lagNanos)), sendLagMicros.getHighestTrackableValue()));
+        }
+    }
+
+    Map<String, Double> sendLagMillis() {
+        return percentiles(sendLagMicros);
     }
 
     Collection<String> acceptedEventIds() {
