@@ -4,8 +4,10 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 import static org.springframework.web.reactive.function.server.RequestPredicates.path;
 import static org.springframework.web.reactive.function.server.RouterFunctions.route;
 
+import io.micrometer.observation.ObservationPredicate;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
@@ -21,5 +23,20 @@ class CallbackRoutes {
     @Bean
     RouterFunction<ServerResponse> callbackRoute(CallbackIngress ingress) {
         return route(POST(PATH), ingress::receive).andRoute(path("/axp/callbacks/**"), ingress::unrouted);
+    }
+
+    /**
+     * No generic {@code http.server.requests} observation per callback: {@link CallbackMetrics}
+     * measures every callback already, by tenant and outcome, and the generic one costs the hot path
+     * a timer, a long-task timer and their tags on every request.
+     */
+    @Bean
+    ObservationPredicate noGenericObservationOfCallbacks() {
+        return (name, context) -> !(context instanceof ServerRequestObservationContext request
+                && request.getCarrier()
+                        .getPath()
+                        .pathWithinApplication()
+                        .value()
+                        .startsWith("/axp/callbacks/"));
     }
 }

@@ -434,6 +434,12 @@ class CallbackIngressIntegrationTests {
                 .containsPattern("pushgate_callbacks_total\\{outcome=\"accepted\",tenant=\"" + tenant + "\"} 1\\.0")
                 .containsPattern("pushgate_callbacks_total\\{outcome=\"duplicate\",tenant=\"" + tenant + "\"} 1\\.0")
                 .contains("pushgate_callback_latency_seconds_bucket{outcome=\"accepted\"");
+        // callbacks have their own meters: the generic per-request observation leaves them out, not the rest
+        callbacks.get("/actuator/health");
+        assertThat(callbacks.get("/actuator/prometheus").body())
+                .contains("http_server_requests_seconds_count{")
+                .contains("uri=\"/actuator/health\"")
+                .doesNotContain("uri=\"/axp/callbacks");
     }
 
     private HttpResponse<String> send(String header, String signature, AxpEvent event) {
