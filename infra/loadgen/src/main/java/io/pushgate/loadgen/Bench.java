@@ -10,7 +10,10 @@ import java.util.Locale;
 import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
 
-/** {@code ./pushgate bench callbacks …}: runs the AXP simulator once and reports. */
+/**
+ * {@code ./pushgate bench callbacks …} runs the AXP simulator once and reports; {@code ./pushgate
+ * bench registrations …} does the same with device registrations, as apps make them.
+ */
 public final class Bench {
 
     private Bench() {}
@@ -24,19 +27,26 @@ public final class Bench {
             out.println(BenchOptions.USAGE);
             return 0;
         }
-        if (args.isEmpty() || !args.get(0).equals("callbacks")) {
+        if (args.isEmpty() || !(args.get(0).equals("callbacks") || args.get(0).equals("registrations"))) {
             err.println(BenchOptions.USAGE);
             return 2;
         }
+        boolean registrations = args.get(0).equals("registrations");
         BenchOptions options;
         try {
             options = BenchOptions.parse(args.subList(1, args.size()), System.getenv());
+            if (registrations && options.setup().isEmpty()) {
+                throw new IllegalArgumentException("bench registrations needs --setup: it makes its own app client");
+            }
         } catch (IllegalArgumentException e) {
             err.println("pushgate bench: " + e.getMessage());
             err.println(BenchOptions.USAGE);
             return 2;
         }
         try {
+            if (registrations) {
+                return registrations(options, out);
+            }
             if (options.setup().isPresent()) {
                 ControlPlaneSetup setup = new ControlPlaneSetup(options.setup().get());
                 ControlPlaneSetup.Target target;
@@ -102,9 +112,39 @@ public final class Bench {
         }
     }
 
+    private static int registrations(BenchOptions options, PrintStream out) throws IOException, InterruptedException {
+        ControlPlaneSetup.App app = new ControlPlaneSetup(options.setup().get()).newTenantWithApp();
+        out.printf(
+                Locale.ROOT,
+                "Registering devices at %s for a new tenant's app: %s for %ds after a %ds warm-up ...%n",
+                app.registrationUri("…"),
+                options.rate() > 0 ? options.rate() + "/s" : options.concurrency() + " callers",
+                options.duration().toSeconds(),
+                options.warmup().toSeconds());
+        RunResults results = new CallbackLoad(options, new DeviceRegistrations(app, options.sessions())).run();
+        Map<String, Object> report =
+                report(options.withTarget(app.registrationUri(""), "", List.of()), results, null, null);
+        report.put("kind", "registrations");
+        report.put(
+                "registeredPerSecond",
+                Math.round(results.outcome("200") / (options.duration().toNanos() / 1e9)));
+        report.remove("acceptedPerSecond");
+        report.remove("acceptedIncludingWarmup");
+        report.remove("lost");
+        report.remove("delivery");
+        out.print(summary(report));
+        JsonMapper.builder()
+                .build()
+                .writerWithDefaultPrettyPrinter()
+                .writeValue(options.out().toFile(), report);
+        out.println("Result written to " + options.out().toAbsolutePath());
+        return results.outcome("200") == results.measuredCount() ? 0 : 1;
+    }
+
     static Map<String, Object> report(
             BenchOptions options, RunResults results, Long lost, DeliveryCheck.Report delivery) {
         Map<String, Object> report = new LinkedHashMap<>();
+        report.put("kind", "callbacks");
         report.put("target", options.callbackUrl().toString());
         report.put("model", options.rate() > 0 ? "open" : "closed");
         report.put("targetRatePerSecond", options.rate());
@@ -131,13 +171,16 @@ public final class Bench {
     @SuppressWarnings("unchecked")
     static String summary(Map<String, Object> report) {
         StringBuilder text = new StringBuilder();
+        boolean registrations = "registrations".equals(report.get("kind"));
         text.append(String.format(
                 Locale.ROOT,
-                "%n%s model, %s callbacks measured: %s/s achieved, %s accepted/s%n",
+                "%n%s model, %s %s measured: %s/s achieved, %s %s/s%n",
                 report.get("model"),
                 report.get("measuredCallbacks"),
+                registrations ? "registrations" : "callbacks",
                 report.get("achievedPerSecond"),
-                report.get("acceptedPerSecond")));
+                registrations ? report.get("registeredPerSecond") : report.get("acceptedPerSecond"),
+                registrations ? "registered (200)" : "accepted"));
         text.append("answers: ").append(report.get("outcomes")).append('\n');
         Map<String, Double> latency = (Map<String, Double>) report.get("latencyMillis");
         text.append(String.format(
@@ -156,6 +199,9 @@ public final class Bench {
                     "generator lag (ms, send time - intended time; part of the latency above): p99 %.2f  max %.2f%n",
                     lag.get("p99"),
                     lag.get("max")));
+        }
+        if (registrations) {
+            return text.toString();
         }
         Object lost = report.get("lost");
         text.append(

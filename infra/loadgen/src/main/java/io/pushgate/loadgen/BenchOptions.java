@@ -38,6 +38,8 @@ record BenchOptions(
             "\n",
             "usage: pushgate bench callbacks (--setup TENANT_SERVICE_URL | --url CALLBACK_URL --secret SECRET)",
             "                                (--rate N | --concurrency N) [options]",
+            "       pushgate bench registrations --setup TENANT_SERVICE_URL (--rate N | --concurrency N) [options]",
+            "                       (device registrations by a new tenant's app client: PUT /v1/device-registrations)",
             "  --setup URL          sign up a new tenant at tenant-service (e.g. http://localhost:8081) and",
             "                       create a configuration there; its callback URL and secret are used",
             "  --url URL            the configuration's callback URL (http://host:8080/axp/callbacks/KEY)",

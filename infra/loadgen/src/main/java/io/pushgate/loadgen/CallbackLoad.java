@@ -9,27 +9,39 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
- * Sends callbacks to one callback URL. In the open model the schedule is fixed in advance: the
- * n-th callback is due at start + n / rate, and its latency counts from then, so a server stall
- * shows in the figures instead of slowing the generator down (no coordinated omission).
+ * Sends requests — callbacks to one callback URL, or device registrations — at a fixed rate or
+ * concurrency. In the open model the schedule is fixed in advance: the n-th request is due at
+ * start + n / rate, and its latency counts from then, so a server stall shows in the figures
+ * instead of slowing the generator down (no coordinated omission).
  */
 final class CallbackLoad {
+
+    /** One request of a run: sent with the run's client; its outcome names the request and its status. */
+    interface Request {
+        Mono<Outcome> send(HttpClient client);
+    }
 
     private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final BenchOptions options;
-    private final SignedCallbacks callbacks;
+    private final Supplier<Request> requests;
     private final HttpClient client;
     private final ConnectionProvider connections;
 
+    /** Signed callbacks to {@code options.callbackUrl()}. */
     CallbackLoad(BenchOptions options) {
+        this(options, callbacks(options));
+    }
+
+    CallbackLoad(BenchOptions options, Supplier<Request> requests) {
         this.options = options;
-        this.callbacks = new SignedCallbacks(options.secret(), options.sessionIds(), options.sessions());
+        this.requests = requests;
         this.connections = ConnectionProvider.builder("pushgate-bench")
                 .maxConnections(options.connections())
                 .pendingAcquireMaxCount(-1)
@@ -70,7 +82,7 @@ final class CallbackLoad {
                 boolean measured = n >= warmupCount;
                 results.recordSendLag(now - due, measured);
                 inFlight.incrementAndGet();
-                send(callbacks.next()).subscribe(outcome -> {
+                requests.get().send(client).subscribe(outcome -> {
                     results.record(outcome.eventId(), outcome.status(), System.nanoTime() - due, measured);
                     inFlight.decrementAndGet();
                 });
@@ -95,7 +107,7 @@ final class CallbackLoad {
             long sent = System.nanoTime();
             boolean measured = sent >= measureFrom;
             inFlight.incrementAndGet();
-            send(callbacks.next()).subscribe(outcome -> {
+            requests.get().send(client).subscribe(outcome -> {
                 results.record(outcome.eventId(), outcome.status(), System.nanoTime() - sent, measured);
                 inFlight.decrementAndGet();
                 callers.release();
@@ -106,17 +118,25 @@ final class CallbackLoad {
 
     record Outcome(String eventId, String status) {}
 
-    private Mono<Outcome> send(SignedCallback callback) {
-        return client.headers(headers -> headers.set(AxpSignature.HEADER, callback.signature()))
-                .post()
-                // the whole URL: with baseUrl() alone Reactor Netty would append "/" to its path
-                .uri(options.callbackUrl().toString())
-                .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(callback.body())))
-                .responseSingle((response, body) ->
-                        body.then(Mono.just(response.status().code())))
-                .map(status -> new Outcome(callback.eventId(), Integer.toString(status)))
-                .onErrorResume(error -> Mono.just(new Outcome(
-                        callback.eventId(), "error:" + error.getClass().getSimpleName())));
+    private static Supplier<Request> callbacks(BenchOptions options) {
+        SignedCallbacks callbacks = new SignedCallbacks(options.secret(), options.sessionIds(), options.sessions());
+        String url = options.callbackUrl().toString();
+        return () -> {
+            SignedCallback callback = callbacks.next();
+            return client -> client.headers(headers -> headers.set(AxpSignature.HEADER, callback.signature()))
+                    .post()
+                    // the whole URL: with baseUrl() alone Reactor Netty would append "/" to its path
+                    .uri(url)
+                    .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(callback.body())))
+                    .responseSingle((response, body) ->
+                            body.then(Mono.just(response.status().code())))
+                    .map(status -> new Outcome(callback.eventId(), Integer.toString(status)))
+                    .onErrorResume(error -> Mono.just(new Outcome(callback.eventId(), errorOutcome(error))));
+        };
+    }
+
+    static String errorOutcome(Throwable error) {
+        return "error:" + error.getClass().getSimpleName();
     }
 
     /** Waits for the answers still under way; the response time-out bounds the wait. */

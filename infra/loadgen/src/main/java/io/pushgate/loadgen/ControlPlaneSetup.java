@@ -60,6 +60,50 @@ final class ControlPlaneSetup {
      * devices registered through delivery-service's registration API under an app client's token.
      */
     Target newTenantWithRegisteredDevices(int sessions) throws IOException, InterruptedException {
+        App app = newTenantWithApp();
+        List<String> sessionIds = new ArrayList<>(sessions);
+        ExecutorService threads = Executors.newFixedThreadPool(REGISTERING_THREADS);
+        try {
+            List<Future<String>> registered = new ArrayList<>();
+            for (int i = 0; i < sessions; i++) {
+                registered.add(threads.submit(() -> {
+                    String sessionId = UUID.randomUUID().toString();
+                    send("PUT", app.registrationUri(fcmToken()), app.token(), app.registration(sessionId), 200);
+                    return sessionId;
+                }));
+            }
+            for (Future<String> sessionId : registered) {
+                sessionIds.add(sessionId.get());
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        } finally {
+            threads.shutdownNow();
+        }
+        return new Target(app.callbackUrl(), app.secret(), sessionIds);
+    }
+
+    /**
+     * What an app needs to register devices: delivery-service's address, an app client's {@code
+     * registrations} token, and the AXP Configuration Id of a configuration that pushes Android
+     * through the sandbox.
+     */
+    record App(URI callbackUrl, String secret, String token, String axpConfigurationId) {
+
+        URI registrationUri(String deviceToken) {
+            return callbackUrl.resolve("/v1/device-registrations/" + deviceToken);
+        }
+
+        Map<String, String> registration(String sessionId) {
+            return Map.of(
+                    "configId", axpConfigurationId, "sessionId", sessionId, "platform", "android", "provider", "fcm");
+        }
+    }
+
+    App newTenantWithApp() throws IOException, InterruptedException {
         Tenant tenant = signUp();
         JsonNode credential = send(
                 "POST",
@@ -85,11 +129,13 @@ final class ControlPlaneSetup {
                 200);
         JsonNode client =
                 send("POST", tenantService.resolve("/v1/app-clients"), tenant.token, Map.of("name", "Bench app"), 201);
-        String appToken = clientToken(
-                client.get("clientId").asString(), client.get("clientSecret").asString());
-        URI callbackUrl = URI.create(configuration.get("callbackUrl").asString());
-        List<String> sessionIds = register(callbackUrl.resolve("/"), appToken, axpConfigurationId, sessions);
-        return new Target(callbackUrl, configuration.get("secret").asString(), sessionIds);
+        return new App(
+                URI.create(configuration.get("callbackUrl").asString()),
+                configuration.get("secret").asString(),
+                clientToken(
+                        client.get("clientId").asString(),
+                        client.get("clientSecret").asString()),
+                axpConfigurationId);
     }
 
     private record Tenant(String name, String token) {}
@@ -128,49 +174,8 @@ final class ControlPlaneSetup {
         return answer(request, 200).get("access_token").asString();
     }
 
-    /** Registers one FCM-shaped device token per new session, a few at a time; answers the sessions. */
-    private List<String> register(URI deliveryService, String appToken, String axpConfigurationId, int sessions)
-            throws IOException, InterruptedException {
-        ExecutorService threads = Executors.newFixedThreadPool(REGISTERING_THREADS);
-        try {
-            List<Future<String>> registered = new ArrayList<>();
-            for (int i = 0; i < sessions; i++) {
-                registered.add(threads.submit(() -> {
-                    String sessionId = UUID.randomUUID().toString();
-                    send(
-                            "PUT",
-                            deliveryService.resolve("/v1/device-registrations/" + fcmToken()),
-                            appToken,
-                            Map.of(
-                                    "configId",
-                                    axpConfigurationId,
-                                    "sessionId",
-                                    sessionId,
-                                    "platform",
-                                    "android",
-                                    "provider",
-                                    "fcm"),
-                            200);
-                    return sessionId;
-                }));
-            }
-            List<String> sessionIds = new ArrayList<>(sessions);
-            for (Future<String> sessionId : registered) {
-                sessionIds.add(sessionId.get());
-            }
-            return sessionIds;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
-        } finally {
-            threads.shutdownNow();
-        }
-    }
-
     /** 152 characters of FCM's token alphabet, like a real registration token. */
-    private static String fcmToken() {
+    static String fcmToken() {
         byte[] bytes = new byte[114];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
