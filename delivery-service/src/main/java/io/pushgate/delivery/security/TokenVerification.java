@@ -1,0 +1,92 @@
+package io.pushgate.delivery.security;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+import org.springframework.security.authentication.ReactiveAuthenticationManager;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
+import org.springframework.security.oauth2.server.resource.authentication.JwtReactiveAuthenticationManager;
+import reactor.core.publisher.Mono;
+
+/**
+ * How a bearer token is verified, whoever issued it: a signature by a key of the issuer's JWKS with
+ * an asymmetric algorithm (never {@code none}, never an HMAC), exactly the expected {@code iss}, the
+ * expected audience in {@code aud}, an {@code exp} in the future and an {@code nbf} (if any) in the
+ * past, within the clock skew. Scopes ({@code scope} or {@code scp}) become {@code SCOPE_*}
+ * authorities.
+ */
+final class TokenVerification {
+
+    /** The algorithms of tenants' issuers: RSA and EC, no HMAC (a public key must never be a secret). */
+    static final List<SignatureAlgorithm> ASYMMETRIC = List.of(
+            SignatureAlgorithm.RS256,
+            SignatureAlgorithm.RS384,
+            SignatureAlgorithm.RS512,
+            SignatureAlgorithm.ES256,
+            SignatureAlgorithm.ES384,
+            SignatureAlgorithm.ES512,
+            SignatureAlgorithm.PS256,
+            SignatureAlgorithm.PS384,
+            SignatureAlgorithm.PS512);
+
+    private static final JwtGrantedAuthoritiesConverter SCOPES = new JwtGrantedAuthoritiesConverter();
+
+    private TokenVerification() {}
+
+    /**
+     * An authentication manager for tokens of {@code issuer} signed by the keys of {@code keys}, whose
+     * tenant {@code tenantOf} tells from the verified token.
+     */
+    static ReactiveAuthenticationManager manager(
+            JwksSource keys,
+            List<SignatureAlgorithm> algorithms,
+            String issuer,
+            String audience,
+            SecuritySettings settings,
+            List<OAuth2TokenValidator<Jwt>> moreRules,
+            Function<Jwt, Caller> callerOf) {
+        NimbusReactiveJwtDecoder.JwkSourceReactiveJwtDecoderBuilder builder =
+                NimbusReactiveJwtDecoder.withJwkSource(keys::keysFor);
+        algorithms.forEach(builder::jwsAlgorithm);
+        NimbusReactiveJwtDecoder decoder = builder.build();
+        JwtTimestampValidator timestamps = new JwtTimestampValidator(settings.clockSkew());
+        List<OAuth2TokenValidator<Jwt>> rules = new ArrayList<>(List.of(
+                timestamps,
+                new JwtClaimValidator<Instant>(JwtClaimNames.EXP, exp -> exp != null),
+                new JwtIssuerValidator(issuer),
+                new JwtClaimValidator<List<String>>(JwtClaimNames.AUD, aud -> aud != null && aud.contains(audience))));
+        rules.addAll(moreRules);
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(rules));
+        JwtReactiveAuthenticationManager manager = new JwtReactiveAuthenticationManager(decoder);
+        manager.setJwtAuthenticationConverter(jwt -> {
+            Collection<GrantedAuthority> authorities = SCOPES.convert(jwt);
+            return Mono.just(new TenantAuthentication(jwt, authorities, callerOf.apply(jwt)));
+        });
+        return manager;
+    }
+
+    /** Whether {@code value} is a UUID in its canonical text form. */
+    static boolean isUuid(Object value) {
+        if (!(value instanceof String text) || text.length() != 36) {
+            return false;
+        }
+        try {
+            return UUID.fromString(text).toString().equalsIgnoreCase(text);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}
