@@ -20,7 +20,7 @@ class RegistrationRoutes {
     static final String AVAYA = "/custom-notification-connector/device-registrations";
 
     @Bean
-    RouterFunction<ServerResponse> registrationRoutes(RegistrationEndpoints endpoints) {
+    RouterFunction<ServerResponse> registrationApi(RegistrationEndpoints endpoints) {
         return route(PUT(NATIVE + "/{deviceToken}"), request -> endpoints.register(request, Shape.NATIVE))
                 .andRoute(GET(NATIVE + "/{deviceToken}"), request -> endpoints.get(request, Shape.NATIVE))
                 .andRoute(DELETE(NATIVE + "/{deviceToken}"), endpoints::delete)

@@ -54,7 +54,7 @@ class ApiSecurity {
     };
 
     @Bean
-    SecurityWebFilterChain apiSecurity(
+    SecurityWebFilterChain apiFilterChain(
             ServerHttpSecurity http, SecuritySettings settings, TrustedIssuers trustedIssuers, ObjectMapper json) {
         var platform = PlatformTokens.manager(settings);
         String platformIssuer = settings.platformIssuer().toString();

@@ -1,22 +1,30 @@
 package io.pushgate.delivery.security;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.JWKSecurityContextJWKSet;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.JwtValidationException;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.oauth2.server.resource.authentication.JwtReactiveAuthenticationManager;
 import reactor.core.publisher.Mono;
@@ -58,10 +66,15 @@ final class TokenVerification {
             SecuritySettings settings,
             List<OAuth2TokenValidator<Jwt>> moreRules,
             Function<Jwt, Caller> callerOf) {
-        NimbusReactiveJwtDecoder.JwkSourceReactiveJwtDecoderBuilder builder =
-                NimbusReactiveJwtDecoder.withJwkSource(keys::keysFor);
-        algorithms.forEach(builder::jwsAlgorithm);
-        NimbusReactiveJwtDecoder decoder = builder.build();
+        // the builder takes one algorithm; the key selector takes the whole list
+        Set<JWSAlgorithm> accepted = algorithms.stream()
+                .map(algorithm -> JWSAlgorithm.parse(algorithm.getName()))
+                .collect(Collectors.toUnmodifiableSet());
+        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSource(keys::keysFor)
+                .jwsAlgorithm(algorithms.get(0))
+                .jwtProcessorCustomizer(processor -> processor.setJWSKeySelector(
+                        new JWSVerificationKeySelector<>(accepted, new JWKSecurityContextJWKSet())))
+                .build();
         JwtTimestampValidator timestamps = new JwtTimestampValidator(settings.clockSkew());
         List<OAuth2TokenValidator<Jwt>> rules = new ArrayList<>(List.of(
                 timestamps,
@@ -70,12 +83,28 @@ final class TokenVerification {
                 new JwtClaimValidator<List<String>>(JwtClaimNames.AUD, aud -> aud != null && aud.contains(audience))));
         rules.addAll(moreRules);
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(rules));
-        JwtReactiveAuthenticationManager manager = new JwtReactiveAuthenticationManager(decoder);
+        // a failed check names itself in error_description; keys that cannot be had make the token invalid (401)
+        ReactiveJwtDecoder explained = token -> decoder.decode(token)
+                .onErrorMap(JwtValidationException.class, e -> new BadJwtException(describe(e)))
+                .onErrorMap(
+                        e -> e instanceof BadJwtException && e.getCause() != null,
+                        e -> new BadJwtException(e.getCause().getMessage()))
+                .onErrorMap(
+                        error -> !(error instanceof BadJwtException) && !(error instanceof JwtValidationException),
+                        error -> new BadJwtException("the token could not be verified"));
+        JwtReactiveAuthenticationManager manager = new JwtReactiveAuthenticationManager(explained);
         manager.setJwtAuthenticationConverter(jwt -> {
             Collection<GrantedAuthority> authorities = SCOPES.convert(jwt);
             return Mono.just(new TenantAuthentication(jwt, authorities, callerOf.apply(jwt)));
         });
         return manager;
+    }
+
+    private static String describe(JwtValidationException e) {
+        return e.getErrors().stream()
+                .map(error -> error.getDescription() != null ? error.getDescription() : error.getErrorCode())
+                .findFirst()
+                .orElse("the token is not valid");
     }
 
     /** Whether {@code value} is a UUID in its canonical text form. */
