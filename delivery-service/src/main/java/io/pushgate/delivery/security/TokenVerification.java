@@ -88,16 +88,29 @@ final class TokenVerification {
                 .onErrorMap(JwtValidationException.class, e -> new BadJwtException(describe(e)))
                 .onErrorMap(
                         e -> e instanceof BadJwtException && e.getCause() != null,
-                        e -> new BadJwtException(e.getCause().getMessage()))
+                        e -> new BadJwtException(
+                                e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage()))
                 .onErrorMap(
                         error -> !(error instanceof BadJwtException) && !(error instanceof JwtValidationException),
-                        error -> new BadJwtException("the token could not be verified"));
+                        error -> new BadJwtException(
+                                keysUnavailable(error)
+                                        ? "the issuer's signing keys could not be fetched"
+                                        : "the token could not be verified"));
         JwtReactiveAuthenticationManager manager = new JwtReactiveAuthenticationManager(explained);
         manager.setJwtAuthenticationConverter(jwt -> {
             Collection<GrantedAuthority> authorities = SCOPES.convert(jwt);
             return Mono.just(new TenantAuthentication(jwt, authorities, callerOf.apply(jwt)));
         });
         return manager;
+    }
+
+    private static boolean keysUnavailable(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof JwksFetcher.JwksUnavailableException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String describe(JwtValidationException e) {

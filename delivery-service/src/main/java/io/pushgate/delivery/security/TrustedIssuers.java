@@ -33,6 +33,8 @@ class TrustedIssuers {
     /** Longer {@code iss} values are not looked up. */
     private static final int MAX_ISSUER_LENGTH = 2048;
 
+    private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(2);
+
     record TrustedIssuer(UUID id, UUID tenantId, String issuer, String jwksUri, String audience) {}
 
     private final DatabaseClient database;
@@ -66,6 +68,9 @@ class TrustedIssuers {
             return Mono.empty();
         }
         return Mono.fromFuture(issuers.get(issuer, (key, executor) -> load(key).toFuture()), true)
+                .timeout(LOOKUP_TIMEOUT)
+                // the allow-list cannot be read: the token cannot be accepted (401, never a 500)
+                .onErrorMap(error -> new InvalidBearerTokenException("the token's issuer could not be checked"))
                 .filter(rows -> !rows.isEmpty())
                 .map(rows -> authentication -> authenticate(rows, authentication));
     }
