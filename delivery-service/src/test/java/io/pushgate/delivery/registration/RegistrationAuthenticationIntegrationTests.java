@@ -222,6 +222,74 @@ class RegistrationAuthenticationIntegrationTests extends RegistrationIntegration
     }
 
     @Test
+    void aTrustedIssuersTokenReadsSearchesAndDeletesItsTenantsRegistrations() throws SQLException {
+        Tenant tenant = tenant();
+        String audience = "aud-" + UUID.randomUUID();
+        trust(tenant, IDP, audience);
+        String bearer = "Bearer "
+                + IDP.token().audience(audience).scope(Scopes.REGISTRATIONS).sign();
+        String deviceToken = apnsToken();
+        String session = "s-idp-" + deviceToken.substring(0, 12);
+
+        http.put()
+                .uri("/v1/device-registrations/{token}", deviceToken)
+                .header(HttpHeaders.AUTHORIZATION, bearer)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of(
+                        "configId",
+                        tenant.configId(),
+                        "sessionId",
+                        session,
+                        "platform",
+                        "ios",
+                        "provider",
+                        "apns",
+                        "appId",
+                        "com.example.app"))
+                .exchange()
+                .expectStatus()
+                .isOk();
+        http.get()
+                .uri("/v1/device-registrations/{token}", deviceToken)
+                .header(HttpHeaders.AUTHORIZATION, bearer)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.apnsEnvironment")
+                .isEqualTo("production");
+        http.post()
+                .uri("/v1/device-registrations:search")
+                .header(HttpHeaders.AUTHORIZATION, bearer)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("sessionId", session))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.registrations[0].deviceToken")
+                .isEqualTo(deviceToken);
+        http.post()
+                .uri("/custom-notification-connector/device-registrations:search")
+                .header(HttpHeaders.AUTHORIZATION, bearer)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("sessionId", session))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.deviceToken")
+                .isEqualTo(deviceToken);
+        http.delete()
+                .uri("/v1/device-registrations/{token}", deviceToken)
+                .header(HttpHeaders.AUTHORIZATION, bearer)
+                .exchange()
+                .expectStatus()
+                .isNoContent();
+        assertThat(row(tenant.id(), deviceToken)).isNull();
+    }
+
+    @Test
     void aTrustedIssuersTokenNeedsTheRegisteredAudienceAndTheScope() throws SQLException {
         Tenant tenant = tenant();
         String audience = "aud-" + UUID.randomUUID();
