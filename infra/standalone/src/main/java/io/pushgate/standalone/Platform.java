@@ -39,8 +39,8 @@ final class Platform implements AutoCloseable {
 
     /**
      * Security that another service's dependencies bring onto the shared class path: a service
-     * without a security configuration of its own must not get Spring Boot's default (HTTP Basic
-     * on every path), or AXP's callbacks would answer 401 in the standalone platform alone.
+     * without a security configuration of its own (today the portal) must not get Spring Boot's
+     * default (HTTP Basic on every path).
      */
     private static final String FOREIGN_SECURITY = String.join(
             ",",
@@ -114,7 +114,10 @@ final class Platform implements AutoCloseable {
                     TenantServiceApplication.application(),
                     tenant);
             List<String> delivery = new ArrayList<>(common);
-            delivery.add("--spring.autoconfigure.exclude=" + FOREIGN_SECURITY);
+            // delivery-service has its own security (bearer tokens on /v1 and the registration aliases,
+            // callbacks open): it verifies platform tokens with tenant-service's keys
+            delivery.add(
+                    "--pushgate.security.platform-jwks-uri=http://127.0.0.1:" + settings.tenantPort() + "/oauth2/jwks");
             platform.run(
                     new Service("delivery-service", settings.deliveryPort(), "AXP callbacks, device registrations"),
                     DeliveryServiceApplication.application(),

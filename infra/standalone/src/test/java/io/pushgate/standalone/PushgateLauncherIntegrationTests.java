@@ -48,6 +48,7 @@ class PushgateLauncherIntegrationTests {
         try (var first = LauncherProcess.start(environment)) {
             first.awaitOutput(UP, START);
             assertAllReady(environment);
+            assertAppsRegisterWithPlatformTokens(environment);
             String database = first.awaitOutput(EMBEDDED_URL, Duration.ofSeconds(1));
             try (var connection = DriverManager.getConnection(
                             "jdbc:" + database, "postgres", Files.readString(home.resolve("db-password")));
@@ -184,6 +185,92 @@ class PushgateLauncherIntegrationTests {
                 .body();
         assertThat(portal).contains("All services are ready.");
         assertCallbacksNeedNoLogin(Integer.parseInt(environment.get("PUSHGATE_DELIVERY_PORT")));
+    }
+
+    /**
+     * An app registers its device with an app client's token from tenant-service, which
+     * delivery-service verifies against tenant-service's JWKS; without a token it gets a 401.
+     */
+    private static void assertAppsRegisterWithPlatformTokens(Map<String, String> environment) throws Exception {
+        String tenant = "http://localhost:" + environment.get("PUSHGATE_TENANT_PORT");
+        String delivery = "http://localhost:" + environment.get("PUSHGATE_DELIVERY_PORT");
+        String email = "owner-" + UUID.randomUUID() + "@example.com";
+        String password = "correct-horse-battery-staple-" + UUID.randomUUID();
+        send(
+                "POST",
+                tenant + "/v1/signup",
+                null,
+                "{\"tenantName\":\"Launcher\",\"email\":\"" + email + "\",\"password\":\"" + password + "\"}",
+                201);
+        String admin = field(
+                send(
+                        "POST",
+                        tenant + "/v1/auth/login",
+                        null,
+                        "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}",
+                        200),
+                "access_token");
+        String configuration =
+                field(send("POST", tenant + "/v1/configurations", admin, "{\"name\":\"Launcher app\"}", 201), "id");
+        String configId = "axp-" + configuration;
+        send(
+                "PATCH",
+                tenant + "/v1/configurations/" + configuration,
+                admin,
+                "{\"axpConfigurationId\":\"" + configId + "\"}",
+                200);
+        String client = send("POST", tenant + "/v1/app-clients", admin, "{\"name\":\"Launcher app\"}", 201);
+        String credentials = java.util.Base64.getEncoder()
+                .encodeToString((field(client, "clientId") + ":" + field(client, "clientSecret"))
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        HttpResponse<String> token = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(tenant + "/oauth2/token"))
+                                .header("Authorization", "Basic " + credentials)
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+        String registration = "{\"configId\":\"" + configId + "\",\"sessionId\":\"launcher-session\"}";
+        String deviceToken = "launcher-device-token:APA91b-" + UUID.randomUUID();
+
+        send(
+                "PUT",
+                delivery + "/custom-notification-connector/device-registrations/" + deviceToken,
+                null,
+                registration,
+                401);
+        String answer = send(
+                "PUT",
+                delivery + "/custom-notification-connector/device-registrations/" + deviceToken,
+                field(token.body(), "access_token"),
+                registration,
+                200);
+        assertThat(answer).contains(deviceToken).contains(configId);
+    }
+
+    private static String send(String method, String uri, String bearer, String json, int expected) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(json));
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        HttpResponse<String> answer =
+                HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode())
+                .as(method + " " + uri + ": " + answer.body())
+                .isEqualTo(expected);
+        return answer.body();
+    }
+
+    /** The string value of {@code name} in a flat JSON answer. */
+    private static String field(String json, String name) {
+        var matcher = Pattern.compile("\"" + name + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
+        assertThat(matcher.find()).as(name + " in " + json).isTrue();
+        return matcher.group(1);
     }
 
     /** AXP signs its callbacks and sends no credentials: an unknown key is a 404 problem, never a 401. */

@@ -1,0 +1,64 @@
+package io.pushgate.api.problem;
+
+import java.net.URI;
+
+/**
+ * The problems of delivery-service's API (device registrations under {@code /v1/} and the Avaya
+ * aliases under {@code /custom-notification-connector/}): one kind of problem, one stable {@code
+ * type} URI, one HTTP status. Kinds that tenant-service answers too (unauthenticated, forbidden, not
+ * found, invalid field) carry the same {@code type} URI there and here.
+ */
+public enum RegistrationProblems {
+    /** A field of the request (or the device token in the path) is missing or invalid; {@code field} names it. */
+    INVALID_FIELD(400, "invalid-field", "A field is missing or invalid"),
+    /** The body is not one well-formed JSON object. */
+    MALFORMED_JSON(400, "malformed-json", "The body is not well-formed JSON"),
+    /**
+     * No valid bearer token (missing, expired, not yet valid, wrong issuer, audience or signature), or
+     * none was sent for a configuration that takes no open registrations. Comes with {@code
+     * WWW-Authenticate: Bearer} (RFC 6750).
+     */
+    UNAUTHENTICATED(401, "unauthenticated", "A valid bearer token is required"),
+    /** The token is valid but lacks the scope this action needs. */
+    FORBIDDEN(403, "forbidden", "The token's scopes do not allow this action"),
+    /**
+     * No such configuration or registration for the caller's tenant: a configuration of another tenant
+     * and one that does not exist get the same answer.
+     */
+    NOT_FOUND(404, "not-found", "No such resource"),
+    /** The request body exceeds the size limit. */
+    PAYLOAD_TOO_LARGE(413, "payload-too-large", "The request body is too large"),
+    /** The body is not declared as JSON. */
+    UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "The body must be application/json"),
+    /** Too many unauthenticated (open) registrations from this address or for this configuration; see {@code Retry-After}. */
+    RATE_LIMITED(429, "registration-rate-limited", "Too many registrations"),
+    /** The registration store could not be read or written in time; see {@code Retry-After}. */
+    UNAVAILABLE(503, "registration-store-unavailable", "Registrations are unavailable");
+
+    private static final String BASE = "https://pushgate.io/problems/";
+
+    private final int status;
+    private final URI type;
+    private final String title;
+
+    RegistrationProblems(int status, String slug, String title) {
+        this.status = status;
+        this.type = URI.create(BASE + slug);
+        this.title = title;
+    }
+
+    /** The HTTP status code of every answer of this kind. */
+    public int status() {
+        return status;
+    }
+
+    /** The stable {@code type} URI. */
+    public URI type() {
+        return type;
+    }
+
+    /** The short, constant human-readable summary. */
+    public String title() {
+        return title;
+    }
+}

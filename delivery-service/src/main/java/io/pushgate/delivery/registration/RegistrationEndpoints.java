@@ -1,0 +1,311 @@
+package io.pushgate.delivery.registration;
+
+import io.pushgate.api.problem.RegistrationProblems;
+import io.pushgate.delivery.configuration.AxpConfiguration;
+import io.pushgate.delivery.configuration.AxpConfigurations;
+import io.pushgate.delivery.security.Caller;
+import io.pushgate.delivery.security.Problems;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.BodyExtractors;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * The registration API in its two shapes: the native one ({@code /v1/device-registrations}) and the
+ * one of Avaya's sample apps ({@code /custom-notification-connector/device-registrations}, answers
+ * {@code {configId, sessionId, deviceToken}}).
+ *
+ * <p>With a token (the security chain has checked it and its scope), the tenant is the token's: a
+ * configId of another tenant is answered 404, like one that does not exist. Without a token, only
+ * configurations in open-registration mode take registrations (401 with {@code WWW-Authenticate}
+ * otherwise; 404 for an unknown configId, as the Avaya contract says), rate-limited per client
+ * address and per configuration, and only such open registrations can be read, searched by session
+ * and deleted.
+ */
+@Component
+class RegistrationEndpoints {
+
+    enum Shape {
+        NATIVE,
+        AVAYA
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(RegistrationEndpoints.class);
+
+    private final Registrations registrations;
+    private final AxpConfigurations configurations;
+    private final OpenRegistrationLimits limits;
+    private final RegistrationSettings settings;
+    private final RequestReader reader = new RequestReader();
+
+    RegistrationEndpoints(
+            Registrations registrations,
+            AxpConfigurations configurations,
+            OpenRegistrationLimits limits,
+            RegistrationSettings settings) {
+        this.registrations = registrations;
+        this.configurations = configurations;
+        this.limits = limits;
+        this.settings = settings;
+    }
+
+    Mono<ServerResponse> register(ServerRequest request, Shape shape) {
+        return caller().flatMap(caller -> {
+                    caller.ifPresentOrElse(known -> {}, () -> limits.takeForAddress(address(request)));
+                    String deviceToken = request.pathVariable("deviceToken");
+                    return body(request).flatMap(body -> {
+                        RegistrationRequest registration = shape == Shape.NATIVE
+                                ? reader.nativeRegistration(deviceToken, body)
+                                : reader.avayaRegistration(deviceToken, body);
+                        return configuration(registration.configId())
+                                .flatMap(found -> register(caller, found, registration, shape));
+                    });
+                })
+                .onErrorResume(this::problem);
+    }
+
+    private Mono<ServerResponse> register(
+            Optional<Caller> caller, Optional<AxpConfiguration> found, RegistrationRequest registration, Shape shape) {
+        AxpConfiguration configuration = found.filter(AxpConfiguration::enabled)
+                .filter(candidate -> caller.isEmpty()
+                        || candidate.tenantId().equals(caller.get().tenantId()))
+                .orElseThrow(() -> RegistrationRejected.notFound("no configuration with this configId"));
+        boolean open = caller.isEmpty();
+        if (open) {
+            if (!configuration.openRegistration()) {
+                throw new RegistrationRejected(
+                        RegistrationProblems.UNAUTHENTICATED,
+                        "this configuration takes registrations with a bearer token only");
+            }
+            limits.takeForConfiguration(configuration.id());
+        }
+        return registrations
+                .register(configuration.tenantId(), configuration.id(), registration, open)
+                .switchIfEmpty(Mono.error(() -> new RegistrationRejected(
+                        RegistrationProblems.UNAUTHENTICATED,
+                        "this device token was registered with a bearer token; change it with one")))
+                .flatMap(saved -> {
+                    log.info(
+                            "registration tenant={} configuration={} deviceToken={} platform={} provider={} open={}",
+                            saved.tenantId(),
+                            saved.configurationId(),
+                            DeviceTokens.fingerprint(saved.deviceToken()),
+                            saved.platform().wire(),
+                            saved.provider().wire(),
+                            open);
+                    return ok(shape == Shape.NATIVE ? nativeView(saved) : avayaView(saved));
+                });
+    }
+
+    Mono<ServerResponse> get(ServerRequest request, Shape shape) {
+        return caller().flatMap(caller -> {
+                    String deviceToken = plausibleToken(request);
+                    Mono<Registration> found = caller.isPresent()
+                            ? registrations.find(caller.get().tenantId(), deviceToken)
+                            : openCall(request).then(registrations.findOpen(deviceToken));
+                    return found.filter(registration -> shape == Shape.NATIVE || registration.invalidatedAt() == null)
+                            .switchIfEmpty(Mono.error(() -> RegistrationRejected.notFound("no such registration")))
+                            .flatMap(registration ->
+                                    ok(shape == Shape.NATIVE ? nativeView(registration) : avayaView(registration)));
+                })
+                .onErrorResume(this::problem);
+    }
+
+    Mono<ServerResponse> delete(ServerRequest request) {
+        return caller().flatMap(caller -> {
+                    String deviceToken = plausibleToken(request);
+                    Mono<Boolean> deleted = caller.isPresent()
+                            ? registrations.delete(caller.get().tenantId(), deviceToken)
+                            : openCall(request).then(registrations.deleteOpen(deviceToken));
+                    return deleted.flatMap(done -> {
+                        if (!done) {
+                            return Mono.error(RegistrationRejected.notFound("no such registration"));
+                        }
+                        log.info(
+                                "registration deleted tenant={} deviceToken={}",
+                                caller.map(known -> known.tenantId().toString()).orElse("open"),
+                                DeviceTokens.fingerprint(deviceToken));
+                        return ServerResponse.noContent().build();
+                    });
+                })
+                .onErrorResume(this::problem);
+    }
+
+    Mono<ServerResponse> search(ServerRequest request, Shape shape) {
+        return caller().flatMap(caller -> {
+                    Mono<Void> limited = caller.isPresent() ? Mono.empty() : openCall(request);
+                    return limited.then(body(request)).flatMap(body -> {
+                        RequestReader.Search search = reader.search(body, shape == Shape.NATIVE);
+                        Mono<List<Registration>> found;
+                        if (caller.isPresent()) {
+                            found = registrations.search(
+                                    caller.get().tenantId(), search.sessionId(), search.customerId());
+                        } else if (search.customerId() != null) {
+                            throw new RegistrationRejected(
+                                    RegistrationProblems.UNAUTHENTICATED,
+                                    "searching by customerId needs a bearer token");
+                        } else {
+                            found = registrations.searchOpen(search.sessionId());
+                        }
+                        return found.flatMap(list -> {
+                            if (shape == Shape.NATIVE) {
+                                return ok(Map.of(
+                                        "registrations",
+                                        list.stream()
+                                                .map(RegistrationEndpoints::nativeView)
+                                                .toList()));
+                            }
+                            if (list.isEmpty()) {
+                                return Mono.error(RegistrationRejected.notFound("no registration of this session"));
+                            }
+                            return ok(avayaView(list.get(0)));
+                        });
+                    });
+                })
+                .onErrorResume(this::problem);
+    }
+
+    private static Mono<Optional<Caller>> caller() {
+        return Caller.current().map(Optional::of).defaultIfEmpty(Optional.empty());
+    }
+
+    private Mono<Void> openCall(ServerRequest request) {
+        return Mono.fromRunnable(() -> limits.takeForAddress(address(request)));
+    }
+
+    private Mono<Optional<AxpConfiguration>> configuration(String configId) {
+        return configurations.byAxpConfigurationId(configId).timeout(settings.timeout());
+    }
+
+    private static String plausibleToken(ServerRequest request) {
+        String deviceToken = request.pathVariable("deviceToken");
+        if (!DeviceTokens.isPlausible(deviceToken)) {
+            throw RegistrationRejected.invalidField("deviceToken", "is not an FCM or APNs device token");
+        }
+        return deviceToken;
+    }
+
+    /** The body, read up to the cap; a non-JSON content type is refused (no content type is taken as JSON). */
+    private Mono<byte[]> body(ServerRequest request) {
+        MediaType type;
+        try {
+            type = request.headers().contentType().orElse(null);
+        } catch (InvalidMediaTypeException e) {
+            type = MediaType.APPLICATION_OCTET_STREAM;
+        }
+        if (type != null
+                && !MediaType.APPLICATION_JSON.isCompatibleWith(type)
+                && !"json".equals(type.getSubtypeSuffix())) {
+            return Mono.error(new RegistrationRejected(
+                    RegistrationProblems.UNSUPPORTED_MEDIA_TYPE, "the body must be application/json"));
+        }
+        int max = (int) settings.maxBodySize().toBytes();
+        return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), max)
+                .map(buffer -> {
+                    byte[] bytes = new byte[buffer.readableByteCount()];
+                    buffer.read(bytes);
+                    DataBufferUtils.release(buffer);
+                    return bytes;
+                })
+                .defaultIfEmpty(new byte[0])
+                .onErrorMap(
+                        DataBufferLimitException.class,
+                        e -> new RegistrationRejected(
+                                RegistrationProblems.PAYLOAD_TOO_LARGE,
+                                "the body must not be larger than " + max + " bytes"));
+    }
+
+    private static String address(ServerRequest request) {
+        return request.remoteAddress()
+                .map(InetSocketAddress::getAddress)
+                .map(address -> address.getHostAddress())
+                .orElse(null);
+    }
+
+    private static Mono<ServerResponse> ok(Object body) {
+        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+    }
+
+    static Map<String, Object> avayaView(Registration registration) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("configId", registration.configId());
+        view.put("sessionId", registration.sessionId());
+        view.put("deviceToken", registration.deviceToken());
+        return view;
+    }
+
+    static Map<String, Object> nativeView(Registration registration) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("deviceToken", registration.deviceToken());
+        view.put("configId", registration.configId());
+        view.put("sessionId", registration.sessionId());
+        putIfSet(view, "customerId", registration.customerId());
+        view.put("platform", registration.platform().wire());
+        view.put("provider", registration.provider().wire());
+        putIfSet(view, "apnsEnvironment", registration.apnsEnvironment());
+        putIfSet(view, "appId", registration.appId());
+        view.put("openRegistration", registration.openRegistration());
+        view.put("createdAt", registration.createdAt().toString());
+        view.put("updatedAt", registration.updatedAt().toString());
+        view.put("expiresAt", registration.expiresAt().toString());
+        if (registration.invalidatedAt() != null) {
+            view.put("invalidatedAt", registration.invalidatedAt().toString());
+            putIfSet(view, "invalidatedReason", registration.invalidatedReason());
+        }
+        return view;
+    }
+
+    private static void putIfSet(Map<String, Object> view, String name, Object value) {
+        if (value != null) {
+            view.put(name, value);
+        }
+    }
+
+    private Mono<ServerResponse> problem(Throwable error) {
+        RegistrationRejected rejected;
+        if (error instanceof RegistrationRejected known) {
+            rejected = known;
+        } else {
+            if (error instanceof TimeoutException) {
+                log.warn("Registration store did not answer in {}", settings.timeout());
+            } else {
+                log.warn("Registration store failed: {}", error.toString());
+            }
+            rejected = RegistrationRejected.retryLater(
+                    RegistrationProblems.UNAVAILABLE,
+                    "registrations could not be read or written; try again later",
+                    settings.retryAfter());
+        }
+        ProblemDetail body = Problems.body(rejected.kind(), rejected.getMessage());
+        if (rejected.field() != null) {
+            body.setProperty("field", rejected.field());
+        }
+        ServerResponse.BodyBuilder response =
+                ServerResponse.status(rejected.kind().status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        if (rejected.kind() == RegistrationProblems.UNAUTHENTICATED) {
+            response.header(HttpHeaders.WWW_AUTHENTICATE, Problems.BEARER_CHALLENGE);
+        }
+        Duration retryAfter = rejected.retryAfter();
+        if (retryAfter != null) {
+            long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+        }
+        return response.bodyValue(body);
+    }
+}

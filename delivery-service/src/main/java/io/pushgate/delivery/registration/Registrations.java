@@ -1,0 +1,244 @@
+package io.pushgate.delivery.registration;
+
+import io.r2dbc.spi.Readable;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The tenant-scoped store of device registrations ({@code delivery.registration}). Every query is
+ * bound to a tenant taken from the caller's token, or (for open registration, without a token) to
+ * rows registered openly on a configuration that is open now. A device token is registered once per
+ * tenant: registering it again updates it; registering a session again with another token
+ * supersedes the session's older registrations (the newest wins). Expired registrations are never
+ * answered.
+ */
+@Service
+public class Registrations {
+
+    /** {@code invalidated_reason} of a registration that a newer one of the same session replaced. */
+    public static final String SUPERSEDED = "superseded";
+
+    private static final int MAX_SEARCH_RESULTS = 100;
+
+    private static final String COLUMNS = """
+            r.id, r.tenant_id, r.configuration_id, c.axp_configuration_id, r.device_token, r.session_id,
+            r.customer_id, r.platform, r.provider, r.apns_environment, r.app_id, r.open_registration,
+            r.created_at, r.updated_at, r.expires_at, r.invalidated_at, r.invalidated_reason""";
+
+    private final DatabaseClient database;
+    private final RegistrationSettings settings;
+
+    Registrations(DatabaseClient database, RegistrationSettings settings) {
+        this.database = database;
+        this.settings = settings;
+    }
+
+    /**
+     * Registers {@code request} for the tenant's configuration {@code configurationId}; empty when an
+     * open (unauthenticated) registration would overwrite one made with a token.
+     */
+    Mono<Registration> register(UUID tenantId, UUID configurationId, RegistrationRequest request, boolean open) {
+        DatabaseClient.GenericExecuteSpec insert = database.sql("""
+                        WITH upserted AS (
+                            INSERT INTO delivery.registration AS r (id, tenant_id, configuration_id, device_token,
+                                session_id, customer_id, platform, provider, apns_environment, app_id,
+                                open_registration, created_at, updated_at, last_seen_at, expires_at)
+                            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now(), now(), now(),
+                                now() + $12 * interval '1 second')
+                            ON CONFLICT (tenant_id, device_token) DO UPDATE SET
+                                configuration_id = EXCLUDED.configuration_id,
+                                session_id = EXCLUDED.session_id,
+                                customer_id = EXCLUDED.customer_id,
+                                platform = EXCLUDED.platform,
+                                provider = EXCLUDED.provider,
+                                apns_environment = EXCLUDED.apns_environment,
+                                app_id = EXCLUDED.app_id,
+                                open_registration = EXCLUDED.open_registration,
+                                updated_at = now(),
+                                last_seen_at = now(),
+                                expires_at = EXCLUDED.expires_at,
+                                invalidated_at = NULL,
+                                invalidated_reason = NULL
+                            -- without a token, a registration made with one is not taken over
+                            WHERE r.open_registration OR NOT EXCLUDED.open_registration
+                            RETURNING r.id, r.created_at, r.updated_at, r.expires_at
+                        ), superseded AS (
+                            UPDATE delivery.registration o
+                            SET invalidated_at = now(), invalidated_reason = $13
+                            FROM upserted u
+                            WHERE o.tenant_id = $2 AND o.configuration_id = $3 AND o.session_id = $5
+                              AND o.id <> u.id AND o.invalidated_at IS NULL
+                        )
+                        SELECT id, created_at, updated_at, expires_at FROM upserted""")
+                .bind(0, UUID.randomUUID())
+                .bind(1, tenantId)
+                .bind(2, configurationId)
+                .bind(3, request.deviceToken())
+                .bind(4, request.sessionId());
+        insert = bindNullable(insert, 5, request.customerId())
+                .bind(6, request.platform().wire())
+                .bind(7, request.provider().wire());
+        insert = bindNullable(insert, 8, request.apnsEnvironment());
+        insert = bindNullable(insert, 9, request.appId());
+        return insert.bind(10, open)
+                .bind(11, settings.idleExpiry().toSeconds())
+                .bind(12, SUPERSEDED)
+                .map((row, metadata) -> new Registration(
+                        row.get("id", UUID.class),
+                        tenantId,
+                        configurationId,
+                        request.configId(),
+                        request.deviceToken(),
+                        request.sessionId(),
+                        request.customerId(),
+                        request.platform(),
+                        request.provider(),
+                        request.apnsEnvironment(),
+                        request.appId(),
+                        open,
+                        instant(row, "created_at"),
+                        instant(row, "updated_at"),
+                        instant(row, "expires_at"),
+                        null,
+                        null))
+                .one()
+                .timeout(settings.timeout());
+    }
+
+    /** The tenant's registration of {@code deviceToken}, invalidated or not, unless it expired. */
+    public Mono<Registration> find(UUID tenantId, String deviceToken) {
+        return database.sql(select("r.tenant_id = $1 AND r.device_token = $2 AND r.expires_at > now()"))
+                .bind(0, tenantId)
+                .bind(1, deviceToken)
+                .map(Registrations::registration)
+                .one()
+                .timeout(settings.timeout());
+    }
+
+    /** The newest open registration of {@code deviceToken} on a configuration that is open now. */
+    Mono<Registration> findOpen(String deviceToken) {
+        return database.sql(select("""
+                        r.device_token = $1 AND r.open_registration AND r.expires_at > now()
+                          AND c.open_registration AND c.enabled
+                        ORDER BY r.updated_at DESC LIMIT 1"""))
+                .bind(0, deviceToken)
+                .map(Registrations::registration)
+                .one()
+                .timeout(settings.timeout());
+    }
+
+    /** Deletes the tenant's registration of {@code deviceToken}; whether there was one. */
+    Mono<Boolean> delete(UUID tenantId, String deviceToken) {
+        return database.sql("""
+                        DELETE FROM delivery.registration
+                        WHERE tenant_id = $1 AND device_token = $2 AND expires_at > now()""")
+                .bind(0, tenantId)
+                .bind(1, deviceToken)
+                .fetch()
+                .rowsUpdated()
+                .map(deleted -> deleted > 0)
+                .timeout(settings.timeout());
+    }
+
+    /** Deletes the open registrations of {@code deviceToken} on configurations open now; whether there was one. */
+    Mono<Boolean> deleteOpen(String deviceToken) {
+        return database.sql("""
+                        DELETE FROM delivery.registration r USING tenancy.configuration c
+                        WHERE c.id = r.configuration_id AND r.device_token = $1 AND r.open_registration
+                          AND r.expires_at > now() AND c.open_registration AND c.enabled""")
+                .bind(0, deviceToken)
+                .fetch()
+                .rowsUpdated()
+                .map(deleted -> deleted > 0)
+                .timeout(settings.timeout());
+    }
+
+    /** The tenant's active registrations of a session or of a customer, newest first. */
+    public Mono<List<Registration>> search(UUID tenantId, String sessionId, String customerId) {
+        String column = sessionId != null ? "r.session_id" : "r.customer_id";
+        return database.sql(select("r.tenant_id = $1 AND " + column
+                        + " = $2 AND r.invalidated_at IS NULL AND r.expires_at > now()"
+                        + " ORDER BY r.updated_at DESC LIMIT " + MAX_SEARCH_RESULTS))
+                .bind(0, tenantId)
+                .bind(1, sessionId != null ? sessionId : customerId)
+                .map(Registrations::registration)
+                .all()
+                .collectList()
+                .timeout(settings.timeout());
+    }
+
+    /** The active open registrations of a session on configurations open now, newest first. */
+    Mono<List<Registration>> searchOpen(String sessionId) {
+        return database.sql(select("""
+                        r.session_id = $1 AND r.open_registration AND r.invalidated_at IS NULL
+                          AND r.expires_at > now() AND c.open_registration AND c.enabled
+                        ORDER BY r.updated_at DESC LIMIT\s""" + MAX_SEARCH_RESULTS))
+                .bind(0, sessionId)
+                .map(Registrations::registration)
+                .all()
+                .collectList()
+                .timeout(settings.timeout());
+    }
+
+    /**
+     * Deletes registrations that expired, or were invalidated, longer than {@code retention} ago, in
+     * batches; how many.
+     */
+    Mono<Long> deleteStale(Duration retention) {
+        return Flux.defer(() ->
+                        database.sql("""
+                                DELETE FROM delivery.registration WHERE id IN (
+                                    SELECT id FROM delivery.registration
+                                    WHERE expires_at < now() - $1 * interval '1 second'
+                                       OR invalidated_at < now() - $1 * interval '1 second'
+                                    LIMIT 1000)""").bind(0, retention.toSeconds()).fetch().rowsUpdated())
+                .repeat()
+                .takeUntil(deleted -> deleted < 1000)
+                .reduce(0L, Long::sum);
+    }
+
+    /** A query of registrations with their AXP Configuration Id (configurations deleted since are not found). */
+    private static String select(String where) {
+        return "SELECT " + COLUMNS
+                + " FROM delivery.registration r JOIN tenancy.configuration c ON c.id = r.configuration_id WHERE "
+                + where;
+    }
+
+    private static Registration registration(Readable row) {
+        return new Registration(
+                row.get("id", UUID.class),
+                row.get("tenant_id", UUID.class),
+                row.get("configuration_id", UUID.class),
+                row.get("axp_configuration_id", String.class),
+                row.get("device_token", String.class),
+                row.get("session_id", String.class),
+                row.get("customer_id", String.class),
+                DevicePlatform.parse(row.get("platform", String.class)).orElseThrow(),
+                PushProvider.parse(row.get("provider", String.class)).orElseThrow(),
+                row.get("apns_environment", String.class),
+                row.get("app_id", String.class),
+                Boolean.TRUE.equals(row.get("open_registration", Boolean.class)),
+                instant(row, "created_at"),
+                instant(row, "updated_at"),
+                instant(row, "expires_at"),
+                instant(row, "invalidated_at"),
+                row.get("invalidated_reason", String.class));
+    }
+
+    private static Instant instant(Readable row, String column) {
+        OffsetDateTime value = row.get(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static DatabaseClient.GenericExecuteSpec bindNullable(
+            DatabaseClient.GenericExecuteSpec spec, int index, String value) {
+        return value == null ? spec.bindNull(index, String.class) : spec.bind(index, value);
+    }
+}

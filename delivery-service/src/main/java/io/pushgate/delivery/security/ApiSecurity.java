@@ -1,0 +1,155 @@
+package io.pushgate.delivery.security;
+
+import io.pushgate.api.Scopes;
+import io.pushgate.api.problem.RegistrationProblems;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.ReactiveAuthorizationManager;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.server.resource.authentication.JwtIssuerReactiveAuthenticationManagerResolver;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.authorization.AuthorizationContext;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The one security filter chain of delivery-service's API: {@code /v1/**} and the Avaya aliases
+ * under {@code /custom-notification-connector/**}. Stateless, bearer tokens only (platform tokens
+ * and tenants' trusted issuers', told apart by {@code iss}), no session, no CSRF (no cookies).
+ * Every other path ({@code /axp/callbacks/**}, signed with HMAC; {@code /actuator/**}) is outside
+ * this chain and untouched by it.
+ *
+ * <p>Answers: 401 {@code unauthenticated} with {@code WWW-Authenticate: Bearer …} (RFC 6750) for a
+ * missing or invalid token where one is needed; 403 {@code forbidden} with {@code
+ * error="insufficient_scope"} for a valid token without the scope.
+ */
+@Configuration(proxyBeanMethods = false)
+class ApiSecurity {
+
+    static final String REGISTRATIONS = "SCOPE_" + Scopes.REGISTRATIONS;
+    static final String TENANT_READ = "SCOPE_" + Scopes.TENANT_READ;
+
+    /** A registration by device token (native and Avaya alias). */
+    static final String[] REGISTRATION = {
+        "/v1/device-registrations/*", "/custom-notification-connector/device-registrations/*"
+    };
+    /** The search for registrations (native and Avaya alias). */
+    static final String[] SEARCH = {
+        "/v1/device-registrations:search", "/custom-notification-connector/device-registrations:search"
+    };
+
+    @Bean
+    SecurityWebFilterChain apiFilterChain(
+            ServerHttpSecurity http, SecuritySettings settings, TrustedIssuers trustedIssuers, ObjectMapper json) {
+        var platform = PlatformTokens.manager(settings);
+        String platformIssuer = settings.platformIssuer().toString();
+        var byIssuer = new JwtIssuerReactiveAuthenticationManagerResolver(
+                issuer -> platformIssuer.equals(issuer) ? Mono.just(platform) : trustedIssuers.managerFor(issuer));
+        return http.securityMatcher(
+                        ServerWebExchangeMatchers.pathMatchers("/v1/**", "/custom-notification-connector/**"))
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+                .authorizeExchange(ApiSecurity::rules)
+                .oauth2ResourceServer(resourceServer -> resourceServer
+                        .authenticationManagerResolver(byIssuer)
+                        .authenticationEntryPoint((exchange, e) -> unauthenticated(exchange, json, e))
+                        .accessDeniedHandler((exchange, e) -> forbidden(exchange, json)))
+                .build();
+    }
+
+    /**
+     * Who may do what under {@code /v1/**}, explicitly, in one place; whatever is not listed is denied.
+     *
+     * <p>Device registrations: apps' tokens with scope {@code registrations} (admin tokens with {@code
+     * tenant.read} may read and search too). A request without a token passes here and is allowed by
+     * the handler only for a configuration in open-registration mode (401 otherwise); a request with an
+     * invalid token never gets that far.
+     *
+     * <p>The delivery read API joins here, before {@code anyExchange()}, e.g. {@code
+     * .pathMatchers(HttpMethod.GET, "/v1/notifications/**", "/v1/stats/**",
+     * "/v1/sandbox/messages/**").hasAuthority(TENANT_READ)}.
+     */
+    static void rules(ServerHttpSecurity.AuthorizeExchangeSpec exchange) {
+        exchange.pathMatchers(HttpMethod.GET, REGISTRATION)
+                .access(withoutTokenOrWith(REGISTRATIONS, TENANT_READ))
+                .pathMatchers(HttpMethod.POST, SEARCH)
+                .access(withoutTokenOrWith(REGISTRATIONS, TENANT_READ))
+                .pathMatchers(REGISTRATION)
+                .access(withoutTokenOrWith(REGISTRATIONS))
+                .anyExchange()
+                .denyAll();
+    }
+
+    /** Granted to a request without a token (the handler decides), or to a token with one of {@code authorities}. */
+    static ReactiveAuthorizationManager<AuthorizationContext> withoutTokenOrWith(String... authorities) {
+        Set<String> wanted = Set.of(authorities);
+        return (authentication, context) -> authentication
+                .filter(Authentication::isAuthenticated)
+                .map(caller -> caller.getAuthorities().stream()
+                        .map(GrantedAuthority::getAuthority)
+                        .anyMatch(wanted::contains))
+                .defaultIfEmpty(true)
+                .map(AuthorizationDecision::new);
+    }
+
+    private static Mono<Void> unauthenticated(
+            ServerWebExchange exchange, ObjectMapper json, AuthenticationException e) {
+        String challenge;
+        String detail;
+        if (e instanceof OAuth2AuthenticationException oauth) {
+            String description = oauth.getError().getDescription();
+            challenge = Problems.challenge(oauth.getError().getErrorCode(), description, null);
+            detail = "the bearer token is not valid" + (description == null ? "" : ": " + Problems.safe(description));
+        } else {
+            challenge = Problems.BEARER_CHALLENGE;
+            detail = "a valid bearer token is required";
+        }
+        return write(exchange, json, Problems.body(RegistrationProblems.UNAUTHENTICATED, detail), challenge);
+    }
+
+    private static Mono<Void> forbidden(ServerWebExchange exchange, ObjectMapper json) {
+        boolean registrations = exchange.getRequest().getPath().value().contains("/device-registrations");
+        String scope = registrations ? Scopes.REGISTRATIONS : null;
+        return write(
+                exchange,
+                json,
+                Problems.body(
+                        RegistrationProblems.FORBIDDEN,
+                        registrations
+                                ? "the token lacks the scope registrations"
+                                : "the token's scopes do not allow this action"),
+                Problems.challenge("insufficient_scope", "the token lacks the scope this action needs", scope));
+    }
+
+    private static Mono<Void> write(
+            ServerWebExchange exchange, ObjectMapper json, ProblemDetail problem, String challenge) {
+        var response = exchange.getResponse();
+        if (response.isCommitted()) {
+            return Mono.empty();
+        }
+        response.setStatusCode(HttpStatus.valueOf(problem.getStatus()));
+        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, challenge);
+        byte[] body = json.writeValueAsString(problem).getBytes(StandardCharsets.UTF_8);
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+    }
+}

@@ -1,0 +1,91 @@
+package io.pushgate.delivery.security;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import io.netty.channel.ChannelOption;
+import java.net.URI;
+import java.text.ParseException;
+import java.time.Duration;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.security.oauth2.jwt.BadJwtException;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+
+/**
+ * Fetches JWKS documents over HTTP(S): no redirects, bounded time and size, and (for tenants'
+ * issuers) only from addresses that {@link OutboundAddresses} allows.
+ */
+final class JwksFetcher {
+
+    private final WebClient client;
+    private final OutboundAddresses addresses;
+    private final Duration timeout;
+
+    /** A fetcher for the JWKS of tenants' issuers, whose addresses are checked. */
+    static JwksFetcher checked(SecuritySettings settings) {
+        return new JwksFetcher(settings, new OutboundAddresses(settings.allowLoopbackJwks()));
+    }
+
+    /** A fetcher for the platform's own JWKS (the operator's configuration, not a tenant's input). */
+    static JwksFetcher unchecked(SecuritySettings settings) {
+        return new JwksFetcher(settings, null);
+    }
+
+    private JwksFetcher(SecuritySettings settings, OutboundAddresses addresses) {
+        this.addresses = addresses;
+        this.timeout = settings.jwksTimeout();
+        HttpClient http = HttpClient.create()
+                .followRedirect(false)
+                .responseTimeout(settings.jwksTimeout())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        settings.jwksTimeout().toMillis());
+        if (addresses != null) {
+            http = http.resolver(addresses.resolver());
+        }
+        this.client = WebClient.builder()
+                .clientConnector(new ReactorClientHttpConnector(http))
+                .codecs(codecs -> codecs.defaultCodecs()
+                        .maxInMemorySize((int) settings.jwksMaxSize().toBytes()))
+                .build();
+    }
+
+    /** The key set at {@code uri}; fails when it cannot be fetched or read. */
+    Mono<JWKSet> fetch(URI uri) {
+        if (addresses != null) {
+            String refusal = addresses.refusal(uri);
+            if (refusal != null) {
+                return Mono.error(new JwksUnavailableException(refusal));
+            }
+        }
+        return client.get()
+                .uri(uri)
+                .accept(MediaType.APPLICATION_JSON, MediaType.valueOf("application/jwk-set+json"))
+                .retrieve()
+                .bodyToMono(String.class)
+                .timeout(timeout)
+                .map(JwksFetcher::parse)
+                .onErrorMap(
+                        error -> !(error instanceof JwksUnavailableException),
+                        error -> new JwksUnavailableException("the JWKS could not be fetched: "
+                                + error.getClass().getSimpleName()));
+    }
+
+    private static JWKSet parse(String body) {
+        try {
+            // public keys only: a private key in a published set is not used
+            return JWKSet.parse(body).toPublicJWKSet();
+        } catch (ParseException e) {
+            throw new JwksUnavailableException("the JWKS is not a JSON Web Key Set");
+        }
+    }
+
+    /** A JWKS could not be had, so the token cannot be verified (401); the message says why, without the document. */
+    static final class JwksUnavailableException extends BadJwtException {
+        private static final long serialVersionUID = 1L;
+
+        JwksUnavailableException(String message) {
+            super(message);
+        }
+    }
+}

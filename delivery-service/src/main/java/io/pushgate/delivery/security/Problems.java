@@ -1,0 +1,48 @@
+package io.pushgate.delivery.security;
+
+import io.pushgate.api.problem.RegistrationProblems;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+
+/** The RFC 9457 bodies of delivery-service's API answers, and the RFC 6750 challenge of a 401. */
+public final class Problems {
+
+    /** {@code WWW-Authenticate} of a 401 for a request that carried no token (RFC 6750 §3: no error code). */
+    public static final String BEARER_CHALLENGE = "Bearer realm=\"pushgate\"";
+
+    private Problems() {}
+
+    /** The problem body of {@code kind} with this occurrence's {@code detail}. */
+    public static ProblemDetail body(RegistrationProblems kind, String detail) {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(kind.status()), detail);
+        body.setType(kind.type());
+        body.setTitle(kind.title());
+        return body;
+    }
+
+    /** {@code WWW-Authenticate} with an RFC 6750 error code and description (quoted-string safe). */
+    static String challenge(String error, String description, String scope) {
+        StringBuilder challenge = new StringBuilder(BEARER_CHALLENGE)
+                .append(", error=\"")
+                .append(error)
+                .append('"');
+        if (description != null && !description.isBlank()) {
+            challenge.append(", error_description=\"").append(safe(description)).append('"');
+        }
+        if (scope != null) {
+            challenge.append(", scope=\"").append(scope).append('"');
+        }
+        return challenge.toString();
+    }
+
+    /** RFC 6750 allows %x20-21 / %x23-5B / %x5D-7E in error_description: anything else becomes a space. */
+    static String safe(String text) {
+        int length = Math.min(text.length(), 200);
+        StringBuilder safe = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            safe.append(c >= 0x20 && c <= 0x7e && c != '"' && c != '\\' ? c : ' ');
+        }
+        return safe.toString();
+    }
+}
