@@ -10,6 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
@@ -21,6 +22,9 @@ import reactor.util.retry.Retry;
  * {@code LISTEN}s on the control plane's channel {@value #CHANNEL} over a dedicated connection (not
  * from the pool) and evicts what each change makes stale. The payload is {@code
  * {"kind":"configuration"|"credential"|"trusted_issuer","id":"<uuid>","tenantId":"<uuid>"}}.
+ *
+ * <p>Every change is also published in-process as a {@link TenancyChanged}, for the other caches of
+ * control-plane rows (delivery settings, provider clients).
  *
  * <p>When the connection drops it listens again after {@code listen-retry-delay} and then evicts
  * everything, since notifications may have been missed meanwhile; the cache's TTL bounds staleness
@@ -38,16 +42,21 @@ class ConfigurationChangeListener implements SmartLifecycle {
     private final ConnectionFactory connections;
     private final Configurations configurations;
     private final ConfigurationSettings settings;
+    private final ApplicationEventPublisher events;
     private volatile Disposable subscription;
     private volatile boolean listening;
 
     ConfigurationChangeListener(
-            ConnectionFactory connections, Configurations configurations, ConfigurationSettings settings) {
+            ConnectionFactory connections,
+            Configurations configurations,
+            ConfigurationSettings settings,
+            ApplicationEventPublisher events) {
         this.connections = connections instanceof Wrapped<?> pool && pool.unwrap() instanceof ConnectionFactory raw
                 ? raw
                 : connections;
         this.configurations = configurations;
         this.settings = settings;
+        this.events = events;
     }
 
     @Override
@@ -84,6 +93,7 @@ class ConfigurationChangeListener implements SmartLifecycle {
                 .then(Mono.fromRunnable(() -> {
                     // whatever changed while nobody listened is evicted now
                     configurations.evictAll();
+                    events.publishEvent(TenancyChanged.everything());
                     listening = true;
                     log.info("Listening for configuration changes on {}", CHANNEL);
                 }))
@@ -95,13 +105,16 @@ class ConfigurationChangeListener implements SmartLifecycle {
         Matcher kind = KIND.matcher(payload);
         Matcher id = ID.matcher(payload);
         if (kind.find() && id.find()) {
+            UUID changed = UUID.fromString(id.group(1));
             if ("configuration".equals(kind.group(1))) {
-                configurations.evict(UUID.fromString(id.group(1)));
+                configurations.evict(changed);
             }
+            events.publishEvent(new TenancyChanged(kind.group(1), changed));
             return;
         }
         log.warn("Unreadable change notification on {}; evicting every configuration", CHANNEL);
         configurations.evictAll();
+        events.publishEvent(TenancyChanged.everything());
     }
 
     /** Whether the {@code LISTEN} is in place now. */
