@@ -53,13 +53,13 @@ public class ProviderClients implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(ProviderClients.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int FCM_CONNECTIONS = 64;
+    private static final AtomicLong GENERATION = new AtomicLong();
 
     private final DatabaseClient database;
     private final SecretCipher cipher;
     private final ProviderSettings settings;
     private final SandboxSettings sandbox;
     private final AsyncCache<UUID, PushChannel> channels;
-    private final AtomicLong generation = new AtomicLong();
     private volatile EventLoopGroup apnsLoop; // made on the first APNs credential
 
     ProviderClients(DatabaseClient database, SecretCipher cipher, ProviderSettings settings, SandboxSettings sandbox) {
@@ -118,7 +118,8 @@ public class ProviderClients implements DisposableBean {
     }
 
     private PushChannel build(Credential credential) {
-        String name = "pushgate-" + credential.id() + "-" + generation.incrementAndGet();
+        // FirebaseApp names are JVM-wide (several contexts may share a JVM, as in tests)
+        String name = "pushgate-" + credential.id() + "-" + GENERATION.incrementAndGet();
         try {
             PushChannel channel = switch (credential.type()) {
                 case "sandbox" -> sandbox(credential, name);

@@ -26,7 +26,7 @@ class Deliveries {
             UPDATE delivery.notification n
                SET lease_owner = $2, lease_until = now() + $3::bigint * interval '1 millisecond'
              WHERE n.id = $1 AND n.completed_at IS NULL
-               AND (n.lease_until <= now() OR (n.lease_owner IS NULL AND n.attempts = 0))""" + RETURNING;
+               AND (n.lease_until <= now() OR (n.lease_owner IS NULL AND n.attempts = 0))""" + "\n" + RETURNING;
 
     private static final String CLAIM_OVERDUE = """
             UPDATE delivery.notification n
@@ -35,7 +35,7 @@ class Deliveries {
                      WHERE completed_at IS NULL AND lease_until <= now()
                      ORDER BY lease_until LIMIT $3
                      FOR UPDATE SKIP LOCKED) due
-             WHERE n.id = due.id""" + RETURNING;
+             WHERE n.id = due.id""" + "\n" + RETURNING;
 
     /** Records the attempt, if there is one ($4, the provider, is null when there is none). */
     private static final String ATTEMPT = """
