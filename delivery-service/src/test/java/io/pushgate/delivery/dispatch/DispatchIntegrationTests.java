@@ -464,6 +464,31 @@ class DispatchIntegrationTests {
         tokens.forEach(token -> assertThat(fcm.messagesTo(token)).hasSize(1));
     }
 
+    @Test
+    void deliveriesRetriesInvalidationsAndLatencyAreMetered() throws Exception {
+        fcmTenant();
+        String token = DeliveryFixtures.fcmToken();
+        DeliveryFixtures.registration(configuration, token, "session-metered", "android", "fcm");
+        fcm.injectFailure(token, FcmFailure.times(FcmErrorCode.UNAVAILABLE, 1).withRetryAfter(Duration.ZERO));
+        assertThat(awaitFinished(send(event("session-metered")))).isEqualTo("delivered");
+
+        String metrics = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create("http://localhost:" + port + "/actuator/prometheus"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+
+        assertThat(metrics)
+                .contains("pushgate_deliveries_total{outcome=\"delivered\",provider=\"fcm\",tenant=\""
+                        + configuration.tenantId() + "\"}")
+                .contains("pushgate_provider_latency_seconds_bucket{outcome=\"delivered\",provider=\"fcm\"")
+                .contains("pushgate_delivery_retries_total{provider=\"fcm\"}")
+                .contains("pushgate_dispatch_queue_depth")
+                .contains("pushgate_notifications_oldest_unfinished_age_seconds");
+    }
+
     private UUID notificationIdOf(AxpEvent event) throws Exception {
         try (Connection connection = DeliveryFixtures.connect();
                 var select = connection.prepareStatement(
