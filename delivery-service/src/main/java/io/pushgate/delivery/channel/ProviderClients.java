@@ -9,6 +9,7 @@ import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
 import io.netty.channel.EventLoopGroup;
 import io.pushgate.api.secret.SecretCipher;
+import io.pushgate.api.secret.SecretUnreadableException;
 import io.pushgate.delivery.configuration.TenancyChanged;
 import io.pushgate.delivery.sandbox.SandboxSettings;
 import java.io.ByteArrayInputStream;
@@ -87,7 +88,9 @@ public class ProviderClients implements DisposableBean {
                                         .map(this::build)
                                         .toFuture()),
                         true)
-                .onErrorMap(error -> !(error instanceof CredentialUnusableException), CredentialUnusableException::new);
+                // material that does not open with this keyset is the tenant's (or the operator's) to fix;
+                // a database error is not: it fails the send as it is, and the lease brings it back
+                .onErrorMap(SecretUnreadableException.class, CredentialUnusableException::new);
     }
 
     @EventListener

@@ -281,15 +281,12 @@ public class Dispatcher implements SmartLifecycle {
     }
 
     private Mono<Boolean> finish(Claimed notification, String status, Attempt attempt, String code, String detail) {
-        return deliveries
-                .finish(notification, owner, status, attempt, detail == null ? null : detail)
-                .doOnNext(mine -> {
-                    if (mine) {
-                        metrics.finished(notification.tenantId(), attempt == null ? null : attempt.provider(), status);
-                        log.debug(
-                                "Notification {} finished: {} {}", notification.id(), status, code == null ? "" : code);
-                    }
-                });
+        return deliveries.finish(notification, owner, status, attempt, detail).doOnNext(mine -> {
+            if (mine) {
+                metrics.finished(notification.tenantId(), attempt == null ? null : attempt.provider(), status);
+                log.debug("Notification {} finished: {} {}", notification.id(), status, code == null ? "" : code);
+            }
+        });
     }
 
     private static Map<String, String> fields(String payload) {

@@ -1,6 +1,5 @@
 package io.pushgate.delivery.dispatch;
 
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -68,9 +67,5 @@ class LeaseSweeper implements SmartLifecycle {
     @Override
     public int getPhase() {
         return SmartLifecycle.DEFAULT_PHASE - 512;
-    }
-
-    Duration interval() {
-        return settings.sweepInterval();
     }
 }
