@@ -24,6 +24,7 @@ record BenchOptions(
         Duration duration,
         Duration warmup,
         int sessions,
+        String sessionPrefix,
         int connections,
         Optional<Database> verifyDatabase,
         Path out) {
@@ -44,6 +45,8 @@ record BenchOptions(
             "  --duration D         how long to measure, e.g. 60s (default 60s)",
             "  --warmup D           sent first and not measured (default 10s)",
             "  --sessions N         distinct sessionIds to spread callbacks over (default 1000)",
+            "  --session-prefix P   sessionIds P0 … P(N-1) instead of random ones, e.g. to register devices",
+            "                       for them beforehand and measure delivery too",
             "  --connections N      HTTP connections at most (default 256)",
             "  --verify-db URL      postgresql://host:port/db whose delivery.notification must hold every",
             "                       accepted eventId afterwards (user: --db-user, default postgres; password:",
@@ -59,6 +62,7 @@ record BenchOptions(
             "--duration",
             "--warmup",
             "--sessions",
+            "--session-prefix",
             "--connections",
             "--verify-db",
             "--db-user",
@@ -113,6 +117,7 @@ record BenchOptions(
                 duration(values.getOrDefault("--duration", "60s"), "--duration"),
                 duration(values.getOrDefault("--warmup", "10s"), "--warmup"),
                 Math.max(1, positiveOrZero(values, "--sessions", 1000)),
+                values.get("--session-prefix"),
                 Math.max(1, positiveOrZero(values, "--connections", 256)),
                 database,
                 Path.of(values.getOrDefault("--out", "bench-callbacks.json")));
@@ -129,6 +134,7 @@ record BenchOptions(
                 duration,
                 warmup,
                 sessions,
+                sessionPrefix,
                 connections,
                 verifyDatabase,
                 out);

@@ -29,7 +29,7 @@ final class CallbackLoad {
 
     CallbackLoad(BenchOptions options) {
         this.options = options;
-        this.callbacks = new SignedCallbacks(options.secret(), options.sessions());
+        this.callbacks = new SignedCallbacks(options.secret(), options.sessions(), options.sessionPrefix());
         this.connections = ConnectionProvider.builder("pushgate-bench")
                 .maxConnections(options.connections())
                 .pendingAcquireMaxCount(-1)

@@ -17,11 +17,12 @@ final class SignedCallbacks {
     private final String secret;
     private final String[] sessions;
 
-    SignedCallbacks(String secret, int sessionCount) {
+    /** Callbacks over {@code sessionCount} sessions: {@code prefix} + 0, 1, … or, without a prefix, random ids. */
+    SignedCallbacks(String secret, int sessionCount, String prefix) {
         this.secret = secret;
         this.sessions = new String[sessionCount];
         for (int i = 0; i < sessionCount; i++) {
-            sessions[i] = UUID.randomUUID().toString();
+            sessions[i] = prefix == null ? UUID.randomUUID().toString() : prefix + i;
         }
     }
 
