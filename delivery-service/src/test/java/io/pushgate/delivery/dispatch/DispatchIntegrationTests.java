@@ -465,6 +465,33 @@ class DispatchIntegrationTests {
     }
 
     @Test
+    void aDeletedCredentialSendsNoMore() throws Exception {
+        UUID credential = fcmTenant();
+        String token = DeliveryFixtures.fcmToken();
+        DeliveryFixtures.registration(configuration, token, "session-deleted", "android", "fcm");
+        assertThat(awaitFinished(send(event("session-deleted")))).isEqualTo("delivered");
+
+        try (Connection connection = DeliveryFixtures.connect()) {
+            try (var delete = connection.prepareStatement("DELETE FROM tenancy.credential WHERE id = ?")) {
+                delete.setObject(1, credential);
+                delete.executeUpdate();
+            }
+            DeliveryFixtures.notifyChange(connection, "credential", credential, configuration.tenantId());
+        }
+        // the change reaches this instance through NOTIFY, asynchronously: a send or two may still go out
+        UUID afterDeletion;
+        int sent = 0;
+        do {
+            afterDeletion = send(event("session-deleted"));
+            sent++;
+        } while (!awaitFinished(afterDeletion).equals("failed") && sent < 50);
+
+        assertThat(DeliveryFixtures.status(afterDeletion)).isEqualTo("failed");
+        assertThat(details(afterDeletion).attempts().get(0).errorCode()).isEqualTo("no_credential");
+        assertThat(fcm.messagesTo(token)).hasSize(sent);
+    }
+
+    @Test
     void deliveriesRetriesInvalidationsAndLatencyAreMetered() throws Exception {
         fcmTenant();
         String token = DeliveryFixtures.fcmToken();
