@@ -95,9 +95,12 @@ public class ProviderClients implements DisposableBean {
 
     @EventListener
     void changed(TenancyChanged change) {
-        if (change.isEverything()) {
+        if (!change.concerns("credential")) {
+            return;
+        }
+        if (change.id() == null) {
             channels.synchronous().invalidateAll();
-        } else if ("credential".equals(change.kind())) {
+        } else {
             channels.synchronous().invalidate(change.id());
         }
     }

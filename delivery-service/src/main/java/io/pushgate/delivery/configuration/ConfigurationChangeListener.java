@@ -23,12 +23,12 @@ import reactor.util.retry.Retry;
  * from the pool) and evicts what each change makes stale. The payload is {@code
  * {"kind":"configuration"|"credential"|"trusted_issuer","id":"<uuid>","tenantId":"<uuid>"}}.
  *
- * <p>Every change is also published in-process as a {@link TenancyChanged}, for the other caches of
- * control-plane rows (delivery settings, provider clients).
- *
  * <p>When the connection drops it listens again after {@code listen-retry-delay} and then evicts
  * everything, since notifications may have been missed meanwhile; the cache's TTL bounds staleness
  * if the drop goes unnoticed.
+ *
+ * <p>Every change is also published as a {@link TenancyChanged} event, for the other caches of the
+ * control plane's tables (delivery settings, provider clients).
  */
 @Component
 class ConfigurationChangeListener implements SmartLifecycle {
@@ -105,11 +105,10 @@ class ConfigurationChangeListener implements SmartLifecycle {
         Matcher kind = KIND.matcher(payload);
         Matcher id = ID.matcher(payload);
         if (kind.find() && id.find()) {
-            UUID changed = UUID.fromString(id.group(1));
             if ("configuration".equals(kind.group(1))) {
-                configurations.evict(changed);
+                configurations.evict(UUID.fromString(id.group(1)));
             }
-            events.publishEvent(new TenancyChanged(kind.group(1), changed));
+            events.publishEvent(new TenancyChanged(kind.group(1), UUID.fromString(id.group(1))));
             return;
         }
         log.warn("Unreadable change notification on {}; evicting every configuration", CHANNEL);

@@ -3,26 +3,21 @@ package io.pushgate.delivery.configuration;
 import java.util.UUID;
 
 /**
- * The control plane changed a row of {@code tenancy} (published in-process for every {@code
- * pushgate_tenancy_changed} notification): whoever caches that row drops it. {@link #everything()}
- * means notifications may have been missed, so every cached row is stale.
+ * Something in the control plane's tables changed (a {@code pushgate_tenancy_changed} notification),
+ * or may have changed unseen ({@link #everything()}): caches of those tables evict what it makes stale.
  *
- * @param kind {@code configuration}, {@code credential} or {@code trusted_issuer}; {@code null} for
- *     everything
- * @param id the changed row, {@code null} for everything
+ * @param kind {@code configuration}, {@code credential}, {@code trusted_issuer}, or {@code null} for everything
+ * @param id the changed row's id, or {@code null} for everything
  */
 public record TenancyChanged(String kind, UUID id) {
 
+    /** Notifications may have been missed: every cached row is suspect. */
     public static TenancyChanged everything() {
         return new TenancyChanged(null, null);
     }
 
-    public boolean isEverything() {
-        return kind == null;
-    }
-
-    /** Whether cached rows of {@code rowKind} with this {@code rowId} are stale now. */
-    public boolean concerns(String rowKind, UUID rowId) {
-        return isEverything() || (kind.equals(rowKind) && id.equals(rowId));
+    /** Whether rows of {@code kind} may be stale after this change. */
+    public boolean concerns(String kind) {
+        return this.kind == null || this.kind.equals(kind);
     }
 }

@@ -40,9 +40,10 @@ class DeliveryConfigurations {
 
     @EventListener
     void changed(TenancyChanged change) {
-        if (change.isEverything() || "credential".equals(change.kind())) {
+        // a credential's change can change which one a configuration uses (a deleted default): all go
+        if (change.concerns("credential")) {
             cache.synchronous().invalidateAll();
-        } else if ("configuration".equals(change.kind())) {
+        } else if (change.concerns("configuration")) {
             cache.synchronous().invalidate(change.id());
         }
     }
