@@ -28,7 +28,7 @@ import reactor.util.retry.Retry;
  * if the drop goes unnoticed.
  *
  * <p>Every change is also published as a {@link TenancyChanged} event, for the other caches of the
- * control plane's tables (AXP Configuration Ids, trusted issuers).
+ * control plane's tables (AXP Configuration Ids, trusted issuers, delivery settings, provider clients).
  */
 @Component
 class ConfigurationChangeListener implements SmartLifecycle {

@@ -38,8 +38,9 @@ public class Inbox {
             Comparator.comparing(Key::tenantId).thenComparing(Key::eventId);
 
     private static final String INSERT = """
-            INSERT INTO delivery.notification (id, tenant_id, configuration_id, event_id, session_id, payload)
-            SELECT n.id, n.tenant_id, n.configuration_id, n.event_id, n.session_id, n.payload::jsonb
+            INSERT INTO delivery.notification (id, tenant_id, configuration_id, event_id, session_id, payload, lease_until)
+            SELECT n.id, n.tenant_id, n.configuration_id, n.event_id, n.session_id, n.payload::jsonb,
+                   now() + $7::bigint * interval '1 millisecond'
             FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[])
                  AS n(id, tenant_id, configuration_id, event_id, session_id, payload)
             ON CONFLICT (tenant_id, event_id) DO NOTHING
@@ -171,6 +172,7 @@ public class Inbox {
                 .bind(3, eventIds)
                 .bind(4, sessionIds)
                 .bind(5, payloads)
+                .bind(6, settings.lease().toMillis())
                 .map((row, metadata) -> row.get("id", UUID.class))
                 .all()
                 .collect(HashSet::new, Set::add);

@@ -12,10 +12,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxBatchSize the most events committed in one transaction
  * @param maxConcurrentBatches the most transactions in flight at once (keep below the pool size)
  * @param maxQueued the most events waiting for a transaction; more are refused at once
+ * @param lease how long the accepting instance alone may dispatch a new notification; after it any
+ *     instance's sweeper takes it (what a crash between the commit and the push costs in delay)
  */
 @ConfigurationProperties("pushgate.inbox")
 record InboxSettings(
         @DefaultValue("2s") Duration timeout,
         @DefaultValue("500") int maxBatchSize,
         @DefaultValue("4") int maxConcurrentBatches,
-        @DefaultValue("20000") int maxQueued) {}
+        @DefaultValue("20000") int maxQueued,
+        @DefaultValue("30s") Duration lease) {}

@@ -3,6 +3,7 @@ package io.pushgate.standalone;
 import io.pushgate.delivery.DeliveryServiceApplication;
 import io.pushgate.embeddedpg.EmbeddedPostgres;
 import io.pushgate.embeddedpg.EmbeddedPostgresException;
+import io.pushgate.emulator.FcmEmulator;
 import io.pushgate.portal.WebPortalApplication;
 import io.pushgate.standalone.LauncherSettings.ExternalDatabase;
 import io.pushgate.tenant.TenantServiceApplication;
@@ -11,10 +12,12 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
 import java.util.Properties;
@@ -22,7 +25,8 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The whole platform in this process: the database (embedded unless one is configured), then
+ * The whole platform in this process: the database (embedded unless one is configured), the sandbox
+ * provider (an FCM emulator on a free port of 127.0.0.1, where "sandbox" credentials send), then
  * tenant-service, delivery-service and web-portal. It either starts whole or not at all: a failure
  * stops whatever had started before it is reported.
  */
@@ -61,6 +65,7 @@ final class Platform implements AutoCloseable {
             "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration");
 
     private final EmbeddedPostgres embedded;
+    private FcmEmulator sandbox;
     private final Deque<ConfigurableApplicationContext> contexts = new ArrayDeque<>();
     private final List<Service> services = new ArrayList<>();
     private final String databaseDescription;
@@ -97,6 +102,12 @@ final class Platform implements AutoCloseable {
                             + settings.home().resolve("pgdata"));
         }
         try {
+            platform.sandbox = FcmEmulator.start();
+            // the bearer token sandbox credentials send with: accepted by this emulator for every project
+            byte[] random = new byte[32];
+            new SecureRandom().nextBytes(random);
+            String sandboxToken = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            platform.sandbox.acceptAccessToken(sandboxToken);
             List<String> common = List.of(
                     "--pushgate.db.url=" + database.url(),
                     "--pushgate.db.user=" + database.user(),
@@ -118,6 +129,8 @@ final class Platform implements AutoCloseable {
             // callbacks open): it verifies platform tokens with tenant-service's keys
             delivery.add(
                     "--pushgate.security.platform-jwks-uri=http://127.0.0.1:" + settings.tenantPort() + "/oauth2/jwks");
+            delivery.add("--pushgate.sandbox.fcm-url=" + platform.sandbox.baseUri());
+            delivery.add("--pushgate.sandbox.access-token=" + sandboxToken);
             platform.run(
                     new Service("delivery-service", settings.deliveryPort(), "AXP callbacks, device registrations"),
                     DeliveryServiceApplication.application(),
@@ -145,6 +158,11 @@ final class Platform implements AutoCloseable {
         return databaseDescription;
     }
 
+    /** The sandbox provider's address (the FCM emulator, with its control API under {@code /emulator/fcm}). */
+    String sandboxUrl() {
+        return sandbox.baseUri().toString();
+    }
+
     /** Stops the services in the reverse order of their start, then the embedded database. */
     @Override
     public synchronized void close() {
@@ -155,6 +173,9 @@ final class Platform implements AutoCloseable {
             } catch (RuntimeException e) {
                 System.err.println("pushgate: " + Failures.describe(e));
             }
+        }
+        if (sandbox != null) {
+            sandbox.close();
         }
         if (embedded != null) {
             embedded.close();

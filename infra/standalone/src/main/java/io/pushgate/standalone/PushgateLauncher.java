@@ -64,6 +64,12 @@ public final class PushgateLauncher {
         for (Platform.Service service : platform.services()) {
             out.printf(Locale.ROOT, "  %-17s %-24s %s%n", service.name(), service.url(), service.purpose());
         }
+        out.printf(
+                Locale.ROOT,
+                "  %-17s %-24s %s%n",
+                "sandbox",
+                platform.sandboxUrl(),
+                "FCM emulator: where sandbox credentials send");
         out.println("Press Ctrl-C to stop.");
         try {
             stopped.await();

@@ -2,6 +2,8 @@ package io.pushgate.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pushgate.api.AxpSignature;
+import io.pushgate.api.secret.SecretCipher;
 import io.pushgate.testkit.ServiceProbes;
 import io.pushgate.testkit.TestDatabase;
 import java.io.IOException;
@@ -36,6 +38,7 @@ class PushgateLauncherIntegrationTests {
 
     private static final Pattern UP = Pattern.compile("^(Pushgate is up in .*)$");
     private static final Pattern EMBEDDED_URL = Pattern.compile("embedded PostgreSQL (postgresql://\\S+) ");
+    private static final Pattern SANDBOX_URL = Pattern.compile("^  sandbox\\s+(http://\\S+)");
 
     @TempDir
     Path home;
@@ -50,6 +53,10 @@ class PushgateLauncherIntegrationTests {
             assertAllReady(environment);
             assertAppsRegisterWithPlatformTokens(environment);
             String database = first.awaitOutput(EMBEDDED_URL, Duration.ofSeconds(1));
+            assertSandboxReceivesASignedCallback(
+                    database,
+                    Integer.parseInt(environment.get("PUSHGATE_DELIVERY_PORT")),
+                    first.awaitOutput(SANDBOX_URL, Duration.ofSeconds(1)));
             try (var connection = DriverManager.getConnection(
                             "jdbc:" + database, "postgres", Files.readString(home.resolve("db-password")));
                     var insert = connection.prepareStatement("INSERT INTO tenancy.tenant (id, name) VALUES (?, ?)")) {
@@ -271,6 +278,81 @@ class PushgateLauncherIntegrationTests {
         var matcher = Pattern.compile("\"" + name + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
         assertThat(matcher.find()).as(name + " in " + json).isTrue();
         return matcher.group(1);
+    }
+
+    /**
+     * The sandbox end to end: a tenant with a sandbox credential (rows written as tenant-service and
+     * the registration API write them), a signed callback for a registered session, and the push on
+     * the launcher's FCM emulator, in the tenant's sandbox project.
+     */
+    private void assertSandboxReceivesASignedCallback(String database, int deliveryPort, String sandboxUrl)
+            throws Exception {
+        SecretCipher cipher = SecretCipher.load(home.resolve("keyset.json").toString());
+        UUID tenantId = UUID.randomUUID();
+        UUID configurationId = UUID.randomUUID();
+        UUID credentialId = UUID.randomUUID();
+        String callbackKey = "sandbox-" + UUID.randomUUID();
+        String secret = "secret-" + UUID.randomUUID();
+        String deviceToken = "sandbox-device-" + UUID.randomUUID();
+        try (var connection = DriverManager.getConnection(
+                "jdbc:" + database, "postgres", Files.readString(home.resolve("db-password")))) {
+            try (var tenant =
+                    connection.prepareStatement("INSERT INTO tenancy.tenant (id, name) VALUES (?, 'Sandbox')")) {
+                tenant.setObject(1, tenantId);
+                tenant.executeUpdate();
+            }
+            try (var credential = connection.prepareStatement(
+                    "INSERT INTO tenancy.credential (id, tenant_id, type, name, metadata, fingerprint)"
+                            + " VALUES (?, ?, 'sandbox', 'Sandbox', '{}', 'sandbox')")) {
+                credential.setObject(1, credentialId);
+                credential.setObject(2, tenantId);
+                credential.executeUpdate();
+            }
+            try (var configuration = connection.prepareStatement(
+                    "INSERT INTO tenancy.configuration (id, tenant_id, name, callback_key, secret_ciphertext,"
+                            + " default_android_credential_id) VALUES (?, ?, 'Sandbox', ?, ?, ?)")) {
+                configuration.setObject(1, configurationId);
+                configuration.setObject(2, tenantId);
+                configuration.setString(3, callbackKey);
+                configuration.setBytes(4, cipher.seal(secret, tenantId, configurationId));
+                configuration.setObject(5, credentialId);
+                configuration.executeUpdate();
+            }
+            try (var registration = connection.prepareStatement(
+                    "INSERT INTO delivery.registration (id, tenant_id, configuration_id, device_token, session_id,"
+                            + " platform, provider, expires_at) VALUES (?, ?, ?, ?, 'session-1', 'android', 'fcm',"
+                            + " now() + interval '1 day')")) {
+                registration.setObject(1, UUID.randomUUID());
+                registration.setObject(2, tenantId);
+                registration.setObject(3, configurationId);
+                registration.setString(4, deviceToken);
+                registration.executeUpdate();
+            }
+        }
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<String> accepted = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + deliveryPort + "/axp/callbacks/" + callbackKey))
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", "application/json")
+                        .header(AxpSignature.HEADER, AxpSignature.sign(secret, "event-1", "session-1"))
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"eventId\":\"event-1\",\"sessionId\":\"session-1\",\"conversationId\":\"c-1\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        URI messages = URI.create(sandboxUrl + "/emulator/fcm/messages?projectId=sandbox-" + tenantId);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String arrived = "";
+        while (System.nanoTime() < deadline && !arrived.contains(deviceToken)) {
+            Thread.sleep(100);
+            arrived = http.send(HttpRequest.newBuilder(messages).build(), HttpResponse.BodyHandlers.ofString())
+                    .body();
+        }
+        assertThat(arrived)
+                .contains(deviceToken)
+                .contains("\"eventId\":\"event-1\"")
+                .contains("\"conversationId\":\"c-1\"");
     }
 
     /** AXP signs its callbacks and sends no credentials: an unknown key is a 404 problem, never a 401. */

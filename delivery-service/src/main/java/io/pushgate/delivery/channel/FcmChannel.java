@@ -1,0 +1,170 @@
+package io.pushgate.delivery.channel;
+
+import com.google.api.core.ApiFuture;
+import com.google.api.core.ApiFutureCallback;
+import com.google.api.core.ApiFutures;
+import com.google.auth.oauth2.GoogleCredentials;
+import com.google.common.util.concurrent.MoreExecutors;
+import com.google.firebase.ErrorCode;
+import com.google.firebase.FirebaseApp;
+import com.google.firebase.FirebaseOptions;
+import com.google.firebase.IncomingHttpResponse;
+import com.google.firebase.messaging.FirebaseMessaging;
+import com.google.firebase.messaging.FirebaseMessagingException;
+import com.google.firebase.messaging.MessagingErrorCode;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import reactor.core.publisher.Mono;
+
+/**
+ * FCM HTTP v1 through firebase-admin: one named {@link FirebaseApp} per credential. Sends run on
+ * firebase-admin's own threads ({@code sendAsync}), never on the caller's event loop.
+ */
+final class FcmChannel implements PushChannel {
+
+    private final String provider;
+    private final FirebaseApp app;
+    private final FirebaseMessaging messaging;
+    private final Duration timeout;
+
+    private FcmChannel(String provider, FirebaseApp app, Duration timeout) {
+        this.provider = provider;
+        this.app = app;
+        this.messaging = FirebaseMessaging.getInstance(app);
+        this.timeout = timeout;
+    }
+
+    /**
+     * A channel for the Firebase project {@code projectId} at {@code endpoint} (FCM itself, or an
+     * emulator), named {@code name} (unique while it lives).
+     */
+    static FcmChannel create(
+            String provider,
+            String name,
+            GoogleCredentials credentials,
+            String projectId,
+            URI endpoint,
+            Duration timeout,
+            int maxConnections) {
+        int millis = (int) timeout.toMillis();
+        FirebaseOptions options = FirebaseOptions.builder()
+                .setCredentials(credentials)
+                .setProjectId(projectId)
+                .setHttpTransport(FcmTransport.to(endpoint, maxConnections))
+                .setConnectTimeout(millis)
+                .setReadTimeout(millis)
+                .build();
+        return new FcmChannel(provider, FirebaseApp.initializeApp(options, name), timeout);
+    }
+
+    @Override
+    public String provider() {
+        return provider;
+    }
+
+    @Override
+    public Mono<DeliveryOutcome> send(Push push) {
+        return Mono.<DeliveryOutcome>create(sink -> {
+                    ApiFuture<String> future;
+                    try {
+                        future = messaging.sendAsync(FcmMessages.of(push, Instant.now()));
+                    } catch (RuntimeException e) {
+                        // firebase-admin refused to build the request: nothing a retry could change
+                        sink.success(new DeliveryOutcome.Rejected("invalid_message"));
+                        return;
+                    }
+                    ApiFutures.addCallback(
+                            future,
+                            new ApiFutureCallback<>() {
+                                @Override
+                                public void onSuccess(String name) {
+                                    sink.success(new DeliveryOutcome.Accepted(name));
+                                }
+
+                                @Override
+                                public void onFailure(Throwable error) {
+                                    sink.success(outcome(error));
+                                }
+                            },
+                            MoreExecutors.directExecutor());
+                })
+                .timeout(timeout, Mono.fromSupplier(() -> new DeliveryOutcome.Transient("timeout", null)));
+    }
+
+    /** firebase-admin's failure as an outcome: the FCM error code decides, then the canonical one. */
+    static DeliveryOutcome outcome(Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof ExecutionException || cause instanceof CompletionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (!(cause instanceof FirebaseMessagingException failure)) {
+            return new DeliveryOutcome.Transient("io_error", null);
+        }
+        Duration retryAfter = retryAfter(failure.getHttpResponse());
+        MessagingErrorCode fcm = failure.getMessagingErrorCode();
+        if (fcm != null) {
+            return switch (fcm) {
+                case UNREGISTERED, INVALID_ARGUMENT, SENDER_ID_MISMATCH ->
+                    new DeliveryOutcome.TokenRejected(fcm.name());
+                case QUOTA_EXCEEDED, UNAVAILABLE, INTERNAL -> new DeliveryOutcome.Transient(fcm.name(), retryAfter);
+                case THIRD_PARTY_AUTH_ERROR -> new DeliveryOutcome.Rejected(fcm.name());
+            };
+        }
+        ErrorCode code = failure.getErrorCode();
+        return switch (code) {
+            // a revoked or foreign credential, a project that is gone: the tenant must act
+            case UNAUTHENTICATED, PERMISSION_DENIED, NOT_FOUND, FAILED_PRECONDITION ->
+                new DeliveryOutcome.Rejected(code.name());
+            // no FCM error code but INVALID_ARGUMENT: FCM's answer for a malformed token
+            case INVALID_ARGUMENT -> new DeliveryOutcome.TokenRejected(code.name());
+            default -> new DeliveryOutcome.Transient(code.name(), retryAfter);
+        };
+    }
+
+    /** {@code Retry-After} in seconds or as an HTTP date; {@code null} when absent or unreadable. */
+    static Duration retryAfter(IncomingHttpResponse response) {
+        if (response == null) {
+            return null;
+        }
+        Object header = null;
+        for (Map.Entry<String, Object> entry : response.getHeaders().entrySet()) {
+            if ("retry-after".equalsIgnoreCase(entry.getKey())) {
+                header = entry.getValue();
+            }
+        }
+        if (header instanceof Collection<?> values) {
+            header = values.isEmpty() ? null : values.iterator().next();
+        }
+        return header == null ? null : parseRetryAfter(header.toString());
+    }
+
+    static Duration parseRetryAfter(String value) {
+        String text = value.strip();
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(text)));
+        } catch (NumberFormatException e) {
+            try {
+                Instant at = ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant();
+                Duration wait = Duration.between(Instant.now(), at);
+                return wait.isNegative() ? Duration.ZERO : wait;
+            } catch (DateTimeParseException unreadable) {
+                return null;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        app.delete();
+    }
+}

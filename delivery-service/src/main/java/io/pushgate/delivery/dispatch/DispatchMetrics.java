@@ -1,0 +1,74 @@
+package io.pushgate.delivery.dispatch;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
+
+/**
+ * Delivery's meters (at {@code /actuator/prometheus}): {@code pushgate_deliveries_total{tenant,provider,outcome}},
+ * {@code pushgate_provider_latency_seconds{provider,outcome}} (histogram), {@code
+ * pushgate_delivery_retries_total{provider}}, {@code pushgate_registrations_invalidated_total{provider,reason}},
+ * {@code pushgate_dispatch_queue_depth} and {@code pushgate_notifications_oldest_unfinished_age_seconds}.
+ */
+final class DispatchMetrics {
+
+    private final MeterRegistry meters;
+    private final AtomicLong oldestUnfinishedMillis = new AtomicLong();
+
+    DispatchMetrics(MeterRegistry meters, IntSupplier queueDepth) {
+        this.meters = meters;
+        Gauge.builder("pushgate.dispatch.queue.depth", queueDepth::getAsInt)
+                .description("Sends in flight or waiting for their credential's turn, in this instance")
+                .register(meters);
+        Gauge.builder("pushgate.notifications.oldest.unfinished.age", oldestUnfinishedMillis, age -> age.get() / 1000.0)
+                .description("How long the oldest notification not yet finished has waited (all instances)")
+                .baseUnit("seconds")
+                .register(meters);
+    }
+
+    void finished(UUID tenantId, String provider, String outcome) {
+        Counter.builder("pushgate.deliveries")
+                .description("Notifications finished, by outcome")
+                .tag("tenant", tenantId.toString())
+                .tag("provider", provider == null ? "none" : provider)
+                .tag("outcome", outcome)
+                .register(meters)
+                .increment();
+    }
+
+    void sent(String provider, String outcome, Duration latency) {
+        Timer.builder("pushgate.provider.latency")
+                .description("How long a provider took to answer one send")
+                .tag("provider", provider)
+                .tag("outcome", outcome)
+                .publishPercentileHistogram()
+                .register(meters)
+                .record(latency);
+    }
+
+    void retried(String provider) {
+        Counter.builder("pushgate.delivery.retries")
+                .description("Transient failures that will be tried again")
+                .tag("provider", provider)
+                .register(meters)
+                .increment();
+    }
+
+    void invalidated(String provider, String reason) {
+        Counter.builder("pushgate.registrations.invalidated")
+                .description("Registrations invalidated because the provider rejected their token")
+                .tag("provider", provider)
+                .tag("reason", reason)
+                .register(meters)
+                .increment();
+    }
+
+    void oldestUnfinished(Duration age) {
+        oldestUnfinishedMillis.set(age.toMillis());
+    }
+}

@@ -1,0 +1,337 @@
+package io.pushgate.delivery.dispatch;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pushgate.delivery.channel.CredentialUnusableException;
+import io.pushgate.delivery.channel.DeliveryOutcome;
+import io.pushgate.delivery.channel.ProviderClients;
+import io.pushgate.delivery.channel.Push;
+import io.pushgate.delivery.channel.PushChannel;
+import io.pushgate.delivery.dispatch.Deliveries.Attempt;
+import io.pushgate.delivery.dispatch.Deliveries.Claimed;
+import io.pushgate.delivery.dispatch.Deliveries.Registration;
+import io.pushgate.delivery.notification.NotificationAccepted;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Delivers each accepted notification once: claims its lease, finds the session's newest active
+ * registration, sends through the credential's channel (in that credential's lane) and records the
+ * outcome with the attempt. New notifications come in-process right after their commit ({@link
+ * NotificationAccepted}); the {@link LeaseSweeper} brings the rest (a crashed instance's, retries that
+ * are due).
+ *
+ * <p>Stopping lets the sends in flight finish and be recorded, and gives every other claimed row back.
+ */
+@Service
+public class Dispatcher implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final UUID owner = UUID.randomUUID();
+    private final Deliveries deliveries;
+    private final DeliveryConfigurations configurations;
+    private final ProviderClients clients;
+    private final DispatchSettings settings;
+    private final RetryPolicy retries;
+    private final CredentialLanes lanes;
+    private final DispatchMetrics metrics;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean running;
+
+    Dispatcher(
+            Deliveries deliveries,
+            DeliveryConfigurations configurations,
+            ProviderClients clients,
+            DispatchSettings settings,
+            MeterRegistry meters) {
+        this.deliveries = deliveries;
+        this.configurations = configurations;
+        this.clients = clients;
+        this.settings = settings;
+        this.retries = new RetryPolicy(settings.initialBackoff(), settings.maxBackoff());
+        this.lanes = new CredentialLanes(settings.concurrencyPerCredential());
+        this.metrics = new DispatchMetrics(meters, lanes::depth);
+    }
+
+    @EventListener
+    void accepted(NotificationAccepted event) {
+        if (running) {
+            claimAndDeliver(event.notificationId());
+        }
+    }
+
+    /** Claims the notification {@code id} if nobody holds it, and delivers it. */
+    void claimAndDeliver(UUID id) {
+        track(deliveries.claim(id, owner, settings.lease()).flatMap(this::deliver));
+    }
+
+    /** Claims up to a batch of overdue notifications and starts delivering them; emits how many. */
+    Mono<Integer> sweep() {
+        if (!running) {
+            return Mono.just(0);
+        }
+        return deliveries
+                .claimOverdue(owner, settings.lease(), settings.sweepBatchSize())
+                .doOnNext(claimed -> track(deliver(claimed)))
+                .count()
+                .map(Long::intValue);
+    }
+
+    Mono<Void> measureBacklog() {
+        return deliveries
+                .oldestUnfinishedAge()
+                .doOnNext(metrics::oldestUnfinished)
+                .then();
+    }
+
+    private void track(Mono<Boolean> work) {
+        inFlight.incrementAndGet();
+        work.doFinally(signal -> inFlight.decrementAndGet())
+                .subscribe(
+                        recorded -> {},
+                        error -> log.warn(
+                                "Delivery interrupted, the notification waits for its lease to run out: {}",
+                                error.toString()));
+    }
+
+    private Mono<Boolean> deliver(Claimed notification) {
+        return configurations
+                .get(notification.configurationId())
+                .flatMap(configuration -> {
+                    Instant deadline = notification.receivedAt().plus(configuration.deliveryWindow());
+                    if (!Instant.now().isBefore(deadline)) {
+                        return finish(
+                                notification, "expired", null, "delivery_window_closed", "the delivery window closed");
+                    }
+                    return deliveries
+                            .newestRegistration(
+                                    notification.tenantId(), notification.configurationId(), notification.sessionId())
+                            .flatMap(registration -> route(notification, configuration, registration, deadline))
+                            .switchIfEmpty(Mono.defer(() -> finish(notification, "no_device", null, null, null)));
+                })
+                .switchIfEmpty(Mono.defer(() -> finish(
+                        notification, "failed", null, "configuration_deleted", "the configuration no longer exists")));
+    }
+
+    private Mono<Boolean> route(
+            Claimed notification, DeliveryConfiguration configuration, Registration registration, Instant deadline) {
+        Optional<DeliveryConfiguration.CredentialRef> credential =
+                configuration.credentialFor(registration.platform(), registration.provider());
+        if (credential.isEmpty()) {
+            return refused(
+                    notification,
+                    registration,
+                    null,
+                    "no_credential",
+                    "no " + ("apns".equals(registration.provider()) ? "APNs" : "FCM")
+                            + " credential for " + registration.platform()
+                            + ": set the configuration's default credential");
+        }
+        UUID credentialId = credential.get().id();
+        return clients.channel(notification.tenantId(), credentialId)
+                .flatMap(channel -> send(notification, configuration, registration, credentialId, channel, deadline))
+                .switchIfEmpty(Mono.defer(() -> refused(
+                        notification, registration, credentialId, "no_credential", "the credential was deleted")))
+                .onErrorResume(
+                        CredentialUnusableException.class,
+                        e -> refused(notification, registration, credentialId, "credential_unusable", e.getMessage()));
+    }
+
+    private Mono<Boolean> send(
+            Claimed notification,
+            DeliveryConfiguration configuration,
+            Registration registration,
+            UUID credentialId,
+            PushChannel channel,
+            Instant deadline) {
+        Map<String, String> fields = fields(notification.payload());
+        Push push = new Push(
+                notification.id(),
+                registration.deviceToken(),
+                registration.platform(),
+                fields,
+                configuration.titleOrDefault(),
+                configuration.bodyOrDefault(),
+                fields.getOrDefault("conversationId", notification.sessionId()),
+                deadline);
+        return lanes.run(
+                        credentialId,
+                        () -> stillMine(notification).flatMap(mine -> {
+                            if (!mine) {
+                                return Mono.<Sent>empty();
+                            }
+                            long start = System.nanoTime();
+                            return channel.send(push)
+                                    .map(outcome -> new Sent(outcome, Duration.ofNanos(System.nanoTime() - start)));
+                        }))
+                .flatMap(sent -> record(notification, registration, credentialId, channel.provider(), sent, deadline))
+                .defaultIfEmpty(false);
+    }
+
+    /**
+     * Whether this instance may still send: a stopping instance gives the row back; one claimed long
+     * ago (it waited for its lane) renews its lease first, and does not send if another took it over.
+     */
+    private Mono<Boolean> stillMine(Claimed notification) {
+        if (!running) {
+            return deliveries.release(notification.id(), owner).thenReturn(false);
+        }
+        Duration held = Duration.between(notification.claimedAt(), Instant.now());
+        if (held.compareTo(settings.lease().dividedBy(3)) < 0) {
+            return Mono.just(true);
+        }
+        return deliveries.renew(notification.id(), owner, settings.lease());
+    }
+
+    private Mono<Boolean> record(
+            Claimed notification,
+            Registration registration,
+            UUID credentialId,
+            String provider,
+            Sent sent,
+            Instant deadline) {
+        DeliveryOutcome outcome = sent.outcome();
+        double latencyMs = sent.latency().toNanos() / 1_000_000.0;
+        String code = outcome.errorCode();
+        if (outcome instanceof DeliveryOutcome.Accepted) {
+            metrics.sent(provider, "delivered", sent.latency());
+            return finish(
+                    notification,
+                    "delivered",
+                    new Attempt(provider, credentialId, "delivered", null, latencyMs, true),
+                    null,
+                    null);
+        }
+        if (outcome instanceof DeliveryOutcome.TokenRejected) {
+            metrics.sent(provider, "token_invalid", sent.latency());
+            metrics.invalidated(provider, code);
+            log.info(
+                    "Registration {} invalidated: {} rejected token {} with {}",
+                    registration.id(),
+                    provider,
+                    Push.redact(registration.deviceToken()),
+                    code);
+            return deliveries
+                    .invalidate(registration.id(), code)
+                    .then(finish(
+                            notification,
+                            "token_invalid",
+                            new Attempt(provider, credentialId, "token_invalid", code, latencyMs, true),
+                            code,
+                            "the provider rejected the device token: " + code));
+        }
+        if (outcome instanceof DeliveryOutcome.Rejected) {
+            metrics.sent(provider, "failed", sent.latency());
+            return finish(
+                    notification,
+                    "failed",
+                    new Attempt(provider, credentialId, "failed", code, latencyMs, true),
+                    code,
+                    "the provider refused the credential or the request: " + code);
+        }
+        DeliveryOutcome.Transient failure = (DeliveryOutcome.Transient) outcome;
+        metrics.sent(provider, "retry", sent.latency());
+        Attempt attempt = new Attempt(provider, credentialId, "retry", code, latencyMs, true);
+        Duration wait = retries.backoff(notification.attempts() + 1, failure.retryAfter());
+        Instant next = Instant.now().plus(wait);
+        if (!next.isBefore(deadline)) {
+            return finish(
+                    notification,
+                    "expired",
+                    attempt,
+                    code,
+                    "the delivery window closed while retrying (last: " + code + ")");
+        }
+        metrics.retried(provider);
+        return deliveries.retryAt(notification, owner, attempt, next).doOnNext(mine -> {
+            if (mine) {
+                // any instance's sweeper takes it when due; this one tries right then
+                Mono.delay(wait.plusMillis(5)).subscribe(tick -> {
+                    if (running) {
+                        claimAndDeliver(notification.id());
+                    }
+                });
+            }
+        });
+    }
+
+    /** No send was possible for a reason of the tenant's set-up: recorded as a failed attempt without latency. */
+    private Mono<Boolean> refused(
+            Claimed notification, Registration registration, UUID credentialId, String code, String detail) {
+        log.info("Notification {} of tenant {} failed: {}", notification.id(), notification.tenantId(), detail);
+        return finish(
+                notification,
+                "failed",
+                new Attempt(registration.provider(), credentialId, "failed", code, 0, false),
+                code,
+                detail);
+    }
+
+    private Mono<Boolean> finish(Claimed notification, String status, Attempt attempt, String code, String detail) {
+        return deliveries.finish(notification, owner, status, attempt, detail).doOnNext(mine -> {
+            if (mine) {
+                metrics.finished(notification.tenantId(), attempt == null ? null : attempt.provider(), status);
+                log.debug("Notification {} finished: {} {}", notification.id(), status, code == null ? "" : code);
+            }
+        });
+    }
+
+    private static Map<String, String> fields(String payload) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        JSON.readTree(payload)
+                .properties()
+                .forEach(field -> fields.put(field.getKey(), field.getValue().asString()));
+        return fields;
+    }
+
+    private record Sent(DeliveryOutcome outcome, Duration latency) {}
+
+    @Override
+    public void start() {
+        running = settings.enabled();
+    }
+
+    /** Waits (up to {@code stop-timeout}) for the sends in flight to be answered and recorded. */
+    @Override
+    public void stop() {
+        running = false;
+        long until = System.nanoTime() + settings.stopTimeout().toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < until) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        if (inFlight.get() > 0) {
+            log.warn(
+                    "Stopped with {} deliveries unfinished: their leases run out and another instance takes them",
+                    inFlight.get());
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stops before the web server and the database pool (lower phases stop later). */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 1024;
+    }
+}

@@ -1,0 +1,30 @@
+package io.pushgate.delivery.readapi;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * One notification with every attempt to send it, oldest first: the answer of {@code GET
+ * /v1/notifications/{id}}.
+ *
+ * @param status {@code accepted}, {@code retrying}, {@code delivered}, {@code no_device}, {@code
+ *     token_invalid}, {@code failed} or {@code expired}
+ */
+public record NotificationDetails(
+        UUID id,
+        String eventId,
+        String sessionId,
+        String status,
+        Instant receivedAt,
+        Instant completedAt,
+        List<AttemptView> attempts) {
+
+    /**
+     * @param provider {@code fcm}, {@code apns} or {@code sandbox}
+     * @param outcome {@code delivered}, {@code token_invalid}, {@code failed} or {@code retry}
+     * @param errorCode the provider's (e.g. {@code UNREGISTERED}) or ours ({@code no_credential}), else {@code null}
+     * @param latencyMs how long the provider took to answer (0 when nothing could be sent)
+     */
+    public record AttemptView(String provider, String outcome, String errorCode, double latencyMs, Instant at) {}
+}

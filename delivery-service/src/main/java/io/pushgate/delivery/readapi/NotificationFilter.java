@@ -1,0 +1,29 @@
+package io.pushgate.delivery.readapi;
+
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * Which notifications a listing shows; every part optional ({@code null} or empty: no restriction).
+ *
+ * @param statuses any of {@link NotificationQueries#STATUSES}
+ * @param receivedFrom received at or after
+ * @param receivedBefore received before
+ * @param sessionId of this session only
+ */
+public record NotificationFilter(Set<String> statuses, Instant receivedFrom, Instant receivedBefore, String sessionId) {
+
+    public NotificationFilter {
+        statuses = statuses == null ? Set.of() : Set.copyOf(statuses);
+        for (String status : statuses) {
+            if (!NotificationQueries.STATUSES.contains(status)) {
+                throw new IllegalArgumentException(
+                        "status must be one of " + String.join(", ", NotificationQueries.STATUSES));
+            }
+        }
+    }
+
+    public static NotificationFilter none() {
+        return new NotificationFilter(Set.of(), null, null, null);
+    }
+}

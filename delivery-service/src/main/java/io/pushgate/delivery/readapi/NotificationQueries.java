@@ -1,0 +1,216 @@
+package io.pushgate.delivery.readapi;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+
+/**
+ * A tenant's notifications, their attempts and statistics. Every query is scoped by the tenant id
+ * given: another tenant's notification is not found, exactly like one that does not exist.
+ */
+@Service
+public class NotificationQueries {
+
+    /** Every status a notification can have. */
+    public static final List<String> STATUSES =
+            List.of("accepted", "retrying", "delivered", "no_device", "token_invalid", "failed", "expired");
+
+    public static final int DEFAULT_LIMIT = 50;
+    public static final int MAX_LIMIT = 200;
+
+    private final DatabaseClient database;
+
+    NotificationQueries(DatabaseClient database) {
+        this.database = database;
+    }
+
+    /**
+     * The tenant's notifications matching {@code filter}, newest first, {@code limit} (1–{@value
+     * #MAX_LIMIT}) per page; {@code cursor} is a page's {@code nextCursor} (or {@code null} for the
+     * first page). A bad cursor or limit is an {@link IllegalArgumentException}.
+     */
+    public Mono<NotificationPage> list(UUID tenantId, NotificationFilter filter, String cursor, int limit) {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new IllegalArgumentException("limit must be 1 to " + MAX_LIMIT);
+        }
+        Cursor after = cursor == null || cursor.isBlank() ? null : Cursor.parse(cursor);
+        StringBuilder sql = new StringBuilder("""
+                SELECT id, event_id, session_id, status, received_at, completed_at
+                  FROM delivery.notification WHERE tenant_id = $1""");
+        List<Object> values = new ArrayList<>();
+        values.add(tenantId);
+        if (!filter.statuses().isEmpty()) {
+            values.add(filter.statuses().toArray(String[]::new));
+            sql.append(" AND status = ANY($").append(values.size()).append(")");
+        }
+        if (filter.receivedFrom() != null) {
+            values.add(utc(filter.receivedFrom()));
+            sql.append(" AND received_at >= $").append(values.size());
+        }
+        if (filter.receivedBefore() != null) {
+            values.add(utc(filter.receivedBefore()));
+            sql.append(" AND received_at < $").append(values.size());
+        }
+        if (filter.sessionId() != null) {
+            values.add(filter.sessionId());
+            sql.append(" AND session_id = $").append(values.size());
+        }
+        if (after != null) {
+            values.add(utc(after.receivedAt()));
+            values.add(after.id());
+            sql.append(" AND (received_at, id) < ($")
+                    .append(values.size() - 1)
+                    .append(", $")
+                    .append(values.size())
+                    .append(")");
+        }
+        values.add(limit + 1);
+        sql.append(" ORDER BY received_at DESC, id DESC LIMIT $").append(values.size());
+        DatabaseClient.GenericExecuteSpec statement = database.sql(sql.toString());
+        for (int i = 0; i < values.size(); i++) {
+            statement = statement.bind(i, values.get(i));
+        }
+        return statement
+                .map((row, metadata) -> new NotificationSummary(
+                        row.get("id", UUID.class),
+                        row.get("event_id", String.class),
+                        row.get("session_id", String.class),
+                        row.get("status", String.class),
+                        instant(row.get("received_at", OffsetDateTime.class)),
+                        instant(row.get("completed_at", OffsetDateTime.class))))
+                .all()
+                .collectList()
+                .map(rows -> {
+                    if (rows.size() <= limit) {
+                        return new NotificationPage(rows, null);
+                    }
+                    List<NotificationSummary> page = rows.subList(0, limit);
+                    NotificationSummary last = page.get(limit - 1);
+                    return new NotificationPage(List.copyOf(page), new Cursor(last.receivedAt(), last.id()).encode());
+                });
+    }
+
+    /** The tenant's notification {@code id} with its attempts; empty when the tenant has none such. */
+    public Mono<NotificationDetails> get(UUID tenantId, UUID id) {
+        Mono<List<NotificationDetails.AttemptView>> attempts = database.sql("""
+                        SELECT provider, outcome, error_code, latency_ms, at FROM delivery.attempt
+                         WHERE notification_id = $1 AND tenant_id = $2 ORDER BY id""")
+                .bind(0, id)
+                .bind(1, tenantId)
+                .map((row, metadata) -> new NotificationDetails.AttemptView(
+                        row.get("provider", String.class),
+                        row.get("outcome", String.class),
+                        row.get("error_code", String.class),
+                        row.get("latency_ms", Double.class),
+                        instant(row.get("at", OffsetDateTime.class))))
+                .all()
+                .collectList();
+        return database.sql("""
+                        SELECT id, event_id, session_id, status, received_at, completed_at
+                          FROM delivery.notification WHERE id = $1 AND tenant_id = $2""")
+                .bind(0, id)
+                .bind(1, tenantId)
+                .map((row, metadata) -> new NotificationSummary(
+                        row.get("id", UUID.class),
+                        row.get("event_id", String.class),
+                        row.get("session_id", String.class),
+                        row.get("status", String.class),
+                        instant(row.get("received_at", OffsetDateTime.class)),
+                        instant(row.get("completed_at", OffsetDateTime.class))))
+                .one()
+                .zipWith(
+                        attempts,
+                        (n, list) -> new NotificationDetails(
+                                n.id(), n.eventId(), n.sessionId(), n.status(), n.receivedAt(), n.completedAt(), list));
+    }
+
+    /**
+     * Counts by status of the tenant's notifications received in [{@code from}, {@code to}), and the
+     * percentiles of acceptance → the provider's final answer among them.
+     */
+    public Mono<DeliveryStats> stats(UUID tenantId, Instant from, Instant to) {
+        if (!from.isBefore(to)) {
+            throw new IllegalArgumentException("from must be before to");
+        }
+        Mono<Map<String, Long>> counts = database.sql("""
+                        SELECT status, count(*) AS n FROM delivery.notification
+                         WHERE tenant_id = $1 AND received_at >= $2 AND received_at < $3 GROUP BY status""")
+                .bind(0, tenantId)
+                .bind(1, utc(from))
+                .bind(2, utc(to))
+                .map((row, metadata) -> Map.entry(row.get("status", String.class), row.get("n", Long.class)))
+                .all()
+                .collect(
+                        () -> {
+                            Map<String, Long> all = new LinkedHashMap<>();
+                            STATUSES.forEach(status -> all.put(status, 0L));
+                            return all;
+                        },
+                        (all, entry) -> all.put(entry.getKey(), entry.getValue()));
+        Mono<DeliveryStats.Latency> latency = database.sql("""
+                        SELECT count(*) AS samples,
+                               percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (
+                                   ORDER BY extract(epoch FROM answered_at - received_at) * 1000) AS p
+                          FROM delivery.notification
+                         WHERE tenant_id = $1 AND received_at >= $2 AND received_at < $3
+                           AND answered_at IS NOT NULL AND completed_at IS NOT NULL""")
+                .bind(0, tenantId)
+                .bind(1, utc(from))
+                .bind(2, utc(to))
+                .map((row, metadata) -> {
+                    long samples = row.get("samples", Long.class);
+                    Double[] p = row.get("p", Double[].class);
+                    return samples == 0 || p == null
+                            ? new DeliveryStats.Latency(0, null, null, null)
+                            : new DeliveryStats.Latency(samples, round(p[0]), round(p[1]), round(p[2]));
+                })
+                .one();
+        return counts.zipWith(latency, (c, l) -> new DeliveryStats(from, to, c, l));
+    }
+
+    private static Double round(Double millis) {
+        return millis == null ? null : Math.round(millis * 1000) / 1000.0;
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant();
+    }
+
+    /** Where a page ends: the last row's (received_at, id), opaque to callers. */
+    record Cursor(Instant receivedAt, UUID id) {
+
+        String encode() {
+            long micros = ChronoUnit.MICROS.between(Instant.EPOCH, receivedAt);
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString((micros + ":" + id).getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Cursor parse(String cursor) {
+            try {
+                String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+                int colon = text.indexOf(':');
+                long micros = Long.parseLong(text.substring(0, colon));
+                return new Cursor(
+                        Instant.EPOCH.plus(micros, ChronoUnit.MICROS), UUID.fromString(text.substring(colon + 1)));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("cursor is not one this API gave out");
+            }
+        }
+    }
+}

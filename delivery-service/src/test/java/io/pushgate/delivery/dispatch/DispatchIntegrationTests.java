@@ -1,0 +1,543 @@
+package io.pushgate.delivery.dispatch;
+
+import static io.pushgate.delivery.dispatch.DeliveryFixtures.awaitFinished;
+import static io.pushgate.delivery.dispatch.DeliveryFixtures.callback;
+import static io.pushgate.delivery.dispatch.DeliveryFixtures.event;
+import static io.pushgate.delivery.dispatch.DeliveryFixtures.notificationId;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.eatthepath.pushy.apns.server.RejectionReason;
+import io.pushgate.api.axp.AxpEvent;
+import io.pushgate.delivery.DeliveryServiceApplication;
+import io.pushgate.delivery.callback.TestConfigurations;
+import io.pushgate.delivery.readapi.NotificationDetails;
+import io.pushgate.delivery.readapi.NotificationQueries;
+import io.pushgate.delivery.sandbox.SandboxMessagePage;
+import io.pushgate.delivery.sandbox.SandboxMessages;
+import io.pushgate.emulator.ApnsAuthKey;
+import io.pushgate.emulator.ApnsEmulator;
+import io.pushgate.emulator.ApnsNotification;
+import io.pushgate.emulator.FcmEmulator;
+import io.pushgate.emulator.FcmErrorCode;
+import io.pushgate.emulator.FcmFailure;
+import io.pushgate.emulator.FcmServiceAccount;
+import io.pushgate.testkit.TestDatabase;
+import io.pushgate.testkit.TestPlatformInitializer;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.ContextConfiguration;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Delivery end to end, with the real firebase-admin and pushy clients talking to the emulators over
+ * real sockets, and real PostgreSQL: what arrived, and what was recorded.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "spring.config.name=" + DeliveryServiceApplication.CONFIG_NAME,
+            "pushgate.dispatch.enabled=true",
+            "pushgate.dispatch.initial-backoff=100ms",
+            "pushgate.dispatch.sweep-interval=200ms",
+            "pushgate.providers.send-timeout=5s"
+        })
+@ContextConfiguration(initializers = TestPlatformInitializer.class)
+// its emulators stop with the class: so must its dispatcher, or it would take other tests' notifications
+@DirtiesContext
+class DispatchIntegrationTests {
+
+    private static final String SANDBOX_TOKEN = "sandbox-" + UUID.randomUUID();
+    private static final String TOPIC = "io.pushgate.demo";
+    private static final FcmEmulator fcm = FcmEmulator.start();
+    private static final ApnsEmulator apns = ApnsEmulator.start();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    NotificationQueries queries;
+
+    @Autowired
+    SandboxMessages sandboxMessages;
+
+    TestConfigurations.Inserted configuration;
+
+    @DynamicPropertySource
+    static void providers(DynamicPropertyRegistry properties) {
+        properties.add("pushgate.providers.fcm-url", () -> fcm.baseUri().toString());
+        properties.add("pushgate.providers.apns-server", () -> "https://localhost:" + apns.port());
+        properties.add("pushgate.providers.apns-trusted-certificate", apns::serverCertificatePem);
+        properties.add("pushgate.sandbox.fcm-url", () -> fcm.baseUri().toString());
+        properties.add("pushgate.sandbox.access-token", () -> SANDBOX_TOKEN);
+    }
+
+    @BeforeAll
+    static void controlPlaneSchema() {
+        TestDatabase database = TestDatabase.get();
+        TestConfigurations.migrateTenancy(database.jdbcUrl(), database.user(), database.password());
+        fcm.acceptAccessToken(SANDBOX_TOKEN);
+    }
+
+    @AfterAll
+    static void stopEmulators() {
+        fcm.close();
+        apns.close();
+    }
+
+    @BeforeEach
+    void newTenant() throws Exception {
+        configuration = DeliveryFixtures.configuration();
+    }
+
+    private UUID fcmTenant() throws Exception {
+        FcmServiceAccount account =
+                fcm.mintServiceAccount("project-" + UUID.randomUUID().toString().substring(0, 8));
+        UUID credential = DeliveryFixtures.fcmCredential(configuration.tenantId(), account);
+        DeliveryFixtures.deliverySettings(
+                configuration, credential, credential, "Agent replied", "Tap to continue", 600);
+        return credential;
+    }
+
+    private UUID apnsTenant(ApnsAuthKey key) throws Exception {
+        UUID credential = DeliveryFixtures.apnsCredential(configuration.tenantId(), key, TOPIC);
+        DeliveryFixtures.deliverySettings(configuration, null, credential, "Agent replied", "Tap to continue", 600);
+        return credential;
+    }
+
+    private UUID send(AxpEvent event) {
+        HttpResponse<String> answer = callback(port, configuration, event);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+        return notificationId(answer);
+    }
+
+    private NotificationDetails details(UUID notificationId) {
+        return queries.get(configuration.tenantId(), notificationId).block();
+    }
+
+    @Test
+    void aSignedCallbackForARegisteredAndroidSessionArrivesOnFcmAsDataOnly() throws Exception {
+        fcmTenant();
+        String token = DeliveryFixtures.fcmToken();
+        DeliveryFixtures.registration(configuration, token, "session-android", "android", "fcm");
+        AxpEvent event = event("session-android");
+
+        UUID id = send(event);
+
+        assertThat(awaitFinished(id)).isEqualTo("delivered");
+        JsonNode message = fcm.messagesTo(token).get(0).message();
+        assertThat(message.get("token").asString()).isEqualTo(token);
+        assertThat(message.at("/data/eventId").asString()).isEqualTo(event.eventId());
+        assertThat(message.at("/data/sessionId").asString()).isEqualTo("session-android");
+        assertThat(message.at("/data/conversationId").asString()).isEqualTo(event.conversationId());
+        assertThat(message.at("/data/eventDate").asString()).isEqualTo("2024-03-18T11:00:24.481Z");
+        message.get("data")
+                .properties()
+                .forEach(field -> assertThat(field.getValue().isString()).isTrue());
+        assertThat(message.has("notification")).isFalse();
+        assertThat(message.at("/android/priority").asString()).isEqualTo("high");
+        assertThat(message.at("/android/collapse_key").asString()).isEqualTo(event.conversationId());
+        assertThat(fcm.messagesTo(token)).hasSize(1);
+
+        NotificationDetails details = details(id);
+        assertThat(details.eventId()).isEqualTo(event.eventId());
+        assertThat(details.status()).isEqualTo("delivered");
+        assertThat(details.completedAt()).isNotNull();
+        assertThat(details.attempts()).singleElement().satisfies(attempt -> {
+            assertThat(attempt.provider()).isEqualTo("fcm");
+            assertThat(attempt.outcome()).isEqualTo("delivered");
+            assertThat(attempt.errorCode()).isNull();
+            assertThat(attempt.latencyMs()).isPositive();
+        });
+    }
+
+    @Test
+    void anIosRegistrationThroughFcmGetsTheTemplateAndMutableContent() throws Exception {
+        fcmTenant();
+        String token = DeliveryFixtures.fcmToken();
+        DeliveryFixtures.registration(configuration, token, "session-ios", "ios", "fcm");
+        AxpEvent event = event("session-ios");
+
+        assertThat(awaitFinished(send(event))).isEqualTo("delivered");
+
+        JsonNode message = fcm.messagesTo(token).get(0).message();
+        assertThat(message.at("/notification/title").asString()).isEqualTo("Agent replied");
+        assertThat(message.at("/notification/body").asString()).isEqualTo("Tap to continue");
+        assertThat(message.at("/data/eventId").asString()).isEqualTo(event.eventId());
+        assertThat(message.at("/data/sessionId").asString()).isEqualTo("session-ios");
+        assertThat(message.at("/apns/payload/aps/mutable-content").asInt()).isEqualTo(1);
+        assertThat(message.at("/apns/headers/apns-priority").asString()).isEqualTo("10");
+        assertThat(message.at("/apns/headers/apns-push-type").asString()).isEqualTo("alert");
+        assertThat(message.at("/apns/headers/apns-collapse-id").asString()).isEqualTo(event.conversationId());
+    }
+
+    @Test
+    void anApnsRegistrationGetsAnAlertWithTheAxpFieldsCollapseIdAndExpiration() throws Exception {
+        ApnsAuthKey key = apns.mintAuthKey(ApnsAuthKey.randomId(), TOPIC);
+        apnsTenant(key);
+        String token = DeliveryFixtures.apnsToken();
+        apns.registerDevice(TOPIC, token);
+        DeliveryFixtures.registration(configuration, token, "session-apns", "ios", "apns");
+        AxpEvent event = event("session-apns");
+        Instant before = Instant.now();
+
+        UUID id = send(event);
+
+        assertThat(awaitFinished(id)).isEqualTo("delivered");
+        ApnsNotification arrived = apns.notificationsTo(token).get(0);
+        assertThat(arrived.topic()).isEqualTo(TOPIC);
+        assertThat(arrived.pushType()).isEqualTo("alert");
+        assertThat(arrived.priority()).isEqualTo(10);
+        assertThat(arrived.collapseId()).isEqualTo(event.conversationId());
+        assertThat(arrived.apnsId()).isEqualTo(id.toString());
+        assertThat(arrived.expiration())
+                .isBetween(before.plus(Duration.ofMinutes(9)), Instant.now().plus(Duration.ofMinutes(11)));
+        JsonNode payload = arrived.payloadJson();
+        assertThat(payload.at("/aps/alert/title").asString()).isEqualTo("Agent replied");
+        assertThat(payload.at("/aps/alert/body").asString()).isEqualTo("Tap to continue");
+        assertThat(payload.at("/aps/mutable-content").asInt()).isEqualTo(1);
+        assertThat(payload.get("eventId").asString()).isEqualTo(event.eventId());
+        assertThat(payload.get("sessionId").asString()).isEqualTo("session-apns");
+        assertThat(payload.get("conversationId").asString()).isEqualTo(event.conversationId());
+        assertThat(details(id).attempts())
+                .singleElement()
+                .satisfies(attempt -> assertThat(attempt.provider()).isEqualTo("apns"));
+    }
+
+    @Test
+    void aSandboxCredentialSendsToTheEmulatorAndTheTenantSeesWhatArrived() throws Exception {
+        UUID sandbox = DeliveryFixtures.sandboxCredential(configuration.tenantId());
+        DeliveryFixtures.deliverySettings(configuration, sandbox, sandbox, null, null, 600);
+        String token = DeliveryFixtures.fcmToken();
+        DeliveryFixtures.registration(configuration, token, "session-sandbox", "android", "fcm");
+        AxpEvent first = event("session-sandbox");
+        AxpEvent second = event("session-sandbox");
+
+        assertThat(awaitFinished(send(first))).isEqualTo("delivered");
+        assertThat(awaitFinished(send(second))).isEqualTo("delivered");
+
+        SandboxMessagePage page =
+                sandboxMessages.list(configuration.tenantId(), null, 1).block();
+        assertThat(page.items()).singleElement().satisfies(message -> {
+            assertThat(message.deviceToken()).isEqualTo(token);
+            assertThat(message.message().at("/data/eventId").asString()).isEqualTo(second.eventId());
+            assertThat(message.id()).isNotBlank();
+            assertThat(message.receivedAt()).isNotNull();
+        });
+        assertThat(page.nextCursor()).isNotNull();
+        SandboxMessagePage next = sandboxMessages
+                .list(configuration.tenantId(), page.nextCursor(), 10)
+                .block();
+        assertThat(next.items())
+                .singleElement()
+                .satisfies(message -> assertThat(
+                                message.message().at("/data/eventId").asString())
+                        .isEqualTo(first.eventId()));
+        assertThat(next.nextCursor()).isNull();
+        // another tenant's sandbox is empty
+        assertThat(sandboxMessages.list(UUID.randomUUID(), null, 10).block().items())
+                .isEmpty();
+        assertThat(details(notificationIdOf(first)).attempts().get(0).provider())
+                .isEqualTo("sandbox");
+    }
+
+    @Test
+    void aSessionWithoutARegistrationEndsAsNoDevice() throws Exception {
+        fcmTenant();
+        UUID id = send(event("session-nobody"));
+
+        assertThat(awaitFinished(id)).isEqualTo("no_device");
+        assertThat(details(id).attempts()).isEmpty();
+    }
+
+    @Test
+    void noCredentialForThePlatformFailsWithAClearErrorCode() throws Exception {
+        DeliveryFixtures.registration(
+                configuration, DeliveryFixtures.apnsToken(), "session-nocredential", "ios", "apns");
+
+        UUID id = send(event("session-nocredential"));
+
+        assertThat(awaitFinished(id)).isEqualTo("failed");
+        assertThat(details(id).attempts()).singleElement().satisfies(attempt -> {
+            assertThat(attempt.outcome()).isEqualTo("failed");
+            assertThat(attempt.errorCode()).isEqualTo("no_credential");
+        });
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "UNREGISTERED, token_invalid",
+        "INVALID_ARGUMENT, token_invalid",
+        "SENDER_ID_MISMATCH, token_invalid",
+        "THIRD_PARTY_AUTH_ERROR, failed",
+        "QUOTA_EXCEEDED, delivered",
+        "UNAVAILABLE, delivered",
+        "INTERNAL, delivered"
+    })
+    void everyFcmErrorCodeHasItsOutcome(FcmErrorCode code, String outcome) throws Exception {
+        fcmTenant();
+        String token = DeliveryFixtures.fcmToken();
+        UUID registration = DeliveryFixtures.registration(configuration, token, "session-" + code, "android", "fcm");
+        // permanent codes stay (a 401 is retried once inside the client, after a token refresh); transient ones pass
+        boolean permanent = !outcome.equals("delivered");
+        fcm.injectFailure(
+                token, (permanent ? FcmFailure.always(code) : FcmFailure.times(code, 1)).withRetryAfter(Duration.ZERO));
+
+        UUID id = send(event("session-" + code));
+
+        assertThat(awaitFinished(id)).isEqualTo(outcome);
+        List<NotificationDetails.AttemptView> attempts = details(id).attempts();
+        assertThat(attempts.get(0).errorCode()).isEqualTo(code.name());
+        if (outcome.equals("delivered")) {
+            assertThat(attempts)
+                    .extracting(NotificationDetails.AttemptView::outcome)
+                    .containsExactly("retry", "delivered");
+            assertThat(fcm.messagesTo(token)).hasSize(1);
+        } else {
+            assertThat(attempts)
+                    .singleElement()
+                    .satisfies(attempt -> assertThat(attempt.outcome()).isEqualTo(outcome));
+        }
+        assertThat(invalidatedReason(registration)).isEqualTo(outcome.equals("token_invalid") ? code.name() : null);
+    }
+
+    @Test
+    void aCredentialOfAnotherProjectFailsAsAConfigurationProblem() throws Exception {
+        FcmServiceAccount account = fcm.mintServiceAccount("project-a");
+        UUID credential = DeliveryFixtures.credential(
+                configuration.tenantId(),
+                "fcm",
+                "{\"projectId\":\"project-b\",\"clientEmail\":\"" + account.clientEmail() + "\"}",
+                account.json());
+        DeliveryFixtures.deliverySettings(configuration, credential, credential, null, null, 600);
+        String token = DeliveryFixtures.fcmToken();
+        UUID registration = DeliveryFixtures.registration(configuration, token, "session-foreign", "android", "fcm");
+
+        UUID id = send(event("session-foreign"));
+
+        assertThat(awaitFinished(id)).isEqualTo("failed");
+        assertThat(details(id).attempts().get(0).errorCode()).isEqualTo("PERMISSION_DENIED");
+        assertThat(invalidatedReason(registration)).isNull();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "BadDeviceToken, token_invalid",
+        "Unregistered, token_invalid",
+        "DeviceTokenNotForTopic, token_invalid",
+        "InvalidProviderToken, failed",
+        "TooManyRequests, delivered",
+        "InternalServerError, delivered",
+        "ServiceUnavailable, delivered"
+    })
+    void everyApnsRejectionHasItsOutcome(String reason, String outcome) throws Exception {
+        ApnsAuthKey key = apns.mintAuthKey(ApnsAuthKey.randomId(), TOPIC);
+        apnsTenant(key);
+        String token = DeliveryFixtures.apnsToken();
+        apns.registerDevice(reason.equals("DeviceTokenNotForTopic") ? "io.pushgate.other" : TOPIC, token);
+        switch (reason) {
+            case "BadDeviceToken" -> token = token.substring(1);
+            case "Unregistered" -> apns.unregisterDevice(token, Instant.now().minus(1, ChronoUnit.HOURS));
+            case "DeviceTokenNotForTopic" -> {}
+            case "InvalidProviderToken" -> apns.revokeKey(key.keyId());
+            case "TooManyRequests" -> apns.injectRejection(token, RejectionReason.TOO_MANY_REQUESTS, 1);
+            case "InternalServerError" -> apns.injectRejection(token, RejectionReason.INTERNAL_SERVER_ERROR, 1);
+            default -> apns.injectRejection(token, RejectionReason.SERVICE_UNAVAILABLE, 1);
+        }
+        UUID registration = DeliveryFixtures.registration(configuration, token, "session-" + reason, "ios", "apns");
+
+        UUID id = send(event("session-" + reason));
+
+        assertThat(awaitFinished(id)).isEqualTo(outcome);
+        List<NotificationDetails.AttemptView> attempts = details(id).attempts();
+        assertThat(attempts.get(0).errorCode()).isEqualTo(reason);
+        if (outcome.equals("delivered")) {
+            assertThat(attempts)
+                    .extracting(NotificationDetails.AttemptView::outcome)
+                    .containsExactly("retry", "delivered");
+            assertThat(apns.notificationsTo(token)).hasSize(1);
+        }
+        assertThat(invalidatedReason(registration)).isEqualTo(outcome.equals("token_invalid") ? reason : null);
+    }
+
+    @Test
+    void aRetryAfterIsHonoured() throws Exception {
+        fcmTenant();
+        String token = DeliveryFixtures.fcmToken();
+        DeliveryFixtures.registration(configuration, token, "session-429", "android", "fcm");
+        fcm.injectFailure(
+                token, FcmFailure.times(FcmErrorCode.QUOTA_EXCEEDED, 1).withRetryAfter(Duration.ofSeconds(2)));
+
+        UUID id = send(event("session-429"));
+
+        assertThat(awaitFinished(id)).isEqualTo("delivered");
+        List<NotificationDetails.AttemptView> attempts = details(id).attempts();
+        assertThat(attempts)
+                .extracting(NotificationDetails.AttemptView::outcome)
+                .containsExactly("retry", "delivered");
+        // the second attempt was not sent before the provider said it may be
+        assertThat(Duration.between(attempts.get(0).at(), attempts.get(1).at()))
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void aProviderDownForAWhileThenBackDelivers() throws Exception {
+        fcmTenant();
+        String token = DeliveryFixtures.fcmToken();
+        DeliveryFixtures.registration(configuration, token, "session-outage", "android", "fcm");
+        fcm.injectFailure(token, FcmFailure.times(FcmErrorCode.UNAVAILABLE, 4).withRetryAfter(Duration.ZERO));
+
+        UUID id = send(event("session-outage"));
+
+        assertThat(awaitFinished(id)).isEqualTo("delivered");
+        assertThat(details(id).attempts())
+                .extracting(NotificationDetails.AttemptView::outcome)
+                .containsExactly("retry", "retry", "retry", "retry", "delivered");
+        assertThat(fcm.messagesTo(token)).hasSize(1);
+    }
+
+    @Test
+    void theDeliveryWindowClosingWhileRetryingEndsAsExpired() throws Exception {
+        UUID credential = fcmTenant();
+        DeliveryFixtures.deliverySettings(configuration, credential, credential, null, null, 2);
+        String token = DeliveryFixtures.fcmToken();
+        DeliveryFixtures.registration(configuration, token, "session-expiring", "android", "fcm");
+        fcm.injectFailure(token, FcmFailure.always(FcmErrorCode.UNAVAILABLE).withRetryAfter(Duration.ZERO));
+
+        UUID id = send(event("session-expiring"));
+
+        assertThat(awaitFinished(id)).isEqualTo("expired");
+        assertThat(details(id).attempts())
+                .allSatisfy(attempt -> assertThat(attempt.outcome()).isEqualTo("retry"));
+        assertThat(fcm.messagesTo(token)).isEmpty();
+    }
+
+    @Test
+    void aCredentialReplacedWhileSendingFailsNoSend() throws Exception {
+        String project = "project-" + UUID.randomUUID().toString().substring(0, 8);
+        FcmServiceAccount first = fcm.mintServiceAccount(project);
+        UUID credential = DeliveryFixtures.fcmCredential(configuration.tenantId(), first);
+        DeliveryFixtures.deliverySettings(configuration, credential, credential, null, null, 600);
+        List<String> tokens = new ArrayList<>();
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String token = DeliveryFixtures.fcmToken();
+            fcm.injectLatency(token, Duration.ofMillis(300));
+            DeliveryFixtures.registration(configuration, token, "session-replaced-" + i, "android", "fcm");
+            tokens.add(token);
+        }
+        for (int i = 0; i < 20; i++) {
+            ids.add(send(event("session-replaced-" + i)));
+            if (i == 10) {
+                FcmServiceAccount second = fcm.mintServiceAccount(project);
+                DeliveryFixtures.replaceCredential(
+                        configuration.tenantId(),
+                        credential,
+                        "{\"projectId\":\"" + project + "\",\"clientEmail\":\"" + second.clientEmail() + "\"}",
+                        second.json());
+            }
+        }
+
+        for (UUID id : ids) {
+            assertThat(awaitFinished(id)).isEqualTo("delivered");
+            assertThat(details(id).attempts())
+                    .singleElement()
+                    .satisfies(attempt -> assertThat(attempt.outcome()).isEqualTo("delivered"));
+        }
+        tokens.forEach(token -> assertThat(fcm.messagesTo(token)).hasSize(1));
+    }
+
+    @Test
+    void aDeletedCredentialSendsNoMore() throws Exception {
+        UUID credential = fcmTenant();
+        String token = DeliveryFixtures.fcmToken();
+        DeliveryFixtures.registration(configuration, token, "session-deleted", "android", "fcm");
+        assertThat(awaitFinished(send(event("session-deleted")))).isEqualTo("delivered");
+
+        try (Connection connection = DeliveryFixtures.connect()) {
+            try (var delete = connection.prepareStatement("DELETE FROM tenancy.credential WHERE id = ?")) {
+                delete.setObject(1, credential);
+                delete.executeUpdate();
+            }
+            DeliveryFixtures.notifyChange(connection, "credential", credential, configuration.tenantId());
+        }
+        // the change reaches this instance through NOTIFY, asynchronously: a send or two may still go out
+        UUID afterDeletion;
+        int sent = 0;
+        do {
+            afterDeletion = send(event("session-deleted"));
+            sent++;
+        } while (!awaitFinished(afterDeletion).equals("failed") && sent < 50);
+
+        assertThat(DeliveryFixtures.status(afterDeletion)).isEqualTo("failed");
+        assertThat(details(afterDeletion).attempts().get(0).errorCode()).isEqualTo("no_credential");
+        assertThat(fcm.messagesTo(token)).hasSize(sent);
+    }
+
+    @Test
+    void deliveriesRetriesInvalidationsAndLatencyAreMetered() throws Exception {
+        fcmTenant();
+        String token = DeliveryFixtures.fcmToken();
+        DeliveryFixtures.registration(configuration, token, "session-metered", "android", "fcm");
+        fcm.injectFailure(token, FcmFailure.times(FcmErrorCode.UNAVAILABLE, 1).withRetryAfter(Duration.ZERO));
+        assertThat(awaitFinished(send(event("session-metered")))).isEqualTo("delivered");
+
+        String metrics = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create("http://localhost:" + port + "/actuator/prometheus"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+
+        assertThat(metrics)
+                .contains("pushgate_deliveries_total{outcome=\"delivered\",provider=\"fcm\",tenant=\""
+                        + configuration.tenantId() + "\"}")
+                .contains("pushgate_provider_latency_seconds_bucket{outcome=\"delivered\",provider=\"fcm\"")
+                .contains("pushgate_delivery_retries_total{provider=\"fcm\"}")
+                .contains("pushgate_dispatch_queue_depth")
+                .contains("pushgate_notifications_oldest_unfinished_age_seconds");
+    }
+
+    private UUID notificationIdOf(AxpEvent event) throws Exception {
+        try (Connection connection = DeliveryFixtures.connect();
+                var select = connection.prepareStatement(
+                        "SELECT id FROM delivery.notification WHERE tenant_id = ? AND event_id = ?")) {
+            select.setObject(1, configuration.tenantId());
+            select.setString(2, event.eventId());
+            try (var rows = select.executeQuery()) {
+                rows.next();
+                return rows.getObject(1, UUID.class);
+            }
+        }
+    }
+
+    private static String invalidatedReason(UUID registration) throws Exception {
+        try (Connection connection = DeliveryFixtures.connect();
+                var select = connection.prepareStatement(
+                        "SELECT invalidated_reason FROM delivery.registration WHERE id = ?")) {
+            select.setObject(1, registration);
+            try (var rows = select.executeQuery()) {
+                rows.next();
+                return rows.getString(1);
+            }
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package io.pushgate.delivery.readapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pushgate.delivery.DeliveryServiceApplication;
+import io.pushgate.testkit.TestDatabase;
+import io.pushgate.testkit.TestPlatformInitializer;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ContextConfiguration;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The read side over real rows: filters, keyset paging, tenant scoping, attempts and statistics. */
+@SpringBootTest(properties = "spring.config.name=" + DeliveryServiceApplication.CONFIG_NAME)
+@ContextConfiguration(initializers = TestPlatformInitializer.class)
+class NotificationQueriesIntegrationTests {
+
+    private static final Instant BASE = Instant.parse("2026-01-01T10:00:00Z");
+
+    @Autowired
+    NotificationQueries queries;
+
+    UUID tenant;
+    UUID configuration;
+
+    @BeforeEach
+    void newTenant() {
+        tenant = UUID.randomUUID();
+        configuration = UUID.randomUUID();
+    }
+
+    private UUID notification(String session, String status, Instant receivedAt, Long latencyMs) throws Exception {
+        UUID id = UUID.randomUUID();
+        try (Connection connection = connect();
+                var insert = connection.prepareStatement("""
+                        INSERT INTO delivery.notification (id, tenant_id, configuration_id, event_id, session_id, payload,
+                            status, received_at, completed_at, answered_at)
+                        VALUES (?, ?, ?, ?, ?, '{}', ?, ?, ?, ?)""")) {
+            boolean finished = !status.equals("accepted") && !status.equals("retrying");
+            insert.setObject(1, id);
+            insert.setObject(2, tenant);
+            insert.setObject(3, configuration);
+            insert.setString(4, "event-" + id);
+            insert.setString(5, session);
+            insert.setString(6, status);
+            insert.setTimestamp(7, Timestamp.from(receivedAt));
+            insert.setTimestamp(8, finished ? Timestamp.from(receivedAt.plusSeconds(1)) : null);
+            insert.setTimestamp(9, latencyMs == null ? null : Timestamp.from(receivedAt.plusMillis(latencyMs)));
+            insert.executeUpdate();
+        }
+        return id;
+    }
+
+    private void attempt(UUID notification, String provider, String outcome, String errorCode, double latencyMs)
+            throws Exception {
+        try (Connection connection = connect();
+                var insert = connection.prepareStatement("""
+                        INSERT INTO delivery.attempt (notification_id, tenant_id, provider, outcome, error_code, latency_ms)
+                        VALUES (?, ?, ?, ?, ?, ?)""")) {
+            insert.setObject(1, notification);
+            insert.setObject(2, tenant);
+            insert.setString(3, provider);
+            insert.setString(4, outcome);
+            insert.setString(5, errorCode);
+            insert.setDouble(6, latencyMs);
+            insert.executeUpdate();
+        }
+    }
+
+    private static Connection connect() throws Exception {
+        TestDatabase database = TestDatabase.get();
+        return DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
+    }
+
+    @Test
+    void listsNewestFirstInPagesThatNeitherRepeatNorSkip() throws Exception {
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            ids.add(0, notification("s", "delivered", BASE.plusSeconds(i), 10L));
+        }
+        // two in the same microsecond: the id breaks the tie
+        ids.add(0, notification("s", "delivered", BASE.plusSeconds(100), 10L));
+        ids.add(0, notification("s", "delivered", BASE.plusSeconds(100), 10L));
+        // PostgreSQL orders uuids by their unsigned bytes, as their hex text sorts (UUID.compareTo does not)
+        ids.subList(0, 2).sort(java.util.Comparator.comparing(UUID::toString).reversed());
+
+        List<UUID> seen = new ArrayList<>();
+        String cursor = null;
+        do {
+            NotificationPage page =
+                    queries.list(tenant, NotificationFilter.none(), cursor, 3).block();
+            assertThat(page.items()).hasSizeLessThanOrEqualTo(3);
+            page.items().forEach(item -> seen.add(item.id()));
+            cursor = page.nextCursor();
+        } while (cursor != null);
+
+        assertThat(seen).containsExactlyElementsOf(ids);
+    }
+
+    @Test
+    void filtersByStatusTimeRangeAndSession() throws Exception {
+        UUID delivered = notification("a", "delivered", BASE, 5L);
+        UUID failed = notification("a", "failed", BASE.plusSeconds(10), null);
+        UUID noDevice = notification("b", "no_device", BASE.plusSeconds(20), null);
+
+        assertThat(ids(new NotificationFilter(Set.of("delivered", "failed"), null, null, null)))
+                .containsExactly(failed, delivered);
+        assertThat(ids(new NotificationFilter(Set.of(), BASE.plusSeconds(5), BASE.plusSeconds(20), null)))
+                .containsExactly(failed);
+        assertThat(ids(new NotificationFilter(Set.of(), null, null, "b"))).containsExactly(noDevice);
+        assertThatThrownBy(() -> new NotificationFilter(Set.of("lost"), null, null, null))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> queries.list(tenant, NotificationFilter.none(), "not-a-cursor", 10))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private List<UUID> ids(NotificationFilter filter) {
+        return queries.list(tenant, filter, null, 50).block().items().stream()
+                .map(NotificationSummary::id)
+                .toList();
+    }
+
+    @Test
+    void aNotificationComesWithItsAttemptsAndIsAnotherTenantsNever() throws Exception {
+        UUID id = notification("s", "delivered", BASE, 2100L);
+        attempt(id, "fcm", "retry", "UNAVAILABLE", 12.5);
+        attempt(id, "fcm", "delivered", null, 8.25);
+
+        NotificationDetails details = queries.get(tenant, id).block();
+
+        assertThat(details.status()).isEqualTo("delivered");
+        assertThat(details.receivedAt()).isEqualTo(BASE);
+        assertThat(details.completedAt()).isEqualTo(BASE.plusSeconds(1));
+        assertThat(details.attempts())
+                .extracting(NotificationDetails.AttemptView::outcome, NotificationDetails.AttemptView::errorCode)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("retry", "UNAVAILABLE"),
+                        org.assertj.core.groups.Tuple.tuple("delivered", null));
+        assertThat(queries.get(UUID.randomUUID(), id).block()).isNull();
+        assertThat(queries.list(UUID.randomUUID(), NotificationFilter.none(), null, 50)
+                        .block()
+                        .items())
+                .isEmpty();
+    }
+
+    @Test
+    void answersWithTheJsonFieldNamesOfTheApi() throws Exception {
+        UUID id = notification("s", "token_invalid", BASE, 30L);
+        attempt(id, "apns", "token_invalid", "BadDeviceToken", 30);
+
+        JsonNode json =
+                JsonMapper.builder().build().valueToTree(queries.get(tenant, id).block());
+
+        assertThat(json.propertyNames())
+                .containsExactly("id", "eventId", "sessionId", "status", "receivedAt", "completedAt", "attempts");
+        assertThat(json.get("attempts").get(0).propertyNames())
+                .containsExactly("provider", "outcome", "errorCode", "latencyMs", "at");
+    }
+
+    @Test
+    void statsCountEveryStatusAndTheLatencyPercentiles() throws Exception {
+        for (int i = 1; i <= 100; i++) {
+            notification("s", "delivered", BASE.plusSeconds(i), (long) i);
+        }
+        notification("s", "no_device", BASE.plusSeconds(5), null);
+        notification("s", "retrying", BASE.plusSeconds(6), 40L);
+        notification("s", "delivered", BASE.minus(1, ChronoUnit.DAYS), 99_999L);
+
+        DeliveryStats stats =
+                queries.stats(tenant, BASE, BASE.plus(1, ChronoUnit.HOURS)).block();
+
+        assertThat(stats.counts())
+                .containsEntry("delivered", 100L)
+                .containsEntry("no_device", 1L)
+                .containsEntry("retrying", 1L)
+                .containsEntry("expired", 0L)
+                .containsOnlyKeys(NotificationQueries.STATUSES);
+        assertThat(stats.latencyMs().samples()).isEqualTo(100);
+        assertThat(stats.latencyMs().p50()).isEqualTo(50.5);
+        assertThat(stats.latencyMs().p95()).isEqualTo(95.05);
+        assertThat(stats.latencyMs().p99()).isEqualTo(99.01);
+    }
+}
