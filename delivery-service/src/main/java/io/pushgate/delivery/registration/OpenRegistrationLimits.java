@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
-import io.pushgate.api.problem.RegistrationProblems;
+import io.pushgate.api.problem.DeliveryApiProblems;
 import java.time.Duration;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -52,7 +52,7 @@ class OpenRegistrationLimits {
         if (!probe.isConsumed()) {
             Duration wait = Duration.ofNanos(probe.getNanosToWaitForRefill());
             throw RegistrationRejected.retryLater(
-                    RegistrationProblems.RATE_LIMITED, "too many registrations without a token from " + whose, wait);
+                    DeliveryApiProblems.RATE_LIMITED, "too many registrations without a token from " + whose, wait);
         }
     }
 

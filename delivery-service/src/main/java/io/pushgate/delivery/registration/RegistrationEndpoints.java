@@ -1,6 +1,6 @@
 package io.pushgate.delivery.registration;
 
-import io.pushgate.api.problem.RegistrationProblems;
+import io.pushgate.api.problem.DeliveryApiProblems;
 import io.pushgate.delivery.configuration.AxpConfiguration;
 import io.pushgate.delivery.configuration.AxpConfigurations;
 import io.pushgate.delivery.security.Caller;
@@ -90,7 +90,7 @@ class RegistrationEndpoints {
         if (open) {
             if (!configuration.openRegistration()) {
                 throw new RegistrationRejected(
-                        RegistrationProblems.UNAUTHENTICATED,
+                        DeliveryApiProblems.UNAUTHENTICATED,
                         "this configuration takes registrations with a bearer token only");
             }
             limits.takeForConfiguration(configuration.id());
@@ -98,7 +98,7 @@ class RegistrationEndpoints {
         return registrations
                 .register(configuration.tenantId(), configuration.id(), registration, open)
                 .switchIfEmpty(Mono.error(() -> new RegistrationRejected(
-                        RegistrationProblems.UNAUTHENTICATED,
+                        DeliveryApiProblems.UNAUTHENTICATED,
                         "this device token was registered with a bearer token; change it with one")))
                 .flatMap(saved -> {
                     log.info(
@@ -158,7 +158,7 @@ class RegistrationEndpoints {
                                     caller.get().tenantId(), search.sessionId(), search.customerId());
                         } else if (search.customerId() != null) {
                             throw new RegistrationRejected(
-                                    RegistrationProblems.UNAUTHENTICATED,
+                                    DeliveryApiProblems.UNAUTHENTICATED,
                                     "searching by customerId needs a bearer token");
                         } else {
                             found = registrations.searchOpen(search.sessionId());
@@ -213,7 +213,7 @@ class RegistrationEndpoints {
                 && !MediaType.APPLICATION_JSON.isCompatibleWith(type)
                 && !"json".equals(type.getSubtypeSuffix())) {
             return Mono.error(new RegistrationRejected(
-                    RegistrationProblems.UNSUPPORTED_MEDIA_TYPE, "the body must be application/json"));
+                    DeliveryApiProblems.UNSUPPORTED_MEDIA_TYPE, "the body must be application/json"));
         }
         int max = (int) settings.maxBodySize().toBytes();
         return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), max)
@@ -227,7 +227,7 @@ class RegistrationEndpoints {
                 .onErrorMap(
                         DataBufferLimitException.class,
                         e -> new RegistrationRejected(
-                                RegistrationProblems.PAYLOAD_TOO_LARGE,
+                                DeliveryApiProblems.PAYLOAD_TOO_LARGE,
                                 "the body must not be larger than " + max + " bytes"));
     }
 
@@ -288,7 +288,7 @@ class RegistrationEndpoints {
                 log.warn("Registration store failed: {}", error.toString());
             }
             rejected = RegistrationRejected.retryLater(
-                    RegistrationProblems.UNAVAILABLE,
+                    DeliveryApiProblems.UNAVAILABLE,
                     "registrations could not be read or written; try again later",
                     settings.retryAfter());
         }
@@ -298,7 +298,7 @@ class RegistrationEndpoints {
         }
         ServerResponse.BodyBuilder response =
                 ServerResponse.status(rejected.kind().status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
-        if (rejected.kind() == RegistrationProblems.UNAUTHENTICATED) {
+        if (rejected.kind() == DeliveryApiProblems.UNAUTHENTICATED) {
             response.header(HttpHeaders.WWW_AUTHENTICATE, Problems.BEARER_CHALLENGE);
         }
         Duration retryAfter = rejected.retryAfter();

@@ -1,6 +1,6 @@
 package io.pushgate.delivery.registration;
 
-import io.pushgate.api.problem.RegistrationProblems;
+import io.pushgate.api.problem.DeliveryApiProblems;
 import java.time.Duration;
 
 /** A registration call ends with an error answer: its kind, this occurrence's detail, and the field at fault. */
@@ -8,15 +8,15 @@ final class RegistrationRejected extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    private final transient RegistrationProblems kind;
+    private final transient DeliveryApiProblems kind;
     private final String field;
     private final transient Duration retryAfter;
 
-    RegistrationRejected(RegistrationProblems kind, String detail) {
+    RegistrationRejected(DeliveryApiProblems kind, String detail) {
         this(kind, detail, null, null);
     }
 
-    private RegistrationRejected(RegistrationProblems kind, String detail, String field, Duration retryAfter) {
+    private RegistrationRejected(DeliveryApiProblems kind, String detail, String field, Duration retryAfter) {
         super(detail, null, false, false);
         this.kind = kind;
         this.field = field;
@@ -24,18 +24,18 @@ final class RegistrationRejected extends RuntimeException {
     }
 
     static RegistrationRejected invalidField(String field, String detail) {
-        return new RegistrationRejected(RegistrationProblems.INVALID_FIELD, field + ": " + detail, field, null);
+        return new RegistrationRejected(DeliveryApiProblems.INVALID_FIELD, field + ": " + detail, field, null);
     }
 
     static RegistrationRejected notFound(String detail) {
-        return new RegistrationRejected(RegistrationProblems.NOT_FOUND, detail);
+        return new RegistrationRejected(DeliveryApiProblems.NOT_FOUND, detail);
     }
 
-    static RegistrationRejected retryLater(RegistrationProblems kind, String detail, Duration retryAfter) {
+    static RegistrationRejected retryLater(DeliveryApiProblems kind, String detail, Duration retryAfter) {
         return new RegistrationRejected(kind, detail, null, retryAfter);
     }
 
-    RegistrationProblems kind() {
+    DeliveryApiProblems kind() {
         return kind;
     }
 

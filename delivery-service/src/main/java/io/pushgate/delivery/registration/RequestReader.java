@@ -1,6 +1,6 @@
 package io.pushgate.delivery.registration;
 
-import io.pushgate.api.problem.RegistrationProblems;
+import io.pushgate.api.problem.DeliveryApiProblems;
 import java.util.Locale;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
@@ -114,10 +114,10 @@ final class RequestReader {
         try {
             node = body.length == 0 ? null : json.readTree(body);
         } catch (JacksonException e) {
-            throw new RegistrationRejected(RegistrationProblems.MALFORMED_JSON, "the body is not well-formed JSON");
+            throw new RegistrationRejected(DeliveryApiProblems.MALFORMED_JSON, "the body is not well-formed JSON");
         }
         if (node == null || !node.isObject()) {
-            throw new RegistrationRejected(RegistrationProblems.MALFORMED_JSON, "the body must be one JSON object");
+            throw new RegistrationRejected(DeliveryApiProblems.MALFORMED_JSON, "the body must be one JSON object");
         }
         return node;
     }

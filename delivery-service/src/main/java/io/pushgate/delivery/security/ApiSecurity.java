@@ -1,7 +1,7 @@
 package io.pushgate.delivery.security;
 
 import io.pushgate.api.Scopes;
-import io.pushgate.api.problem.RegistrationProblems;
+import io.pushgate.api.problem.DeliveryApiProblems;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import org.springframework.context.annotation.Bean;
@@ -84,9 +84,8 @@ class ApiSecurity {
      * the handler only for a configuration in open-registration mode (401 otherwise); a request with an
      * invalid token never gets that far.
      *
-     * <p>The delivery read API joins here, before {@code anyExchange()}, e.g. {@code
-     * .pathMatchers(HttpMethod.GET, "/v1/notifications/**", "/v1/stats/**",
-     * "/v1/sandbox/messages/**").hasAuthority(TENANT_READ)}.
+     * <p>The delivery read API (notifications, their statistics, sandbox messages): admin tokens with
+     * {@code tenant.read}.
      */
     static void rules(ServerHttpSecurity.AuthorizeExchangeSpec exchange) {
         exchange.pathMatchers(HttpMethod.GET, REGISTRATION)
@@ -95,6 +94,9 @@ class ApiSecurity {
                 .access(withoutTokenOrWith(REGISTRATIONS, TENANT_READ))
                 .pathMatchers(REGISTRATION)
                 .access(withoutTokenOrWith(REGISTRATIONS))
+                .pathMatchers(
+                        HttpMethod.GET, "/v1/notifications", "/v1/notifications/*", "/v1/stats", "/v1/sandbox/messages")
+                .hasAuthority(TENANT_READ)
                 .anyExchange()
                 .denyAll();
     }
@@ -123,7 +125,7 @@ class ApiSecurity {
             challenge = Problems.BEARER_CHALLENGE;
             detail = "a valid bearer token is required";
         }
-        return write(exchange, json, Problems.body(RegistrationProblems.UNAUTHENTICATED, detail), challenge);
+        return write(exchange, json, Problems.body(DeliveryApiProblems.UNAUTHENTICATED, detail), challenge);
     }
 
     private static Mono<Void> forbidden(ServerWebExchange exchange, ObjectMapper json) {
@@ -133,7 +135,7 @@ class ApiSecurity {
                 exchange,
                 json,
                 Problems.body(
-                        RegistrationProblems.FORBIDDEN,
+                        DeliveryApiProblems.FORBIDDEN,
                         registrations
                                 ? "the token lacks the scope registrations"
                                 : "the token's scopes do not allow this action"),

@@ -1,6 +1,6 @@
 package io.pushgate.delivery.security;
 
-import io.pushgate.api.problem.RegistrationProblems;
+import io.pushgate.api.problem.DeliveryApiProblems;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 
@@ -13,7 +13,7 @@ public final class Problems {
     private Problems() {}
 
     /** The problem body of {@code kind} with this occurrence's {@code detail}. */
-    public static ProblemDetail body(RegistrationProblems kind, String detail) {
+    public static ProblemDetail body(DeliveryApiProblems kind, String detail) {
         ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(kind.status()), detail);
         body.setType(kind.type());
         body.setTitle(kind.title());

@@ -3,7 +3,7 @@ package io.pushgate.delivery.registration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushgate.api.Scopes;
-import io.pushgate.api.problem.RegistrationProblems;
+import io.pushgate.api.problem.DeliveryApiProblems;
 import io.pushgate.testkit.TestIssuer;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -47,7 +47,7 @@ class RegistrationAuthenticationIntegrationTests extends RegistrationIntegration
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody()
                 .jsonPath("$.type")
-                .isEqualTo(RegistrationProblems.UNAUTHENTICATED.type().toString());
+                .isEqualTo(DeliveryApiProblems.UNAUTHENTICATED.type().toString());
     }
 
     @Test
@@ -172,7 +172,7 @@ class RegistrationAuthenticationIntegrationTests extends RegistrationIntegration
                 .isNotFound()
                 .expectBody()
                 .jsonPath("$.type")
-                .isEqualTo(RegistrationProblems.NOT_FOUND.type().toString());
+                .isEqualTo(DeliveryApiProblems.NOT_FOUND.type().toString());
     }
 
     @Test
@@ -388,6 +388,6 @@ class RegistrationAuthenticationIntegrationTests extends RegistrationIntegration
                         value -> assertThat(value).startsWith("Bearer").contains("error=\"invalid_token\""))
                 .expectBody()
                 .jsonPath("$.type")
-                .isEqualTo(RegistrationProblems.UNAUTHENTICATED.type().toString());
+                .isEqualTo(DeliveryApiProblems.UNAUTHENTICATED.type().toString());
     }
 }

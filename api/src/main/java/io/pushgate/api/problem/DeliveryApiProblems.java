@@ -3,12 +3,13 @@ package io.pushgate.api.problem;
 import java.net.URI;
 
 /**
- * The problems of delivery-service's API (device registrations under {@code /v1/} and the Avaya
- * aliases under {@code /custom-notification-connector/}): one kind of problem, one stable {@code
- * type} URI, one HTTP status. Kinds that tenant-service answers too (unauthenticated, forbidden, not
+ * The problems of delivery-service's API (device registrations and the delivery read API under
+ * {@code /v1/}, the Avaya aliases under {@code /custom-notification-connector/}; the callback URL
+ * has its own, {@link CallbackProblems}): one kind of problem, one stable {@code type} URI, one HTTP
+ * status. Kinds that tenant-service answers too (unauthenticated, forbidden, not
  * found, invalid field) carry the same {@code type} URI there and here.
  */
-public enum RegistrationProblems {
+public enum DeliveryApiProblems {
     /** A field of the request (or the device token in the path) is missing or invalid; {@code field} names it. */
     INVALID_FIELD(400, "invalid-field", "A field is missing or invalid"),
     /** The body is not one well-formed JSON object. */
@@ -33,7 +34,11 @@ public enum RegistrationProblems {
     /** Too many unauthenticated (open) registrations from this address or for this configuration; see {@code Retry-After}. */
     RATE_LIMITED(429, "registration-rate-limited", "Too many registrations"),
     /** The registration store could not be read or written in time; see {@code Retry-After}. */
-    UNAVAILABLE(503, "registration-store-unavailable", "Registrations are unavailable");
+    UNAVAILABLE(503, "registration-store-unavailable", "Registrations are unavailable"),
+    /** Notifications or their statistics could not be read in time; see {@code Retry-After}. */
+    NOTIFICATIONS_UNAVAILABLE(503, "notification-store-unavailable", "Notifications are unavailable"),
+    /** The sandbox's FCM emulator is not configured or does not answer; see {@code Retry-After}. */
+    SANDBOX_UNAVAILABLE(503, "sandbox-unavailable", "The sandbox is unavailable");
 
     private static final String BASE = "https://pushgate.io/problems/";
 
@@ -41,7 +46,7 @@ public enum RegistrationProblems {
     private final URI type;
     private final String title;
 
-    RegistrationProblems(int status, String slug, String title) {
+    DeliveryApiProblems(int status, String slug, String title) {
         this.status = status;
         this.type = URI.create(BASE + slug);
         this.title = title;

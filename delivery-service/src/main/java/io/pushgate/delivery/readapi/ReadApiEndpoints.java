@@ -1,0 +1,241 @@
+package io.pushgate.delivery.readapi;
+
+import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
+import static org.springframework.web.reactive.function.server.RouterFunctions.route;
+
+import io.pushgate.api.problem.DeliveryApiProblems;
+import io.pushgate.delivery.sandbox.SandboxMessages;
+import io.pushgate.delivery.sandbox.SandboxUnavailableException;
+import io.pushgate.delivery.security.Caller;
+import io.pushgate.delivery.security.Problems;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * The delivery read API, for a tenant's admins (scope {@code tenant.read}, checked by the security
+ * chain): {@code GET /v1/notifications} (filters {@code status} (repeatable or comma-separated),
+ * {@code from}, {@code to}, {@code sessionId}; paged by {@code cursor} and {@code limit}), {@code GET
+ * /v1/notifications/{id}} with its attempts, {@code GET /v1/stats} ({@code from}/{@code to}, default
+ * the last hour, at most {@value #MAX_STATS_DAYS} days) and {@code GET /v1/sandbox/messages}. The
+ * tenant is always the caller's; another tenant's notification is a 404 like a missing one.
+ */
+@Configuration(proxyBeanMethods = false)
+class ReadApiEndpoints {
+
+    static final String NOTIFICATIONS = "/v1/notifications";
+    static final String STATS = "/v1/stats";
+    static final String SANDBOX_MESSAGES = "/v1/sandbox/messages";
+
+    private static final Logger log = LoggerFactory.getLogger(ReadApiEndpoints.class);
+    private static final long MAX_STATS_DAYS = 31;
+    private static final Duration DEFAULT_STATS_WINDOW = Duration.ofHours(1);
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+
+    @Bean
+    RouterFunction<ServerResponse> deliveryReadApi(NotificationQueries notifications, SandboxMessages sandbox) {
+        return route(GET(NOTIFICATIONS), request -> forCaller(request, tenant -> list(notifications, tenant, request)))
+                .andRoute(
+                        GET(NOTIFICATIONS + "/{id}"),
+                        request -> forCaller(request, tenant -> one(notifications, tenant, request)))
+                .andRoute(GET(STATS), request -> forCaller(request, tenant -> stats(notifications, tenant, request)))
+                .andRoute(
+                        GET(SANDBOX_MESSAGES),
+                        request -> forCaller(request, tenant -> sandbox(sandbox, tenant, request)));
+    }
+
+    /** A call from an authenticated caller; the chain lets none other reach this. */
+    private static Mono<ServerResponse> forCaller(ServerRequest request, Function<UUID, Mono<ServerResponse>> call) {
+        return Caller.current()
+                .switchIfEmpty(Mono.error(() -> new Rejected(
+                        DeliveryApiProblems.UNAUTHENTICATED, "a bearer token with scope tenant.read is required")))
+                .flatMap(caller -> Mono.defer(() -> call.apply(caller.tenantId())))
+                .timeout(TIMEOUT)
+                .onErrorResume(error -> problem(request, error));
+    }
+
+    private static Mono<ServerResponse> list(NotificationQueries notifications, UUID tenant, ServerRequest request) {
+        NotificationFilter filter;
+        try {
+            filter = new NotificationFilter(
+                    statuses(request), instant(request, "from"), instant(request, "to"), sessionId(request));
+        } catch (IllegalArgumentException e) {
+            throw Rejected.invalidField("status", e.getMessage());
+        }
+        int limit = limit(request, NotificationQueries.DEFAULT_LIMIT, NotificationQueries.MAX_LIMIT);
+        Mono<NotificationPage> page;
+        try {
+            page = notifications.list(
+                    tenant, filter, request.queryParam("cursor").orElse(null), limit);
+        } catch (IllegalArgumentException e) {
+            throw Rejected.invalidField("cursor", e.getMessage());
+        }
+        return page.flatMap(ReadApiEndpoints::ok);
+    }
+
+    private static Mono<ServerResponse> one(NotificationQueries notifications, UUID tenant, ServerRequest request) {
+        UUID id;
+        try {
+            id = UUID.fromString(request.pathVariable("id"));
+        } catch (IllegalArgumentException notAnId) {
+            return Mono.error(notFound());
+        }
+        return notifications
+                .get(tenant, id)
+                .switchIfEmpty(Mono.error(ReadApiEndpoints::notFound))
+                .flatMap(ReadApiEndpoints::ok);
+    }
+
+    private static Mono<ServerResponse> stats(NotificationQueries notifications, UUID tenant, ServerRequest request) {
+        Instant to = Optional.ofNullable(instant(request, "to")).orElseGet(Instant::now);
+        Instant from = Optional.ofNullable(instant(request, "from")).orElseGet(() -> to.minus(DEFAULT_STATS_WINDOW));
+        if (!from.isBefore(to)) {
+            throw Rejected.invalidField("from", "must be before to");
+        }
+        if (Duration.between(from, to).toDays() > MAX_STATS_DAYS) {
+            throw Rejected.invalidField("from", "the window may span at most " + MAX_STATS_DAYS + " days");
+        }
+        return notifications.stats(tenant, from, to).flatMap(ReadApiEndpoints::ok);
+    }
+
+    private static Mono<ServerResponse> sandbox(SandboxMessages sandbox, UUID tenant, ServerRequest request) {
+        int limit = limit(request, SandboxMessages.DEFAULT_LIMIT, SandboxMessages.MAX_LIMIT);
+        try {
+            return sandbox.list(tenant, request.queryParam("cursor").orElse(null), limit)
+                    .flatMap(ReadApiEndpoints::ok);
+        } catch (IllegalArgumentException e) {
+            throw Rejected.invalidField("cursor", e.getMessage());
+        }
+    }
+
+    private static Mono<ServerResponse> ok(Object body) {
+        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+    }
+
+    /** {@code status=a&status=b} and {@code status=a,b} alike. */
+    private static Set<String> statuses(ServerRequest request) {
+        Set<String> statuses = new LinkedHashSet<>();
+        for (String value : request.queryParams().getOrDefault("status", List.of())) {
+            Arrays.stream(value.split(","))
+                    .map(String::strip)
+                    .filter(status -> !status.isEmpty())
+                    .forEach(statuses::add);
+        }
+        return statuses;
+    }
+
+    private static Instant instant(ServerRequest request, String name) {
+        String value = request.queryParam(name).orElse(null);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw Rejected.invalidField(name, "must be an ISO-8601 instant such as 2026-11-25T21:00:00Z");
+        }
+    }
+
+    private static String sessionId(ServerRequest request) {
+        String sessionId = request.queryParam("sessionId").orElse(null);
+        if (sessionId != null && (sessionId.isEmpty() || sessionId.length() > 128)) {
+            throw Rejected.invalidField("sessionId", "must have 1 to 128 characters");
+        }
+        return sessionId;
+    }
+
+    private static int limit(ServerRequest request, int defaultLimit, int maxLimit) {
+        String value = request.queryParam("limit").orElse(null);
+        if (value == null) {
+            return defaultLimit;
+        }
+        try {
+            int limit = Integer.parseInt(value);
+            if (limit >= 1 && limit <= maxLimit) {
+                return limit;
+            }
+        } catch (NumberFormatException notANumber) {
+            // answered below
+        }
+        throw Rejected.invalidField("limit", "must be a whole number from 1 to " + maxLimit);
+    }
+
+    private static Rejected notFound() {
+        return new Rejected(DeliveryApiProblems.NOT_FOUND, "no such notification");
+    }
+
+    private static Mono<ServerResponse> problem(ServerRequest request, Throwable error) {
+        Rejected rejected;
+        if (error instanceof Rejected known) {
+            rejected = known;
+        } else if (error instanceof SandboxUnavailableException unavailable) {
+            log.warn("Sandbox messages could not be read: {}", unavailable.getMessage());
+            rejected = new Rejected(
+                    DeliveryApiProblems.SANDBOX_UNAVAILABLE, "the sandbox does not answer; try again later");
+        } else {
+            log.warn(
+                    "{} {} failed: {}",
+                    request.method(),
+                    request.path(),
+                    error instanceof TimeoutException ? "no answer within " + TIMEOUT : error.toString());
+            rejected = new Rejected(
+                    DeliveryApiProblems.NOTIFICATIONS_UNAVAILABLE, "notifications could not be read; try again later");
+        }
+        ProblemDetail body = Problems.body(rejected.kind, rejected.getMessage());
+        if (rejected.field != null) {
+            body.setProperty("field", rejected.field);
+        }
+        ServerResponse.BodyBuilder response =
+                ServerResponse.status(rejected.kind.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        if (rejected.kind.status() == 503) {
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER.toSeconds()));
+        }
+        if (rejected.kind == DeliveryApiProblems.UNAUTHENTICATED) {
+            response.header(HttpHeaders.WWW_AUTHENTICATE, Problems.BEARER_CHALLENGE);
+        }
+        return response.bodyValue(body);
+    }
+
+    /** A read call ends with an error answer: its kind, this occurrence's detail, the query parameter at fault. */
+    private static final class Rejected extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient DeliveryApiProblems kind;
+        private final String field;
+
+        Rejected(DeliveryApiProblems kind, String detail) {
+            this(kind, detail, null);
+        }
+
+        private Rejected(DeliveryApiProblems kind, String detail, String field) {
+            super(detail, null, false, false);
+            this.kind = kind;
+            this.field = field;
+        }
+
+        static Rejected invalidField(String field, String detail) {
+            return new Rejected(DeliveryApiProblems.INVALID_FIELD, field + ": " + detail, field);
+        }
+    }
+}
