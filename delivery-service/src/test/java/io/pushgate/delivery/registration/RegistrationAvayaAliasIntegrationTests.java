@@ -18,9 +18,9 @@ class RegistrationAvayaAliasIntegrationTests extends RegistrationIntegrationSupp
     private static final String ALIAS = "/custom-notification-connector/device-registrations";
 
     /**
-     * End to end as far as this branch goes: the Android sample's registration is stored for the
-     * right tenant, configuration and session, marked open. After the merge with push delivery, this
-     * test goes on: a signed callback for the session reaches the FCM emulator with this token.
+     * The Android sample's registration is stored for the right tenant, configuration and session,
+     * marked open. The push that follows (a signed callback for the session reaching the FCM emulator)
+     * is {@code dispatch.EndToEndIntegrationTests#avayasAndroidSampleRegistersUnchangedAndItsSessionGetsThePush}.
      */
     @Test
     void registersAsAvayasAndroidSampleDoes() throws SQLException {
