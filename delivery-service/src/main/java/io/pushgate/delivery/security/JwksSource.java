@@ -84,15 +84,21 @@ final class JwksSource {
         if (inFlight == null) {
             inFlight = fetcher.fetch(uri)
                     .map(keys -> new Snapshot(keys, System.nanoTime()))
-                    .doOnNext(fetched -> {
-                        snapshot = fetched;
-                        failed = false;
+                    // the fetch is over before anyone hears of it: a caller woken by this answer that
+                    // asks again (a key rotated meanwhile) must start a new fetch, not get this one
+                    .doOnSuccess(fetched -> {
+                        if (fetched != null) {
+                            snapshot = fetched;
+                            failed = false;
+                        }
+                        done();
                     })
                     .doOnError(error -> {
                         failedAt = System.nanoTime();
                         failed = true;
+                        done();
                     })
-                    .doFinally(signal -> done())
+                    .doOnCancel(this::done)
                     .cache();
         }
         return inFlight;
