@@ -65,11 +65,13 @@ final class ApnsChannel implements PushChannel {
             return new DeliveryOutcome.TokenRejected(reason);
         }
         if (TRANSIENT_REJECTIONS.contains(reason)
+                // pushy signs a new provider token after this answer: the next try carries it
+                || "ExpiredProviderToken".equals(reason)
                 || response.getStatusCode() == 429
                 || response.getStatusCode() >= 500) {
             return new DeliveryOutcome.Transient(reason, null);
         }
-        // InvalidProviderToken, ExpiredProviderToken, TopicDisallowed, BadTopic, PayloadTooLarge, …
+        // InvalidProviderToken, TopicDisallowed, BadTopic, PayloadTooLarge, …
         return new DeliveryOutcome.Rejected(reason);
     }
 

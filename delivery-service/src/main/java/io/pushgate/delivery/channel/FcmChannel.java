@@ -1,5 +1,6 @@
 package io.pushgate.delivery.channel;
 
+import com.google.api.client.http.apache.v2.ApacheHttpTransport;
 import com.google.api.core.ApiFuture;
 import com.google.api.core.ApiFutureCallback;
 import com.google.api.core.ApiFutures;
@@ -12,6 +13,7 @@ import com.google.firebase.IncomingHttpResponse;
 import com.google.firebase.messaging.FirebaseMessaging;
 import com.google.firebase.messaging.FirebaseMessagingException;
 import com.google.firebase.messaging.MessagingErrorCode;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,9 +21,11 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
@@ -32,12 +36,14 @@ final class FcmChannel implements PushChannel {
 
     private final String provider;
     private final FirebaseApp app;
+    private final ApacheHttpTransport transport;
     private final FirebaseMessaging messaging;
     private final Duration timeout;
 
-    private FcmChannel(String provider, FirebaseApp app, Duration timeout) {
+    private FcmChannel(String provider, FirebaseApp app, ApacheHttpTransport transport, Duration timeout) {
         this.provider = provider;
         this.app = app;
+        this.transport = transport;
         this.messaging = FirebaseMessaging.getInstance(app);
         this.timeout = timeout;
     }
@@ -55,14 +61,15 @@ final class FcmChannel implements PushChannel {
             Duration timeout,
             int maxConnections) {
         int millis = (int) timeout.toMillis();
+        ApacheHttpTransport transport = FcmTransport.to(endpoint, maxConnections);
         FirebaseOptions options = FirebaseOptions.builder()
                 .setCredentials(credentials)
                 .setProjectId(projectId)
-                .setHttpTransport(FcmTransport.to(endpoint, maxConnections))
+                .setHttpTransport(transport)
                 .setConnectTimeout(millis)
                 .setReadTimeout(millis)
                 .build();
-        return new FcmChannel(provider, FirebaseApp.initializeApp(options, name), timeout);
+        return new FcmChannel(provider, FirebaseApp.initializeApp(options, name), transport, timeout);
     }
 
     @Override
@@ -76,9 +83,13 @@ final class FcmChannel implements PushChannel {
                     ApiFuture<String> future;
                     try {
                         future = messaging.sendAsync(FcmMessages.of(push, Instant.now()));
-                    } catch (RuntimeException e) {
+                    } catch (IllegalArgumentException e) {
                         // firebase-admin refused to build the request: nothing a retry could change
                         sink.success(new DeliveryOutcome.Rejected("invalid_message"));
+                        return;
+                    } catch (RuntimeException e) {
+                        // this channel was closed meanwhile (its credential changed): the next try gets a new one
+                        sink.success(new DeliveryOutcome.Transient("channel_closed", null));
                         return;
                     }
                     ApiFutures.addCallback(
@@ -113,8 +124,8 @@ final class FcmChannel implements PushChannel {
         MessagingErrorCode fcm = failure.getMessagingErrorCode();
         if (fcm != null) {
             return switch (fcm) {
-                case UNREGISTERED, INVALID_ARGUMENT, SENDER_ID_MISMATCH ->
-                    new DeliveryOutcome.TokenRejected(fcm.name());
+                case UNREGISTERED, SENDER_ID_MISMATCH -> new DeliveryOutcome.TokenRejected(fcm.name());
+                case INVALID_ARGUMENT -> invalidArgument(failure, fcm.name());
                 case QUOTA_EXCEEDED, UNAVAILABLE, INTERNAL -> new DeliveryOutcome.Transient(fcm.name(), retryAfter);
                 case THIRD_PARTY_AUTH_ERROR -> new DeliveryOutcome.Rejected(fcm.name());
             };
@@ -124,10 +135,21 @@ final class FcmChannel implements PushChannel {
             // a revoked or foreign credential, a project that is gone: the tenant must act
             case UNAUTHENTICATED, PERMISSION_DENIED, NOT_FOUND, FAILED_PRECONDITION ->
                 new DeliveryOutcome.Rejected(code.name());
-            // no FCM error code but INVALID_ARGUMENT: FCM's answer for a malformed token
-            case INVALID_ARGUMENT -> new DeliveryOutcome.TokenRejected(code.name());
+            case INVALID_ARGUMENT -> invalidArgument(failure, code.name());
             default -> new DeliveryOutcome.Transient(code.name(), retryAfter);
         };
+    }
+
+    /**
+     * FCM answers INVALID_ARGUMENT for a malformed registration token and for a message it refuses
+     * (too large, a bad TTL or header) alike; only the first may invalidate the registration, so the
+     * error message decides ("The registration token is not a valid FCM registration token").
+     */
+    private static DeliveryOutcome invalidArgument(FirebaseMessagingException failure, String code) {
+        String message = failure.getMessage();
+        return message != null && message.toLowerCase(Locale.ROOT).contains("registration token")
+                ? new DeliveryOutcome.TokenRejected(code)
+                : new DeliveryOutcome.Rejected(code);
     }
 
     /** {@code Retry-After} in seconds or as an HTTP date; {@code null} when absent or unreadable. */
@@ -166,5 +188,11 @@ final class FcmChannel implements PushChannel {
     @Override
     public void close() {
         app.delete();
+        // firebase-admin leaves the transport it was given open: its connection pool is ours to close
+        try {
+            transport.shutdown();
+        } catch (IOException e) {
+            LoggerFactory.getLogger(FcmChannel.class).debug("FCM transport did not shut down cleanly", e);
+        }
     }
 }

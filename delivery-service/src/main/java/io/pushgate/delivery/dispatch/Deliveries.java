@@ -11,29 +11,31 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The delivery state of {@code delivery.notification} and {@code delivery.attempt}. Every change of
- * a claimed row names its owner: a write by an instance whose lease was taken over changes nothing.
+ * The delivery state of {@code delivery.notification} and {@code delivery.attempt}. Every claim
+ * writes a new fencing token into {@code lease_owner}, and every later change of the row names that
+ * token: a write by a holder whose lease was taken over since — by another instance, or by this
+ * instance's own sweeper re-claiming a row that waited too long — changes nothing.
  */
 @Component
 class Deliveries {
 
     private static final String RETURNING = """
-             RETURNING n.id, n.tenant_id, n.configuration_id, n.event_id, n.session_id, n.payload::text AS payload,
-                       n.received_at, n.attempts""";
+             RETURNING n.id, n.lease_owner, n.tenant_id, n.configuration_id, n.event_id, n.session_id,
+                       n.payload::text AS payload, n.received_at, n.attempts""";
 
     /** Fresh (never claimed) rows, and rows whose lease ran out (a crashed owner, a retry that is due). */
     private static final String CLAIM = """
             UPDATE delivery.notification n
-               SET lease_owner = $2, lease_until = now() + $3::bigint * interval '1 millisecond'
+               SET lease_owner = gen_random_uuid(), lease_until = now() + $2::bigint * interval '1 millisecond'
              WHERE n.id = $1 AND n.completed_at IS NULL
                AND (n.lease_until <= now() OR (n.lease_owner IS NULL AND n.attempts = 0))""" + "\n" + RETURNING;
 
     private static final String CLAIM_OVERDUE = """
             UPDATE delivery.notification n
-               SET lease_owner = $1, lease_until = now() + $2::bigint * interval '1 millisecond'
+               SET lease_owner = gen_random_uuid(), lease_until = now() + $1::bigint * interval '1 millisecond'
               FROM (SELECT id FROM delivery.notification
                      WHERE completed_at IS NULL AND lease_until <= now()
-                     ORDER BY lease_until LIMIT $3
+                     ORDER BY lease_until LIMIT $2
                      FOR UPDATE SKIP LOCKED) due
              WHERE n.id = due.id""" + "\n" + RETURNING;
 
@@ -50,25 +52,23 @@ class Deliveries {
         this.database = database;
     }
 
-    Mono<Claimed> claim(UUID id, UUID owner, Duration lease) {
+    Mono<Claimed> claim(UUID id, Duration lease) {
         return database.sql(CLAIM)
                 .bind(0, id)
-                .bind(1, owner)
-                .bind(2, lease.toMillis())
+                .bind(1, lease.toMillis())
                 .map((row, metadata) -> claimed(row))
                 .one();
     }
 
-    Flux<Claimed> claimOverdue(UUID owner, Duration lease, int limit) {
+    Flux<Claimed> claimOverdue(Duration lease, int limit) {
         return database.sql(CLAIM_OVERDUE)
-                .bind(0, owner)
-                .bind(1, lease.toMillis())
-                .bind(2, limit)
+                .bind(0, lease.toMillis())
+                .bind(1, limit)
                 .map((row, metadata) -> claimed(row))
                 .all();
     }
 
-    /** Extends the lease before a send; false when another instance holds it now (then this one must not send). */
+    /** Extends the lease before a send; false when it was taken over since (then this holder must not send). */
     Mono<Boolean> renew(UUID id, UUID owner, Duration lease) {
         return database.sql("""
                         UPDATE delivery.notification SET lease_until = now() + $3::bigint * interval '1 millisecond'
@@ -184,6 +184,7 @@ class Deliveries {
     private static Claimed claimed(io.r2dbc.spi.Readable row) {
         return new Claimed(
                 row.get("id", UUID.class),
+                row.get("lease_owner", UUID.class),
                 row.get("tenant_id", UUID.class),
                 row.get("configuration_id", UUID.class),
                 row.get("event_id", String.class),
@@ -194,9 +195,10 @@ class Deliveries {
                 Instant.now());
     }
 
-    /** A notification this instance holds the lease of, since {@code claimedAt}. */
+    /** A notification held under the fencing token {@code lease}, since {@code claimedAt}. */
     record Claimed(
             UUID id,
+            UUID lease,
             UUID tenantId,
             UUID configurationId,
             String eventId,

@@ -40,7 +40,6 @@ public class Dispatcher implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final UUID owner = UUID.randomUUID();
     private final Deliveries deliveries;
     private final DeliveryConfigurations configurations;
     private final ProviderClients clients;
@@ -75,7 +74,7 @@ public class Dispatcher implements SmartLifecycle {
 
     /** Claims the notification {@code id} if nobody holds it, and delivers it. */
     void claimAndDeliver(UUID id) {
-        track(deliveries.claim(id, owner, settings.lease()).flatMap(this::deliver));
+        track(deliveries.claim(id, settings.lease()).flatMap(this::deliver));
     }
 
     /** Claims up to a batch of overdue notifications and starts delivering them; emits how many. */
@@ -83,8 +82,13 @@ public class Dispatcher implements SmartLifecycle {
         if (!running) {
             return Mono.just(0);
         }
+        if (lanes.depth() >= settings.sweepBatchSize()) {
+            // a full batch still waits for its lanes (a slow provider): claiming more would only let
+            // their leases run out in the queue; what is overdue waits for this or another instance
+            return Mono.just(0);
+        }
         return deliveries
-                .claimOverdue(owner, settings.lease(), settings.sweepBatchSize())
+                .claimOverdue(settings.lease(), settings.sweepBatchSize())
                 .doOnNext(claimed -> track(deliver(claimed)))
                 .count()
                 .map(Long::intValue);
@@ -173,11 +177,22 @@ public class Dispatcher implements SmartLifecycle {
                             if (!mine) {
                                 return Mono.<Sent>empty();
                             }
+                            if (!Instant.now().isBefore(deadline)) {
+                                // it waited in its lane past the delivery window
+                                return Mono.just(Sent.WINDOW_CLOSED);
+                            }
                             long start = System.nanoTime();
                             return channel.send(push)
                                     .map(outcome -> new Sent(outcome, Duration.ofNanos(System.nanoTime() - start)));
                         }))
-                .flatMap(sent -> record(notification, registration, credentialId, channel.provider(), sent, deadline))
+                .flatMap(sent -> sent == Sent.WINDOW_CLOSED
+                        ? finish(
+                                notification,
+                                "expired",
+                                null,
+                                "delivery_window_closed",
+                                "the delivery window closed before a send was possible")
+                        : record(notification, registration, credentialId, channel.provider(), sent, deadline))
                 .defaultIfEmpty(false);
     }
 
@@ -187,13 +202,13 @@ public class Dispatcher implements SmartLifecycle {
      */
     private Mono<Boolean> stillMine(Claimed notification) {
         if (!running) {
-            return deliveries.release(notification.id(), owner).thenReturn(false);
+            return deliveries.release(notification.id(), notification.lease()).thenReturn(false);
         }
         Duration held = Duration.between(notification.claimedAt(), Instant.now());
         if (held.compareTo(settings.lease().dividedBy(3)) < 0) {
             return Mono.just(true);
         }
-        return deliveries.renew(notification.id(), owner, settings.lease());
+        return deliveries.renew(notification.id(), notification.lease(), settings.lease());
     }
 
     private Mono<Boolean> record(
@@ -256,16 +271,18 @@ public class Dispatcher implements SmartLifecycle {
                     "the delivery window closed while retrying (last: " + code + ")");
         }
         metrics.retried(provider);
-        return deliveries.retryAt(notification, owner, attempt, next).doOnNext(mine -> {
-            if (mine) {
-                // any instance's sweeper takes it when due; this one tries right then
-                Mono.delay(wait.plusMillis(5)).subscribe(tick -> {
-                    if (running) {
-                        claimAndDeliver(notification.id());
+        return deliveries
+                .retryAt(notification, notification.lease(), attempt, next)
+                .doOnNext(mine -> {
+                    if (mine) {
+                        // any instance's sweeper takes it when due; this one tries right then
+                        Mono.delay(wait.plusMillis(5)).subscribe(tick -> {
+                            if (running) {
+                                claimAndDeliver(notification.id());
+                            }
+                        });
                     }
                 });
-            }
-        });
     }
 
     /** No send was possible for a reason of the tenant's set-up: recorded as a failed attempt without latency. */
@@ -281,12 +298,15 @@ public class Dispatcher implements SmartLifecycle {
     }
 
     private Mono<Boolean> finish(Claimed notification, String status, Attempt attempt, String code, String detail) {
-        return deliveries.finish(notification, owner, status, attempt, detail).doOnNext(mine -> {
-            if (mine) {
-                metrics.finished(notification.tenantId(), attempt == null ? null : attempt.provider(), status);
-                log.debug("Notification {} finished: {} {}", notification.id(), status, code == null ? "" : code);
-            }
-        });
+        return deliveries
+                .finish(notification, notification.lease(), status, attempt, detail)
+                .doOnNext(mine -> {
+                    if (mine) {
+                        metrics.finished(notification.tenantId(), attempt == null ? null : attempt.provider(), status);
+                        log.debug(
+                                "Notification {} finished: {} {}", notification.id(), status, code == null ? "" : code);
+                    }
+                });
     }
 
     private static Map<String, String> fields(String payload) {
@@ -297,7 +317,11 @@ public class Dispatcher implements SmartLifecycle {
         return fields;
     }
 
-    private record Sent(DeliveryOutcome outcome, Duration latency) {}
+    private record Sent(DeliveryOutcome outcome, Duration latency) {
+
+        /** Not sent: the delivery window closed while the notification waited for its lane. */
+        static final Sent WINDOW_CLOSED = new Sent(null, Duration.ZERO);
+    }
 
     @Override
     public void start() {

@@ -75,6 +75,8 @@ public class Registrations {
                             FROM upserted u
                             WHERE o.tenant_id = $2 AND o.configuration_id = $3 AND o.session_id = $5
                               AND o.id <> u.id AND o.invalidated_at IS NULL
+                              -- without a token, only registrations made without one are retired
+                              AND (o.open_registration OR NOT $11)
                         )
                         SELECT id, created_at, updated_at, expires_at FROM upserted""")
                 .bind(0, UUID.randomUUID())

@@ -66,15 +66,13 @@ final class RequestReader {
     /**
      * {@code PUT /custom-notification-connector/device-registrations/{deviceToken}} as Avaya's sample
      * apps send it: {@code {configId, sessionId, type?}}; {@code type} {@code ios} (any case) is an
-     * iOS device reached through FCM, absent or {@code android} an Android device.
+     * iOS device reached through FCM, anything else (or none) an Android device — as the sample
+     * connector reads it, so no sample app is refused for the word it sends.
      */
     RegistrationRequest avayaRegistration(String deviceToken, byte[] body) {
         JsonNode object = object(body);
         String type = optional(object, "type", 16);
-        DevicePlatform platform = type == null
-                ? DevicePlatform.ANDROID
-                : DevicePlatform.parse(type)
-                        .orElseThrow(() -> RegistrationRejected.invalidField("type", "must be iOS or Android"));
+        DevicePlatform platform = "ios".equalsIgnoreCase(type) ? DevicePlatform.IOS : DevicePlatform.ANDROID;
         return checkedToken(new RegistrationRequest(
                 deviceToken,
                 required(object, "configId", MAX_ID),

@@ -3,6 +3,7 @@ package io.pushgate.delivery.security;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.source.JWKSecurityContextJWKSet;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import io.pushgate.api.Scopes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -37,6 +38,9 @@ import reactor.core.publisher.Mono;
  * authorities.
  */
 final class TokenVerification {
+
+    /** The only scope a trusted issuer's token can carry here. */
+    private static final String TRUSTED_ISSUER_SCOPE = "SCOPE_" + Scopes.REGISTRATIONS;
 
     /** The algorithms of tenants' issuers: RSA and EC, no HMAC (a public key must never be a secret). */
     static final List<SignatureAlgorithm> ASYMMETRIC = List.of(
@@ -98,8 +102,16 @@ final class TokenVerification {
                                         : "the token could not be verified"));
         JwtReactiveAuthenticationManager manager = new JwtReactiveAuthenticationManager(explained);
         manager.setJwtAuthenticationConverter(jwt -> {
+            Caller caller = callerOf.apply(jwt);
             Collection<GrantedAuthority> authorities = SCOPES.convert(jwt);
-            return Mono.just(new TenantAuthentication(jwt, authorities, callerOf.apply(jwt)));
+            if (caller.source() == Caller.Source.TRUSTED_ISSUER) {
+                // a tenant's own identity provider vouches for its apps' users: it may grant them the
+                // registration API, never the platform's admin scopes, whatever scopes it puts in tokens
+                authorities = authorities.stream()
+                        .filter(authority -> TRUSTED_ISSUER_SCOPE.equals(authority.getAuthority()))
+                        .toList();
+            }
+            return Mono.just(new TenantAuthentication(jwt, authorities, caller));
         });
         return manager;
     }

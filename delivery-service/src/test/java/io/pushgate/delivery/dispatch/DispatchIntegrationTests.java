@@ -284,7 +284,7 @@ class DispatchIntegrationTests {
     @ParameterizedTest
     @CsvSource({
         "UNREGISTERED, token_invalid",
-        "INVALID_ARGUMENT, token_invalid",
+        "INVALID_ARGUMENT, failed",
         "SENDER_ID_MISMATCH, token_invalid",
         "THIRD_PARTY_AUTH_ERROR, failed",
         "QUOTA_EXCEEDED, delivered",
@@ -316,6 +316,26 @@ class DispatchIntegrationTests {
                     .satisfies(attempt -> assertThat(attempt.outcome()).isEqualTo(outcome));
         }
         assertThat(invalidatedReason(registration)).isEqualTo(outcome.equals("token_invalid") ? code.name() : null);
+    }
+
+    /**
+     * INVALID_ARGUMENT about the token (FCM's own words) invalidates the registration; the injected one
+     * above carries FCM's generic message (a refused message) and leaves the registration alone.
+     */
+    @Test
+    void anInvalidArgumentAboutTheTokenInvalidatesTheRegistration() throws Exception {
+        fcmTenant();
+        String malformed = "not a token";
+        UUID registration =
+                DeliveryFixtures.registration(configuration, malformed, "session-malformed", "android", "fcm");
+
+        UUID id = send(event("session-malformed"));
+
+        assertThat(awaitFinished(id)).isEqualTo("token_invalid");
+        assertThat(details(id).attempts())
+                .singleElement()
+                .satisfies(attempt -> assertThat(attempt.errorCode()).isEqualTo("INVALID_ARGUMENT"));
+        assertThat(invalidatedReason(registration)).isEqualTo("INVALID_ARGUMENT");
     }
 
     @Test

@@ -222,6 +222,31 @@ class RegistrationAuthenticationIntegrationTests extends RegistrationIntegration
     }
 
     @Test
+    void aTrustedIssuersTokenNeverGetsThePlatformsAdminScopes() throws SQLException {
+        Tenant tenant = tenant();
+        String audience = "mobile-app-" + UUID.randomUUID();
+        // an identity provider of its own (a fresh issuer, uncached) that echoes whatever scopes its client asked for
+        try (TestIssuer greedyIdp = TestIssuer.rsa()) {
+            trust(tenant, greedyIdp, audience);
+            String greedy = greedyIdp
+                    .token()
+                    .audience(audience)
+                    .scope(Scopes.REGISTRATIONS, Scopes.TENANT_READ, Scopes.TENANT_WRITE)
+                    .sign();
+
+            register(tenant, greedy).expectStatus().isOk();
+            for (String adminOnly : new String[] {"/v1/notifications", "/v1/stats", "/v1/sandbox/messages"}) {
+                http.get()
+                        .uri(adminOnly)
+                        .header(HttpHeaders.AUTHORIZATION, "Bearer " + greedy)
+                        .exchange()
+                        .expectStatus()
+                        .isForbidden();
+            }
+        }
+    }
+
+    @Test
     void aTrustedIssuersTokenReadsSearchesAndDeletesItsTenantsRegistrations() throws SQLException {
         Tenant tenant = tenant();
         String audience = "aud-" + UUID.randomUUID();

@@ -235,6 +235,34 @@ class RegistrationAvayaAliasIntegrationTests extends RegistrationIntegrationSupp
     }
 
     @Test
+    void anOpenCallForTheSameSessionLeavesRegistrationsMadeWithATokenActive() throws SQLException {
+        Tenant tenant = tenant(true);
+        String owned = fcmToken();
+        http.put()
+                .uri(ALIAS + "/{token}", owned)
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + appToken(tenant))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("configId", tenant.configId(), "sessionId", "s-shared"))
+                .exchange()
+                .expectStatus()
+                .isOk();
+        String stranger = fcmToken();
+
+        // anyone may register a device without a token here, even for a session id they guessed
+        http.put()
+                .uri(ALIAS + "/{token}", stranger)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("configId", tenant.configId(), "sessionId", "s-shared"))
+                .exchange()
+                .expectStatus()
+                .isOk();
+
+        // but that does not retire the device the app registered with its token
+        assertThat(row(tenant.id(), owned).get("invalidated_at")).isNull();
+        assertThat(row(tenant.id(), stranger).get("invalidated_at")).isNull();
+    }
+
+    @Test
     void aBadBearerTokenIsRefusedEvenOnAnOpenConfiguration() throws SQLException {
         Tenant tenant = tenant(true);
         http.put()

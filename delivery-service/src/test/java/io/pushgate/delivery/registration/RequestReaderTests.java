@@ -14,7 +14,7 @@ class RequestReaderTests {
     private final RequestReader reader = new RequestReader();
 
     @Test
-    void readsAvayasShapeWithTypeIosInAnyCase() {
+    void readsAvayasShapeWithTypeIosInAnyCaseAndAnythingElseAsAndroid() {
         RegistrationRequest request = reader.avayaRegistration(
                 TOKEN, bytes("{\"configId\":\"c\",\"sessionId\":\"s\",\"type\":\"IOS\",\"extra\":1}"));
         assertThat(request.platform()).isEqualTo(DevicePlatform.IOS);
@@ -22,10 +22,9 @@ class RequestReaderTests {
         assertThat(reader.avayaRegistration(TOKEN, bytes("{\"configId\":\"c\",\"sessionId\":\"s\"}"))
                         .platform())
                 .isEqualTo(DevicePlatform.ANDROID);
-        assertInvalid(
-                () -> reader.avayaRegistration(
-                        TOKEN, bytes("{\"configId\":\"c\",\"sessionId\":\"s\",\"type\":\"blackberry\"}")),
-                "type");
+        assertThat(reader.avayaRegistration(TOKEN, bytes("{\"configId\":\"c\",\"sessionId\":\"s\",\"type\":\"fcm\"}"))
+                        .platform())
+                .isEqualTo(DevicePlatform.ANDROID);
     }
 
     @Test

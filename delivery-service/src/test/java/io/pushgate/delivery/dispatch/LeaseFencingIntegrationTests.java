@@ -1,0 +1,83 @@
+package io.pushgate.delivery.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pushgate.delivery.DeliveryServiceApplication;
+import io.pushgate.delivery.callback.TestConfigurations;
+import io.pushgate.testkit.TestDatabase;
+import io.pushgate.testkit.TestPlatformInitializer;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * Every claim of a notification is a new lease with its own fencing token, also when the same
+ * instance claims it again (its sweeper, after the row waited in a slow lane past its lease): the
+ * earlier holder can then neither renew, nor finish, nor send — the push goes out once.
+ */
+@SpringBootTest(properties = "spring.config.name=" + DeliveryServiceApplication.CONFIG_NAME)
+@ContextConfiguration(initializers = TestPlatformInitializer.class)
+class LeaseFencingIntegrationTests {
+
+    @Autowired
+    Deliveries deliveries;
+
+    @BeforeAll
+    static void controlPlaneSchema() {
+        TestDatabase database = TestDatabase.get();
+        TestConfigurations.migrateTenancy(database.jdbcUrl(), database.user(), database.password());
+    }
+
+    @Test
+    void aReclaimFencesOffTheEarlierHolderEvenInTheSameInstance() throws Exception {
+        UUID id = overdueNotification();
+        Deliveries.Claimed first = deliveries.claim(id, Duration.ofMillis(1)).block();
+        assertThat(first).isNotNull();
+        Thread.sleep(20); // the first lease runs out while the row waits in a lane
+
+        Deliveries.Claimed second = deliveries
+                .claimOverdue(Duration.ofSeconds(30), 1000)
+                .filter(claimed -> claimed.id().equals(id))
+                .blockFirst(Duration.ofSeconds(10));
+
+        assertThat(second).isNotNull();
+        assertThat(second.lease()).isNotEqualTo(first.lease());
+        assertThat(deliveries.renew(id, first.lease(), Duration.ofSeconds(30)).block())
+                .isFalse();
+        assertThat(deliveries
+                        .finish(first, first.lease(), "delivered", null, null)
+                        .block())
+                .isFalse();
+        assertThat(DeliveryFixtures.status(id)).isEqualTo("accepted");
+        assertThat(deliveries.renew(id, second.lease(), Duration.ofSeconds(30)).block())
+                .isTrue();
+        assertThat(deliveries
+                        .finish(second, second.lease(), "delivered", null, null)
+                        .block())
+                .isTrue();
+        assertThat(DeliveryFixtures.status(id)).isEqualTo("delivered");
+    }
+
+    private static UUID overdueNotification() throws Exception {
+        TestConfigurations.Inserted configuration = DeliveryFixtures.configuration();
+        UUID id = UUID.randomUUID();
+        try (Connection connection = DeliveryFixtures.connect();
+                var insert = connection.prepareStatement("""
+                        INSERT INTO delivery.notification
+                            (id, tenant_id, configuration_id, event_id, session_id, payload, lease_until)
+                        VALUES (?, ?, ?, ?, 'session-fenced', ?::jsonb, now() - interval '1 second')""")) {
+            insert.setObject(1, id);
+            insert.setObject(2, configuration.tenantId());
+            insert.setObject(3, configuration.id());
+            insert.setString(4, "event-" + id);
+            insert.setString(5, DeliveryFixtures.event("session-fenced").toJson());
+            insert.executeUpdate();
+        }
+        return id;
+    }
+}
