@@ -11,6 +11,7 @@ import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.LoopResources;
 
 /**
  * Fetches JWKS documents over HTTP(S): no redirects, bounded time and size, and (for tenants'
@@ -27,6 +28,8 @@ final class JwksFetcher {
         return new JwksFetcher(settings, new OutboundAddresses(settings.allowLoopbackJwks()));
     }
 
+    private static final LoopResources TENANT_JWKS_LOOP = LoopResources.create("pushgate-jwks", 1, true);
+
     /** A fetcher for the platform's own JWKS (the operator's configuration, not a tenant's input). */
     static JwksFetcher unchecked(SecuritySettings settings) {
         return new JwksFetcher(settings, null);
@@ -41,7 +44,9 @@ final class JwksFetcher {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
                         settings.jwksTimeout().toMillis());
         if (addresses != null) {
-            http = http.resolver(addresses.resolver());
+            // tenants' addresses are resolved (and checked) by a blocking look-up: on a thread of its
+            // own, never on the event loops that serve callbacks, so a slow DNS server stalls nobody else
+            http = http.runOn(TENANT_JWKS_LOOP).resolver(addresses.resolver());
         }
         this.client = WebClient.builder()
                 .clientConnector(new ReactorClientHttpConnector(http))
