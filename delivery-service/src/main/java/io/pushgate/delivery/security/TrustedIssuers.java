@@ -10,7 +10,9 @@ import java.net.URISyntaxException;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.springframework.context.event.EventListener;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
@@ -43,6 +45,10 @@ class TrustedIssuers {
     private final AsyncCache<String, List<TrustedIssuer>> issuers;
     private final Cache<URI, JwksSource> keys;
     private final Cache<TrustedIssuer, ReactiveAuthenticationManager> managers;
+    /** Every issuer some tenant trusts: a token of any other is refused without a database read. */
+    private volatile Mono<Set<String>> known;
+
+    private volatile long knownSince;
 
     TrustedIssuers(DatabaseClient database, SecuritySettings settings) {
         this.database = database;
@@ -67,7 +73,11 @@ class TrustedIssuers {
         if (issuer.isEmpty() || issuer.length() > MAX_ISSUER_LENGTH) {
             return Mono.empty();
         }
-        return Mono.fromFuture(issuers.get(issuer, (key, executor) -> load(key).toFuture()), true)
+        return knownIssuers(false)
+                .flatMap(issuers -> issuers.contains(issuer) ? Mono.just(issuers) : knownIssuers(true))
+                .filter(issuers -> issuers.contains(issuer))
+                .flatMap(trusted -> Mono.fromFuture(
+                        issuers.get(issuer, (key, executor) -> load(key).toFuture()), true))
                 .timeout(LOOKUP_TIMEOUT)
                 // the allow-list cannot be read: the token cannot be accepted (401, never a 500)
                 .onErrorMap(error -> new InvalidBearerTokenException("the token's issuer could not be checked"))
@@ -122,9 +132,33 @@ class TrustedIssuers {
     @EventListener
     void changed(TenancyChanged change) {
         if (change.concerns("trusted_issuer")) {
+            known = null;
             issuers.synchronous().invalidateAll();
             managers.invalidateAll();
         }
+    }
+
+    /**
+     * The allow-list's issuers, read once per {@code trusted-issuer-cache-ttl} and again after each
+     * change notification — or, for a token of an issuer not in it ({@code unknown}), again if it was
+     * read longer than {@code jwks-refresh-interval} ago (an issuer trusted a moment ago counts at
+     * once): tokens with made-up {@code iss} values cost at most one database read per interval.
+     */
+    private Mono<Set<String>> knownIssuers(boolean unknown) {
+        Mono<Set<String>> current = known;
+        boolean stale = unknown
+                && System.nanoTime() - knownSince
+                        >= settings.jwksRefreshInterval().toNanos();
+        if (current == null || stale) {
+            knownSince = System.nanoTime();
+            current = database.sql("SELECT DISTINCT issuer FROM tenancy.trusted_issuer")
+                    .map((row, metadata) -> row.get("issuer", String.class))
+                    .all()
+                    .collect(Collectors.toUnmodifiableSet())
+                    .cache(loaded -> settings.trustedIssuerCacheTtl(), error -> Duration.ZERO, () -> Duration.ZERO);
+            known = current;
+        }
+        return current;
     }
 
     private Mono<List<TrustedIssuer>> load(String issuer) {
