@@ -2,7 +2,13 @@ package io.pushgate.tenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -44,6 +50,44 @@ class EdgesIntegrationTests {
         assertThat(form.status()).isEqualTo(413);
         // the service goes on answering
         api.get(tenant.token(), "/v1/configurations").expectStatus().isOk();
+    }
+
+    /**
+     * A request refused before its body is read (no token): the server skips the unread body, so the
+     * same keep-alive connection serves the client's next request (apps reuse their connections).
+     */
+    @Test
+    void aConnectionCarriesOnAfterARefusedRequestWithABody() throws Exception {
+        String json = "{\"name\":\"" + "x".repeat(4000) + "\"}";
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            out.write(("POST /v1/configurations HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: " + json.length() + "\r\n\r\n" + json)
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(readResponse(in)).startsWith("HTTP/1.1 401");
+
+            out.write("GET /actuator/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(readResponse(in)).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    /** One HTTP/1.1 response with a Content-Length body: its head and body as text. */
+    private static String readResponse(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("the connection closed after: " + head);
+            }
+            head.append((char) b);
+        }
+        var length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        int bodyLength = length.find() ? Integer.parseInt(length.group(1)) : 0;
+        return head + new String(in.readNBytes(bodyLength), StandardCharsets.UTF_8);
     }
 
     @Test

@@ -4,10 +4,8 @@ import io.pushgate.api.Scopes;
 import io.pushgate.api.problem.DeliveryApiProblems;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -45,9 +43,6 @@ class ApiSecurity {
 
     static final String REGISTRATIONS = "SCOPE_" + Scopes.REGISTRATIONS;
     static final String TENANT_READ = "SCOPE_" + Scopes.TENANT_READ;
-
-    /** The most of a refused request's body read (and dropped) to keep its connection usable. */
-    private static final long MAX_DRAINED_BYTES = 64 * 1024;
 
     /** A registration by device token (native and Avaya alias). */
     static final String[] REGISTRATION = {
@@ -147,35 +142,16 @@ class ApiSecurity {
                 Problems.challenge("insufficient_scope", "the token lacks the scope this action needs", scope));
     }
 
-    /**
-     * Answers a refused request. Its body (a registration, say) was never read: it is read and
-     * dropped first, up to {@value #MAX_DRAINED_BYTES} bytes, so that the connection can carry the
-     * client's next request; a larger body is left unread and the connection closed after the answer.
-     */
     private static Mono<Void> write(
             ServerWebExchange exchange, ObjectMapper json, ProblemDetail problem, String challenge) {
         var response = exchange.getResponse();
         if (response.isCommitted()) {
             return Mono.empty();
         }
-        AtomicLong drained = new AtomicLong();
-        return exchange.getRequest()
-                .getBody()
-                .doOnNext(buffer -> {
-                    drained.addAndGet(buffer.readableByteCount());
-                    DataBufferUtils.release(buffer);
-                })
-                .takeWhile(buffer -> drained.get() <= MAX_DRAINED_BYTES)
-                .onErrorResume(error -> Mono.empty())
-                .then(Mono.defer(() -> {
-                    response.setStatusCode(HttpStatus.valueOf(problem.getStatus()));
-                    response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-                    response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, challenge);
-                    if (drained.get() > MAX_DRAINED_BYTES) {
-                        response.getHeaders().set(HttpHeaders.CONNECTION, "close");
-                    }
-                    byte[] body = json.writeValueAsString(problem).getBytes(StandardCharsets.UTF_8);
-                    return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
-                }));
+        response.setStatusCode(HttpStatus.valueOf(problem.getStatus()));
+        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, challenge);
+        byte[] body = json.writeValueAsString(problem).getBytes(StandardCharsets.UTF_8);
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
     }
 }
