@@ -12,8 +12,9 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * APNs over HTTP/2 through pushy: one {@link ApnsClient} per credential (token authentication with
- * the tenant's .p8 key). A rejection is an answer, not an error; only a broken connection or a
+ * APNs over HTTP/2 through pushy: one {@link ApnsClient} per credential and APNs environment (token
+ * authentication with the tenant's .p8 key); the topic is the registration's app id, else the
+ * credential's. A rejection is an answer, not an error; only a broken connection or a
  * time-out fails a send, and both are transient.
  */
 final class ApnsChannel implements PushChannel {
@@ -43,7 +44,7 @@ final class ApnsChannel implements PushChannel {
     public Mono<DeliveryOutcome> send(Push push) {
         SimpleApnsPushNotification notification = new SimpleApnsPushNotification(
                 push.deviceToken(),
-                topic,
+                push.topic() != null ? push.topic() : topic,
                 payload(push),
                 push.expiresAt(),
                 DeliveryPriority.IMMEDIATE,

@@ -42,7 +42,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * One long-lived {@link PushChannel} per credential: built on first use from {@code
+ * One long-lived {@link PushChannel} per credential (per credential and environment for APNs): built on first use from {@code
  * tenancy.credential} (the material opened with the keyset), reused, and dropped when the control
  * plane changes or deletes the credential ({@link TenancyChanged}) or it has not been used for {@code
  * client-idle-timeout}. A dropped client is closed only after {@code close-delay}, so the sends still
@@ -60,7 +60,11 @@ public class ProviderClients implements DisposableBean {
     private final SecretCipher cipher;
     private final ProviderSettings settings;
     private final SandboxSettings sandbox;
-    private final AsyncCache<UUID, PushChannel> channels;
+    private final AsyncCache<Key, PushChannel> channels;
+
+    /** A channel's identity: its credential, and for APNs the environment (production or sandbox) it talks to. */
+    private record Key(UUID credentialId, String apnsEnvironment) {}
+
     private volatile EventLoopGroup apnsLoop; // made on the first APNs credential
 
     ProviderClients(DatabaseClient database, SecretCipher cipher, ProviderSettings settings, SandboxSettings sandbox) {
@@ -70,7 +74,7 @@ public class ProviderClients implements DisposableBean {
         this.sandbox = sandbox;
         this.channels = Caffeine.newBuilder()
                 .expireAfterAccess(settings.clientIdleTimeout())
-                .removalListener((UUID id, PushChannel channel, RemovalCause cause) -> closeLater(channel))
+                .removalListener((Key key, PushChannel channel, RemovalCause cause) -> closeLater(channel))
                 .buildAsync();
     }
 
@@ -80,12 +84,22 @@ public class ProviderClients implements DisposableBean {
      * opened or used (the tenant must replace it).
      */
     public Mono<PushChannel> channel(UUID tenantId, UUID credentialId) {
+        return channel(tenantId, credentialId, null);
+    }
+
+    /**
+     * The same, for a device of the APNs environment {@code apnsEnvironment} ({@code production} or
+     * {@code sandbox}, as the app registered it; {@code null}: the credential's own). An APNs key
+     * works in both environments, a device token only in the one its app was built for.
+     */
+    public Mono<PushChannel> channel(UUID tenantId, UUID credentialId, String apnsEnvironment) {
+        Key key = new Key(credentialId, apnsEnvironment);
         return Mono.fromFuture(
                         channels.get(
-                                credentialId,
-                                (id, executor) -> load(tenantId, id)
+                                key,
+                                (wanted, executor) -> load(tenantId, wanted.credentialId())
                                         .publishOn(Schedulers.boundedElastic())
-                                        .map(this::build)
+                                        .map(credential -> build(credential, wanted.apnsEnvironment()))
                                         .toFuture()),
                         true)
                 // material that does not open with this keyset is the tenant's (or the operator's) to fix;
@@ -101,7 +115,10 @@ public class ProviderClients implements DisposableBean {
         if (change.id() == null) {
             channels.synchronous().invalidateAll();
         } else {
-            channels.synchronous().invalidate(change.id());
+            channels.synchronous()
+                    .invalidateAll(channels.asMap().keySet().stream()
+                            .filter(key -> key.credentialId().equals(change.id()))
+                            .toList());
         }
     }
 
@@ -123,7 +140,7 @@ public class ProviderClients implements DisposableBean {
                 .one();
     }
 
-    private PushChannel build(Credential credential) {
+    private PushChannel build(Credential credential, String apnsEnvironment) {
         // FirebaseApp names are JVM-wide (several contexts may share a JVM, as in tests)
         String name = "pushgate-" + credential.id() + "-" + GENERATION.incrementAndGet();
         try {
@@ -138,7 +155,7 @@ public class ProviderClients implements DisposableBean {
                             settings.fcmUrl(),
                             settings.sendTimeout(),
                             FCM_CONNECTIONS);
-                case "apns" -> apns(credential);
+                case "apns" -> apns(credential, apnsEnvironment);
                 default -> throw new CredentialUnusableException("unknown credential type " + credential.type());
             };
             log.info("Provider client ready: credential={} type={}", credential.id(), credential.type());
@@ -172,8 +189,10 @@ public class ProviderClients implements DisposableBean {
                 FCM_CONNECTIONS);
     }
 
-    private PushChannel apns(Credential credential) throws IOException, GeneralSecurityException {
+    private PushChannel apns(Credential credential, String apnsEnvironment)
+            throws IOException, GeneralSecurityException {
         Map<String, String> metadata = credential.metadata();
+        String environment = apnsEnvironment != null ? apnsEnvironment : metadata.get("environment");
         ApnsClientBuilder builder = new ApnsClientBuilder()
                 .setSigningKey(ApnsSigningKey.loadFromInputStream(
                         stream(credential.secret()), metadata.get("teamId"), metadata.get("keyId")))
@@ -186,7 +205,7 @@ public class ProviderClients implements DisposableBean {
             builder.setApnsServer(settings.apnsServer().getHost(), port);
         } else {
             builder.setApnsServer(
-                    "sandbox".equals(metadata.get("environment"))
+                    "sandbox".equals(environment)
                             ? ApnsClientBuilder.DEVELOPMENT_APNS_HOST
                             : ApnsClientBuilder.PRODUCTION_APNS_HOST);
         }

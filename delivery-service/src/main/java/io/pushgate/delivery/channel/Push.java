@@ -17,6 +17,8 @@ import java.util.UUID;
  * @param body the visible body (iOS), from the configuration's template
  * @param collapseId one per conversation (the session when there is none)
  * @param expiresAt when the delivery window closes: the provider drops the push after it
+ * @param topic the APNs topic (the app's bundle id) when the registration names its app, else
+ *     {@code null}: the credential's topic
  */
 public record Push(
         UUID notificationId,
@@ -26,7 +28,8 @@ public record Push(
         String title,
         String body,
         String collapseId,
-        Instant expiresAt) {
+        Instant expiresAt,
+        String topic) {
 
     public Push {
         Objects.requireNonNull(notificationId, "notificationId");

@@ -96,7 +96,7 @@ class Deliveries {
     /** The newest registration of the session that is neither invalidated nor expired. */
     Mono<Registration> newestRegistration(UUID tenantId, UUID configurationId, String sessionId) {
         return database.sql("""
-                        SELECT id, device_token, platform, provider FROM delivery.registration
+                        SELECT id, device_token, platform, provider, apns_environment, app_id FROM delivery.registration
                          WHERE tenant_id = $1 AND configuration_id = $2 AND session_id = $3
                            AND invalidated_at IS NULL AND expires_at > now()
                          ORDER BY updated_at DESC LIMIT 1""")
@@ -107,7 +107,9 @@ class Deliveries {
                         row.get("id", UUID.class),
                         row.get("device_token", String.class),
                         row.get("platform", String.class),
-                        row.get("provider", String.class)))
+                        row.get("provider", String.class),
+                        row.get("apns_environment", String.class),
+                        row.get("app_id", String.class)))
                 .one();
     }
 
@@ -209,7 +211,12 @@ class Deliveries {
             Instant claimedAt) {}
 
     /** The device a notification goes to. */
-    record Registration(UUID id, String deviceToken, String platform, String provider) {
+    /**
+     * @param apnsEnvironment {@code production} or {@code sandbox} for an APNs registration that says so
+     * @param appId the app's bundle id (the APNs topic) when the registration names it
+     */
+    record Registration(
+            UUID id, String deviceToken, String platform, String provider, String apnsEnvironment, String appId) {
 
         @Override
         public String toString() {

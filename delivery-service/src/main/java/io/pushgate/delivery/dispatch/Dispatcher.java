@@ -145,7 +145,8 @@ public class Dispatcher implements SmartLifecycle {
                             + ": set the configuration's default credential");
         }
         UUID credentialId = credential.get().id();
-        return clients.channel(notification.tenantId(), credentialId)
+        String apnsEnvironment = "apns".equals(registration.provider()) ? registration.apnsEnvironment() : null;
+        return clients.channel(notification.tenantId(), credentialId, apnsEnvironment)
                 .flatMap(channel -> send(notification, configuration, registration, credentialId, channel, deadline))
                 .switchIfEmpty(Mono.defer(() -> refused(
                         notification, registration, credentialId, "no_credential", "the credential was deleted")))
@@ -170,7 +171,8 @@ public class Dispatcher implements SmartLifecycle {
                 configuration.titleOrDefault(),
                 configuration.bodyOrDefault(),
                 fields.getOrDefault("conversationId", notification.sessionId()),
-                deadline);
+                deadline,
+                "apns".equals(registration.provider()) ? registration.appId() : null);
         return lanes.run(
                         credentialId,
                         () -> stillMine(notification).flatMap(mine -> {

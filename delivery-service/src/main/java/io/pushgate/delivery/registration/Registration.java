@@ -8,7 +8,8 @@ import java.util.UUID;
  * of which tenant's configuration.
  *
  * @param configId the AXP Configuration Id the app registered with
- * @param apnsEnvironment {@code production} or {@code sandbox} for APNs registrations, else {@code null}
+ * @param apnsEnvironment {@code production} or {@code sandbox} when an APNs registration names it, else
+ *     {@code null} (delivery then uses the APNs credential's environment)
  * @param openRegistration whether it was registered without a token (open-registration mode)
  * @param invalidatedAt when delivery found the token dead or a newer registration of the session
  *     superseded it, or {@code null}

@@ -45,9 +45,8 @@ final class RequestReader {
             if (!environment.equals("production") && !environment.equals("sandbox")) {
                 throw RegistrationRejected.invalidField("apnsEnvironment", "must be production or sandbox");
             }
-        } else if (provider == PushProvider.APNS) {
-            environment = "production";
         }
+        // absent: the environment of the configuration's APNs credential
         String appId = optional(object, "appId", MAX_APP_ID);
         if (appId != null && !isAppId(appId)) {
             throw RegistrationRejected.invalidField("appId", "must be a bundle id or package name");

@@ -59,7 +59,8 @@ class FcmMessagesTests {
                 "t",
                 "b",
                 "c",
-                java.time.Instant.now());
+                java.time.Instant.now(),
+                null);
         assertThat(push.toString()).doesNotContain("abcdefghijklmnopqrstuvwxyz").contains("abcdef…");
     }
 }

@@ -221,6 +221,44 @@ class DispatchIntegrationTests {
                 .satisfies(attempt -> assertThat(attempt.provider()).isEqualTo("apns"));
     }
 
+    /**
+     * A registration that names its app (another bundle of the same team) gets its pushes on that
+     * topic; the others on the credential's. It names its APNs environment too, which picks the APNs
+     * host of its client: not observable here, where one emulator stands in for both hosts (only that
+     * a client of another environment works alongside).
+     */
+    @Test
+    void anApnsRegistrationsAppIdIsItsTopic() throws Exception {
+        String otherApp = TOPIC + ".companion";
+        ApnsAuthKey key = apns.mintAuthKey(ApnsAuthKey.randomId(), TOPIC, otherApp);
+        apnsTenant(key);
+        String companion = DeliveryFixtures.apnsToken();
+        String main = DeliveryFixtures.apnsToken();
+        apns.registerDevice(otherApp, companion);
+        apns.registerDevice(TOPIC, main);
+        UUID registration = DeliveryFixtures.registration(configuration, companion, "session-companion", "ios", "apns");
+        try (Connection connection = DeliveryFixtures.connect();
+                var update = connection.prepareStatement(
+                        "UPDATE delivery.registration SET app_id = ?, apns_environment = 'sandbox' WHERE id = ?")) {
+            update.setString(1, otherApp);
+            update.setObject(2, registration);
+            update.executeUpdate();
+        }
+        DeliveryFixtures.registration(configuration, main, "session-main-app", "ios", "apns");
+
+        UUID toCompanion = send(event("session-companion"));
+        UUID toMain = send(event("session-main-app"));
+
+        assertThat(awaitFinished(toCompanion)).isEqualTo("delivered");
+        assertThat(awaitFinished(toMain)).isEqualTo("delivered");
+        assertThat(apns.notificationsTo(companion))
+                .singleElement()
+                .satisfies(arrived -> assertThat(arrived.topic()).isEqualTo(otherApp));
+        assertThat(apns.notificationsTo(main))
+                .singleElement()
+                .satisfies(arrived -> assertThat(arrived.topic()).isEqualTo(TOPIC));
+    }
+
     @Test
     void aSandboxCredentialSendsToTheEmulatorAndTheTenantSeesWhatArrived() throws Exception {
         UUID sandbox = DeliveryFixtures.sandboxCredential(configuration.tenantId());

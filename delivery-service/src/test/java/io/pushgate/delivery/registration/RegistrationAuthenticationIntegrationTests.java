@@ -282,7 +282,7 @@ class RegistrationAuthenticationIntegrationTests extends RegistrationIntegration
                 .isOk()
                 .expectBody()
                 .jsonPath("$.apnsEnvironment")
-                .isEqualTo("production");
+                .doesNotExist();
         http.post()
                 .uri("/v1/device-registrations:search")
                 .header(HttpHeaders.AUTHORIZATION, bearer)

@@ -37,7 +37,8 @@ class RequestReaderTests {
                 "ab".repeat(32),
                 bytes("{\"configId\":\"c\",\"sessionId\":\"s\",\"platform\":\"ios\",\"provider\":\"apns\","
                         + "\"appId\":\"com.example.app\"}"));
-        assertThat(apns.apnsEnvironment()).isEqualTo("production");
+        // none given: delivery uses the APNs credential's environment
+        assertThat(apns.apnsEnvironment()).isNull();
         assertThat(apns.appId()).isEqualTo("com.example.app");
     }
 
