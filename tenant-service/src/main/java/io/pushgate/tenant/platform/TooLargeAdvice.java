@@ -3,7 +3,6 @@ package io.pushgate.tenant.platform;
 import io.pushgate.api.problem.ControlPlaneProblems;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -14,8 +13,9 @@ import org.springframework.web.server.ContentTooLargeException;
 
 /**
  * A body larger than {@code pushgate.max-request-size} (the codecs' in-memory limit) answers 413 as
- * {@link ControlPlaneProblems#PAYLOAD_TOO_LARGE}; the body is never read further, so the connection
- * is closed after the answer: the unread rest must not be taken for the next request.
+ * {@link ControlPlaneProblems#PAYLOAD_TOO_LARGE}. The connection stays open: the server skips the
+ * unread rest of the body before it reads the next request. (Closing it instead made a client still
+ * sending its body lose the answer now and then: the close resets the connection under it.)
  */
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -30,7 +30,6 @@ class TooLargeAdvice {
     @ExceptionHandler(ContentTooLargeException.class)
     ResponseEntity<ProblemDetail> tooLarge(ContentTooLargeException e) {
         return ResponseEntity.status(HttpStatusCode.valueOf(413))
-                .header(HttpHeaders.CONNECTION, "close")
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(ApiProblem.body(
                         ControlPlaneProblems.PAYLOAD_TOO_LARGE,
