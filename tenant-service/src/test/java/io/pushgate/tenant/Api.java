@@ -1,5 +1,6 @@
 package io.pushgate.tenant;
 
+import io.pushgate.testkit.TestHttp;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -17,7 +18,7 @@ public final class Api {
     public final WebTestClient http;
 
     public Api(int port) {
-        this.http = WebTestClient.bindToServer()
+        this.http = WebTestClient.bindToServer(TestHttp.unpooled())
                 .baseUrl("http://127.0.0.1:" + port)
                 .responseTimeout(Duration.ofSeconds(30))
                 .build();

@@ -13,6 +13,7 @@ import io.pushgate.delivery.callback.TestConfigurations;
 import io.pushgate.emulator.FcmEmulator;
 import io.pushgate.emulator.FcmMessage;
 import io.pushgate.testkit.TestDatabase;
+import io.pushgate.testkit.TestHttp;
 import io.pushgate.testkit.TestIssuer;
 import io.pushgate.testkit.TestPlatformInitializer;
 import java.net.http.HttpResponse;
@@ -93,7 +94,7 @@ class EndToEndIntegrationTests {
     /** A tenant whose configuration takes open registrations and pushes Android through the sandbox. */
     @BeforeEach
     void openSandboxConfiguration() throws Exception {
-        http = WebTestClient.bindToServer()
+        http = WebTestClient.bindToServer(TestHttp.unpooled())
                 .baseUrl("http://127.0.0.1:" + port)
                 .responseTimeout(Duration.ofSeconds(20))
                 .build();

@@ -6,6 +6,7 @@ import io.pushgate.api.Scopes;
 import io.pushgate.delivery.DeliveryServiceApplication;
 import io.pushgate.delivery.callback.TestConfigurations;
 import io.pushgate.testkit.TestDatabase;
+import io.pushgate.testkit.TestHttp;
 import io.pushgate.testkit.TestIssuer;
 import io.pushgate.testkit.TestPlatformInitializer;
 import java.security.SecureRandom;
@@ -72,7 +73,7 @@ abstract class RegistrationIntegrationSupport {
 
     @BeforeEach
     void client() {
-        http = WebTestClient.bindToServer()
+        http = WebTestClient.bindToServer(TestHttp.unpooled())
                 .baseUrl("http://127.0.0.1:" + port)
                 .responseTimeout(Duration.ofSeconds(10))
                 .build();
