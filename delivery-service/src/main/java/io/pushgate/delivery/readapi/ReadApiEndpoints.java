@@ -6,6 +6,7 @@ import static org.springframework.web.reactive.function.server.RouterFunctions.r
 import io.pushgate.api.problem.DeliveryApiProblems;
 import io.pushgate.delivery.sandbox.SandboxMessages;
 import io.pushgate.delivery.sandbox.SandboxUnavailableException;
+import io.pushgate.delivery.security.ApiRejected;
 import io.pushgate.delivery.security.Caller;
 import io.pushgate.delivery.security.Problems;
 import java.time.Duration;
@@ -23,9 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -67,7 +66,7 @@ class ReadApiEndpoints {
     /** A call from an authenticated caller; the chain lets none other reach this. */
     private static Mono<ServerResponse> forCaller(ServerRequest request, Function<UUID, Mono<ServerResponse>> call) {
         return Caller.current()
-                .switchIfEmpty(Mono.error(() -> new Rejected(
+                .switchIfEmpty(Mono.error(() -> new ApiRejected(
                         DeliveryApiProblems.UNAUTHENTICATED, "a bearer token with scope tenant.read is required")))
                 .flatMap(caller -> Mono.defer(() -> call.apply(caller.tenantId())))
                 .timeout(TIMEOUT)
@@ -80,7 +79,7 @@ class ReadApiEndpoints {
             filter = new NotificationFilter(
                     statuses(request), instant(request, "from"), instant(request, "to"), sessionId(request));
         } catch (IllegalArgumentException e) {
-            throw Rejected.invalidField("status", e.getMessage());
+            throw ApiRejected.invalidField("status", e.getMessage());
         }
         int limit = limit(request, NotificationQueries.DEFAULT_LIMIT, NotificationQueries.MAX_LIMIT);
         Mono<NotificationPage> page;
@@ -88,7 +87,7 @@ class ReadApiEndpoints {
             page = notifications.list(
                     tenant, filter, request.queryParam("cursor").orElse(null), limit);
         } catch (IllegalArgumentException e) {
-            throw Rejected.invalidField("cursor", e.getMessage());
+            throw ApiRejected.invalidField("cursor", e.getMessage());
         }
         return page.flatMap(ReadApiEndpoints::ok);
     }
@@ -110,10 +109,10 @@ class ReadApiEndpoints {
         Instant to = Optional.ofNullable(instant(request, "to")).orElseGet(Instant::now);
         Instant from = Optional.ofNullable(instant(request, "from")).orElseGet(() -> to.minus(DEFAULT_STATS_WINDOW));
         if (!from.isBefore(to)) {
-            throw Rejected.invalidField("from", "must be before to");
+            throw ApiRejected.invalidField("from", "must be before to");
         }
         if (Duration.between(from, to).toDays() > MAX_STATS_DAYS) {
-            throw Rejected.invalidField("from", "the window may span at most " + MAX_STATS_DAYS + " days");
+            throw ApiRejected.invalidField("from", "the window may span at most " + MAX_STATS_DAYS + " days");
         }
         return notifications.stats(tenant, from, to).flatMap(ReadApiEndpoints::ok);
     }
@@ -124,7 +123,7 @@ class ReadApiEndpoints {
             return sandbox.list(tenant, request.queryParam("cursor").orElse(null), limit)
                     .flatMap(ReadApiEndpoints::ok);
         } catch (IllegalArgumentException e) {
-            throw Rejected.invalidField("cursor", e.getMessage());
+            throw ApiRejected.invalidField("cursor", e.getMessage());
         }
     }
 
@@ -152,14 +151,14 @@ class ReadApiEndpoints {
         try {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw Rejected.invalidField(name, "must be an ISO-8601 instant such as 2026-11-25T21:00:00Z");
+            throw ApiRejected.invalidField(name, "must be an ISO-8601 instant such as 2026-11-25T21:00:00Z");
         }
     }
 
     private static String sessionId(ServerRequest request) {
         String sessionId = request.queryParam("sessionId").orElse(null);
         if (sessionId != null && (sessionId.isEmpty() || sessionId.length() > 128)) {
-            throw Rejected.invalidField("sessionId", "must have 1 to 128 characters");
+            throw ApiRejected.invalidField("sessionId", "must have 1 to 128 characters");
         }
         return sessionId;
     }
@@ -177,65 +176,32 @@ class ReadApiEndpoints {
         } catch (NumberFormatException notANumber) {
             // answered below
         }
-        throw Rejected.invalidField("limit", "must be a whole number from 1 to " + maxLimit);
+        throw ApiRejected.invalidField("limit", "must be a whole number from 1 to " + maxLimit);
     }
 
-    private static Rejected notFound() {
-        return new Rejected(DeliveryApiProblems.NOT_FOUND, "no such notification");
+    private static ApiRejected notFound() {
+        return new ApiRejected(DeliveryApiProblems.NOT_FOUND, "no such notification");
     }
 
     private static Mono<ServerResponse> problem(ServerRequest request, Throwable error) {
-        Rejected rejected;
-        if (error instanceof Rejected known) {
-            rejected = known;
-        } else if (error instanceof SandboxUnavailableException unavailable) {
+        if (error instanceof ApiRejected rejected) {
+            return Problems.answer(rejected);
+        }
+        if (error instanceof SandboxUnavailableException unavailable) {
             log.warn("Sandbox messages could not be read: {}", unavailable.getMessage());
-            rejected = new Rejected(
-                    DeliveryApiProblems.SANDBOX_UNAVAILABLE, "the sandbox does not answer; try again later");
-        } else {
-            log.warn(
-                    "{} {} failed: {}",
-                    request.method(),
-                    request.path(),
-                    error instanceof TimeoutException ? "no answer within " + TIMEOUT : error.toString());
-            rejected = new Rejected(
-                    DeliveryApiProblems.NOTIFICATIONS_UNAVAILABLE, "notifications could not be read; try again later");
+            return Problems.answer(ApiRejected.retryLater(
+                    DeliveryApiProblems.SANDBOX_UNAVAILABLE,
+                    "the sandbox does not answer; try again later",
+                    RETRY_AFTER));
         }
-        ProblemDetail body = Problems.body(rejected.kind, rejected.getMessage());
-        if (rejected.field != null) {
-            body.setProperty("field", rejected.field);
-        }
-        ServerResponse.BodyBuilder response =
-                ServerResponse.status(rejected.kind.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
-        if (rejected.kind.status() == 503) {
-            response.header(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER.toSeconds()));
-        }
-        if (rejected.kind == DeliveryApiProblems.UNAUTHENTICATED) {
-            response.header(HttpHeaders.WWW_AUTHENTICATE, Problems.BEARER_CHALLENGE);
-        }
-        return response.bodyValue(body);
-    }
-
-    /** A read call ends with an error answer: its kind, this occurrence's detail, the query parameter at fault. */
-    private static final class Rejected extends RuntimeException {
-
-        private static final long serialVersionUID = 1L;
-
-        private final transient DeliveryApiProblems kind;
-        private final String field;
-
-        Rejected(DeliveryApiProblems kind, String detail) {
-            this(kind, detail, null);
-        }
-
-        private Rejected(DeliveryApiProblems kind, String detail, String field) {
-            super(detail, null, false, false);
-            this.kind = kind;
-            this.field = field;
-        }
-
-        static Rejected invalidField(String field, String detail) {
-            return new Rejected(DeliveryApiProblems.INVALID_FIELD, field + ": " + detail, field);
-        }
+        log.warn(
+                "{} {} failed: {}",
+                request.method(),
+                request.path(),
+                error instanceof TimeoutException ? "no answer within " + TIMEOUT : error.toString());
+        return Problems.answer(ApiRejected.retryLater(
+                DeliveryApiProblems.NOTIFICATIONS_UNAVAILABLE,
+                "notifications could not be read; try again later",
+                RETRY_AFTER));
     }
 }

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.pushgate.api.problem.DeliveryApiProblems;
+import io.pushgate.delivery.security.ApiRejected;
 import java.time.Duration;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -51,7 +52,7 @@ class OpenRegistrationLimits {
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {
             Duration wait = Duration.ofNanos(probe.getNanosToWaitForRefill());
-            throw RegistrationRejected.retryLater(
+            throw ApiRejected.retryLater(
                     DeliveryApiProblems.RATE_LIMITED, "too many registrations without a token from " + whose, wait);
         }
     }

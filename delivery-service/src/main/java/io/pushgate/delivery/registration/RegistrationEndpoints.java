@@ -3,10 +3,10 @@ package io.pushgate.delivery.registration;
 import io.pushgate.api.problem.DeliveryApiProblems;
 import io.pushgate.delivery.configuration.AxpConfiguration;
 import io.pushgate.delivery.configuration.AxpConfigurations;
+import io.pushgate.delivery.security.ApiRejected;
 import io.pushgate.delivery.security.Caller;
 import io.pushgate.delivery.security.Problems;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -85,11 +83,11 @@ class RegistrationEndpoints {
         AxpConfiguration configuration = found.filter(AxpConfiguration::enabled)
                 .filter(candidate -> caller.isEmpty()
                         || candidate.tenantId().equals(caller.get().tenantId()))
-                .orElseThrow(() -> RegistrationRejected.notFound("no configuration with this configId"));
+                .orElseThrow(() -> ApiRejected.notFound("no configuration with this configId"));
         boolean open = caller.isEmpty();
         if (open) {
             if (!configuration.openRegistration()) {
-                throw new RegistrationRejected(
+                throw new ApiRejected(
                         DeliveryApiProblems.UNAUTHENTICATED,
                         "this configuration takes registrations with a bearer token only");
             }
@@ -97,7 +95,7 @@ class RegistrationEndpoints {
         }
         return registrations
                 .register(configuration.tenantId(), configuration.id(), registration, open)
-                .switchIfEmpty(Mono.error(() -> new RegistrationRejected(
+                .switchIfEmpty(Mono.error(() -> new ApiRejected(
                         DeliveryApiProblems.UNAUTHENTICATED,
                         "this device token was registered with a bearer token; change it with one")))
                 .flatMap(saved -> {
@@ -120,7 +118,7 @@ class RegistrationEndpoints {
                             ? registrations.find(caller.get().tenantId(), deviceToken)
                             : openCall(request).then(registrations.findOpen(deviceToken));
                     return found.filter(registration -> shape == Shape.NATIVE || registration.invalidatedAt() == null)
-                            .switchIfEmpty(Mono.error(() -> RegistrationRejected.notFound("no such registration")))
+                            .switchIfEmpty(Mono.error(() -> ApiRejected.notFound("no such registration")))
                             .flatMap(registration ->
                                     ok(shape == Shape.NATIVE ? nativeView(registration) : avayaView(registration)));
                 })
@@ -135,7 +133,7 @@ class RegistrationEndpoints {
                             : openCall(request).then(registrations.deleteOpen(deviceToken));
                     return deleted.flatMap(done -> {
                         if (!done) {
-                            return Mono.error(RegistrationRejected.notFound("no such registration"));
+                            return Mono.error(ApiRejected.notFound("no such registration"));
                         }
                         log.info(
                                 "registration deleted tenant={} deviceToken={}",
@@ -157,7 +155,7 @@ class RegistrationEndpoints {
                             found = registrations.search(
                                     caller.get().tenantId(), search.sessionId(), search.customerId());
                         } else if (search.customerId() != null) {
-                            throw new RegistrationRejected(
+                            throw new ApiRejected(
                                     DeliveryApiProblems.UNAUTHENTICATED,
                                     "searching by customerId needs a bearer token");
                         } else {
@@ -172,7 +170,7 @@ class RegistrationEndpoints {
                                                 .toList()));
                             }
                             if (list.isEmpty()) {
-                                return Mono.error(RegistrationRejected.notFound("no registration of this session"));
+                                return Mono.error(ApiRejected.notFound("no registration of this session"));
                             }
                             return ok(avayaView(list.get(0)));
                         });
@@ -196,7 +194,7 @@ class RegistrationEndpoints {
     private static String plausibleToken(ServerRequest request) {
         String deviceToken = request.pathVariable("deviceToken");
         if (!DeviceTokens.isPlausible(deviceToken)) {
-            throw RegistrationRejected.invalidField("deviceToken", "is not an FCM or APNs device token");
+            throw ApiRejected.invalidField("deviceToken", "is not an FCM or APNs device token");
         }
         return deviceToken;
     }
@@ -212,8 +210,8 @@ class RegistrationEndpoints {
         if (type != null
                 && !MediaType.APPLICATION_JSON.isCompatibleWith(type)
                 && !"json".equals(type.getSubtypeSuffix())) {
-            return Mono.error(new RegistrationRejected(
-                    DeliveryApiProblems.UNSUPPORTED_MEDIA_TYPE, "the body must be application/json"));
+            return Mono.error(
+                    new ApiRejected(DeliveryApiProblems.UNSUPPORTED_MEDIA_TYPE, "the body must be application/json"));
         }
         int max = (int) settings.maxBodySize().toBytes();
         return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), max)
@@ -226,7 +224,7 @@ class RegistrationEndpoints {
                 .defaultIfEmpty(new byte[0])
                 .onErrorMap(
                         DataBufferLimitException.class,
-                        e -> new RegistrationRejected(
+                        e -> new ApiRejected(
                                 DeliveryApiProblems.PAYLOAD_TOO_LARGE,
                                 "the body must not be larger than " + max + " bytes"));
     }
@@ -278,8 +276,8 @@ class RegistrationEndpoints {
     }
 
     private Mono<ServerResponse> problem(Throwable error) {
-        RegistrationRejected rejected;
-        if (error instanceof RegistrationRejected known) {
+        ApiRejected rejected;
+        if (error instanceof ApiRejected known) {
             rejected = known;
         } else {
             if (error instanceof TimeoutException) {
@@ -287,25 +285,11 @@ class RegistrationEndpoints {
             } else {
                 log.warn("Registration store failed: {}", error.toString());
             }
-            rejected = RegistrationRejected.retryLater(
+            rejected = ApiRejected.retryLater(
                     DeliveryApiProblems.UNAVAILABLE,
                     "registrations could not be read or written; try again later",
                     settings.retryAfter());
         }
-        ProblemDetail body = Problems.body(rejected.kind(), rejected.getMessage());
-        if (rejected.field() != null) {
-            body.setProperty("field", rejected.field());
-        }
-        ServerResponse.BodyBuilder response =
-                ServerResponse.status(rejected.kind().status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
-        if (rejected.kind() == DeliveryApiProblems.UNAUTHENTICATED) {
-            response.header(HttpHeaders.WWW_AUTHENTICATE, Problems.BEARER_CHALLENGE);
-        }
-        Duration retryAfter = rejected.retryAfter();
-        if (retryAfter != null) {
-            long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
-            response.header(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
-        }
-        return response.bodyValue(body);
+        return Problems.answer(rejected);
     }
 }

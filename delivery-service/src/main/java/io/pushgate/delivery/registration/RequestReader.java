@@ -1,6 +1,7 @@
 package io.pushgate.delivery.registration;
 
 import io.pushgate.api.problem.DeliveryApiProblems;
+import io.pushgate.delivery.security.ApiRejected;
 import java.util.Locale;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
@@ -11,7 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Reads registration bodies: one JSON object (duplicate names and trailing data refused), known
  * fields strings or {@code null}, unknown fields ignored (the sample apps may send more). Every
- * breach is a {@link RegistrationRejected} naming the field.
+ * breach is a {@link ApiRejected} naming the field.
  */
 final class RequestReader {
 
@@ -27,29 +28,29 @@ final class RequestReader {
     RegistrationRequest nativeRegistration(String deviceToken, byte[] body) {
         JsonNode object = object(body);
         DevicePlatform platform = DevicePlatform.parse(required(object, "platform", 16))
-                .orElseThrow(() -> RegistrationRejected.invalidField("platform", "must be android or ios"));
+                .orElseThrow(() -> ApiRejected.invalidField("platform", "must be android or ios"));
         String providerText = optional(object, "provider", 16);
         PushProvider provider = providerText == null
                 ? PushProvider.FCM
                 : PushProvider.parse(providerText)
-                        .orElseThrow(() -> RegistrationRejected.invalidField("provider", "must be fcm or apns"));
+                        .orElseThrow(() -> ApiRejected.invalidField("provider", "must be fcm or apns"));
         if (provider == PushProvider.APNS && platform != DevicePlatform.IOS) {
-            throw RegistrationRejected.invalidField("provider", "apns delivers to ios devices only");
+            throw ApiRejected.invalidField("provider", "apns delivers to ios devices only");
         }
         String environment = optional(object, "apnsEnvironment", 16);
         if (environment != null) {
             environment = environment.toLowerCase(Locale.ROOT);
             if (provider != PushProvider.APNS) {
-                throw RegistrationRejected.invalidField("apnsEnvironment", "is for provider apns only");
+                throw ApiRejected.invalidField("apnsEnvironment", "is for provider apns only");
             }
             if (!environment.equals("production") && !environment.equals("sandbox")) {
-                throw RegistrationRejected.invalidField("apnsEnvironment", "must be production or sandbox");
+                throw ApiRejected.invalidField("apnsEnvironment", "must be production or sandbox");
             }
         }
         // absent: the environment of the configuration's APNs credential
         String appId = optional(object, "appId", MAX_APP_ID);
         if (appId != null && !isAppId(appId)) {
-            throw RegistrationRejected.invalidField("appId", "must be a bundle id or package name");
+            throw ApiRejected.invalidField("appId", "must be a bundle id or package name");
         }
         return checkedToken(new RegistrationRequest(
                 deviceToken,
@@ -89,7 +90,7 @@ final class RequestReader {
         String sessionId = optional(object, "sessionId", MAX_ID);
         String customerId = customerAllowed ? optional(object, "customerId", MAX_ID) : null;
         if ((sessionId == null) == (customerId == null)) {
-            throw RegistrationRejected.invalidField(
+            throw ApiRejected.invalidField(
                     "sessionId", customerAllowed ? "give sessionId or customerId (one of them)" : "is required");
         }
         return new Search(sessionId, customerId);
@@ -101,7 +102,7 @@ final class RequestReader {
     private static RegistrationRequest checkedToken(RegistrationRequest request) {
         String problem = DeviceTokens.problem(request.deviceToken(), request.provider());
         if (problem != null) {
-            throw RegistrationRejected.invalidField("deviceToken", problem);
+            throw ApiRejected.invalidField("deviceToken", problem);
         }
         return request;
     }
@@ -111,10 +112,10 @@ final class RequestReader {
         try {
             node = body.length == 0 ? null : json.readTree(body);
         } catch (JacksonException e) {
-            throw new RegistrationRejected(DeliveryApiProblems.MALFORMED_JSON, "the body is not well-formed JSON");
+            throw new ApiRejected(DeliveryApiProblems.MALFORMED_JSON, "the body is not well-formed JSON");
         }
         if (node == null || !node.isObject()) {
-            throw new RegistrationRejected(DeliveryApiProblems.MALFORMED_JSON, "the body must be one JSON object");
+            throw new ApiRejected(DeliveryApiProblems.MALFORMED_JSON, "the body must be one JSON object");
         }
         return node;
     }
@@ -122,7 +123,7 @@ final class RequestReader {
     private static String required(JsonNode object, String field, int maxLength) {
         String value = optional(object, field, maxLength);
         if (value == null) {
-            throw RegistrationRejected.invalidField(field, "is required");
+            throw ApiRejected.invalidField(field, "is required");
         }
         return value;
     }
@@ -133,11 +134,11 @@ final class RequestReader {
             return null;
         }
         if (!node.isString()) {
-            throw RegistrationRejected.invalidField(field, "must be a string");
+            throw ApiRejected.invalidField(field, "must be a string");
         }
         String value = node.asString();
         if (value.isEmpty() || value.length() > maxLength) {
-            throw RegistrationRejected.invalidField(field, "must be 1–" + maxLength + " characters");
+            throw ApiRejected.invalidField(field, "must be 1–" + maxLength + " characters");
         }
         for (int i = 0; i < value.length(); i++) {
             if (Character.isISOControl(value.charAt(i)) || Character.isSurrogate(value.charAt(i))) {
@@ -146,7 +147,7 @@ final class RequestReader {
                     i++;
                     continue;
                 }
-                throw RegistrationRejected.invalidField(field, "must not contain control characters");
+                throw ApiRejected.invalidField(field, "must not contain control characters");
             }
         }
         return value;

@@ -1,8 +1,13 @@
 package io.pushgate.delivery.security;
 
 import io.pushgate.api.problem.DeliveryApiProblems;
+import java.time.Duration;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
 
 /** The RFC 9457 bodies of delivery-service's API answers, and the RFC 6750 challenge of a 401. */
 public final class Problems {
@@ -11,6 +16,28 @@ public final class Problems {
     public static final String BEARER_CHALLENGE = "Bearer realm=\"pushgate\"";
 
     private Problems() {}
+
+    /**
+     * The answer to a rejected API call: its problem body (with {@code field} for a 400), the RFC
+     * 6750 challenge on a 401, {@code Retry-After} when the rejection says when to come back.
+     */
+    public static Mono<ServerResponse> answer(ApiRejected rejected) {
+        ProblemDetail body = body(rejected.kind(), rejected.getMessage());
+        if (rejected.field() != null) {
+            body.setProperty("field", rejected.field());
+        }
+        ServerResponse.BodyBuilder response =
+                ServerResponse.status(rejected.kind().status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        if (rejected.kind() == DeliveryApiProblems.UNAUTHENTICATED) {
+            response.header(HttpHeaders.WWW_AUTHENTICATE, BEARER_CHALLENGE);
+        }
+        Duration retryAfter = rejected.retryAfter();
+        if (retryAfter != null) {
+            long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+        }
+        return response.bodyValue(body);
+    }
 
     /** The problem body of {@code kind} with this occurrence's {@code detail}. */
     public static ProblemDetail body(DeliveryApiProblems kind, String detail) {

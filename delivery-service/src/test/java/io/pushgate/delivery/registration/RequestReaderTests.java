@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pushgate.api.problem.DeliveryApiProblems;
+import io.pushgate.delivery.security.ApiRejected;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -83,12 +84,12 @@ class RequestReaderTests {
     private void assertMalformed(String body) {
         assertThatThrownBy(() -> reader.nativeRegistration(TOKEN, bytes(body)))
                 .isInstanceOfSatisfying(
-                        RegistrationRejected.class,
+                        ApiRejected.class,
                         rejected -> assertThat(rejected.kind()).isEqualTo(DeliveryApiProblems.MALFORMED_JSON));
     }
 
     private static void assertInvalid(Runnable call, String field) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(RegistrationRejected.class, rejected -> {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(ApiRejected.class, rejected -> {
             assertThat(rejected.kind()).isEqualTo(DeliveryApiProblems.INVALID_FIELD);
             assertThat(rejected.field()).isEqualTo(field);
         });
