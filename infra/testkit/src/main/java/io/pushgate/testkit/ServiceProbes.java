@@ -8,6 +8,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /** Asserts what a running service's health endpoints say, over real HTTP. */
@@ -36,11 +39,41 @@ public final class ServiceProbes {
             return HTTP.send(
                     HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            dumpChildJvms();
+            throw new AssertionError("GET " + uri + " failed: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new AssertionError("GET " + uri + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted during GET " + uri, e);
         }
+    }
+
+    /**
+     * A service that does not answer at all has stalled: the threads of every JVM this test started
+     * (the launcher, when it runs the packaged platform) go to stderr, to show where it stalled.
+     */
+    private static void dumpChildJvms() {
+        String jcmd = ProcessHandle.current()
+                .info()
+                .command()
+                .map(java -> Path.of(java).resolveSibling("jcmd").toString())
+                .orElse("jcmd");
+        ProcessHandle.current()
+                .descendants()
+                .filter(child -> child.info().command().orElse("").endsWith("java"))
+                .forEach(child -> {
+                    try {
+                        Process dump = new ProcessBuilder(jcmd, Long.toString(child.pid()), "Thread.print")
+                                .redirectErrorStream(true)
+                                .start();
+                        String threads = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                        System.err.println(
+                                "Threads of JVM " + child.pid() + " when a request to it timed out:\n" + threads);
+                    } catch (IOException e) {
+                        System.err.println("No thread dump of JVM " + child.pid() + ": " + e.getMessage());
+                    }
+                });
     }
 }
