@@ -1,10 +1,16 @@
 package io.pushgate.delivery.dispatch;
 
+import io.pushgate.delivery.batching.Coalescer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -46,10 +52,54 @@ class Deliveries {
                 SELECT $1, $3::uuid, $4::text, $5::uuid, $6::text, $7::text, $8::float8 WHERE $4::text IS NOT NULL)
             """;
 
-    private final DatabaseClient database;
+    /** The newest usable registration of each (tenant, configuration, session), by the asker's position. */
+    private static final String NEWEST_REGISTRATIONS = """
+            SELECT k.ord, r.id, r.device_token, r.platform, r.provider, r.apns_environment, r.app_id
+              FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS k(tenant_id, configuration_id, session_id, ord)
+              JOIN LATERAL (SELECT id, device_token, platform, provider, apns_environment, app_id
+                              FROM delivery.registration
+                             WHERE tenant_id = k.tenant_id AND configuration_id = k.configuration_id
+                               AND session_id = k.session_id AND invalidated_at IS NULL AND expires_at > now()
+                             ORDER BY updated_at DESC LIMIT 1) r ON true""";
 
-    Deliveries(DatabaseClient database) {
+    /**
+     * Ends many notifications at once, recording their attempts; answers the ones still held. Empty
+     * strings stand for null in the text arrays.
+     */
+    private static final String FINISH_ALL = """
+            WITH f AS (
+                SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[],
+                                     $8::float8[], $9::text[], $10::int[], $11::text[])
+                    AS f(id, owner, tenant_id, provider, credential_id, outcome, error_code, latency_ms, status, attempted,
+                         error_detail)),
+            attempt AS (
+                INSERT INTO delivery.attempt (notification_id, tenant_id, provider, credential_id, outcome, error_code, latency_ms)
+                SELECT id, tenant_id, provider, nullif(credential_id, '')::uuid, outcome, nullif(error_code, ''), latency_ms
+                  FROM f WHERE provider <> '')
+            UPDATE delivery.notification n
+               SET status = f.status, completed_at = now(), lease_owner = NULL, attempts = n.attempts + f.attempted,
+                   provider = coalesce(nullif(f.provider, ''), n.provider), error_code = nullif(f.error_code, ''),
+                   error_detail = nullif(f.error_detail, ''),
+                   answered_at = CASE WHEN f.attempted = 1 THEN now() ELSE n.answered_at END
+              FROM f
+             WHERE n.id = f.id AND n.lease_owner = f.owner AND n.completed_at IS NULL
+            RETURNING n.id, f.owner""";
+
+    private static final Logger log = LoggerFactory.getLogger(Deliveries.class);
+
+    private final DatabaseClient database;
+    private final Coalescer<Claimed, Registration> registrations;
+    private final Coalescer<Finish, Boolean> finishes;
+
+    Deliveries(DatabaseClient database, DispatchSettings settings) {
         this.database = database;
+        Coalescer.Limits limits = new Coalescer.Limits(
+                settings.maxBatchSize(),
+                settings.maxConcurrentBatches(),
+                settings.maxQueued(),
+                settings.batchTimeout());
+        this.registrations = new Coalescer<>(limits, this::newestRegistrations);
+        this.finishes = new Coalescer<>(limits, this::finishAll);
     }
 
     Mono<Claimed> claim(UUID id, Duration lease) {
@@ -93,24 +143,42 @@ class Deliveries {
                 .map(rows -> rows == 1);
     }
 
-    /** The newest registration of the session that is neither invalidated nor expired. */
-    Mono<Registration> newestRegistration(UUID tenantId, UUID configurationId, String sessionId) {
-        return database.sql("""
-                        SELECT id, device_token, platform, provider, apns_environment, app_id FROM delivery.registration
-                         WHERE tenant_id = $1 AND configuration_id = $2 AND session_id = $3
-                           AND invalidated_at IS NULL AND expires_at > now()
-                         ORDER BY updated_at DESC LIMIT 1""")
-                .bind(0, tenantId)
-                .bind(1, configurationId)
-                .bind(2, sessionId)
-                .map((row, metadata) -> new Registration(
-                        row.get("id", UUID.class),
-                        row.get("device_token", String.class),
-                        row.get("platform", String.class),
-                        row.get("provider", String.class),
-                        row.get("apns_environment", String.class),
-                        row.get("app_id", String.class)))
-                .one();
+    /**
+     * The newest registration of the notification's session that is neither invalidated nor expired;
+     * empty when there is none. Concurrent look-ups share one statement.
+     */
+    Mono<Registration> newestRegistration(Claimed notification) {
+        return registrations.submit(notification);
+    }
+
+    private Mono<List<Registration>> newestRegistrations(List<Claimed> notifications) {
+        int size = notifications.size();
+        UUID[] tenants = new UUID[size];
+        UUID[] configurations = new UUID[size];
+        String[] sessions = new String[size];
+        for (int i = 0; i < size; i++) {
+            Claimed notification = notifications.get(i);
+            tenants[i] = notification.tenantId();
+            configurations[i] = notification.configurationId();
+            sessions[i] = notification.sessionId();
+        }
+        Registration[] found = new Registration[size];
+        return database.sql(NEWEST_REGISTRATIONS)
+                .bind(0, tenants)
+                .bind(1, configurations)
+                .bind(2, sessions)
+                .map((row, metadata) -> {
+                    found[row.get("ord", Long.class).intValue() - 1] = new Registration(
+                            row.get("id", UUID.class),
+                            row.get("device_token", String.class),
+                            row.get("platform", String.class),
+                            row.get("provider", String.class),
+                            row.get("apns_environment", String.class),
+                            row.get("app_id", String.class));
+                    return Boolean.TRUE;
+                })
+                .all()
+                .then(Mono.fromSupplier(() -> Arrays.asList(found)));
     }
 
     Mono<Long> invalidate(UUID registrationId, String reason) {
@@ -124,13 +192,86 @@ class Deliveries {
      * when this instance no longer held the lease (the attempt is recorded all the same: it happened).
      */
     Mono<Boolean> finish(Claimed notification, UUID owner, String status, Attempt attempt, String errorDetail) {
+        return finishes.submit(new Finish(notification, owner, status, attempt, errorDetail));
+    }
+
+    /** One statement for many finishes; should it fail (say, a deadlock with another instance), one each. */
+    private Mono<List<Boolean>> finishAll(List<Finish> batch) {
+        if (batch.size() == 1) {
+            return finishOne(batch.get(0)).map(List::of);
+        }
+        int size = batch.size();
+        UUID[] ids = new UUID[size];
+        UUID[] owners = new UUID[size];
+        UUID[] tenants = new UUID[size];
+        String[] providers = new String[size];
+        String[] credentials = new String[size];
+        String[] outcomes = new String[size];
+        String[] errorCodes = new String[size];
+        Double[] latencies = new Double[size];
+        String[] statuses = new String[size];
+        Integer[] attempted = new Integer[size];
+        String[] details = new String[size];
+        for (int i = 0; i < size; i++) {
+            Finish finish = batch.get(i);
+            Attempt attempt = finish.attempt();
+            ids[i] = finish.notification().id();
+            owners[i] = finish.owner();
+            tenants[i] = finish.notification().tenantId();
+            providers[i] = attempt == null ? "" : attempt.provider();
+            credentials[i] = attempt == null || attempt.credentialId() == null
+                    ? ""
+                    : attempt.credentialId().toString();
+            outcomes[i] = attempt == null ? "" : attempt.outcome();
+            errorCodes[i] = attempt == null || attempt.errorCode() == null ? "" : attempt.errorCode();
+            latencies[i] = attempt == null ? 0.0 : attempt.latencyMs();
+            statuses[i] = finish.status();
+            attempted[i] = attempt != null && attempt.sent() ? 1 : 0;
+            details[i] = finish.errorDetail() == null ? "" : finish.errorDetail();
+        }
+        return database.sql(FINISH_ALL)
+                .bind(0, ids)
+                .bind(1, owners)
+                .bind(2, tenants)
+                .bind(3, providers)
+                .bind(4, credentials)
+                .bind(5, outcomes)
+                .bind(6, errorCodes)
+                .bind(7, latencies)
+                .bind(8, statuses)
+                .bind(9, attempted)
+                .bind(10, details)
+                .map((row, metadata) -> new Held(row.get("id", UUID.class), row.get("owner", UUID.class)))
+                .all()
+                .collect(Collectors.toSet())
+                .map(finished -> batch.stream()
+                        .map(finish ->
+                                finished.contains(new Held(finish.notification().id(), finish.owner())))
+                        .toList())
+                .onErrorResume(error -> {
+                    log.info(
+                            "Finishing {} notifications together failed, one at a time now: {}",
+                            size,
+                            error.toString());
+                    return Flux.fromIterable(batch).concatMap(this::finishOne).collectList();
+                });
+    }
+
+    private Mono<Boolean> finishOne(Finish finish) {
         String update = """
                 UPDATE delivery.notification
                    SET status = $9::text, completed_at = now(), lease_owner = NULL,
                        attempts = attempts + $10::int, provider = coalesce($4::text, provider), error_code = $7::text,
                        error_detail = $11::text, answered_at = CASE WHEN $10::int = 1 THEN now() ELSE answered_at END
                  WHERE id = $1 AND lease_owner = $2 AND completed_at IS NULL""";
-        return write(notification, owner, attempt, update, status, errorDetail, null);
+        return write(
+                finish.notification(),
+                finish.owner(),
+                finish.attempt(),
+                update,
+                finish.status(),
+                finish.errorDetail(),
+                null);
     }
 
     /** Records a transient failure and gives the lease up until {@code next}, when any instance may try again. */
@@ -196,6 +337,12 @@ class Deliveries {
                 row.get("attempts", Integer.class),
                 Instant.now());
     }
+
+    /** One notification to end with {@code status}. */
+    private record Finish(Claimed notification, UUID owner, String status, Attempt attempt, String errorDetail) {}
+
+    /** A notification's row as held under the fencing token {@code owner}. */
+    private record Held(UUID id, UUID owner) {}
 
     /** A notification held under the fencing token {@code lease}, since {@code claimedAt}. */
     record Claimed(

@@ -17,6 +17,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param initialBackoff the wait before the first retry; doubled for each further one (with jitter)
  * @param maxBackoff the longest wait between two attempts (a longer {@code Retry-After} still counts)
  * @param stopTimeout how long stopping waits for the sends in flight to be answered and recorded
+ * @param maxBatchSize the most registration look-ups, or outcomes, written in one statement (group
+ *     commit: concurrent ones go together)
+ * @param maxConcurrentBatches the most such statements of each kind under way at once
+ * @param maxQueued the most look-ups or outcomes waiting for a statement; more fail at once, and their
+ *     notifications wait for their lease to run out
+ * @param batchTimeout the longest such a statement may take
  */
 @ConfigurationProperties("pushgate.dispatch")
 record DispatchSettings(
@@ -27,4 +33,8 @@ record DispatchSettings(
         @DefaultValue("32") int concurrencyPerCredential,
         @DefaultValue("1s") Duration initialBackoff,
         @DefaultValue("5m") Duration maxBackoff,
-        @DefaultValue("15s") Duration stopTimeout) {}
+        @DefaultValue("15s") Duration stopTimeout,
+        @DefaultValue("500") int maxBatchSize,
+        @DefaultValue("2") int maxConcurrentBatches,
+        @DefaultValue("50000") int maxQueued,
+        @DefaultValue("10s") Duration batchTimeout) {}

@@ -10,6 +10,7 @@ import io.pushgate.delivery.dispatch.Deliveries.Attempt;
 import io.pushgate.delivery.dispatch.Deliveries.Claimed;
 import io.pushgate.delivery.dispatch.Deliveries.Registration;
 import io.pushgate.delivery.notification.NotificationAccepted;
+import io.pushgate.delivery.notification.NotificationsAccepted;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -26,11 +27,12 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Delivers each accepted notification once: claims its lease, finds the session's newest active
- * registration, sends through the credential's channel (in that credential's lane) and records the
- * outcome with the attempt. New notifications come in-process right after their commit ({@link
- * NotificationAccepted}); the {@link LeaseSweeper} brings the rest (a crashed instance's, retries that
- * are due).
+ * Delivers each accepted notification once: finds the session's newest active registration, sends
+ * through the credential's channel (in that credential's lane) and records the outcome with the
+ * attempt. New notifications come in-process right after their commit, leased to this instance by
+ * the inbox ({@link NotificationsAccepted}); the {@link LeaseSweeper} claims the rest (a crashed
+ * instance's, retries that are due). Look-ups and outcomes of concurrent deliveries share statements
+ * ({@link Deliveries}).
  *
  * <p>Stopping lets the sends in flight finish and be recorded, and gives every other claimed row back.
  */
@@ -65,10 +67,25 @@ public class Dispatcher implements SmartLifecycle {
         this.metrics = new DispatchMetrics(meters, lanes::depth);
     }
 
+    /** Delivers the notifications the inbox has just committed, leased to this instance already. */
     @EventListener
-    void accepted(NotificationAccepted event) {
-        if (running) {
-            claimAndDeliver(event.notificationId());
+    void accepted(NotificationsAccepted batch) {
+        if (!running) {
+            return;
+        }
+        Instant now = Instant.now();
+        for (NotificationAccepted accepted : batch.notifications()) {
+            track(deliver(new Claimed(
+                    accepted.notificationId(),
+                    accepted.lease(),
+                    accepted.tenantId(),
+                    accepted.configurationId(),
+                    accepted.eventId(),
+                    accepted.sessionId(),
+                    accepted.payload(),
+                    accepted.receivedAt(),
+                    0,
+                    now)));
         }
     }
 
@@ -121,8 +138,7 @@ public class Dispatcher implements SmartLifecycle {
                                 notification, "expired", null, "delivery_window_closed", "the delivery window closed");
                     }
                     return deliveries
-                            .newestRegistration(
-                                    notification.tenantId(), notification.configurationId(), notification.sessionId())
+                            .newestRegistration(notification)
                             .flatMap(registration -> route(notification, configuration, registration, deadline))
                             .switchIfEmpty(Mono.defer(() -> finish(notification, "no_device", null, null, null)));
                 })

@@ -2,8 +2,11 @@ package io.pushgate.delivery.notification;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.ArrayDeque;
+import io.pushgate.delivery.batching.Coalescer;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,18 +21,22 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
 
 /**
  * Stores each AXP event once in {@code delivery.notification}, with group commit: events that
  * arrive while transactions are in flight wait in a queue and go into the next transaction together
- * (one multi-row {@code INSERT … ON CONFLICT (tenant_id, event_id) DO NOTHING RETURNING}). An idle
- * inbox writes a lone event at once, without waiting for company.
+ * (one multi-row {@code INSERT … ON CONFLICT (tenant_id, event_id) DO NOTHING RETURNING}, through a
+ * {@link Coalescer}). An idle inbox writes a lone event at once, without waiting for company.
  *
  * <p>A caller learns its event's fate only after the transaction holding it has committed: {@link
  * Stored} for a new or a duplicate event, {@link InboxUnavailableException} when the database
  * failed, did not commit within {@code pushgate.inbox.timeout}, or the queue is full. A failed
  * transaction rolls back as a whole; its callers are all told, none is acknowledged.
+ *
+ * <p>New rows are written already leased to this instance, each under a fencing token of its own,
+ * and announced with {@link NotificationsAccepted} after the commit: this instance's dispatcher
+ * delivers them without claiming them first, and no other instance touches them before the lease
+ * runs out.
  */
 @Service
 public class Inbox {
@@ -38,13 +45,14 @@ public class Inbox {
             Comparator.comparing(Key::tenantId).thenComparing(Key::eventId);
 
     private static final String INSERT = """
-            INSERT INTO delivery.notification (id, tenant_id, configuration_id, event_id, session_id, payload, lease_until)
-            SELECT n.id, n.tenant_id, n.configuration_id, n.event_id, n.session_id, n.payload::jsonb,
-                   now() + $7::bigint * interval '1 millisecond'
-            FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[])
-                 AS n(id, tenant_id, configuration_id, event_id, session_id, payload)
+            INSERT INTO delivery.notification
+                   (id, tenant_id, configuration_id, event_id, session_id, payload, lease_owner, lease_until)
+            SELECT n.id, n.tenant_id, n.configuration_id, n.event_id, n.session_id, n.payload::jsonb, n.lease_owner,
+                   now() + $8::bigint * interval '1 millisecond'
+            FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::uuid[])
+                 AS n(id, tenant_id, configuration_id, event_id, session_id, payload, lease_owner)
             ON CONFLICT (tenant_id, event_id) DO NOTHING
-            RETURNING id""";
+            RETURNING id, received_at""";
 
     private static final String EXISTING = """
             SELECT n.id, n.tenant_id, n.event_id
@@ -57,8 +65,7 @@ public class Inbox {
     private final ApplicationEventPublisher events;
     private final InboxSettings settings;
     private final DistributionSummary batchSizes;
-    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-    private int transactionsInFlight; // guarded by queue
+    private final Coalescer<NewNotification, Stored> writes;
 
     Inbox(
             DatabaseClient database,
@@ -74,96 +81,82 @@ public class Inbox {
         this.transactions = transactions;
         this.events = events;
         this.settings = settings;
+        this.writes = new Coalescer<>(
+                new Coalescer.Limits(
+                        settings.maxBatchSize(),
+                        settings.maxConcurrentBatches(),
+                        settings.maxQueued(),
+                        settings.timeout()),
+                this::write);
     }
 
     /** Stores {@code notification} unless its event is stored already; emits after the commit. */
     public Mono<Stored> store(NewNotification notification) {
-        return Mono.<Stored>create(sink -> {
-                    Pending pending = new Pending(notification, UUID.randomUUID(), sink);
-                    sink.onCancel(pending::cancel);
-                    List<Pending> batch;
-                    synchronized (queue) {
-                        if (queue.size() >= settings.maxQueued()) {
-                            sink.error(new InboxUnavailableException(
-                                    "the inbox holds " + queue.size() + " events already", null));
-                            return;
-                        }
-                        queue.add(pending);
-                        batch = nextBatch();
-                    }
-                    if (batch != null) {
-                        write(batch);
-                    }
-                })
+        return writes.submit(notification)
                 .timeout(
                         settings.timeout(),
-                        Mono.error(() -> new InboxUnavailableException(
-                                "not committed within " + settings.timeout(), new TimeoutException())));
+                        Mono.error(() -> new TimeoutException("not committed within " + settings.timeout())))
+                .onErrorMap(error -> !(error instanceof InboxUnavailableException), Inbox::unavailable);
     }
 
-    /** The next transaction's events, or {@code null} when none is due; the caller holds the lock. */
-    private List<Pending> nextBatch() {
-        if (transactionsInFlight >= settings.maxConcurrentBatches()) {
-            return null;
+    private static InboxUnavailableException unavailable(Throwable error) {
+        if (error instanceof Coalescer.QueueFullException full) {
+            return new InboxUnavailableException("the inbox is full: " + full.getMessage(), full);
         }
-        List<Pending> batch = new ArrayList<>(Math.min(queue.size(), settings.maxBatchSize()));
-        while (batch.size() < settings.maxBatchSize() && !queue.isEmpty()) {
-            Pending pending = queue.poll();
-            if (!pending.isCancelled()) {
-                batch.add(pending);
-            }
+        if (error instanceof TimeoutException) {
+            return new InboxUnavailableException("not committed in time: " + error.getMessage(), error);
         }
-        if (batch.isEmpty()) {
-            return null;
-        }
-        transactionsInFlight++;
+        return new InboxUnavailableException("the transaction failed: " + error, error);
+    }
+
+    /** One transaction for {@code batch}; answers each event's fate in the batch's order. */
+    private Mono<List<Stored>> write(List<NewNotification> batch) {
         batchSizes.record(batch.size());
-        return batch;
-    }
-
-    private void write(List<Pending> batch) {
         // The first of each (tenant, event) is written; the others of the batch are its duplicates.
         // Rows go in one order in every transaction, so concurrent transactions never deadlock.
-        Map<Key, Pending> first = new TreeMap<>(KEY_ORDER);
-        for (Pending pending : batch) {
-            first.putIfAbsent(pending.key(), pending);
+        Map<Key, Row> first = new TreeMap<>(KEY_ORDER);
+        for (NewNotification notification : batch) {
+            first.computeIfAbsent(Key.of(notification), key -> new Row(notification));
         }
-        transactions
+        return transactions
                 .execute(status -> insert(first.values()).flatMap(inserted -> resolve(first, inserted)))
                 .single()
-                .timeout(settings.timeout())
-                .subscribe(
-                        results -> {
-                            finished();
-                            complete(batch, first, results);
-                        },
-                        error -> {
-                            finished();
-                            InboxUnavailableException unavailable =
-                                    new InboxUnavailableException("the transaction failed: " + error, error);
-                            batch.forEach(pending -> pending.sink().error(unavailable));
-                        });
+                .map(results -> {
+                    announce(first, results);
+                    List<Stored> answers = new ArrayList<>(batch.size());
+                    Set<Key> answered = new HashSet<>();
+                    for (NewNotification notification : batch) {
+                        Key key = Key.of(notification);
+                        Stored stored = results.get(key);
+                        if (stored == null) {
+                            throw new IllegalStateException("the event's row was neither written nor found");
+                        }
+                        answers.add(answered.add(key) ? stored : new Stored(stored.notificationId(), true));
+                    }
+                    return answers;
+                });
     }
 
-    private Mono<Set<UUID>> insert(Iterable<Pending> rows) {
-        List<Pending> list = new ArrayList<>();
-        rows.forEach(list::add);
-        int size = list.size();
+    private Mono<Map<UUID, OffsetDateTime>> insert(Collection<Row> rows) {
+        int size = rows.size();
         UUID[] ids = new UUID[size];
         UUID[] tenants = new UUID[size];
         UUID[] configurations = new UUID[size];
         String[] eventIds = new String[size];
         String[] sessionIds = new String[size];
         String[] payloads = new String[size];
-        for (int i = 0; i < size; i++) {
-            Pending pending = list.get(i);
-            NewNotification notification = pending.notification();
-            ids[i] = pending.id();
+        UUID[] leases = new UUID[size];
+        int i = 0;
+        for (Row row : rows) {
+            NewNotification notification = row.notification;
+            ids[i] = row.id;
             tenants[i] = notification.tenantId();
             configurations[i] = notification.configurationId();
             eventIds[i] = notification.event().eventId();
             sessionIds[i] = notification.event().sessionId();
-            payloads[i] = notification.event().toJson();
+            payloads[i] = row.payload;
+            leases[i] = row.lease;
+            i++;
         }
         return database.sql(INSERT)
                 .bind(0, ids)
@@ -172,19 +165,23 @@ public class Inbox {
                 .bind(3, eventIds)
                 .bind(4, sessionIds)
                 .bind(5, payloads)
-                .bind(6, settings.lease().toMillis())
-                .map((row, metadata) -> row.get("id", UUID.class))
+                .bind(6, leases)
+                .bind(7, settings.lease().toMillis())
+                .map((row, metadata) ->
+                        Map.entry(row.get("id", UUID.class), row.get("received_at", OffsetDateTime.class)))
                 .all()
-                .collect(HashSet::new, Set::add);
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue);
     }
 
     /** Every written key's outcome: new when its row came back from the insert, else the row found. */
-    private Mono<Map<Key, Stored>> resolve(Map<Key, Pending> first, Set<UUID> inserted) {
+    private Mono<Map<Key, Stored>> resolve(Map<Key, Row> first, Map<UUID, OffsetDateTime> inserted) {
         Map<Key, Stored> results = new HashMap<>();
         List<Key> duplicates = new ArrayList<>();
-        first.forEach((key, pending) -> {
-            if (inserted.contains(pending.id())) {
-                results.put(key, new Stored(pending.id(), false));
+        first.forEach((key, row) -> {
+            OffsetDateTime receivedAt = inserted.get(row.id);
+            if (receivedAt != null) {
+                row.receivedAt = receivedAt.toInstant();
+                results.put(key, new Stored(row.id, false));
             } else {
                 duplicates.add(key);
             }
@@ -203,80 +200,48 @@ public class Inbox {
                 .then(Mono.fromSupplier(() -> results));
     }
 
-    private void complete(List<Pending> batch, Map<Key, Pending> first, Map<Key, Stored> results) {
-        for (Pending pending : batch) {
-            Stored stored = results.get(pending.key());
-            if (stored == null) {
-                pending.sink()
-                        .error(new InboxUnavailableException("the event's row was neither written nor found", null));
-            } else if (first.get(pending.key()) == pending) {
-                pending.sink().success(stored);
-            } else {
-                pending.sink().success(new Stored(stored.notificationId(), true));
-            }
-        }
-        for (Pending pending : first.values()) {
-            Stored stored = results.get(pending.key());
+    /** Tells this instance's dispatcher about the batch's new rows, which it holds the leases of. */
+    private void announce(Map<Key, Row> first, Map<Key, Stored> results) {
+        List<NotificationAccepted> accepted = new ArrayList<>(first.size());
+        first.forEach((key, row) -> {
+            Stored stored = results.get(key);
             if (stored != null && !stored.duplicate()) {
-                NewNotification notification = pending.notification();
-                events.publishEvent(new NotificationAccepted(
-                        stored.notificationId(),
+                NewNotification notification = row.notification;
+                accepted.add(new NotificationAccepted(
+                        row.id,
+                        row.lease,
                         notification.tenantId(),
                         notification.configurationId(),
                         notification.event().eventId(),
-                        notification.event().sessionId()));
+                        notification.event().sessionId(),
+                        row.payload,
+                        row.receivedAt));
             }
+        });
+        if (!accepted.isEmpty()) {
+            events.publishEvent(new NotificationsAccepted(accepted));
         }
     }
 
-    private void finished() {
-        List<Pending> next;
-        synchronized (queue) {
-            transactionsInFlight--;
-            next = nextBatch();
-        }
-        if (next != null) {
-            write(next);
-        }
-    }
+    private record Key(UUID tenantId, String eventId) {
 
-    private record Key(UUID tenantId, String eventId) {}
-
-    private static final class Pending {
-
-        private final NewNotification notification;
-        private final UUID id;
-        private final MonoSink<Stored> sink;
-        private volatile boolean cancelled;
-
-        Pending(NewNotification notification, UUID id, MonoSink<Stored> sink) {
-            this.notification = notification;
-            this.id = id;
-            this.sink = sink;
-        }
-
-        NewNotification notification() {
-            return notification;
-        }
-
-        UUID id() {
-            return id;
-        }
-
-        MonoSink<Stored> sink() {
-            return sink;
-        }
-
-        Key key() {
+        static Key of(NewNotification notification) {
             return new Key(notification.tenantId(), notification.event().eventId());
         }
+    }
 
-        void cancel() {
-            cancelled = true;
-        }
+    /** The row written for the first event of a key: its id and fencing token are chosen here. */
+    private static final class Row {
 
-        boolean isCancelled() {
-            return cancelled;
+        final NewNotification notification;
+        final UUID id = UUID.randomUUID();
+        final UUID lease = UUID.randomUUID();
+        final String payload;
+        Instant receivedAt;
+
+        Row(NewNotification notification) {
+            this.notification = notification;
+            this.payload = notification.event().toJson();
         }
     }
 }

@@ -1,11 +1,20 @@
 package io.pushgate.delivery.notification;
 
+import java.time.Instant;
 import java.util.UUID;
 
 /**
- * A new notification's row is committed with status {@code accepted}: the seam where a dispatcher
- * picks it up. Published in-process after the commit; nothing is lost if no one listens, since the
- * row stays {@code accepted} in the table.
+ * A new notification's row, committed with status {@code accepted} and leased to this instance
+ * under the fencing token {@code lease} until the inbox's lease runs out.
+ *
+ * @param payload the event's fields as the JSON object stored with it
  */
 public record NotificationAccepted(
-        UUID notificationId, UUID tenantId, UUID configurationId, String eventId, String sessionId) {}
+        UUID notificationId,
+        UUID lease,
+        UUID tenantId,
+        UUID configurationId,
+        String eventId,
+        String sessionId,
+        String payload,
+        Instant receivedAt) {}

@@ -1,0 +1,201 @@
+package io.pushgate.delivery.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pushgate.delivery.DeliveryServiceApplication;
+import io.pushgate.delivery.callback.TestConfigurations;
+import io.pushgate.delivery.dispatch.Deliveries.Attempt;
+import io.pushgate.delivery.dispatch.Deliveries.Claimed;
+import io.pushgate.delivery.dispatch.Deliveries.Registration;
+import io.pushgate.testkit.TestDatabase;
+import io.pushgate.testkit.TestPlatformInitializer;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ContextConfiguration;
+import reactor.core.publisher.Flux;
+
+/**
+ * Concurrent registration look-ups and concurrent outcomes share one statement each ({@link
+ * Deliveries}): every caller still gets its own answer, and the fencing token still decides per row.
+ * The calls below are all made at once, so the first runs alone and the others go together.
+ */
+@SpringBootTest(properties = "spring.config.name=" + DeliveryServiceApplication.CONFIG_NAME)
+@ContextConfiguration(initializers = TestPlatformInitializer.class)
+class GroupedStatementsIntegrationTests {
+
+    @Autowired
+    Deliveries deliveries;
+
+    @BeforeAll
+    static void controlPlaneSchema() {
+        TestDatabase database = TestDatabase.get();
+        TestConfigurations.migrateTenancy(database.jdbcUrl(), database.user(), database.password());
+    }
+
+    @Test
+    void concurrentLookUpsEachFindTheirOwnSessionsNewestUsableRegistration() throws Exception {
+        TestConfigurations.Inserted configuration = DeliveryFixtures.configuration();
+        DeliveryFixtures.registration(configuration, DeliveryFixtures.fcmToken(), "session-two", "android", "fcm");
+        Thread.sleep(5);
+        String newest = DeliveryFixtures.fcmToken();
+        DeliveryFixtures.registration(configuration, newest, "session-two", "android", "fcm");
+        String alone = DeliveryFixtures.apnsToken();
+        DeliveryFixtures.registration(configuration, alone, "session-one", "ios", "apns");
+        UUID invalidated = DeliveryFixtures.registration(
+                configuration, DeliveryFixtures.fcmToken(), "session-invalidated", "android", "fcm");
+        deliveries.invalidate(invalidated, "UNREGISTERED").block();
+
+        List<String> sessions = List.of(
+                "session-none", "session-two", "session-invalidated", "session-one", "session-two", "session-none");
+        List<Optional<String>> found = Flux.mergeSequential(sessions.stream()
+                        .map(session -> deliveries
+                                .newestRegistration(claimed(configuration, session, UUID.randomUUID()))
+                                .map(Registration::deviceToken)
+                                .map(Optional::of)
+                                .defaultIfEmpty(Optional.empty()))
+                        .toList())
+                .collectList()
+                .block(Duration.ofSeconds(10));
+
+        assertThat(found)
+                .containsExactly(
+                        Optional.empty(),
+                        Optional.of(newest),
+                        Optional.empty(),
+                        Optional.of(alone),
+                        Optional.of(newest),
+                        Optional.empty());
+    }
+
+    @Test
+    void concurrentOutcomesAreEachRecordedAndAStaleHolderChangesNothing() throws Exception {
+        TestConfigurations.Inserted configuration = DeliveryFixtures.configuration();
+        UUID credential = UUID.randomUUID();
+        List<Claimed> held = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            held.add(leased(configuration, "session-" + i));
+        }
+        UUID stale = UUID.randomUUID();
+
+        List<Boolean> mine = Flux.mergeSequential(List.of(
+                        deliveries.finish(
+                                held.get(0),
+                                held.get(0).lease(),
+                                "delivered",
+                                new Attempt("fcm", credential, "delivered", null, 12.5, true),
+                                null),
+                        deliveries.finish(held.get(1), held.get(1).lease(), "no_device", null, null),
+                        deliveries.finish(
+                                held.get(2),
+                                stale,
+                                "delivered",
+                                new Attempt("fcm", credential, "delivered", null, 3.0, true),
+                                null),
+                        deliveries.finish(
+                                held.get(3),
+                                held.get(3).lease(),
+                                "failed",
+                                new Attempt("apns", null, "failed", "no_credential", 0, false),
+                                "no APNs credential for ios")))
+                .collectList()
+                .block(Duration.ofSeconds(10));
+
+        assertThat(mine).containsExactly(true, true, false, true);
+        assertThat(row(held.get(0).id())).isEqualTo("delivered|1|fcm|null|null|answered");
+        assertThat(row(held.get(1).id())).isEqualTo("no_device|0|null|null|null|unanswered");
+        assertThat(row(held.get(2).id())).isEqualTo("accepted|0|null|null|null|unanswered");
+        assertThat(row(held.get(3).id()))
+                .isEqualTo("failed|0|apns|no_credential|no APNs credential for ios|unanswered");
+        assertThat(attempts(held.get(0).id())).isEqualTo(List.of("fcm|" + credential + "|delivered|null|12.5"));
+        assertThat(attempts(held.get(1).id())).isEmpty();
+        // the stale holder's attempt happened, so it is recorded; its outcome is not
+        assertThat(attempts(held.get(2).id())).isEqualTo(List.of("fcm|" + credential + "|delivered|null|3.0"));
+        assertThat(attempts(held.get(3).id())).isEqualTo(List.of("apns|null|failed|no_credential|0.0"));
+    }
+
+    private static Claimed claimed(TestConfigurations.Inserted configuration, String sessionId, UUID id) {
+        return new Claimed(
+                id,
+                UUID.randomUUID(),
+                configuration.tenantId(),
+                configuration.id(),
+                "event-" + id,
+                sessionId,
+                DeliveryFixtures.event(sessionId).toJson(),
+                Instant.now(),
+                0,
+                Instant.now());
+    }
+
+    /** A new notification row leased as the inbox writes it. */
+    private static Claimed leased(TestConfigurations.Inserted configuration, String sessionId) throws Exception {
+        Claimed claimed = claimed(configuration, sessionId, UUID.randomUUID());
+        try (Connection connection = DeliveryFixtures.connect();
+                var insert = connection.prepareStatement("""
+                        INSERT INTO delivery.notification
+                            (id, tenant_id, configuration_id, event_id, session_id, payload, lease_owner, lease_until)
+                        VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, now() + interval '30 seconds')""")) {
+            insert.setObject(1, claimed.id());
+            insert.setObject(2, claimed.tenantId());
+            insert.setObject(3, claimed.configurationId());
+            insert.setString(4, claimed.eventId());
+            insert.setString(5, sessionId);
+            insert.setString(6, claimed.payload());
+            insert.setObject(7, claimed.lease());
+            insert.executeUpdate();
+        }
+        return claimed;
+    }
+
+    private static String row(UUID id) throws Exception {
+        try (Connection connection = DeliveryFixtures.connect();
+                var select = connection.prepareStatement("""
+                        SELECT status, attempts, provider, error_code, error_detail,
+                               CASE WHEN answered_at IS NULL THEN 'unanswered' ELSE 'answered' END
+                          FROM delivery.notification WHERE id = ?""")) {
+            select.setObject(1, id);
+            try (var rows = select.executeQuery()) {
+                rows.next();
+                return String.join(
+                        "|",
+                        rows.getString(1),
+                        Integer.toString(rows.getInt(2)),
+                        String.valueOf(rows.getString(3)),
+                        String.valueOf(rows.getString(4)),
+                        String.valueOf(rows.getString(5)),
+                        rows.getString(6));
+            }
+        }
+    }
+
+    private static List<String> attempts(UUID notificationId) throws Exception {
+        try (Connection connection = DeliveryFixtures.connect();
+                var select = connection.prepareStatement("""
+                        SELECT provider, credential_id, outcome, error_code, latency_ms
+                          FROM delivery.attempt WHERE notification_id = ? ORDER BY id""")) {
+            select.setObject(1, notificationId);
+            List<String> attempts = new ArrayList<>();
+            try (var rows = select.executeQuery()) {
+                while (rows.next()) {
+                    attempts.add(String.join(
+                            "|",
+                            rows.getString(1),
+                            String.valueOf(rows.getString(2)),
+                            rows.getString(3),
+                            String.valueOf(rows.getString(4)),
+                            Double.toString(rows.getDouble(5))));
+                }
+            }
+            return attempts;
+        }
+    }
+}
