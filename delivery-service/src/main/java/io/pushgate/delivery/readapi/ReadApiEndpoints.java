@@ -48,29 +48,33 @@ class ReadApiEndpoints {
     private static final Logger log = LoggerFactory.getLogger(ReadApiEndpoints.class);
     private static final long MAX_STATS_DAYS = 31;
     private static final Duration DEFAULT_STATS_WINDOW = Duration.ofHours(1);
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
 
     @Bean
-    RouterFunction<ServerResponse> deliveryReadApi(NotificationQueries notifications, SandboxMessages sandbox) {
-        return route(GET(NOTIFICATIONS), request -> forCaller(request, tenant -> list(notifications, tenant, request)))
+    RouterFunction<ServerResponse> deliveryReadApi(
+            NotificationQueries notifications, SandboxMessages sandbox, ReadApiSettings settings) {
+        return route(
+                        GET(NOTIFICATIONS),
+                        request -> forCaller(request, settings, tenant -> list(notifications, tenant, request)))
                 .andRoute(
                         GET(NOTIFICATIONS + "/{id}"),
-                        request -> forCaller(request, tenant -> one(notifications, tenant, request)))
-                .andRoute(GET(STATS), request -> forCaller(request, tenant -> stats(notifications, tenant, request)))
+                        request -> forCaller(request, settings, tenant -> one(notifications, tenant, request)))
+                .andRoute(
+                        GET(STATS),
+                        request -> forCaller(request, settings, tenant -> stats(notifications, tenant, request)))
                 .andRoute(
                         GET(SANDBOX_MESSAGES),
-                        request -> forCaller(request, tenant -> sandbox(sandbox, tenant, request)));
+                        request -> forCaller(request, settings, tenant -> sandbox(sandbox, tenant, request)));
     }
 
     /** A call from an authenticated caller; the chain lets none other reach this. */
-    private static Mono<ServerResponse> forCaller(ServerRequest request, Function<UUID, Mono<ServerResponse>> call) {
+    private static Mono<ServerResponse> forCaller(
+            ServerRequest request, ReadApiSettings settings, Function<UUID, Mono<ServerResponse>> call) {
         return Caller.current()
                 .switchIfEmpty(Mono.error(() -> new ApiRejected(
                         DeliveryApiProblems.UNAUTHENTICATED, "a bearer token with scope tenant.read is required")))
                 .flatMap(caller -> Mono.defer(() -> call.apply(caller.tenantId())))
-                .timeout(TIMEOUT)
-                .onErrorResume(error -> problem(request, error));
+                .timeout(settings.timeout())
+                .onErrorResume(error -> problem(request, settings, error));
     }
 
     private static Mono<ServerResponse> list(NotificationQueries notifications, UUID tenant, ServerRequest request) {
@@ -183,7 +187,7 @@ class ReadApiEndpoints {
         return new ApiRejected(DeliveryApiProblems.NOT_FOUND, "no such notification");
     }
 
-    private static Mono<ServerResponse> problem(ServerRequest request, Throwable error) {
+    private static Mono<ServerResponse> problem(ServerRequest request, ReadApiSettings settings, Throwable error) {
         if (error instanceof ApiRejected rejected) {
             return Problems.answer(rejected);
         }
@@ -192,16 +196,16 @@ class ReadApiEndpoints {
             return Problems.answer(ApiRejected.retryLater(
                     DeliveryApiProblems.SANDBOX_UNAVAILABLE,
                     "the sandbox does not answer; try again later",
-                    RETRY_AFTER));
+                    settings.retryAfter()));
         }
         log.warn(
                 "{} {} failed: {}",
                 request.method(),
                 request.path(),
-                error instanceof TimeoutException ? "no answer within " + TIMEOUT : error.toString());
+                error instanceof TimeoutException ? "no answer within " + settings.timeout() : error.toString());
         return Problems.answer(ApiRejected.retryLater(
                 DeliveryApiProblems.NOTIFICATIONS_UNAVAILABLE,
                 "notifications could not be read; try again later",
-                RETRY_AFTER));
+                settings.retryAfter()));
     }
 }

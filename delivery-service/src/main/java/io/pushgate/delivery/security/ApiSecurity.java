@@ -13,6 +13,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.ReactiveAuthorizationManager;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
@@ -52,6 +53,16 @@ class ApiSecurity {
     static final String[] SEARCH = {
         "/v1/device-registrations:search", "/custom-notification-connector/device-registrations:search"
     };
+
+    /**
+     * No observations of Spring Security's own: they wrap every request in two more observations —
+     * AXP callbacks too, which no chain secures — at a cost the callback path measured. {@code
+     * http.server.requests} and the callback meters cover what operators need.
+     */
+    @Bean
+    SecurityObservationSettings noSecurityObservations() {
+        return SecurityObservationSettings.noObservations();
+    }
 
     @Bean
     SecurityWebFilterChain apiFilterChain(

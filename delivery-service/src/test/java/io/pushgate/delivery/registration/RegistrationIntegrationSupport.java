@@ -41,7 +41,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
             "pushgate.security.jwks-refresh-interval=0s",
             "pushgate.configuration.cache-ttl=1h",
             "pushgate.registration.open-per-ip-limit=100000",
-            "pushgate.registration.open-per-configuration-limit=100000"
+            "pushgate.registration.open-per-configuration-limit=100000",
+            "pushgate.read-api.timeout=2s"
         })
 @ContextConfiguration(initializers = TestPlatformInitializer.class)
 abstract class RegistrationIntegrationSupport {
