@@ -401,6 +401,7 @@ class DispatchIntegrationTests {
         "Unregistered, token_invalid",
         "DeviceTokenNotForTopic, token_invalid",
         "InvalidProviderToken, failed",
+        "ExpiredProviderToken, delivered",
         "TooManyRequests, delivered",
         "InternalServerError, delivered",
         "ServiceUnavailable, delivered"
@@ -415,6 +416,7 @@ class DispatchIntegrationTests {
             case "Unregistered" -> apns.unregisterDevice(token, Instant.now().minus(1, ChronoUnit.HOURS));
             case "DeviceTokenNotForTopic" -> {}
             case "InvalidProviderToken" -> apns.revokeKey(key.keyId());
+            case "ExpiredProviderToken" -> apns.injectRejection(token, RejectionReason.EXPIRED_PROVIDER_TOKEN, 1);
             case "TooManyRequests" -> apns.injectRejection(token, RejectionReason.TOO_MANY_REQUESTS, 1);
             case "InternalServerError" -> apns.injectRejection(token, RejectionReason.INTERNAL_SERVER_ERROR, 1);
             default -> apns.injectRejection(token, RejectionReason.SERVICE_UNAVAILABLE, 1);
