@@ -19,14 +19,14 @@ import java.util.concurrent.TimeoutException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 /**
  * Stores each AXP event once in {@code delivery.notification}, with group commit: events that
- * arrive while transactions are in flight wait in a queue and go into the next transaction together
- * (one multi-row {@code INSERT … ON CONFLICT (tenant_id, event_id) DO NOTHING RETURNING}, through a
- * {@link Coalescer}). An idle inbox writes a lone event at once, without waiting for company.
+ * arrive while inserts are in flight wait in a queue and go into the next insert together (one
+ * multi-row {@code INSERT … ON CONFLICT (tenant_id, event_id) DO NOTHING RETURNING}, its own
+ * transaction, through a {@link Coalescer}). An idle inbox writes a lone event at once, without
+ * waiting for company.
  *
  * <p>A caller learns its event's fate only after the transaction holding it has committed: {@link
  * Stored} for a new or a duplicate event, {@link InboxUnavailableException} when the database
@@ -61,24 +61,17 @@ public class Inbox {
               ON n.tenant_id = k.tenant_id AND n.event_id = k.event_id""";
 
     private final DatabaseClient database;
-    private final TransactionalOperator transactions;
     private final ApplicationEventPublisher events;
     private final InboxSettings settings;
     private final DistributionSummary batchSizes;
     private final Coalescer<NewNotification, Stored> writes;
 
-    Inbox(
-            DatabaseClient database,
-            TransactionalOperator transactions,
-            ApplicationEventPublisher events,
-            InboxSettings settings,
-            MeterRegistry meters) {
+    Inbox(DatabaseClient database, ApplicationEventPublisher events, InboxSettings settings, MeterRegistry meters) {
         this.batchSizes = DistributionSummary.builder("pushgate.inbox.batch.size")
                 .description("Events per inbox transaction (group commit)")
                 .baseUnit("events")
                 .register(meters);
         this.database = database;
-        this.transactions = transactions;
         this.events = events;
         this.settings = settings;
         this.writes = new Coalescer<>(
@@ -118,9 +111,12 @@ public class Inbox {
         for (NewNotification notification : batch) {
             first.computeIfAbsent(Key.of(notification), key -> new Row(notification));
         }
-        return transactions
-                .execute(status -> insert(first.values()).flatMap(inserted -> resolve(first, inserted)))
-                .single()
+        // One statement, so no transaction around it: the insert commits on its own (one round trip,
+        // not three). A duplicate's first row is committed by the time the insert returns — a
+        // concurrent insert of the same key makes it wait for that one's commit — so the look-up
+        // of duplicates, in a later statement, finds it.
+        return insert(first.values())
+                .flatMap(inserted -> resolve(first, inserted))
                 .map(results -> {
                     announce(first, results);
                     List<Stored> answers = new ArrayList<>(batch.size());
