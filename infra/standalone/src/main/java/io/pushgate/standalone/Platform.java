@@ -281,8 +281,14 @@ final class Platform implements AutoCloseable {
         try (var connection = DriverManager.getConnection("jdbc:" + database.url(), properties)) {
             connection.isValid(5);
         } catch (SQLException e) {
-            throw new LaunchException("cannot use the PostgreSQL at " + database.safeUrl() + " (PUSHGATE_DB_URL): "
-                    + Failures.firstLine(e.getMessage()));
+            String reason = Failures.firstLine(e.getMessage());
+            Throwable cause = e.getCause();
+            if (cause != null && cause.getMessage() != null && !reason.contains(cause.getMessage())) {
+                // e.g. "The connection attempt failed." says little; its cause names the unknown host
+                reason += " (" + cause.getClass().getSimpleName() + ": " + Failures.firstLine(cause.getMessage()) + ")";
+            }
+            throw new LaunchException(
+                    "cannot use the PostgreSQL at " + database.safeUrl() + " (PUSHGATE_DB_URL): " + reason);
         }
     }
 

@@ -198,6 +198,14 @@ class PushgateLauncherIntegrationTests {
     }
 
     @Test
+    void refusesAnUnknownDatabaseHostNamingIt() throws Exception {
+        Map<String, String> environment = environment();
+        environment.put("PUSHGATE_DB_URL", "postgresql://no-such-host.invalid:5432/pushgate");
+
+        assertFailsWithOneLine(environment, "UnknownHostException: no-such-host.invalid");
+    }
+
+    @Test
     void refusesADatabaseUrlThatIsNotPostgresql() throws Exception {
         Map<String, String> environment = environment();
         environment.put("PUSHGATE_DB_URL", "mysql://admin:hunter2@db:3306/pushgate");
