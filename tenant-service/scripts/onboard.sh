@@ -29,8 +29,11 @@ field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
 call POST /v1/signup 201 -H 'Content-Type: application/json' \
     --data-binary "{\"tenantName\":\"Demo\",\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" >/dev/null
 echo "signed up $EMAIL"
-TOKEN=$(call POST /v1/auth/login 200 -H 'Content-Type: application/json' \
-    --data-binary "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" | field access_token)
+# every answer is taken into a variable first: a failed call in a pipeline would not stop the script
+LOGIN=$(call POST /v1/auth/login 200 -H 'Content-Type: application/json' \
+    --data-binary "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}")
+TOKEN=$(printf '%s' "$LOGIN" | field access_token)
+[ -n "$TOKEN" ] || { echo "POST /v1/auth/login answered no access_token: $LOGIN" >&2; exit 1; }
 AUTH="Authorization: Bearer $TOKEN"
 echo "logged in"
 
@@ -60,8 +63,11 @@ CLIENT=$(call POST /v1/app-clients 201 -H "$AUTH" -H 'Content-Type: application/
 CLIENT_ID=$(printf '%s' "$CLIENT" | field clientId)
 CLIENT_SECRET=$(printf '%s' "$CLIENT" | field clientSecret)
 echo "app client $CLIENT_ID"
-call POST /oauth2/token 200 -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=client_credentials | field scope |
-    sed 's/^/client_credentials token with scope: /'; echo
+GRANT=$(call POST /oauth2/token 200 -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=client_credentials)
+echo "client_credentials token with scope: $(printf '%s' "$GRANT" | field scope)"
 
+AUDIT=$(call GET /v1/audit-events 200 -H "$AUTH")
 echo "audit log, newest first:"
-call GET /v1/audit-events 200 -H "$AUTH" | sed 's/},{/}\n{/g' | sed -n 's/.*"action":"\([^"]*\)".*/  \1/p'
+# one event a line (a newline in the replacement, as every sed takes it), then each one's action
+printf '%s\n' "$AUDIT" | sed 's/},{/}\
+{/g' | sed -n 's/.*"action":"\([^"]*\)".*/  \1/p'

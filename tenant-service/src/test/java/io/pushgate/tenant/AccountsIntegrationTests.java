@@ -3,8 +3,16 @@ package io.pushgate.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushgate.testkit.TestDatabase;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -86,6 +94,34 @@ class AccountsIntegrationTests {
         assertThat(second.get("type")).isEqualTo(first.get("type"));
         assertThat(second.get("title")).isEqualTo(first.get("title"));
         assertThat(second.get("detail")).isEqualTo(first.get("detail"));
+    }
+
+    /** Guesses sent all at once are counted as they arrive, not when their slow password checks end. */
+    @Test
+    void concurrentGuessesForOneAccountAreThrottledToo() {
+        Api.Tenant tenant = api.tenant();
+        List<CompletableFuture<HttpResponse<Void>>> guesses = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            guesses.add(HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .build()
+                    .sendAsync(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/auth/login"))
+                                    .timeout(Duration.ofSeconds(60))
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + tenant.email()
+                                            + "\",\"password\":\"wrong guess " + i + "\"}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding()));
+        }
+        List<Integer> statuses = guesses.stream()
+                .map(CompletableFuture::join)
+                .map(HttpResponse::statusCode)
+                .toList();
+        assertThat(statuses).hasSize(20).containsOnly(401, 429);
+        assertThat(statuses.stream().filter(status -> status == 401))
+                .as("guesses let through with the default limit of 5 per account")
+                .hasSize(5);
     }
 
     @Test

@@ -53,6 +53,54 @@ class EdgesIntegrationTests {
     }
 
     /**
+     * A body or a query parameter that cannot even be read into the endpoint's arguments is a 400
+     * like every other: the field named when there is one, the project's problem type, no value echoed.
+     */
+    @Test
+    void aFieldOrParameterOfTheWrongTypeIsA400NamingIt() {
+        Api.Tenant tenant = api.tenant();
+        assertInvalidField(
+                api.post(tenant.token(), "/v1/configurations", Map.of("name", java.util.List.of("x"))), "name");
+        assertInvalidField(
+                api.post(
+                        tenant.token(),
+                        "/v1/credentials",
+                        Map.of("type", "fcm", "name", "Android", "serviceAccountJson", Map.of("project_id", "p"))),
+                "serviceAccountJson");
+        assertInvalidField(
+                api.post(null, "/v1/signup", Map.of("tenantName", Map.of(), "email", "a@b.test", "password", "x")),
+                "tenantName");
+        assertInvalidField(api.get(tenant.token(), "/v1/configurations?limit=many"), "limit");
+        JsonNode problem = assertInvalidField(
+                api.post(tenant.token(), "/v1/app-clients", Map.of("name", Map.of("secret", "s3cr3t-value"))), "name");
+        assertThat(problem.toString()).doesNotContain("s3cr3t-value");
+
+        for (String body : new String[] {"{not json", "[1, 2]", ""}) {
+            JsonNode malformed = Api.json(
+                    api.http
+                            .post()
+                            .uri("/v1/configurations")
+                            .headers(headers -> headers.setBearerAuth(tenant.token()))
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .bodyValue(body)
+                            .exchange(),
+                    400);
+            assertThat(malformed.get("type").asString())
+                    .as("body %s", body)
+                    .isEqualTo("https://pushgate.io/problems/malformed-request");
+        }
+    }
+
+    private static JsonNode assertInvalidField(
+            org.springframework.test.web.reactive.server.WebTestClient.ResponseSpec answer, String field) {
+        answer.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        JsonNode problem = Api.json(answer, 400);
+        assertThat(problem.get("type").asString()).isEqualTo("https://pushgate.io/problems/invalid-field");
+        assertThat(problem.get("field").asString()).isEqualTo(field);
+        return problem;
+    }
+
+    /**
      * A request refused before its body is read (no token), its body sent a moment after its headers
      * as a client may: the server skips the unread body, so the same keep-alive connection serves the
      * client's next request (apps reuse their connections).

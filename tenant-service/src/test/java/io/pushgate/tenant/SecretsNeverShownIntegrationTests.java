@@ -73,14 +73,34 @@ class SecretsNeverShownIntegrationTests {
                     .asString());
 
             String serviceAccount = TestCredentials.serviceAccountJson();
+            String fcm = expect(
+                            http.send(
+                                    "POST",
+                                    "/v1/credentials",
+                                    token,
+                                    Map.of("type", "fcm", "name", "Android", "serviceAccountJson", serviceAccount)),
+                            201)
+                    .get("id")
+                    .asString();
+            secrets.add(keyBody(Api.parse(serviceAccount).get("private_key").asString()));
+            String replacement = TestCredentials.serviceAccountJson();
+            expect(
+                    http.send(
+                            "PUT",
+                            "/v1/credentials/" + fcm,
+                            token,
+                            Map.of("type", "fcm", "name", "Android", "serviceAccountJson", replacement)),
+                    200);
+            secrets.add(keyBody(Api.parse(replacement).get("private_key").asString()));
+            String memberPassword = "a member's secret passphrase";
             expect(
                     http.send(
                             "POST",
-                            "/v1/credentials",
+                            "/v1/members",
                             token,
-                            Map.of("type", "fcm", "name", "Android", "serviceAccountJson", serviceAccount)),
+                            Map.of("email", Api.uniqueEmail(), "password", memberPassword, "role", "viewer")),
                     201);
-            secrets.add(keyBody(Api.parse(serviceAccount).get("private_key").asString()));
+            secrets.add(memberPassword);
             String p8 = TestCredentials.p8Key();
             expect(http.send("POST", "/v1/credentials", token, TestCredentials.apnsBody(p8)), 201);
             secrets.add(keyBody(p8));
@@ -107,6 +127,7 @@ class SecretsNeverShownIntegrationTests {
                     "/v1/configurations",
                     "/v1/configurations/" + id,
                     "/v1/credentials",
+                    "/v1/credentials/" + fcm,
                     "/v1/app-clients",
                     "/v1/members",
                     "/v1/audit-events")) {

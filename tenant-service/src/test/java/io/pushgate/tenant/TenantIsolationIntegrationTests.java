@@ -121,4 +121,113 @@ class TenantIsolationIntegrationTests {
         assertThat(Api.text(api.get(b.token(), "/v1/trusted-issuers"), 200)).contains(issuer);
         assertThat(Api.text(api.get(b.token(), "/v1/members"), 200)).contains(member);
     }
+
+    /**
+     * Within one tenant, the roles' limits: a viewer's token and an app client's token change
+     * nothing (403 forbidden, every change action); an admin changes everything but the members.
+     */
+    @Test
+    void aViewerOrAnAppClientChangesNothingAndAnAdminNoMember() {
+        Api.Tenant owner = api.tenant();
+        String configuration = Api.json(api.post(owner.token(), "/v1/configurations", Map.of("name", "App")), 201)
+                .get("id")
+                .asString();
+        String credential = Api.json(
+                        api.post(owner.token(), "/v1/credentials", Map.of("type", "sandbox", "name", "Sandbox")), 201)
+                .get("id")
+                .asString();
+        JsonNode client = Api.json(api.post(owner.token(), "/v1/app-clients", Map.of("name", "App")), 201);
+        String clientId = client.get("clientId").asString();
+        String issuer = Api.json(
+                        api.post(
+                                owner.token(),
+                                "/v1/trusted-issuers",
+                                Map.of(
+                                        "issuer", "https://roles.example.test/" + owner.tenantId(),
+                                        "jwksUri", "https://roles.example.test/jwks",
+                                        "audience", "app")),
+                        201)
+                .get("id")
+                .asString();
+        String viewerEmail = Api.uniqueEmail();
+        String member = Api.json(
+                        api.post(
+                                owner.token(),
+                                "/v1/members",
+                                Map.of("email", viewerEmail, "password", "the viewer's password", "role", "viewer")),
+                        201)
+                .get("id")
+                .asString();
+        String viewer = api.login(viewerEmail, "the viewer's password");
+        String appClient = Api.json(
+                        api.http
+                                .post()
+                                .uri("/oauth2/token")
+                                .headers(headers -> headers.setBasicAuth(
+                                        clientId,
+                                        client.get("clientSecret").asString(),
+                                        java.nio.charset.StandardCharsets.UTF_8))
+                                .contentType(org.springframework.http.MediaType.APPLICATION_FORM_URLENCODED)
+                                .bodyValue("grant_type=client_credentials")
+                                .exchange(),
+                        200)
+                .get("access_token")
+                .asString();
+
+        String c = "/v1/configurations/" + configuration;
+        List<Function<String, WebTestClient.ResponseSpec>> members = List.of(
+                token -> api.post(
+                        token,
+                        "/v1/members",
+                        Map.of("email", Api.uniqueEmail(), "password", "another long password", "role", "owner")),
+                token -> api.patch(token, "/v1/members/" + member, Map.of("role", "owner")),
+                token -> api.delete(token, "/v1/members/" + member));
+        List<Function<String, WebTestClient.ResponseSpec>> changes = new java.util.ArrayList<>(List.of(
+                token -> api.post(token, "/v1/configurations", Map.of("name", "taken over")),
+                token -> api.patch(token, c, Map.of("name", "taken over")),
+                token -> api.postEmpty(token, c + "/secret:rotate"),
+                token -> api.postEmpty(token, c + "/secret:expire-previous"),
+                token -> api.postEmpty(token, c + "/callback-key:rotate"),
+                token -> api.delete(token, c),
+                token -> api.post(token, "/v1/credentials", Map.of("type", "sandbox", "name", "taken")),
+                token -> api.put(token, "/v1/credentials/" + credential, Map.of("type", "sandbox", "name", "taken")),
+                token -> api.delete(token, "/v1/credentials/" + credential),
+                token -> api.post(token, "/v1/app-clients", Map.of("name", "taken")),
+                token -> api.delete(token, "/v1/app-clients/" + clientId),
+                token -> api.post(
+                        token,
+                        "/v1/trusted-issuers",
+                        Map.of(
+                                "issuer", "https://taken.example.test/" + owner.tenantId(),
+                                "jwksUri", "https://taken.example.test/jwks",
+                                "audience", "app")),
+                token -> api.delete(token, "/v1/trusted-issuers/" + issuer)));
+        changes.addAll(members);
+        String before = Api.text(api.get(owner.token(), "/v1/audit-events"), 200);
+
+        for (String token : List.of(viewer, appClient)) {
+            for (var change : changes) {
+                JsonNode problem = Api.json(change.apply(token), 403);
+                assertThat(problem.get("type").asString()).isEqualTo("https://pushgate.io/problems/forbidden");
+            }
+        }
+        api.patch(owner.token(), "/v1/members/" + member, Map.of("role", "admin"))
+                .expectStatus()
+                .isOk();
+        String admin = api.login(viewerEmail, "the viewer's password");
+        for (var change : members) {
+            Api.json(change.apply(admin), 403);
+        }
+
+        // nothing changed: the audit log has only the owner's role change and the admin's sign-in since
+        JsonNode after = Api.json(api.get(owner.token(), "/v1/audit-events"), 200);
+        assertThat(after.get("items").get(0).get("action").asString()).isEqualTo("auth.login");
+        assertThat(after.get("items").get(1).get("action").asString()).isEqualTo("member.role.admin");
+        assertThat(after.get("items").get(2).toString())
+                .isEqualTo(Api.parse(before).get("items").get(0).toString());
+        assertThat(Api.json(api.get(owner.token(), c), 200).get("name").asString())
+                .isEqualTo("App");
+        assertThat(Api.json(api.get(owner.token(), "/v1/members"), 200).get("items"))
+                .hasSize(2);
+    }
 }

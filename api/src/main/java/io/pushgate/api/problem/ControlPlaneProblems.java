@@ -12,6 +12,8 @@ public enum ControlPlaneProblems {
     INVALID_FIELD(400, "invalid-field", "A field is missing or invalid"),
     /** Provider credential material does not load; the answer says why, never echoing the key. */
     INVALID_CREDENTIAL_MATERIAL(400, "invalid-credential-material", "The credential material is not usable"),
+    /** The request body is missing or is not JSON at all; a field of the wrong type is {@link #INVALID_FIELD}. */
+    MALFORMED_REQUEST(400, "malformed-request", "The request body is missing or not JSON"),
     /** The e-mail and password do not match an account (the same answer for an unknown e-mail). */
     SIGN_IN_FAILED(401, "sign-in-failed", "The e-mail or the password is wrong"),
     /** No valid bearer token. */

@@ -218,6 +218,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
                             + " directory elsewhere");
         }
         String clusterVersion = Files.readString(versionFile).strip();
+        if (!clusterVersion.matches("[0-9]{1,2}(\\.[0-9]{1,2})?")) {
+            throw new EmbeddedPostgresException(
+                    data + " is not a PostgreSQL data directory (its PG_VERSION is damaged);"
+                            + " move it away or point the data directory elsewhere");
+        }
         if (!clusterVersion.equals(binaries.majorVersion())) {
             throw new EmbeddedPostgresException(data + " was created by PostgreSQL " + clusterVersion
                     + " but this build runs PostgreSQL " + binaries.majorVersion()

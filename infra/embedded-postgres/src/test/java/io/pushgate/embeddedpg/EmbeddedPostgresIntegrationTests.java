@@ -58,6 +58,17 @@ class EmbeddedPostgresIntegrationTests {
     }
 
     @Test
+    void refusesAClusterWhoseVersionFileIsDamaged() throws Exception {
+        Files.createDirectories(folder.resolve("data"));
+        Files.writeString(folder.resolve("data").resolve("PG_VERSION"), "");
+
+        assertThatExceptionOfType(EmbeddedPostgresException.class)
+                .isThrownBy(
+                        () -> EmbeddedPostgres.start(folder.resolve("data"), folder.resolve("pg.log"), true, PASSWORD))
+                .withMessageContaining("is not a PostgreSQL data directory (its PG_VERSION is damaged)");
+    }
+
+    @Test
     void refusesAClusterOfAnotherMajorVersion() throws Exception {
         Files.createDirectories(folder.resolve("data"));
         Files.writeString(folder.resolve("data").resolve("PG_VERSION"), "9\n");

@@ -8,11 +8,19 @@ final class Failures {
     private Failures() {}
 
     static String describe(Throwable failure) {
-        Throwable cause = failure;
-        while (cause != null) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof LaunchException launch) {
                 return launch.getMessage();
             }
+        }
+        String reason = reason(failure);
+        return reason.startsWith("port ") ? reason : "start-up failed: " + reason;
+    }
+
+    /** Why {@code failure} happened, in one line: a port in use, else its root cause's message. */
+    static String reason(Throwable failure) {
+        Throwable cause = failure;
+        while (cause != null) {
             if (cause instanceof PortInUseException portInUse) {
                 return "port " + portInUse.getPort() + " is already in use";
             }
@@ -22,8 +30,7 @@ final class Failures {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return "start-up failed: "
-                + firstLine(root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage());
+        return firstLine(root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage());
     }
 
     static String firstLine(String message) {

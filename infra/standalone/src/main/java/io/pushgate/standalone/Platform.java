@@ -22,7 +22,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Properties;
 import org.springframework.boot.SpringApplication;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The whole platform in this process: the database (embedded unless one is configured), the sandbox
@@ -64,18 +63,51 @@ final class Platform implements AutoCloseable {
             "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
             "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration");
 
-    private final EmbeddedPostgres embedded;
-    private FcmEmulator sandbox;
-    private final Deque<ConfigurableApplicationContext> contexts = new ArrayDeque<>();
-    private final List<Service> services = new ArrayList<>();
-    private final String databaseDescription;
+    private static final String STOPPED_DURING_START = "stopped before it was up";
 
-    private Platform(EmbeddedPostgres embedded, String databaseDescription) {
-        this.embedded = embedded;
-        this.databaseDescription = databaseDescription;
+    /** How long a stop waits for the start-up step in progress (a database or a service starting). */
+    private static final long START_STEP_WAIT_MILLIS = 120_000;
+
+    private final LauncherSettings settings;
+    /** What has started, the latest first: it is stopped in this order. Guarded by {@code this}. */
+    private final Deque<AutoCloseable> parts = new ArrayDeque<>();
+
+    private final List<Service> services = new ArrayList<>();
+    private FcmEmulator sandbox;
+    private volatile String databaseDescription;
+    /** Guarded by {@code this}. */
+    private boolean starting;
+    /** Guarded by {@code this}. */
+    private boolean closed;
+
+    Platform(LauncherSettings settings) {
+        this.settings = settings;
     }
 
-    static Platform start(LauncherSettings settings) {
+    /**
+     * Starts the whole platform: the checks first, then the database, the sandbox and the three
+     * services. On a failure whatever had started is stopped before the {@link LaunchException} is
+     * thrown. A {@link #close()} from another thread (the launcher's shutdown hook, on SIGINT or
+     * SIGTERM) waits for the step in progress, stops everything, and makes this throw too.
+     */
+    void start() {
+        synchronized (this) {
+            if (closed) {
+                throw new LaunchException(STOPPED_DURING_START);
+            }
+            starting = true;
+        }
+        try {
+            startParts();
+        } catch (RuntimeException e) {
+            startEnded();
+            close();
+            throw e instanceof LaunchException launch ? launch : new LaunchException(Failures.describe(e), e);
+        }
+        startEnded();
+    }
+
+    private void startParts() {
         checkPortIsFree(settings.deliveryPort(), "delivery-service", "PUSHGATE_DELIVERY_PORT");
         checkPortIsFree(settings.tenantPort(), "tenant-service", "PUSHGATE_TENANT_PORT");
         checkPortIsFree(settings.portalPort(), "web-portal", "PUSHGATE_PORTAL_PORT");
@@ -84,70 +116,64 @@ final class Platform implements AutoCloseable {
         String keyset = HomeSecrets.keyset(settings);
 
         ExternalDatabase database;
-        Platform platform;
         if (settings.externalDatabase().isPresent()) {
             database = settings.externalDatabase().get();
             checkReachable(database);
-            platform = new Platform(null, "PostgreSQL at " + database.safeUrl());
+            databaseDescription = "PostgreSQL at " + database.safeUrl();
         } else {
-            EmbeddedPostgres embedded = startEmbedded(
+            EmbeddedPostgres embedded = adopt(startEmbedded(
                     settings.home().resolve("pgdata"),
                     logs.resolve("postgres.log"),
-                    HomeSecrets.databasePassword(settings.home()));
+                    HomeSecrets.databasePassword(settings.home())));
             database = new ExternalDatabase(embedded.url(DATABASE), EmbeddedPostgres.SUPERUSER, embedded.password());
-            platform = new Platform(
-                    embedded,
-                    "embedded PostgreSQL " + database.url() + " (user postgres, password in "
-                            + settings.home().resolve(HomeSecrets.DATABASE_PASSWORD_FILE) + "), data in "
-                            + settings.home().resolve("pgdata"));
+            databaseDescription = "embedded PostgreSQL " + database.url() + " (user postgres, password in "
+                    + settings.home().resolve(HomeSecrets.DATABASE_PASSWORD_FILE) + "), data in "
+                    + settings.home().resolve("pgdata");
         }
-        try {
-            platform.sandbox = FcmEmulator.start();
-            // the bearer token sandbox credentials send with: accepted by this emulator for every project
-            byte[] random = new byte[32];
-            new SecureRandom().nextBytes(random);
-            String sandboxToken = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-            platform.sandbox.acceptAccessToken(sandboxToken);
-            List<String> common = List.of(
-                    "--pushgate.db.url=" + database.url(),
-                    "--pushgate.db.user=" + database.user(),
-                    "--pushgate.db.password=" + database.password(),
-                    "--logging.config=classpath:" + PushgateLauncher.LOGBACK_CONFIG,
-                    "--logging.file.name=" + logs.resolve(PushgateLauncher.LOG_FILE_NAME),
-                    "--logging.include-application-name=false",
-                    "--pushgate.keyset=" + keyset,
-                    "--pushgate.issuer=" + settings.issuer(),
-                    "--spring.main.register-shutdown-hook=false");
-            List<String> tenant = new ArrayList<>(common);
-            tenant.add("--pushgate.public-base-url=" + settings.publicBaseUrl());
-            platform.run(
-                    new Service("tenant-service", settings.tenantPort(), "control-plane API"),
-                    TenantServiceApplication.application(),
-                    tenant);
-            List<String> delivery = new ArrayList<>(common);
-            // delivery-service has its own security (bearer tokens on /v1 and the registration aliases,
-            // callbacks open): it verifies platform tokens with tenant-service's keys
-            delivery.add(
-                    "--pushgate.security.platform-jwks-uri=http://127.0.0.1:" + settings.tenantPort() + "/oauth2/jwks");
-            delivery.add("--pushgate.sandbox.fcm-url=" + platform.sandbox.baseUri());
-            delivery.add("--pushgate.sandbox.access-token=" + sandboxToken);
-            platform.run(
-                    new Service("delivery-service", settings.deliveryPort(), "AXP callbacks, device registrations"),
-                    DeliveryServiceApplication.application(),
-                    delivery);
-            List<String> portal = new ArrayList<>(common);
-            portal.add("--pushgate.portal.tenant-service-url=http://127.0.0.1:" + settings.tenantPort());
-            portal.add("--pushgate.portal.delivery-service-url=http://127.0.0.1:" + settings.deliveryPort());
-            portal.add("--spring.autoconfigure.exclude=" + PORTAL_EXCLUDES);
-            platform.run(
-                    new Service("web-portal", settings.portalPort(), "onboarding portal"),
-                    WebPortalApplication.application(),
-                    portal);
-            return platform;
-        } catch (RuntimeException e) {
-            platform.close();
-            throw new LaunchException(Failures.describe(e), e);
-        }
+        sandbox = adopt(FcmEmulator.start());
+        // the bearer token sandbox credentials send with: accepted by this emulator for every project
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        String sandboxToken = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        sandbox.acceptAccessToken(sandboxToken);
+        List<String> common = List.of(
+                "--pushgate.db.url=" + database.url(),
+                "--pushgate.db.user=" + database.user(),
+                "--pushgate.db.password=" + database.password(),
+                "--logging.config=classpath:" + PushgateLauncher.LOGBACK_CONFIG,
+                "--logging.file.name=" + logs.resolve(PushgateLauncher.LOG_FILE_NAME),
+                "--logging.include-application-name=false",
+                // the launcher's shutdown hook stops the services; Spring Boot's own hook would stop
+                // the logging at the same time, and the services' last lines would be lost
+                "--logging.register-shutdown-hook=false",
+                "--pushgate.keyset=" + keyset,
+                "--pushgate.issuer=" + settings.issuer(),
+                "--spring.main.register-shutdown-hook=false");
+        List<String> tenant = new ArrayList<>(common);
+        tenant.add("--pushgate.public-base-url=" + settings.publicBaseUrl());
+        run(
+                new Service("tenant-service", settings.tenantPort(), "control-plane API"),
+                TenantServiceApplication.application(),
+                tenant);
+        List<String> delivery = new ArrayList<>(common);
+        // delivery-service has its own security (bearer tokens on /v1 and the registration aliases,
+        // callbacks open): it verifies platform tokens with tenant-service's keys
+        delivery.add(
+                "--pushgate.security.platform-jwks-uri=http://127.0.0.1:" + settings.tenantPort() + "/oauth2/jwks");
+        delivery.add("--pushgate.sandbox.fcm-url=" + sandbox.baseUri());
+        delivery.add("--pushgate.sandbox.access-token=" + sandboxToken);
+        run(
+                new Service("delivery-service", settings.deliveryPort(), "AXP callbacks, device registrations"),
+                DeliveryServiceApplication.application(),
+                delivery);
+        List<String> portal = new ArrayList<>(common);
+        portal.add("--pushgate.portal.tenant-service-url=http://127.0.0.1:" + settings.tenantPort());
+        portal.add("--pushgate.portal.delivery-service-url=http://127.0.0.1:" + settings.deliveryPort());
+        portal.add("--spring.autoconfigure.exclude=" + PORTAL_EXCLUDES);
+        run(
+                new Service("web-portal", settings.portalPort(), "onboarding portal"),
+                WebPortalApplication.application(),
+                portal);
     }
 
     List<Service> services() {
@@ -163,29 +189,61 @@ final class Platform implements AutoCloseable {
         return sandbox.baseUri().toString();
     }
 
-    /** Stops the services in the reverse order of their start, then the embedded database. */
+    /**
+     * Stops the services in the reverse order of their start, then the sandbox and the embedded
+     * database. While {@link #start()} runs in another thread, waits for its current step to end
+     * first (its next step does not begin), so that nothing it starts is left running; a second
+     * caller waits until the first has stopped everything.
+     */
     @Override
     public synchronized void close() {
-        while (!contexts.isEmpty()) {
-            ConfigurableApplicationContext context = contexts.pop();
+        closed = true;
+        long deadline = System.currentTimeMillis() + START_STEP_WAIT_MILLIS;
+        while (starting && System.currentTimeMillis() < deadline) {
             try {
-                context.close();
-            } catch (RuntimeException e) {
+                wait(Math.max(1, deadline - System.currentTimeMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        while (!parts.isEmpty()) {
+            AutoCloseable part = parts.pop();
+            try {
+                part.close();
+            } catch (Exception e) {
                 System.err.println("pushgate: " + Failures.describe(e));
             }
         }
-        if (sandbox != null) {
-            sandbox.close();
+    }
+
+    private synchronized void startEnded() {
+        starting = false;
+        notifyAll();
+    }
+
+    /**
+     * Takes a part that has just started into the platform, to be stopped with it. When the
+     * platform was closed while the part started, the start ends here.
+     */
+    private synchronized <T extends AutoCloseable> T adopt(T part) {
+        parts.push(part);
+        if (closed) {
+            throw new LaunchException(STOPPED_DURING_START);
         }
-        if (embedded != null) {
-            embedded.close();
-        }
+        return part;
     }
 
     private void run(Service service, SpringApplication application, List<String> common) {
         List<String> arguments = new ArrayList<>(common);
         arguments.add("--server.port=" + service.port());
-        contexts.push(application.run(arguments.toArray(String[]::new)));
+        try {
+            adopt(application.run(arguments.toArray(String[]::new)));
+        } catch (LaunchException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new LaunchException(service.name() + " did not start: " + Failures.reason(e), e);
+        }
         services.add(service);
     }
 
@@ -223,8 +281,14 @@ final class Platform implements AutoCloseable {
         try (var connection = DriverManager.getConnection("jdbc:" + database.url(), properties)) {
             connection.isValid(5);
         } catch (SQLException e) {
-            throw new LaunchException("cannot use the PostgreSQL at " + database.safeUrl() + " (PUSHGATE_DB_URL): "
-                    + Failures.firstLine(e.getMessage()));
+            String reason = Failures.firstLine(e.getMessage());
+            Throwable cause = e.getCause();
+            if (cause != null && cause.getMessage() != null && !reason.contains(cause.getMessage())) {
+                // e.g. "The connection attempt failed." says little; its cause names the unknown host
+                reason += " (" + cause.getClass().getSimpleName() + ": " + Failures.firstLine(cause.getMessage()) + ")";
+            }
+            throw new LaunchException(
+                    "cannot use the PostgreSQL at " + database.safeUrl() + " (PUSHGATE_DB_URL): " + reason);
         }
     }
 

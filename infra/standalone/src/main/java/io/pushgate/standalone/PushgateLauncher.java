@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -34,26 +35,43 @@ public final class PushgateLauncher {
 
     static int up(PrintStream out, PrintStream err) {
         long started = System.nanoTime();
-        Platform platform;
+        LauncherSettings settings;
         try {
-            LauncherSettings settings = LauncherSettings.from(System.getenv());
+            settings = LauncherSettings.from(System.getenv());
             logToFileUnder(settings.home());
-            out.println("Pushgate is starting (home " + settings.home() + ") ...");
-            platform = Platform.start(settings);
         } catch (LaunchException e) {
             err.println("pushgate: " + e.getMessage());
             return 1;
         }
+        out.println("Pushgate is starting (home " + settings.home() + ") ...");
+        Platform platform = new Platform(settings);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            out.println("Pushgate is stopping ...");
-                            platform.close();
-                            out.println("Pushgate stopped.");
-                            stopped.countDown();
-                        },
-                        "pushgate-stop"));
+        AtomicBoolean signalled = new AtomicBoolean();
+        // registered before anything starts: SIGINT or SIGTERM during the start stops what has started
+        Thread stop = new Thread(
+                () -> {
+                    signalled.set(true);
+                    out.println("Pushgate is stopping ...");
+                    platform.close();
+                    out.println("Pushgate stopped.");
+                    stopped.countDown();
+                },
+                "pushgate-stop");
+        Runtime.getRuntime().addShutdownHook(stop);
+        try {
+            platform.start();
+        } catch (LaunchException e) {
+            if (signalled.get()) {
+                return 0; // stopped by a signal: the shutdown hook reports it, and the JVM exits with it
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(stop);
+            } catch (IllegalStateException shuttingDown) {
+                // a signal came as the start failed: the hook has nothing left to stop
+            }
+            err.println("pushgate: " + e.getMessage());
+            return 1;
+        }
 
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         out.printf(

@@ -19,7 +19,12 @@ class ArchitectureTests {
     private static final String DELIVERY = "io.pushgate.delivery..";
     private static final String PORTAL = "io.pushgate.portal..";
     private static final String[] INFRA = {
-        "io.pushgate.standalone..", "io.pushgate.testkit..", "io.pushgate.embeddedpg.."
+        "io.pushgate.standalone..",
+        "io.pushgate.testkit..",
+        "io.pushgate.embeddedpg..",
+        "io.pushgate.emulator..",
+        "io.pushgate.loadgen..",
+        "io.pushgate.microbench.."
     };
 
     private static final JavaClasses MAIN_CLASSES = new ClassFileImporter()

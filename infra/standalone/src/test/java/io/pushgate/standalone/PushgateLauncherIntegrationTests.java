@@ -68,6 +68,10 @@ class PushgateLauncherIntegrationTests {
             assertThat(first.stdout()).contains("Pushgate stopped.");
             assertThat(first.stderr()).isEmpty();
         }
+        assertEmbeddedDatabaseStopped();
+        assertThat(Files.readString(home.resolve("logs").resolve("pushgate.log")))
+                .as("the services' last lines reach the log: logging stops after them")
+                .contains("Embedded PostgreSQL stopped");
         Path keyset = home.resolve("keyset.json");
         assertThat(Files.getPosixFilePermissions(keyset))
                 .as("the keyset is its owner's only")
@@ -122,6 +126,59 @@ class PushgateLauncherIntegrationTests {
     }
 
     @Test
+    void aSignalDuringTheStartStopsWhatHasStartedTheEmbeddedDatabaseToo() throws Exception {
+        try (var launcher = LauncherProcess.start(environment())) {
+            Path log = home.resolve("logs").resolve("pushgate.log");
+            long deadline = System.nanoTime() + START.toNanos();
+            while (!(Files.exists(log) && Files.readString(log).contains("Embedded PostgreSQL"))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(Files.readString(log)).contains("Embedded PostgreSQL");
+
+            // the services take seconds to start after the database: this lands in the middle
+            assertThat(launcher.stop(STOP)).isEqualTo(STOPPED_BY_SIGTERM);
+            assertThat(launcher.stdout()).contains("Pushgate stopped.");
+            assertThat(launcher.stderr()).isEmpty();
+        } finally {
+            stopLeftoverDatabase();
+        }
+        assertEmbeddedDatabaseStopped();
+    }
+
+    @Test
+    void aServiceThatDoesNotStartIsReportedInOneLineAndTheRestIsStopped() throws Exception {
+        TestDatabase server = TestDatabase.get();
+        String name = "launcher_broken_" + UUID.randomUUID().toString().replace("-", "");
+        try (var connection = server.connect();
+                var statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + name);
+        }
+        String url = server.url().replaceFirst("^(postgresql://[^/]+)/[^?]*", "$1/" + name);
+        try {
+            try (var connection = DriverManager.getConnection("jdbc:" + url, server.user(), server.password());
+                    var statement = connection.createStatement()) {
+                // a schema tenancy that Flyway did not make: tenant-service refuses to migrate it
+                statement.execute("CREATE SCHEMA tenancy");
+                statement.execute("CREATE TABLE tenancy.not_ours (id int)");
+            }
+            Map<String, String> environment = environment();
+            environment.put("PUSHGATE_DB_URL", url);
+            environment.put("PUSHGATE_DB_USER", server.user());
+            environment.put("PUSHGATE_DB_PASSWORD", server.password());
+
+            assertFailsWithOneLine(environment, "pushgate: tenant-service did not start: ");
+            assertThat(isListening(Integer.parseInt(environment.get("PUSHGATE_TENANT_PORT"))))
+                    .isFalse();
+        } finally {
+            try (var connection = server.connect();
+                    var statement = connection.createStatement()) {
+                statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            }
+        }
+    }
+
+    @Test
     void refusesAPortThatIsTakenWithOneLine() throws Exception {
         try (var taken = new ServerSocket(0)) {
             Map<String, String> environment = environment();
@@ -138,6 +195,14 @@ class PushgateLauncherIntegrationTests {
         environment.put("PUSHGATE_DB_URL", "postgresql://127.0.0.1:" + freePort() + "/pushgate");
 
         assertFailsWithOneLine(environment, "cannot use the PostgreSQL at postgresql://127.0.0.1:");
+    }
+
+    @Test
+    void refusesAnUnknownDatabaseHostNamingIt() throws Exception {
+        Map<String, String> environment = environment();
+        environment.put("PUSHGATE_DB_URL", "postgresql://no-such-host.invalid:5432/pushgate");
+
+        assertFailsWithOneLine(environment, "UnknownHostException: no-such-host.invalid");
     }
 
     @Test
@@ -180,6 +245,31 @@ class PushgateLauncherIntegrationTests {
             String line = launcher.stderr().get(0);
             assertThat(line).startsWith("pushgate: ").contains(expected);
             return line;
+        }
+    }
+
+    /** The embedded server is gone: PostgreSQL removes its {@code postmaster.pid} as it stops. */
+    private void assertEmbeddedDatabaseStopped() {
+        assertThat(home.resolve("pgdata").resolve("postmaster.pid"))
+                .as("the embedded PostgreSQL stopped with the launcher")
+                .doesNotExist();
+    }
+
+    /** Ends an embedded server that a failing test left running, so that it does not outlive the test. */
+    private void stopLeftoverDatabase() throws IOException {
+        Path pid = home.resolve("pgdata").resolve("postmaster.pid");
+        if (Files.exists(pid)) {
+            long postmaster = Long.parseLong(Files.readAllLines(pid).get(0).strip());
+            ProcessHandle.of(postmaster).ifPresent(ProcessHandle::destroy);
+        }
+    }
+
+    private static boolean isListening(int port) {
+        try {
+            new java.net.Socket(InetAddress.getLoopbackAddress(), port).close();
+            return true;
+        } catch (IOException refused) {
+            return false;
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.testcontainers.DockerClientFactory;
@@ -92,18 +93,32 @@ public record TestDatabase(String url, String user, String password, String sour
         return Map.of("pushgate.db.url", url, "pushgate.db.user", user, "pushgate.db.password", password);
     }
 
-    private static TestDatabase provision(Map<String, String> environment) {
+    /** Where this run's PostgreSQL comes from, in the order they are tried. */
+    enum Source {
+        SERVER,
+        TESTCONTAINERS,
+        EMBEDDED
+    }
+
+    /** The first of the sources that this environment offers. */
+    static Source source(Map<String, String> environment, BooleanSupplier dockerAnswers) {
         String serverUrl = environment.get(URL_VARIABLE);
         if (serverUrl != null && !serverUrl.isBlank()) {
-            return freshDatabaseOn(
-                    withoutJdbcPrefix(serverUrl.strip()),
-                    environment.getOrDefault("PUSHGATE_TEST_DB_USER", "postgres"),
-                    environment.getOrDefault("PUSHGATE_TEST_DB_PASSWORD", ""));
+            return Source.SERVER;
         }
-        if (DockerClientFactory.instance().isDockerAvailable()) {
-            return container();
-        }
-        return embedded();
+        return dockerAnswers.getAsBoolean() ? Source.TESTCONTAINERS : Source.EMBEDDED;
+    }
+
+    private static TestDatabase provision(Map<String, String> environment) {
+        return switch (source(environment, () -> DockerClientFactory.instance().isDockerAvailable())) {
+            case SERVER ->
+                freshDatabaseOn(
+                        withoutJdbcPrefix(environment.get(URL_VARIABLE).strip()),
+                        environment.getOrDefault("PUSHGATE_TEST_DB_USER", "postgres"),
+                        environment.getOrDefault("PUSHGATE_TEST_DB_PASSWORD", ""));
+            case TESTCONTAINERS -> container();
+            case EMBEDDED -> embedded();
+        };
     }
 
     private static TestDatabase freshDatabaseOn(String serverUrl, String user, String password) {

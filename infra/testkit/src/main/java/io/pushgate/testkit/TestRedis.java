@@ -2,6 +2,8 @@ package io.pushgate.testkit;
 
 import java.net.URI;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
@@ -34,12 +36,17 @@ public final class TestRedis {
     }
 
     static URI provision(Map<String, String> environment) {
+        return provision(environment, () -> DockerClientFactory.instance().isDockerAvailable(), TestRedis::container);
+    }
+
+    /** The order of {@link #require()}, with the Docker check and the container given. */
+    static URI provision(Map<String, String> environment, BooleanSupplier dockerAnswers, Supplier<URI> container) {
         String configured = environment.get(URL_VARIABLE);
         if (configured != null && !configured.isBlank()) {
             return URI.create(configured.strip());
         }
-        if (DockerClientFactory.instance().isDockerAvailable()) {
-            return container();
+        if (dockerAnswers.getAsBoolean()) {
+            return container.get();
         }
         String reason =
                 "no Redis for this test: set " + URL_VARIABLE + " (e.g. redis://127.0.0.1:6379) or run a Docker engine";

@@ -125,6 +125,10 @@ class Configurations {
 
     /** Applies {@code columns} (column name to new value, null values as typed {@link Parameter}s). */
     Mono<ConfigurationView> update(Caller caller, UUID id, Map<String, Parameter> columns) {
+        return update(caller, id, columns, "configuration.update");
+    }
+
+    private Mono<ConfigurationView> update(Caller caller, UUID id, Map<String, Parameter> columns, String action) {
         if (columns.isEmpty()) {
             return one(caller.tenantId(), id);
         }
@@ -141,7 +145,7 @@ class Configurations {
                         .rowsUpdated()
                         .flatMap(updated ->
                                 updated == 0 ? Mono.error(ApiProblem.notFound("configuration")) : Mono.empty())
-                        .then(changed(caller, id, "configuration.update"))
+                        .then(changed(caller, id, action))
                         .then(one(caller.tenantId(), id)))
                 .onErrorMap(DuplicateKeyException.class, Configurations::axpIdTaken);
     }
@@ -186,7 +190,8 @@ class Configurations {
     Mono<ConfigurationView> rotateCallbackKey(Caller caller, UUID id) {
         Map<String, Parameter> columns = new LinkedHashMap<>();
         columns.put("callback_key", Parameters.in(Randoms.base64Url(CALLBACK_KEY_BYTES)));
-        return update(caller, id, columns);
+        // its own action: the old callback URL stops at once, which the audit log should tell apart
+        return update(caller, id, columns, "configuration.callback-key.rotate");
     }
 
     Mono<Void> delete(Caller caller, UUID id) {

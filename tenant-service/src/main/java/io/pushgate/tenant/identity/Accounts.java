@@ -73,7 +73,7 @@ class Accounts {
             throw ApiProblem.invalidField("password", "is required");
         }
         String email = Fields.text("email", emailField, 254).toLowerCase(Locale.ROOT);
-        Duration wait = throttle.retryAfter(email, sourceIp);
+        Duration wait = throttle.attempt(email, sourceIp);
         if (!wait.isZero()) {
             ApiProblem problem =
                     ApiProblem.of(ControlPlaneProblems.SIGN_IN_THROTTLED, "too many failed sign-ins; try again later");
@@ -95,7 +95,6 @@ class Accounts {
                         .matches(password, found.map(Member::passwordHash).orElse(null))
                         .flatMap(matches -> {
                             if (!matches) {
-                                throttle.failed(email, sourceIp);
                                 return audit.append(
                                                 found.map(Member::tenantId).orElse(null),
                                                 found.map(member -> "member:" + member.id())
@@ -109,7 +108,7 @@ class Accounts {
                                                 "the e-mail or the password is wrong")));
                             }
                             Member member = found.orElseThrow();
-                            throttle.succeeded(email);
+                            throttle.succeeded(email, sourceIp);
                             return audit.append(
                                             member.tenantId(),
                                             "member:" + member.id(),

@@ -37,35 +37,50 @@ class SignInThrottleTests {
     @Test
     void anAccountIsRefusedAfterItsFailuresUntilTheOldestLeavesTheWindow() {
         for (int i = 0; i < 3; i++) {
-            assertThat(throttle.retryAfter("a@x.test", "10.0.0.1")).isZero();
-            throttle.failed("a@x.test", "10.0.0.1");
+            assertThat(throttle.attempt("a@x.test", "10.0.0.1")).isZero();
             clock.now = clock.now.plusSeconds(60);
         }
         // failures at 0, 1 and 2 minutes; now is 3 minutes: the first leaves the window at 15
-        assertThat(throttle.retryAfter("a@x.test", "10.0.0.2")).isEqualTo(Duration.ofMinutes(12));
-        assertThat(throttle.retryAfter("b@x.test", "10.0.0.2")).isZero();
+        assertThat(throttle.attempt("a@x.test", "10.0.0.2")).isEqualTo(Duration.ofMinutes(12));
+        assertThat(throttle.attempt("b@x.test", "10.0.0.2")).isZero();
         clock.now = clock.now.plus(Duration.ofMinutes(12));
-        assertThat(throttle.retryAfter("a@x.test", "10.0.0.2")).isZero();
+        assertThat(throttle.attempt("a@x.test", "10.0.0.2")).isZero();
     }
 
     @Test
     void anAddressIsRefusedAfterFailuresForManyAccounts() {
         for (int i = 0; i < 5; i++) {
-            throttle.failed("user" + i + "@x.test", "10.0.0.9");
+            assertThat(throttle.attempt("user" + i + "@x.test", "10.0.0.9")).isZero();
         }
-        assertThat(throttle.retryAfter("new@x.test", "10.0.0.9")).isEqualTo(Duration.ofMinutes(15));
-        assertThat(throttle.retryAfter("new@x.test", "10.0.0.8")).isZero();
+        assertThat(throttle.attempt("new@x.test", "10.0.0.9")).isEqualTo(Duration.ofMinutes(15));
+        assertThat(throttle.attempt("new@x.test", "10.0.0.8")).isZero();
     }
 
     @Test
     void aSuccessClearsTheAccountButNotTheAddress() {
         for (int i = 0; i < 3; i++) {
-            throttle.failed("a@x.test", "10.0.0.1");
+            throttle.attempt("a@x.test", "10.0.0.1");
         }
-        throttle.succeeded("a@x.test");
-        assertThat(throttle.retryAfter("a@x.test", "10.0.0.7")).isZero();
-        throttle.failed("b@x.test", "10.0.0.1");
-        throttle.failed("b@x.test", "10.0.0.1");
-        assertThat(throttle.retryAfter("c@x.test", "10.0.0.1")).isPositive();
+        assertThat(throttle.attempt("a@x.test", "10.0.0.7")).isPositive();
+        clock.now = clock.now.plus(Duration.ofMinutes(15));
+        throttle.attempt("a@x.test", "10.0.0.1");
+        throttle.attempt("a@x.test", "10.0.0.1");
+        throttle.attempt("a@x.test", "10.0.0.1");
+        throttle.succeeded("a@x.test", "10.0.0.1");
+        assertThat(throttle.attempt("a@x.test", "10.0.0.7")).isZero();
+        // the address keeps its two failures (the success was not one): three more reach its limit of 5
+        throttle.attempt("b@x.test", "10.0.0.1");
+        throttle.attempt("b@x.test", "10.0.0.1");
+        assertThat(throttle.attempt("c@x.test", "10.0.0.1")).isZero();
+        assertThat(throttle.attempt("d@x.test", "10.0.0.1")).isPositive();
+    }
+
+    @Test
+    void attemptsInFlightCountBeforeTheirPasswordsAreChecked() {
+        // guesses sent all at once: none has failed yet when the next arrives
+        for (int i = 0; i < 3; i++) {
+            assertThat(throttle.attempt("a@x.test", "10.0.0." + i)).isZero();
+        }
+        assertThat(throttle.attempt("a@x.test", "10.0.0.99")).isPositive();
     }
 }

@@ -1,0 +1,174 @@
+package io.pushgate.tenant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Every change and every sign-in is in the tenant's audit log (who, what, target, when, source
+ * address, outcome), newest first and paged by cursor.
+ */
+@ControlPlaneTest
+class AuditLogIntegrationTests {
+
+    @LocalServerPort
+    int port;
+
+    Api api;
+
+    @BeforeEach
+    void client() {
+        api = new Api(port);
+    }
+
+    @Test
+    void everyChangeAndEverySignInIsRecordedNewestFirst() {
+        Api.Tenant tenant = api.tenant();
+        String token = tenant.token();
+        api.post(null, "/v1/auth/login", Map.of("email", tenant.email(), "password", "not the password"))
+                .expectStatus()
+                .isUnauthorized();
+
+        String configuration = Api.json(api.post(token, "/v1/configurations", Map.of("name", "App")), 201)
+                .get("id")
+                .asString();
+        String c = "/v1/configurations/" + configuration;
+        api.patch(token, c, Map.of("name", "Renamed")).expectStatus().isOk();
+        api.postEmpty(token, c + "/secret:rotate").expectStatus().isOk();
+        api.postEmpty(token, c + "/secret:expire-previous").expectStatus().isNoContent();
+        api.postEmpty(token, c + "/callback-key:rotate").expectStatus().isOk();
+        api.delete(token, c).expectStatus().isNoContent();
+
+        String credential = Api.json(
+                        api.post(token, "/v1/credentials", Map.of("type", "sandbox", "name", "Sandbox")), 201)
+                .get("id")
+                .asString();
+        api.put(token, "/v1/credentials/" + credential, Map.of("type", "sandbox", "name", "Sandbox 2"))
+                .expectStatus()
+                .isOk();
+        api.delete(token, "/v1/credentials/" + credential).expectStatus().isNoContent();
+
+        JsonNode client = Api.json(api.post(token, "/v1/app-clients", Map.of("name", "App")), 201);
+        String clientId = client.get("clientId").asString();
+        api.http
+                .post()
+                .uri("/oauth2/token")
+                .headers(headers -> headers.setBasicAuth(
+                        clientId, client.get("clientSecret").asString(), StandardCharsets.UTF_8))
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .bodyValue("grant_type=client_credentials")
+                .exchange()
+                .expectStatus()
+                .isOk();
+        api.delete(token, "/v1/app-clients/" + clientId).expectStatus().isNoContent();
+
+        String issuer = Api.json(
+                        api.post(
+                                token,
+                                "/v1/trusted-issuers",
+                                Map.of(
+                                        "issuer", "https://login.example.test/" + UUID.randomUUID(),
+                                        "jwksUri", "https://login.example.test/jwks",
+                                        "audience", "app")),
+                        201)
+                .get("id")
+                .asString();
+        api.delete(token, "/v1/trusted-issuers/" + issuer).expectStatus().isNoContent();
+
+        String member = Api.json(
+                        api.post(
+                                token,
+                                "/v1/members",
+                                Map.of(
+                                        "email",
+                                        Api.uniqueEmail(),
+                                        "password",
+                                        "a member's password",
+                                        "role",
+                                        "viewer")),
+                        201)
+                .get("id")
+                .asString();
+        api.patch(token, "/v1/members/" + member, Map.of("role", "admin"))
+                .expectStatus()
+                .isOk();
+        api.delete(token, "/v1/members/" + member).expectStatus().isNoContent();
+
+        List<JsonNode> events = all(token, 4);
+        List<String> actions = new ArrayList<>();
+        events.forEach(event -> actions.add(event.get("action").asString()));
+        assertThat(actions)
+                .containsExactly(
+                        "member.remove",
+                        "member.role.admin",
+                        "member.add",
+                        "trusted-issuer.delete",
+                        "trusted-issuer.create",
+                        "app-client.delete",
+                        "oauth2.token",
+                        "app-client.create",
+                        "credential.delete",
+                        "credential.replace",
+                        "credential.create",
+                        "configuration.delete",
+                        "configuration.callback-key.rotate",
+                        "configuration.secret.expire-previous",
+                        "configuration.secret.rotate",
+                        "configuration.update",
+                        "configuration.create",
+                        "auth.login",
+                        "auth.login",
+                        "tenant.signup");
+
+        String owner = "member:" + tenant.memberId();
+        for (JsonNode event : events) {
+            assertThat(event.get("sourceIp").asString()).as(event.toString()).isEqualTo("127.0.0.1");
+            assertThat(Instant.parse(event.get("occurredAt").asString())).isBeforeOrEqualTo(Instant.now());
+            assertThat(event.get("target").isNull()).as(event.toString()).isFalse();
+        }
+        assertThat(events.get(0).get("actor").asString()).isEqualTo(owner);
+        assertThat(events.get(0).get("target").asString()).isEqualTo("member:" + member);
+        assertThat(events.get(6).get("actor").asString()).isEqualTo("app-client:" + clientId);
+        assertThat(events.get(12).get("target").asString()).isEqualTo("configuration:" + configuration);
+        JsonNode failedSignIn = events.get(17);
+        assertThat(failedSignIn.get("outcome").asString()).isEqualTo("failure");
+        assertThat(failedSignIn.get("actor").asString()).isEqualTo(owner);
+        assertThat(events.get(18).get("outcome").asString()).isEqualTo("success");
+        assertThat(events.stream()
+                        .filter(event -> event.get("outcome").asString().equals("success")))
+                .hasSize(events.size() - 1);
+    }
+
+    /** Every event of the log, page after page of {@code limit}; the pages neither overlap nor skip. */
+    private List<JsonNode> all(String token, int limit) {
+        List<JsonNode> events = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonNode page = Api.json(
+                    api.get(token, "/v1/audit-events?limit=" + limit + (cursor == null ? "" : "&cursor=" + cursor)),
+                    200);
+            assertThat(page.get("items").size()).isLessThanOrEqualTo(limit);
+            page.get("items").forEach(events::add);
+            cursor = page.get("nextCursor").isNull()
+                    ? null
+                    : page.get("nextCursor").asString();
+            pages++;
+        } while (cursor != null);
+        assertThat(pages).as("the log came in pages").isGreaterThan(1);
+        List<Long> ids = events.stream().map(event -> event.get("id").asLong()).toList();
+        assertThat(ids).as("newest first, each once").isSortedAccordingTo((a, b) -> Long.compare(b, a));
+        assertThat(ids).doesNotHaveDuplicates();
+        return events;
+    }
+}
