@@ -16,6 +16,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
@@ -59,6 +61,8 @@ public class Inbox {
             FROM delivery.notification n
             JOIN unnest($1::uuid[], $2::text[]) AS k(tenant_id, event_id)
               ON n.tenant_id = k.tenant_id AND n.event_id = k.event_id""";
+
+    private static final Logger log = LoggerFactory.getLogger(Inbox.class);
 
     private final DatabaseClient database;
     private final ApplicationEventPublisher events;
@@ -214,8 +218,18 @@ public class Inbox {
                         row.receivedAt));
             }
         });
-        if (!accepted.isEmpty()) {
+        if (accepted.isEmpty()) {
+            return;
+        }
+        try {
             events.publishEvent(new NotificationsAccepted(accepted));
+        } catch (RuntimeException e) {
+            // the rows are committed: their callers get their 202 all the same, and the rows are
+            // delivered by a sweep once their lease runs out
+            log.warn(
+                    "The dispatcher was not told of {} new notifications; they go out when their lease ends: {}",
+                    accepted.size(),
+                    e.toString());
         }
     }
 

@@ -1,0 +1,83 @@
+package io.pushgate.delivery.callback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pushgate.api.axp.AxpEvent;
+import io.pushgate.delivery.DeliveryServiceApplication;
+import io.pushgate.delivery.notification.NotificationsAccepted;
+import io.pushgate.testkit.TestDatabase;
+import io.pushgate.testkit.TestPlatformInitializer;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.EventListener;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * The inbox tells this instance's dispatcher of new rows after their commit. Should telling it fail,
+ * the callback still gets its 202 — the row is committed and leased, and a sweep delivers it once
+ * its lease runs out — never a 503 for an event that is safely stored.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "spring.config.name=" + DeliveryServiceApplication.CONFIG_NAME)
+@ContextConfiguration(initializers = TestPlatformInitializer.class)
+class UntoldDispatcherIntegrationTests {
+
+    @LocalServerPort
+    int port;
+
+    @BeforeAll
+    static void controlPlaneSchema() {
+        TestDatabase database = TestDatabase.get();
+        TestConfigurations.migrateTenancy(database.jdbcUrl(), database.user(), database.password());
+    }
+
+    @Test
+    void aListenerThatFailsCostsTheCallbackNothing() throws Exception {
+        TestConfigurations.Inserted configuration;
+        try (Connection connection = TestDatabase.get().connect()) {
+            configuration = TestConfigurations.configuration().insert(connection);
+        }
+        AxpEvent event = AxpEvent.of(UUID.randomUUID().toString(), "session-" + UUID.randomUUID());
+
+        HttpResponse<String> answer = new Callbacks(port)
+                .post(configuration.callbackKey(), event.signature(configuration.secret()), event.toJson());
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+        try (Connection connection = TestDatabase.get().connect();
+                var select = connection.prepareStatement("""
+                        SELECT status, lease_owner IS NOT NULL AND lease_until > now()
+                          FROM delivery.notification WHERE event_id = ?""")) {
+            select.setString(1, event.eventId());
+            try (var rows = select.executeQuery()) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getString(1)).isEqualTo("accepted");
+                assertThat(rows.getBoolean(2)).as("leased to this instance").isTrue();
+            }
+        }
+    }
+
+    @TestConfiguration
+    static class BrokenDispatcherConfiguration {
+
+        @Bean
+        BrokenDispatcher brokenDispatcher() {
+            return new BrokenDispatcher();
+        }
+    }
+
+    static class BrokenDispatcher {
+
+        @EventListener
+        public void accepted(NotificationsAccepted batch) {
+            throw new IllegalStateException("the dispatcher is broken");
+        }
+    }
+}
