@@ -143,6 +143,18 @@ class Deliveries {
                 .map(rows -> rows == 1);
     }
 
+    /** Gives rows back untouched, each if still held under its token, for any instance to take at once. */
+    Mono<Long> releaseAll(List<UUID> ids, List<UUID> owners) {
+        return database.sql("""
+                        UPDATE delivery.notification n SET lease_until = now(), lease_owner = NULL
+                          FROM unnest($1::uuid[], $2::uuid[]) AS r(id, owner)
+                         WHERE n.id = r.id AND n.lease_owner = r.owner AND n.completed_at IS NULL""")
+                .bind(0, ids.toArray(UUID[]::new))
+                .bind(1, owners.toArray(UUID[]::new))
+                .fetch()
+                .rowsUpdated();
+    }
+
     /**
      * The newest registration of the notification's session that is neither invalidated nor expired;
      * empty when there is none. Concurrent look-ups share one statement.

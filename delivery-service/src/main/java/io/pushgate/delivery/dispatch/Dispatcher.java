@@ -13,7 +13,9 @@ import io.pushgate.delivery.notification.NotificationAccepted;
 import io.pushgate.delivery.notification.NotificationsAccepted;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -71,6 +73,7 @@ public class Dispatcher implements SmartLifecycle {
     @EventListener
     void accepted(NotificationsAccepted batch) {
         if (!running) {
+            giveBack(batch);
             return;
         }
         Instant now = Instant.now();
@@ -87,6 +90,27 @@ public class Dispatcher implements SmartLifecycle {
                     0,
                     now)));
         }
+    }
+
+    /**
+     * This instance does not dispatch (disabled, or stopping): the rows the inbox leased to it go
+     * back at once, so another instance's sweep takes them without waiting for the lease to end.
+     */
+    private void giveBack(NotificationsAccepted batch) {
+        List<UUID> ids = new ArrayList<>(batch.notifications().size());
+        List<UUID> owners = new ArrayList<>(batch.notifications().size());
+        for (NotificationAccepted accepted : batch.notifications()) {
+            ids.add(accepted.notificationId());
+            owners.add(accepted.lease());
+        }
+        deliveries
+                .releaseAll(ids, owners)
+                .subscribe(
+                        released -> {},
+                        error -> log.warn(
+                                "{} new notifications could not be given back; they wait for their lease to end: {}",
+                                ids.size(),
+                                error.toString()));
     }
 
     /** Claims the notification {@code id} if nobody holds it, and delivers it. */

@@ -97,6 +97,36 @@ class CallbackIngressIntegrationTests {
                 .isEqualTo("2024-03-18T11:00:24.481Z");
     }
 
+    /**
+     * This context does not dispatch ({@code pushgate.dispatch.enabled=false}): the inbox's lease on a
+     * new row goes back at once, so a dispatching instance's sweep takes it without waiting for the
+     * lease to end.
+     */
+    @Test
+    void anInstanceThatDoesNotDispatchGivesNewRowsBackAtOnce() throws Exception {
+        AxpEvent event = AxpEvent.of(UUID.randomUUID().toString(), "session-" + UUID.randomUUID());
+
+        HttpResponse<String> response =
+                callbacks.post(configuration.callbackKey(), event.signature(configuration.secret()), event.toJson());
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        String lease = "";
+        for (int i = 0; i < 100 && !lease.equals("free"); i++) {
+            Thread.sleep(50);
+            try (Connection connection = TestDatabase.get().connect();
+                    var query = connection.prepareStatement("""
+                            SELECT CASE WHEN lease_owner IS NULL AND lease_until <= now() THEN 'free' ELSE 'held' END
+                              FROM delivery.notification WHERE event_id = ?""")) {
+                query.setString(1, event.eventId());
+                try (var rows = query.executeQuery()) {
+                    assertThat(rows.next()).isTrue();
+                    lease = rows.getString(1);
+                }
+            }
+        }
+        assertThat(lease).isEqualTo("free");
+    }
+
     @Test
     void takesTheSignatureInEitherHexCaseAndUnderAnyHeaderNameCase() throws Exception {
         AxpEvent lower = AxpEvent.of(UUID.randomUUID().toString(), "s-1");
