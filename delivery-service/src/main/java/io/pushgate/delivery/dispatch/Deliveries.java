@@ -1,6 +1,7 @@
 package io.pushgate.delivery.dispatch;
 
 import io.pushgate.delivery.batching.Coalescer;
+import io.r2dbc.spi.R2dbcException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -103,19 +104,26 @@ class Deliveries {
     }
 
     Mono<Claimed> claim(UUID id, Duration lease) {
-        return database.sql(CLAIM)
-                .bind(0, id)
-                .bind(1, lease.toMillis())
-                .map((row, metadata) -> claimed(row))
-                .one();
+        return Mono.defer(() -> {
+            // counted from before the statement is sent: never later than the database's own end
+            Instant leaseEnds = Instant.now().plus(lease);
+            return database.sql(CLAIM)
+                    .bind(0, id)
+                    .bind(1, lease.toMillis())
+                    .map((row, metadata) -> claimed(row, leaseEnds))
+                    .one();
+        });
     }
 
     Flux<Claimed> claimOverdue(Duration lease, int limit) {
-        return database.sql(CLAIM_OVERDUE)
-                .bind(0, lease.toMillis())
-                .bind(1, limit)
-                .map((row, metadata) -> claimed(row))
-                .all();
+        return Flux.defer(() -> {
+            Instant leaseEnds = Instant.now().plus(lease);
+            return database.sql(CLAIM_OVERDUE)
+                    .bind(0, lease.toMillis())
+                    .bind(1, limit)
+                    .map((row, metadata) -> claimed(row, leaseEnds))
+                    .all();
+        });
     }
 
     /** Extends the lease before a send; false when it was taken over since (then this holder must not send). */
@@ -163,7 +171,8 @@ class Deliveries {
         return registrations.submit(notification);
     }
 
-    private Mono<List<Registration>> newestRegistrations(List<Claimed> notifications) {
+    /** Each notification's newest usable registration (null for none) in one statement, in order. */
+    Mono<List<Registration>> newestRegistrations(List<Claimed> notifications) {
         int size = notifications.size();
         UUID[] tenants = new UUID[size];
         UUID[] configurations = new UUID[size];
@@ -207,11 +216,38 @@ class Deliveries {
         return finishes.submit(new Finish(notification, owner, status, attempt, errorDetail));
     }
 
-    /** One statement for many finishes; should it fail (say, a deadlock with another instance), one each. */
+    /**
+     * One statement for many finishes. Should the database refuse it as a whole (a deadlock with
+     * another instance, a row it rejects), nothing was written, and the finishes go one by one; any
+     * other failure (the database gone) fails them all, and their rows are sent again once their
+     * leases end.
+     */
     private Mono<List<Boolean>> finishAll(List<Finish> batch) {
         if (batch.size() == 1) {
             return finishOne(batch.get(0)).map(List::of);
         }
+        return finishTogether(batch).onErrorResume(Deliveries::nothingWritten, error -> {
+            log.info(
+                    "Finishing {} notifications together was refused, one at a time now: {}",
+                    batch.size(),
+                    error.toString());
+            return Flux.fromIterable(batch).concatMap(this::finishOne).collectList();
+        });
+    }
+
+    /** Whether the database refused a statement as a whole: SQLSTATE class 22, 23 or 40. */
+    private static boolean nothingWritten(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof R2dbcException r2dbc && r2dbc.getSqlState() != null) {
+                String state = r2dbc.getSqlState();
+                return state.startsWith("22") || state.startsWith("23") || state.startsWith("40");
+            }
+        }
+        return false;
+    }
+
+    /** The finishes of {@code batch} in one statement; whether each row was still held, in order. */
+    Mono<List<Boolean>> finishTogether(List<Finish> batch) {
         int size = batch.size();
         UUID[] ids = new UUID[size];
         UUID[] owners = new UUID[size];
@@ -336,7 +372,7 @@ class Deliveries {
         return value == null ? statement.bindNull(index, type) : statement.bind(index, value);
     }
 
-    private static Claimed claimed(io.r2dbc.spi.Readable row) {
+    private static Claimed claimed(io.r2dbc.spi.Readable row, Instant leaseEnds) {
         return new Claimed(
                 row.get("id", UUID.class),
                 row.get("lease_owner", UUID.class),
@@ -347,16 +383,20 @@ class Deliveries {
                 row.get("payload", String.class),
                 row.get("received_at", OffsetDateTime.class).toInstant(),
                 row.get("attempts", Integer.class),
-                Instant.now());
+                leaseEnds);
     }
 
     /** One notification to end with {@code status}. */
-    private record Finish(Claimed notification, UUID owner, String status, Attempt attempt, String errorDetail) {}
+    record Finish(Claimed notification, UUID owner, String status, Attempt attempt, String errorDetail) {}
 
     /** A notification's row as held under the fencing token {@code owner}. */
     private record Held(UUID id, UUID owner) {}
 
-    /** A notification held under the fencing token {@code lease}, since {@code claimedAt}. */
+    /**
+     * A notification held under the fencing token {@code lease} until {@code leaseEnds} at the latest
+     * (counted on this instance's clock from before the lease was taken, so never later than the
+     * database's own end of it).
+     */
     record Claimed(
             UUID id,
             UUID lease,
@@ -367,7 +407,7 @@ class Deliveries {
             String payload,
             Instant receivedAt,
             int attempts,
-            Instant claimedAt) {}
+            Instant leaseEnds) {}
 
     /** The device a notification goes to. */
     /**

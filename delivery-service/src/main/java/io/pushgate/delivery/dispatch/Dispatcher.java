@@ -76,7 +76,6 @@ public class Dispatcher implements SmartLifecycle {
             giveBack(batch);
             return;
         }
-        Instant now = Instant.now();
         for (NotificationAccepted accepted : batch.notifications()) {
             track(deliver(new Claimed(
                     accepted.notificationId(),
@@ -88,7 +87,7 @@ public class Dispatcher implements SmartLifecycle {
                     accepted.payload(),
                     accepted.receivedAt(),
                     0,
-                    now)));
+                    accepted.leaseEnds())));
         }
     }
 
@@ -239,15 +238,18 @@ public class Dispatcher implements SmartLifecycle {
     }
 
     /**
-     * Whether this instance may still send: a stopping instance gives the row back; one claimed long
-     * ago (it waited for its lane) renews its lease first, and does not send if another took it over.
+     * Whether this instance may still send: a stopping instance gives the row back; one whose lease
+     * has too little left for a send renews it first, and does not send if another took it over.
      */
     private Mono<Boolean> stillMine(Claimed notification) {
         if (!running) {
             return deliveries.release(notification.id(), notification.lease()).thenReturn(false);
         }
-        Duration held = Duration.between(notification.claimedAt(), Instant.now());
-        if (held.compareTo(settings.lease().dividedBy(3)) < 0) {
+        // a send needs the lease to outlast it: with less than two thirds of a dispatch lease left
+        // (a row that waited in its lane, or one the inbox leased for a short pushgate.inbox.lease)
+        // the lease is renewed first
+        Duration left = Duration.between(Instant.now(), notification.leaseEnds());
+        if (left.compareTo(settings.lease().multipliedBy(2).dividedBy(3)) >= 0) {
             return Mono.just(true);
         }
         return deliveries.renew(notification.id(), notification.lease(), settings.lease());

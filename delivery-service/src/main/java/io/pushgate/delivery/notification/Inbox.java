@@ -30,10 +30,11 @@ import reactor.core.publisher.Mono;
  * transaction, through a {@link Coalescer}). An idle inbox writes a lone event at once, without
  * waiting for company.
  *
- * <p>A caller learns its event's fate only after the transaction holding it has committed: {@link
+ * <p>A caller learns its event's fate only after the insert holding it has committed: {@link
  * Stored} for a new or a duplicate event, {@link InboxUnavailableException} when the database
- * failed, did not commit within {@code pushgate.inbox.timeout}, or the queue is full. A failed
- * transaction rolls back as a whole; its callers are all told, none is acknowledged.
+ * failed, did not answer within {@code pushgate.inbox.timeout}, or the queue is full. A failed insert
+ * writes nothing; its callers are all told, none is acknowledged. Once the insert has committed, a
+ * failure to read a duplicate's first row fails only that duplicate's caller.
  *
  * <p>New rows are written already leased to this instance, each under a fencing token of its own,
  * and announced with {@link NotificationsAccepted} after the commit: this instance's dispatcher
@@ -72,7 +73,7 @@ public class Inbox {
 
     Inbox(DatabaseClient database, ApplicationEventPublisher events, InboxSettings settings, MeterRegistry meters) {
         this.batchSizes = DistributionSummary.builder("pushgate.inbox.batch.size")
-                .description("Events per inbox transaction (group commit)")
+                .description("Events per inbox insert (group commit)")
                 .baseUnit("events")
                 .register(meters);
         this.database = database;
@@ -90,6 +91,8 @@ public class Inbox {
     /** Stores {@code notification} unless its event is stored already; emits after the commit. */
     public Mono<Stored> store(NewNotification notification) {
         return writes.submit(notification)
+                .switchIfEmpty(Mono.error(() -> new InboxUnavailableException(
+                        "the event is stored already, but its first row could not be read", null)))
                 .timeout(
                         settings.timeout(),
                         Mono.error(() -> new TimeoutException("not committed within " + settings.timeout())))
@@ -103,14 +106,14 @@ public class Inbox {
         if (error instanceof TimeoutException) {
             return new InboxUnavailableException("not committed in time: " + error.getMessage(), error);
         }
-        return new InboxUnavailableException("the transaction failed: " + error, error);
+        return new InboxUnavailableException("the insert failed: " + error, error);
     }
 
-    /** One transaction for {@code batch}; answers each event's fate in the batch's order. */
+    /** One insert for {@code batch}; answers each event's fate in the batch's order (null: see resolve). */
     private Mono<List<Stored>> write(List<NewNotification> batch) {
         batchSizes.record(batch.size());
         // The first of each (tenant, event) is written; the others of the batch are its duplicates.
-        // Rows go in one order in every transaction, so concurrent transactions never deadlock.
+        // Rows go in one order in every insert, so concurrent inserts never deadlock.
         Map<Key, Row> first = new TreeMap<>(KEY_ORDER);
         for (NewNotification notification : batch) {
             first.computeIfAbsent(Key.of(notification), key -> new Row(notification));
@@ -119,19 +122,21 @@ public class Inbox {
         // not three). A duplicate's first row is committed by the time the insert returns — a
         // concurrent insert of the same key makes it wait for that one's commit — so the look-up
         // of duplicates, in a later statement, finds it.
+        Instant leaseEnds = Instant.now().plus(settings.lease());
         return insert(first.values())
                 .flatMap(inserted -> resolve(first, inserted))
                 .map(results -> {
-                    announce(first, results);
+                    announce(first, results, leaseEnds);
                     List<Stored> answers = new ArrayList<>(batch.size());
                     Set<Key> answered = new HashSet<>();
                     for (NewNotification notification : batch) {
                         Key key = Key.of(notification);
                         Stored stored = results.get(key);
                         if (stored == null) {
-                            throw new IllegalStateException("the event's row was neither written nor found");
+                            answers.add(null); // a duplicate whose first row could not be read: see resolve
+                        } else {
+                            answers.add(answered.add(key) ? stored : new Stored(stored.notificationId(), true));
                         }
-                        answers.add(answered.add(key) ? stored : new Stored(stored.notificationId(), true));
                     }
                     return answers;
                 });
@@ -197,11 +202,20 @@ public class Inbox {
                         row.get("id", UUID.class)))
                 .all()
                 .doOnNext(existing -> results.put(existing.getKey(), new Stored(existing.getValue(), true)))
-                .then(Mono.fromSupplier(() -> results));
+                .then(Mono.fromSupplier(() -> results))
+                .onErrorResume(error -> {
+                    // the new rows are committed: their callers get their answers; only the
+                    // duplicates' callers, whose first rows could not be read, are told to retry
+                    log.warn(
+                            "The first rows of {} duplicate events could not be read: {}",
+                            duplicates.size(),
+                            error.toString());
+                    return Mono.just(results);
+                });
     }
 
     /** Tells this instance's dispatcher about the batch's new rows, which it holds the leases of. */
-    private void announce(Map<Key, Row> first, Map<Key, Stored> results) {
+    private void announce(Map<Key, Row> first, Map<Key, Stored> results, Instant leaseEnds) {
         List<NotificationAccepted> accepted = new ArrayList<>(first.size());
         first.forEach((key, row) -> {
             Stored stored = results.get(key);
@@ -215,7 +229,8 @@ public class Inbox {
                         notification.event().eventId(),
                         notification.event().sessionId(),
                         row.payload,
-                        row.receivedAt));
+                        row.receivedAt,
+                        leaseEnds));
             }
         });
         if (accepted.isEmpty()) {

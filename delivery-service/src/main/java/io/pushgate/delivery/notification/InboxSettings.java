@@ -9,9 +9,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param timeout the longest an event may wait for its commit (queue included) before the caller is
  *     told the inbox is unavailable
- * @param maxBatchSize the most events committed in one transaction
- * @param maxConcurrentBatches the most transactions in flight at once (keep below the pool size)
- * @param maxQueued the most events waiting for a transaction; more are refused at once
+ * @param maxBatchSize the most events written by one insert
+ * @param maxConcurrentBatches the most inserts in flight at once (keep below the pool size)
+ * @param maxQueued the most events waiting for an insert; more are refused at once
  * @param lease how long the accepting instance alone may dispatch a new notification; after it any
  *     instance's sweeper takes it (what a crash between the commit and the push costs in delay)
  */

@@ -8,6 +8,8 @@ import java.util.UUID;
  * under the fencing token {@code lease} until the inbox's lease runs out.
  *
  * @param payload the event's fields as the JSON object stored with it
+ * @param leaseEnds when the lease ends at the latest, on this instance's clock (counted from before
+ *     the insert was sent)
  */
 public record NotificationAccepted(
         UUID notificationId,
@@ -17,4 +19,5 @@ public record NotificationAccepted(
         String eventId,
         String sessionId,
         String payload,
-        Instant receivedAt) {}
+        Instant receivedAt,
+        Instant leaseEnds) {}

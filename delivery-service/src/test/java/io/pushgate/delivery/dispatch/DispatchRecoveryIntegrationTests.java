@@ -169,6 +169,39 @@ class DispatchRecoveryIntegrationTests {
         assertThat(finishedByFirst).isBetween(1L, (long) count - 1);
     }
 
+    /**
+     * Rows the inbox leased for a short {@code pushgate.inbox.lease} wait in a one-send lane past
+     * that lease: before each send the lease is renewed, so the sweeper cannot take a row over
+     * while it is being sent, and every device gets its push once.
+     */
+    @Test
+    void newRowsWaitingInTheirLanePastAShortInboxLeaseAreEachSentOnce() throws Exception {
+        int count = 12;
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String token = DeliveryFixtures.fcmToken();
+            fcm.injectLatency(token, Duration.ofMillis(300));
+            DeliveryFixtures.registration(configuration, token, "session-lane-" + i, "android", "fcm");
+            tokens.add(token);
+        }
+        ConfigurableApplicationContext only =
+                instance("--pushgate.dispatch.concurrency-per-credential=1", "--pushgate.inbox.lease=1s");
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            HttpResponse<String> answer =
+                    DeliveryFixtures.callback(port(only), configuration, DeliveryFixtures.event("session-lane-" + i));
+            assertThat(answer.statusCode()).isEqualTo(202);
+            ids.add(DeliveryFixtures.notificationId(answer));
+        }
+
+        for (UUID id : ids) {
+            assertThat(DeliveryFixtures.awaitFinished(id)).isEqualTo("delivered");
+        }
+        Thread.sleep(2000); // a second send, were there one, would have time to arrive
+        tokens.forEach(token -> assertThat(fcm.messagesTo(token)).as(token).hasSize(1));
+        assertThat(attemptsPerNotification(ids).values()).containsOnly(1);
+    }
+
     private static boolean unfinished(UUID id) {
         try {
             String status = DeliveryFixtures.status(id);

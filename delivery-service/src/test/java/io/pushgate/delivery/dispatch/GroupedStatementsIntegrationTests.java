@@ -6,6 +6,7 @@ import io.pushgate.delivery.DeliveryServiceApplication;
 import io.pushgate.delivery.callback.TestConfigurations;
 import io.pushgate.delivery.dispatch.Deliveries.Attempt;
 import io.pushgate.delivery.dispatch.Deliveries.Claimed;
+import io.pushgate.delivery.dispatch.Deliveries.Finish;
 import io.pushgate.delivery.dispatch.Deliveries.Registration;
 import io.pushgate.testkit.TestDatabase;
 import io.pushgate.testkit.TestPlatformInitializer;
@@ -21,12 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ContextConfiguration;
-import reactor.core.publisher.Flux;
 
 /**
- * Concurrent registration look-ups and concurrent outcomes share one statement each ({@link
- * Deliveries}): every caller still gets its own answer, and the fencing token still decides per row.
- * The calls below are all made at once, so the first runs alone and the others go together.
+ * Registration look-ups and outcomes of many notifications in one statement each ({@link
+ * Deliveries#newestRegistrations}, {@link Deliveries#finishTogether}): every one still gets its own
+ * answer, in order, and the fencing token still decides per row. The grouped statements are called
+ * directly, so a fallback to one statement each could not hide a broken one.
  */
 @SpringBootTest(properties = "spring.config.name=" + DeliveryServiceApplication.CONFIG_NAME)
 @ContextConfiguration(initializers = TestPlatformInitializer.class)
@@ -42,7 +43,7 @@ class GroupedStatementsIntegrationTests {
     }
 
     @Test
-    void concurrentLookUpsEachFindTheirOwnSessionsNewestUsableRegistration() throws Exception {
+    void lookUpsTogetherEachFindTheirOwnSessionsNewestUsableRegistration() throws Exception {
         TestConfigurations.Inserted configuration = DeliveryFixtures.configuration();
         DeliveryFixtures.registration(configuration, DeliveryFixtures.fcmToken(), "session-two", "android", "fcm");
         Thread.sleep(5);
@@ -56,15 +57,15 @@ class GroupedStatementsIntegrationTests {
 
         List<String> sessions = List.of(
                 "session-none", "session-two", "session-invalidated", "session-one", "session-two", "session-none");
-        List<Optional<String>> found = Flux.mergeSequential(sessions.stream()
-                        .map(session -> deliveries
-                                .newestRegistration(claimed(configuration, session, UUID.randomUUID()))
-                                .map(Registration::deviceToken)
-                                .map(Optional::of)
-                                .defaultIfEmpty(Optional.empty()))
+
+        List<Optional<String>> found = deliveries
+                .newestRegistrations(sessions.stream()
+                        .map(session -> claimed(configuration, session, UUID.randomUUID()))
                         .toList())
-                .collectList()
-                .block(Duration.ofSeconds(10));
+                .block(Duration.ofSeconds(10))
+                .stream()
+                .map(registration -> Optional.ofNullable(registration).map(Registration::deviceToken))
+                .toList();
 
         assertThat(found)
                 .containsExactly(
@@ -77,7 +78,7 @@ class GroupedStatementsIntegrationTests {
     }
 
     @Test
-    void concurrentOutcomesAreEachRecordedAndAStaleHolderChangesNothing() throws Exception {
+    void outcomesTogetherAreEachRecordedAndAStaleHolderChangesNothing() throws Exception {
         TestConfigurations.Inserted configuration = DeliveryFixtures.configuration();
         UUID credential = UUID.randomUUID();
         List<Claimed> held = new ArrayList<>();
@@ -86,27 +87,27 @@ class GroupedStatementsIntegrationTests {
         }
         UUID stale = UUID.randomUUID();
 
-        List<Boolean> mine = Flux.mergeSequential(List.of(
-                        deliveries.finish(
+        List<Boolean> mine = deliveries
+                .finishTogether(List.of(
+                        new Finish(
                                 held.get(0),
                                 held.get(0).lease(),
                                 "delivered",
                                 new Attempt("fcm", credential, "delivered", null, 12.5, true),
                                 null),
-                        deliveries.finish(held.get(1), held.get(1).lease(), "no_device", null, null),
-                        deliveries.finish(
+                        new Finish(held.get(1), held.get(1).lease(), "no_device", null, null),
+                        new Finish(
                                 held.get(2),
                                 stale,
                                 "delivered",
                                 new Attempt("fcm", credential, "delivered", null, 3.0, true),
                                 null),
-                        deliveries.finish(
+                        new Finish(
                                 held.get(3),
                                 held.get(3).lease(),
                                 "failed",
                                 new Attempt("apns", null, "failed", "no_credential", 0, false),
                                 "no APNs credential for ios")))
-                .collectList()
                 .block(Duration.ofSeconds(10));
 
         assertThat(mine).containsExactly(true, true, false, true);
@@ -133,7 +134,7 @@ class GroupedStatementsIntegrationTests {
                 DeliveryFixtures.event(sessionId).toJson(),
                 Instant.now(),
                 0,
-                Instant.now());
+                Instant.now().plusSeconds(30));
     }
 
     /** A new notification row leased as the inbox writes it. */
