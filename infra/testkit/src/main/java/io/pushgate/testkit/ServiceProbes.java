@@ -41,12 +41,39 @@ public final class ServiceProbes {
                     HttpResponse.BodyHandlers.ofString());
         } catch (HttpTimeoutException e) {
             dumpChildJvms();
+            dumpPoolMeters(uri);
             throw new AssertionError("GET " + uri + " failed: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new AssertionError("GET " + uri + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted during GET " + uri, e);
+        }
+    }
+
+    /**
+     * What the stalled service's connection pools say (acquired, idle, pending connections), from
+     * its Prometheus endpoint, which needs no database: a pool with every connection acquired and
+     * callers pending points at a connection that is never given back.
+     */
+    private static void dumpPoolMeters(URI stalled) {
+        URI meters = stalled.resolve("/actuator/prometheus");
+        try {
+            HttpResponse<String> answer = HTTP.send(
+                    HttpRequest.newBuilder(meters)
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            StringBuilder pools = new StringBuilder();
+            answer.body()
+                    .lines()
+                    .filter(line -> line.startsWith("r2dbc_pool") || line.startsWith("http_server_requests_active"))
+                    .forEach(line -> pools.append(line).append('\n'));
+            System.err.println("Pool meters of " + meters + " when a request to it timed out:\n" + pools);
+        } catch (IOException e) {
+            System.err.println("No pool meters from " + meters + ": " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
