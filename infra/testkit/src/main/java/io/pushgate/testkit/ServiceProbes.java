@@ -42,12 +42,47 @@ public final class ServiceProbes {
         } catch (HttpTimeoutException e) {
             dumpChildJvms();
             dumpPoolMeters(uri);
+            retryOnANewConnection(uri);
+            dumpSockets(uri.getPort());
             throw new AssertionError("GET " + uri + " failed: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new AssertionError("GET " + uri + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted during GET " + uri, e);
+        }
+    }
+
+    /** Which processes listen on, and hold connections to, {@code port} ({@code ss}, where there is one). */
+    private static void dumpSockets(int port) {
+        try {
+            Process ss = new ProcessBuilder("ss", "-tanp", "( sport = :" + port + " or dport = :" + port + " )")
+                    .redirectErrorStream(true)
+                    .start();
+            String sockets = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            System.err.println("Sockets on port " + port + " when a request to it timed out:\n" + sockets);
+        } catch (IOException e) {
+            System.err.println("No socket list for port " + port + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The same request once more, on a connection of its own: an answer now means the stall was the
+     * connection's (the kept-alive one the first request went on), not the service's.
+     */
+    private static void retryOnANewConnection(URI stalled) {
+        try (var fresh = new java.net.Socket()) {
+            fresh.connect(new java.net.InetSocketAddress(stalled.getHost(), stalled.getPort()), 5_000);
+            fresh.setSoTimeout(10_000);
+            fresh.getOutputStream()
+                    .write(("GET " + stalled.getRawPath() + " HTTP/1.1\r\nHost: " + stalled.getHost() + ":"
+                                    + stalled.getPort() + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            byte[] answer = fresh.getInputStream().readNBytes(400);
+            System.err.println("The same request on a new connection answered:\n"
+                    + new String(answer, StandardCharsets.ISO_8859_1));
+        } catch (IOException e) {
+            System.err.println("The same request on a new connection failed too: " + e);
         }
     }
 
@@ -69,7 +104,12 @@ public final class ServiceProbes {
                     .lines()
                     .filter(line -> line.startsWith("r2dbc_pool") || line.startsWith("http_server_requests_active"))
                     .forEach(line -> pools.append(line).append('\n'));
-            System.err.println("Pool meters of " + meters + " when a request to it timed out:\n" + pools);
+            System.err.println("Pool meters of " + meters + " when a request to it timed out (" + answer.statusCode()
+                    + "):\n"
+                    + (pools.isEmpty()
+                            ? answer.body()
+                                    .substring(0, Math.min(600, answer.body().length()))
+                            : pools));
         } catch (IOException e) {
             System.err.println("No pool meters from " + meters + ": " + e);
         } catch (InterruptedException e) {
