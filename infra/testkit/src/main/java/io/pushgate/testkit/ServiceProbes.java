@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -71,8 +73,8 @@ public final class ServiceProbes {
      * connection's (the kept-alive one the first request went on), not the service's.
      */
     private static void retryOnANewConnection(URI stalled) {
-        try (var fresh = new java.net.Socket()) {
-            fresh.connect(new java.net.InetSocketAddress(stalled.getHost(), stalled.getPort()), 5_000);
+        try (var fresh = new Socket()) {
+            fresh.connect(new InetSocketAddress(stalled.getHost(), stalled.getPort()), 5_000);
             fresh.setSoTimeout(10_000);
             fresh.getOutputStream()
                     .write(("GET " + stalled.getRawPath() + " HTTP/1.1\r\nHost: " + stalled.getHost() + ":"
