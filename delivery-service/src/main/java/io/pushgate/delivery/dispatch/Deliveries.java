@@ -139,18 +139,6 @@ class Deliveries {
                 .map(rows -> rows == 1);
     }
 
-    /** Gives a claimed row back untouched, for any instance to take at once. */
-    Mono<Boolean> release(UUID id, UUID owner) {
-        return database.sql("""
-                        UPDATE delivery.notification SET lease_until = now(), lease_owner = NULL
-                         WHERE id = $1 AND lease_owner = $2 AND completed_at IS NULL""")
-                .bind(0, id)
-                .bind(1, owner)
-                .fetch()
-                .rowsUpdated()
-                .map(rows -> rows == 1);
-    }
-
     /** Gives rows back untouched, each if still held under its token, for any instance to take at once. */
     Mono<Long> releaseAll(List<UUID> ids, List<UUID> owners) {
         return database.sql("""
@@ -218,20 +206,28 @@ class Deliveries {
 
     /**
      * One statement for many finishes. Should the database refuse it as a whole (a deadlock with
-     * another instance, a row it rejects), nothing was written, and the finishes go one by one; any
-     * other failure (the database gone) fails them all, and their rows are sent again once their
-     * leases end.
+     * another instance, a row it rejects), nothing was written, and the finishes go one by one (one
+     * refused again answers false: not recorded); any other failure (the database gone) fails them
+     * all. A row whose outcome was not recorded is sent again once its lease ends.
      */
-    private Mono<List<Boolean>> finishAll(List<Finish> batch) {
-        if (batch.size() == 1) {
-            return finishOne(batch.get(0)).map(List::of);
-        }
+    Mono<List<Boolean>> finishAll(List<Finish> batch) {
         return finishTogether(batch).onErrorResume(Deliveries::nothingWritten, error -> {
             log.info(
                     "Finishing {} notifications together was refused, one at a time now: {}",
                     batch.size(),
                     error.toString());
-            return Flux.fromIterable(batch).concatMap(this::finishOne).collectList();
+            return Flux.fromIterable(batch)
+                    .concatMap(finish -> finishTogether(List.of(finish))
+                            .map(mine -> mine.get(0))
+                            .onErrorResume(nothingWritten -> {
+                                // this one's outcome is not recorded: its row goes out again when its lease ends
+                                log.warn(
+                                        "The outcome of notification {} was refused: {}",
+                                        finish.notification().id(),
+                                        nothingWritten.toString());
+                                return Mono.just(false);
+                            }))
+                    .collectList();
         });
     }
 
@@ -295,31 +291,7 @@ class Deliveries {
                 .map(finished -> batch.stream()
                         .map(finish ->
                                 finished.contains(new Held(finish.notification().id(), finish.owner())))
-                        .toList())
-                .onErrorResume(error -> {
-                    log.info(
-                            "Finishing {} notifications together failed, one at a time now: {}",
-                            size,
-                            error.toString());
-                    return Flux.fromIterable(batch).concatMap(this::finishOne).collectList();
-                });
-    }
-
-    private Mono<Boolean> finishOne(Finish finish) {
-        String update = """
-                UPDATE delivery.notification
-                   SET status = $9::text, completed_at = now(), lease_owner = NULL,
-                       attempts = attempts + $10::int, provider = coalesce($4::text, provider), error_code = $7::text,
-                       error_detail = $11::text, answered_at = CASE WHEN $10::int = 1 THEN now() ELSE answered_at END
-                 WHERE id = $1 AND lease_owner = $2 AND completed_at IS NULL""";
-        return write(
-                finish.notification(),
-                finish.owner(),
-                finish.attempt(),
-                update,
-                finish.status(),
-                finish.errorDetail(),
-                null);
+                        .toList());
     }
 
     /** Records a transient failure and gives the lease up until {@code next}, when any instance may try again. */

@@ -243,7 +243,9 @@ public class Dispatcher implements SmartLifecycle {
      */
     private Mono<Boolean> stillMine(Claimed notification) {
         if (!running) {
-            return deliveries.release(notification.id(), notification.lease()).thenReturn(false);
+            return deliveries
+                    .releaseAll(List.of(notification.id()), List.of(notification.lease()))
+                    .thenReturn(false);
         }
         // a send needs the lease to outlast it: with less than two thirds of a dispatch lease left
         // (a row that waited in its lane, or one the inbox leased for a short pushgate.inbox.lease)

@@ -123,6 +123,38 @@ class GroupedStatementsIntegrationTests {
         assertThat(attempts(held.get(3).id())).isEqualTo(List.of("apns|null|failed|no_credential|0.0"));
     }
 
+    /**
+     * One outcome the database refuses (an attempt outcome its CHECK does not allow) makes it refuse
+     * the grouped statement as a whole: the outcomes are then written one by one, so only the refused
+     * one is left unrecorded.
+     */
+    @Test
+    void aRefusedGroupIsWrittenOneByOneAndOnlyTheRefusedOutcomeIsLeftOut() throws Exception {
+        TestConfigurations.Inserted configuration = DeliveryFixtures.configuration();
+        List<Claimed> held = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            held.add(leased(configuration, "session-refused-" + i));
+        }
+
+        List<Boolean> mine = deliveries
+                .finishAll(List.of(
+                        new Finish(held.get(0), held.get(0).lease(), "no_device", null, null),
+                        new Finish(
+                                held.get(1),
+                                held.get(1).lease(),
+                                "delivered",
+                                new Attempt("fcm", null, "not-an-outcome", null, 1.0, true),
+                                null),
+                        new Finish(held.get(2), held.get(2).lease(), "no_device", null, null)))
+                .block(Duration.ofSeconds(10));
+
+        assertThat(mine).containsExactly(true, false, true);
+        assertThat(row(held.get(0).id())).startsWith("no_device|");
+        assertThat(row(held.get(1).id())).startsWith("accepted|");
+        assertThat(row(held.get(2).id())).startsWith("no_device|");
+        assertThat(attempts(held.get(1).id())).isEmpty();
+    }
+
     private static Claimed claimed(TestConfigurations.Inserted configuration, String sessionId, UUID id) {
         return new Claimed(
                 id,
