@@ -51,14 +51,50 @@ final class FcmMessageValidator {
             Set.of("headers", "payload", "fcm_options", "fcmOptions", "live_activity_token");
     private static final Set<String> RESERVED_DATA_KEYS = Set.of("from", "notification", "message_type");
     private static final Pattern DURATION = Pattern.compile("\\d{1,12}(\\.\\d{1,9})?s");
-    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_:\\-.]{1,4096}");
-    private static final Pattern TOPIC = Pattern.compile("(/topics/)?[a-zA-Z0-9\\-_.~%]{1,900}");
+    private static final int MAX_TOKEN_LENGTH = 4096;
+    private static final int MAX_TOPIC_LENGTH = 900;
     private static final long MAX_TTL_SECONDS = 28L * 24 * 3600;
 
     private final JsonMapper json;
 
     FcmMessageValidator(JsonMapper json) {
         this.json = json;
+    }
+
+    /**
+     * {@code [A-Za-z0-9_:.-]{1,4096}}, checked without a regular expression: this runs for every
+     * message, and a bounded repetition is matched recursively, one stack frame per character.
+     */
+    static boolean isToken(String token) {
+        return hasOnly(token, 0, MAX_TOKEN_LENGTH, ":");
+    }
+
+    /** {@code (/topics/)?[a-zA-Z0-9_.~%-]{1,900}}, checked without a regular expression (see {@link #isToken}). */
+    static boolean isTopic(String topic) {
+        int start = topic.startsWith("/topics/") ? "/topics/".length() : 0;
+        return hasOnly(topic, start, MAX_TOPIC_LENGTH, "~%");
+    }
+
+    /** Whether {@code text} from {@code start} has 1 to {@code max} letters, digits, {@code _.-} or {@code extra}. */
+    private static boolean hasOnly(String text, int start, int max, String extra) {
+        int length = text.length() - start;
+        if (length < 1 || length > max) {
+            return false;
+        }
+        for (int i = start; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean allowed = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '_'
+                    || c == '.'
+                    || c == '-'
+                    || extra.indexOf(c) >= 0;
+            if (!allowed) {
+                return false;
+            }
+        }
+        return true;
     }
 
     Optional<String> validate(JsonNode message) {
@@ -85,12 +121,10 @@ final class FcmMessageValidator {
                     "Exactly one of message.token, message.fid, message.topic or message.condition must be set, found "
                             + targets + ".");
         }
-        if (message.has("token")
-                && !TOKEN.matcher(message.get("token").stringValue()).matches()) {
+        if (message.has("token") && !isToken(message.get("token").stringValue())) {
             return Optional.of("The registration token is not a valid FCM registration token");
         }
-        if (message.has("topic")
-                && !TOPIC.matcher(message.get("topic").stringValue()).matches()) {
+        if (message.has("topic") && !isTopic(message.get("topic").stringValue())) {
             return Optional.of("Invalid topic name.");
         }
         Optional<String> problem = stringMap(message.get("data"), "message.data", true)

@@ -90,4 +90,24 @@ class FcmMessageValidatorTests {
                 .hasValueSatisfying(problem -> assertThat(problem).contains("registration token"));
         assertThat(validator.validate(parse("[]"))).isPresent();
     }
+
+    @Test
+    void tellsTokensAndTopicsByTheirCharactersAndLength() {
+        String longest = "a".repeat(4096);
+        assertThat(FcmMessageValidator.isToken("dGVzdA:APA91b-x_y.z")).isTrue();
+        assertThat(FcmMessageValidator.isToken(longest)).isTrue();
+        assertThat(FcmMessageValidator.isToken(longest + "a")).isFalse();
+        assertThat(FcmMessageValidator.isToken("")).isFalse();
+        for (String bad : new String[] {"a b", "a/b", "a~b", "a%b", "a+b", "ä"}) {
+            assertThat(FcmMessageValidator.isToken(bad)).as(bad).isFalse();
+        }
+        assertThat(FcmMessageValidator.isTopic("news")).isTrue();
+        assertThat(FcmMessageValidator.isTopic("/topics/news~1%20.x_y-z")).isTrue();
+        assertThat(FcmMessageValidator.isTopic("n".repeat(900))).isTrue();
+        assertThat(FcmMessageValidator.isTopic("/topics/" + "n".repeat(900))).isTrue();
+        assertThat(FcmMessageValidator.isTopic("n".repeat(901))).isFalse();
+        assertThat(FcmMessageValidator.isTopic("/topics/")).isFalse();
+        assertThat(FcmMessageValidator.isTopic("news:1")).isFalse();
+        assertThat(FcmMessageValidator.isTopic("/topics/a/b")).isFalse();
+    }
 }
