@@ -85,7 +85,11 @@ class CallbackIngress {
         requireJson(request.headers().asHttpHeaders());
         return configurations
                 .byCallbackKey(request.pathVariable("callbackKey"))
-                .timeout(settings.lookupTimeout())
+                // with a fallback of its own: timeout(Duration) alone describes its operator chain
+                // for the error on every subscription, a cost per callback (reactor-core 3.8)
+                .timeout(
+                        settings.lookupTimeout(),
+                        Mono.error(() -> new TimeoutException("no configuration within " + settings.lookupTimeout())))
                 .onErrorMap(error -> !(error instanceof CallbackRejected), CallbackIngress::lookupFailed)
                 .flatMap(found -> {
                     CallbackConfiguration configuration = found.filter(CallbackConfiguration::enabled)
