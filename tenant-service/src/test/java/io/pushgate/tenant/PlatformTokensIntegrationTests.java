@@ -149,6 +149,30 @@ class PlatformTokensIntegrationTests {
                 400,
                 "invalid_request");
 
+        // a token request that is not a form: RFC 6749's error, not a bare 415, and the form still works after
+        JsonNode json = Api.json(
+                api.http
+                        .post()
+                        .uri("/oauth2/token")
+                        .header(HttpHeaders.AUTHORIZATION, basic(clientId, secret))
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue("{\"grant_type\":\"client_credentials\"}")
+                        .exchange(),
+                400);
+        assertThat(json.get("error").asString()).isEqualTo("invalid_request");
+        assertThat(json.get("error_description").asString())
+                .contains("application/x-www-form-urlencoded", "application/json");
+        JsonNode bare = Api.json(
+                api.http
+                        .post()
+                        .uri("/oauth2/token")
+                        .header(HttpHeaders.AUTHORIZATION, basic(clientId, secret))
+                        .exchange(),
+                400);
+        assertThat(bare.get("error").asString()).isEqualTo("invalid_request");
+        assertThat(bare.get("error_description").asString()).contains("without a content type");
+        Api.json(token(basic(clientId, secret), "grant_type=client_credentials"), 200);
+
         api.delete(tenant.token(), "/v1/app-clients/" + clientId).expectStatus().isNoContent();
         assertError(token(basic(clientId, secret), "grant_type=client_credentials"), 401, "invalid_client");
         api.delete(tenant.token(), "/v1/app-clients/" + clientId).expectStatus().isNotFound();

@@ -120,6 +120,22 @@ class TokenEndpoint {
                 });
     }
 
+    /**
+     * A token request in any other form (JSON, no body, a missing content type): RFC 6749 §4.4.2 asks
+     * for form parameters, and an OAuth client reads {@code error}, so it gets {@code invalid_request}
+     * rather than a bare 415. The body is not read.
+     */
+    @PostMapping(path = "/oauth2/token")
+    Mono<ResponseEntity<Object>> notAForm(ServerWebExchange exchange) {
+        MediaType type = exchange.getRequest().getHeaders().getContentType();
+        return error(
+                HttpStatus.BAD_REQUEST,
+                "invalid_request",
+                "the token request must be application/x-www-form-urlencoded, not "
+                        + (type == null ? "without a content type" : type.getType() + "/" + type.getSubtype()),
+                false);
+    }
+
     /** The requested scopes, all the client's when none is asked for; null when one is not allowed. */
     private static List<String> scopes(MultiValueMap<String, String> form, List<String> allowed) {
         String requested = form.getFirst("scope");
