@@ -7,6 +7,10 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.pushgate.tenant.token.SigningKeys;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,6 +21,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Platform JWTs, the JWKS with rotating keys, RFC 8414 metadata, and the token endpoint (RFC 6749 §4.4, §5.2). */
 @ControlPlaneTest
@@ -126,7 +131,7 @@ class PlatformTokensIntegrationTests {
     }
 
     @Test
-    void theTokenEndpointAnswersRfc6749Errors() {
+    void theTokenEndpointAnswersRfc6749Errors() throws Exception {
         Api.Tenant tenant = api.tenant();
         JsonNode client = Api.json(api.post(tenant.token(), "/v1/app-clients", Map.of("name", "app")), 201);
         String clientId = client.get("clientId").asString();
@@ -170,7 +175,20 @@ class PlatformTokensIntegrationTests {
                         .exchange(),
                 400);
         assertThat(bare.get("error").asString()).isEqualTo("invalid_request");
-        assertThat(bare.get("error_description").asString()).contains("without a content type");
+        assertThat(bare.get("error_description").asString()).contains("it had no content type");
+        // a content type that is not a media type at all; sent raw, since Spring's own client refuses it
+        HttpResponse<String> raw = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/oauth2/token"))
+                                .header(HttpHeaders.AUTHORIZATION, basic(clientId, secret))
+                                .header(HttpHeaders.CONTENT_TYPE, "text")
+                                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(raw.statusCode()).isEqualTo(400);
+        JsonNode malformed = JsonMapper.shared().readTree(raw.body());
+        assertThat(malformed.get("error").asString()).isEqualTo("invalid_request");
+        assertThat(malformed.get("error_description").asString()).contains("it was text");
         Api.json(token(basic(clientId, secret), "grant_type=client_credentials"), 200);
 
         api.delete(tenant.token(), "/v1/app-clients/" + clientId).expectStatus().isNoContent();

@@ -127,13 +127,20 @@ class TokenEndpoint {
      */
     @PostMapping(path = "/oauth2/token")
     Mono<ResponseEntity<Object>> notAForm(ServerWebExchange exchange) {
-        MediaType type = exchange.getRequest().getHeaders().getContentType();
+        // the header as sent, not parsed: a malformed one must get this answer too, not a 500
+        String type = exchange.getRequest().getHeaders().getFirst(HttpHeaders.CONTENT_TYPE);
         return error(
                 HttpStatus.BAD_REQUEST,
                 "invalid_request",
-                "the token request must be application/x-www-form-urlencoded, not "
-                        + (type == null ? "without a content type" : type.getType() + "/" + type.getSubtype()),
+                "the token request must be application/x-www-form-urlencoded; "
+                        + (type == null || type.isBlank() ? "it had no content type" : "it was " + shown(type)),
                 false);
+    }
+
+    /** A client's header for an error message: at most 100 characters, control characters replaced. */
+    private static String shown(String value) {
+        String cut = value.length() > 100 ? value.substring(0, 100) + "…" : value;
+        return cut.replaceAll("\\p{Cntrl}", "?");
     }
 
     /** The requested scopes, all the client's when none is asked for; null when one is not allowed. */
