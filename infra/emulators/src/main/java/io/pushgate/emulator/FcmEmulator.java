@@ -329,7 +329,7 @@ public final class FcmEmulator implements AutoCloseable {
         if (invalid.isPresent()) {
             return fcmError(FcmErrorCode.INVALID_ARGUMENT, invalid.get(), null);
         }
-        String deviceToken = message.has("token")
+        String deviceToken = message.hasNonNull("token")
                 ? message.get("token").asString()
                 : message.path("fid").asString(null);
         if (deviceToken != null) {

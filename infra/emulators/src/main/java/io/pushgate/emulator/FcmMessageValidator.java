@@ -121,10 +121,10 @@ final class FcmMessageValidator {
                     "Exactly one of message.token, message.fid, message.topic or message.condition must be set, found "
                             + targets + ".");
         }
-        if (message.has("token") && !isToken(message.get("token").stringValue())) {
+        if (message.hasNonNull("token") && !isToken(message.get("token").stringValue())) {
             return Optional.of("The registration token is not a valid FCM registration token");
         }
-        if (message.has("topic") && !isTopic(message.get("topic").stringValue())) {
+        if (message.hasNonNull("topic") && !isTopic(message.get("topic").stringValue())) {
             return Optional.of("Invalid topic name.");
         }
         Optional<String> problem = stringMap(message.get("data"), "message.data", true)

@@ -92,6 +92,12 @@ class FcmMessageValidatorTests {
     }
 
     @Test
+    void aNullTargetBesideARealOneIsNoTarget() {
+        assertThat(validator.validate(parse("{'token':null,'topic':'news'}"))).isEmpty();
+        assertThat(validator.validate(parse("{'token':'t1','topic':null}"))).isEmpty();
+    }
+
+    @Test
     void tellsTokensAndTopicsByTheirCharactersAndLength() {
         String longest = "a".repeat(4096);
         assertThat(FcmMessageValidator.isToken("dGVzdA:APA91b-x_y.z")).isTrue();
