@@ -1,13 +1,16 @@
 package io.pushgate.delivery.dispatch;
 
 import io.pushgate.delivery.batching.Coalescer;
+import io.pushgate.delivery.notification.NotificationAccepted;
 import io.r2dbc.spi.R2dbcException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -16,6 +19,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The delivery state of {@code delivery.notification} and {@code delivery.attempt}. Every claim
@@ -46,11 +50,11 @@ class Deliveries {
                      FOR UPDATE SKIP LOCKED) due
              WHERE n.id = due.id""" + "\n" + RETURNING;
 
-    /** Records the attempt, if there is one ($4, the provider, is null when there is none). */
+    /** Records the attempt of a retry, before the row's own update. */
     private static final String ATTEMPT = """
             WITH attempt AS (
                 INSERT INTO delivery.attempt (notification_id, tenant_id, provider, credential_id, outcome, error_code, latency_ms)
-                SELECT $1, $3::uuid, $4::text, $5::uuid, $6::text, $7::text, $8::float8 WHERE $4::text IS NOT NULL)
+                VALUES ($1, $3::uuid, $4::text, $5::uuid, $6::text, $7::text, $8::float8))
             """;
 
     /** The newest usable registration of each (tenant, configuration, session), by the asker's position. */
@@ -87,6 +91,7 @@ class Deliveries {
             RETURNING n.id, f.owner""";
 
     private static final Logger log = LoggerFactory.getLogger(Deliveries.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final DatabaseClient database;
     private final Coalescer<Claimed, Registration> registrations;
@@ -200,8 +205,8 @@ class Deliveries {
      * Ends the notification with {@code status}, recording {@code attempt} if there was one; false
      * when this instance no longer held the lease (the attempt is recorded all the same: it happened).
      */
-    Mono<Boolean> finish(Claimed notification, UUID owner, String status, Attempt attempt, String errorDetail) {
-        return finishes.submit(new Finish(notification, owner, status, attempt, errorDetail));
+    Mono<Boolean> finish(Claimed notification, String status, Attempt attempt, String errorDetail) {
+        return finishes.submit(new Finish(notification, status, attempt, errorDetail));
     }
 
     /**
@@ -260,7 +265,7 @@ class Deliveries {
             Finish finish = batch.get(i);
             Attempt attempt = finish.attempt();
             ids[i] = finish.notification().id();
-            owners[i] = finish.owner();
+            owners[i] = finish.notification().lease();
             tenants[i] = finish.notification().tenantId();
             providers[i] = attempt == null ? "" : attempt.provider();
             credentials[i] = attempt == null || attempt.credentialId() == null
@@ -289,45 +294,34 @@ class Deliveries {
                 .all()
                 .collect(Collectors.toSet())
                 .map(finished -> batch.stream()
-                        .map(finish ->
-                                finished.contains(new Held(finish.notification().id(), finish.owner())))
+                        .map(finish -> finished.contains(new Held(
+                                finish.notification().id(),
+                                finish.notification().lease())))
                         .toList());
     }
 
     /** Records a transient failure and gives the lease up until {@code next}, when any instance may try again. */
-    Mono<Boolean> retryAt(Claimed notification, UUID owner, Attempt attempt, Instant next) {
-        String update = """
-                UPDATE delivery.notification
-                   SET status = $9::text, lease_owner = NULL, lease_until = $12::timestamptz,
-                       attempts = attempts + $10::int, provider = coalesce($4::text, provider), error_code = $7::text,
-                       error_detail = $11::text, answered_at = now()
-                 WHERE id = $1 AND lease_owner = $2 AND completed_at IS NULL""";
-        return write(notification, owner, attempt, update, "retrying", null, next);
-    }
-
-    private Mono<Boolean> write(
-            Claimed notification,
-            UUID owner,
-            Attempt attempt,
-            String update,
-            String status,
-            String errorDetail,
-            Instant next) {
-        boolean attempted = attempt != null && attempt.sent();
-        String sql = ATTEMPT + update;
-        DatabaseClient.GenericExecuteSpec statement =
-                database.sql(sql).bind(0, notification.id()).bind(1, owner).bind(2, notification.tenantId());
-        statement = bind(statement, 3, attempt == null ? null : attempt.provider(), String.class);
-        statement = bind(statement, 4, attempt == null ? null : attempt.credentialId(), UUID.class);
-        statement = bind(statement, 5, attempt == null ? null : attempt.outcome(), String.class);
-        statement = bind(statement, 6, attempt == null ? null : attempt.errorCode(), String.class);
-        statement = statement.bind(7, attempt == null ? 0.0 : attempt.latencyMs());
-        statement = statement.bind(8, status).bind(9, attempted ? 1 : 0);
-        statement = bind(statement, 10, errorDetail, String.class);
-        if (next != null) {
-            statement = statement.bind(11, next.atOffset(ZoneOffset.UTC));
-        }
-        return statement.fetch().rowsUpdated().map(rows -> rows == 1);
+    Mono<Boolean> retryAt(Claimed notification, Attempt attempt, Instant next) {
+        DatabaseClient.GenericExecuteSpec statement = database.sql(ATTEMPT + """
+                        UPDATE delivery.notification
+                           SET status = 'retrying', lease_owner = NULL, lease_until = $10::timestamptz,
+                               attempts = attempts + $9::int, provider = $4::text, error_code = $7::text,
+                               error_detail = NULL, answered_at = now()
+                         WHERE id = $1 AND lease_owner = $2 AND completed_at IS NULL""")
+                .bind(0, notification.id())
+                .bind(1, notification.lease())
+                .bind(2, notification.tenantId())
+                .bind(3, attempt.provider());
+        statement = bind(statement, 4, attempt.credentialId(), UUID.class);
+        statement = bind(statement, 5, attempt.outcome(), String.class);
+        statement = bind(statement, 6, attempt.errorCode(), String.class);
+        return statement
+                .bind(7, attempt.latencyMs())
+                .bind(8, attempt.sent() ? 1 : 0)
+                .bind(9, next.atOffset(ZoneOffset.UTC))
+                .fetch()
+                .rowsUpdated()
+                .map(rows -> rows == 1);
     }
 
     /** How long the oldest unfinished notification has waited; zero when there is none. */
@@ -344,6 +338,15 @@ class Deliveries {
         return value == null ? statement.bindNull(index, type) : statement.bind(index, value);
     }
 
+    /** The event's fields from its stored JSON object (every value a string, as the inbox stores them). */
+    private static Map<String, String> fields(String payload) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        JSON.readTree(payload)
+                .properties()
+                .forEach(field -> fields.put(field.getKey(), field.getValue().asString()));
+        return fields;
+    }
+
     private static Claimed claimed(io.r2dbc.spi.Readable row, Instant leaseEnds) {
         return new Claimed(
                 row.get("id", UUID.class),
@@ -352,14 +355,14 @@ class Deliveries {
                 row.get("configuration_id", UUID.class),
                 row.get("event_id", String.class),
                 row.get("session_id", String.class),
-                row.get("payload", String.class),
+                fields(row.get("payload", String.class)),
                 row.get("received_at", OffsetDateTime.class).toInstant(),
                 row.get("attempts", Integer.class),
                 leaseEnds);
     }
 
-    /** One notification to end with {@code status}. */
-    record Finish(Claimed notification, UUID owner, String status, Attempt attempt, String errorDetail) {}
+    /** One notification to end with {@code status}, if still held under its fencing token. */
+    record Finish(Claimed notification, String status, Attempt attempt, String errorDetail) {}
 
     /** A notification's row as held under the fencing token {@code owner}. */
     private record Held(UUID id, UUID owner) {}
@@ -368,6 +371,8 @@ class Deliveries {
      * A notification held under the fencing token {@code lease} until {@code leaseEnds} at the latest
      * (counted on this instance's clock from before the lease was taken, so never later than the
      * database's own end of it).
+     *
+     * @param fields the event's fields, in the order stored
      */
     record Claimed(
             UUID id,
@@ -376,13 +381,30 @@ class Deliveries {
             UUID configurationId,
             String eventId,
             String sessionId,
-            String payload,
+            Map<String, String> fields,
             Instant receivedAt,
             int attempts,
-            Instant leaseEnds) {}
+            Instant leaseEnds) {
 
-    /** The device a notification goes to. */
+        /** A row the inbox has just written, leased to this instance: never attempted yet. */
+        static Claimed accepted(NotificationAccepted accepted) {
+            return new Claimed(
+                    accepted.notificationId(),
+                    accepted.lease(),
+                    accepted.tenantId(),
+                    accepted.configurationId(),
+                    accepted.eventId(),
+                    accepted.sessionId(),
+                    accepted.fields(),
+                    accepted.receivedAt(),
+                    0,
+                    accepted.leaseEnds());
+        }
+    }
+
     /**
+     * The device a notification goes to.
+     *
      * @param apnsEnvironment {@code production} or {@code sandbox} for an APNs registration that says so
      * @param appId the app's bundle id (the APNs topic) when the registration names it
      */

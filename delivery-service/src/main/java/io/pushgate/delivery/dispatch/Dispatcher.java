@@ -14,7 +14,6 @@ import io.pushgate.delivery.notification.NotificationsAccepted;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +25,6 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Delivers each accepted notification once: finds the session's newest active registration, sends
@@ -42,7 +40,6 @@ import tools.jackson.databind.json.JsonMapper;
 public class Dispatcher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Deliveries deliveries;
     private final DeliveryConfigurations configurations;
@@ -77,17 +74,7 @@ public class Dispatcher implements SmartLifecycle {
             return;
         }
         for (NotificationAccepted accepted : batch.notifications()) {
-            track(deliver(new Claimed(
-                    accepted.notificationId(),
-                    accepted.lease(),
-                    accepted.tenantId(),
-                    accepted.configurationId(),
-                    accepted.eventId(),
-                    accepted.sessionId(),
-                    accepted.payload(),
-                    accepted.receivedAt(),
-                    0,
-                    accepted.leaseEnds())));
+            track(deliver(Claimed.accepted(accepted)));
         }
     }
 
@@ -201,7 +188,7 @@ public class Dispatcher implements SmartLifecycle {
             UUID credentialId,
             PushChannel channel,
             Instant deadline) {
-        Map<String, String> fields = fields(notification.payload());
+        Map<String, String> fields = notification.fields();
         Push push = new Push(
                 notification.id(),
                 registration.deviceToken(),
@@ -317,18 +304,16 @@ public class Dispatcher implements SmartLifecycle {
                     "the delivery window closed while retrying (last: " + code + ")");
         }
         metrics.retried(provider);
-        return deliveries
-                .retryAt(notification, notification.lease(), attempt, next)
-                .doOnNext(mine -> {
-                    if (mine) {
-                        // any instance's sweeper takes it when due; this one tries right then
-                        Mono.delay(wait.plusMillis(5)).subscribe(tick -> {
-                            if (running) {
-                                claimAndDeliver(notification.id());
-                            }
-                        });
+        return deliveries.retryAt(notification, attempt, next).doOnNext(mine -> {
+            if (mine) {
+                // any instance's sweeper takes it when due; this one tries right then
+                Mono.delay(wait.plusMillis(5)).subscribe(tick -> {
+                    if (running) {
+                        claimAndDeliver(notification.id());
                     }
                 });
+            }
+        });
     }
 
     /** No send was possible for a reason of the tenant's set-up: recorded as a failed attempt without latency. */
@@ -344,23 +329,12 @@ public class Dispatcher implements SmartLifecycle {
     }
 
     private Mono<Boolean> finish(Claimed notification, String status, Attempt attempt, String code, String detail) {
-        return deliveries
-                .finish(notification, notification.lease(), status, attempt, detail)
-                .doOnNext(mine -> {
-                    if (mine) {
-                        metrics.finished(notification.tenantId(), attempt == null ? null : attempt.provider(), status);
-                        log.debug(
-                                "Notification {} finished: {} {}", notification.id(), status, code == null ? "" : code);
-                    }
-                });
-    }
-
-    private static Map<String, String> fields(String payload) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        JSON.readTree(payload)
-                .properties()
-                .forEach(field -> fields.put(field.getKey(), field.getValue().asString()));
-        return fields;
+        return deliveries.finish(notification, status, attempt, detail).doOnNext(mine -> {
+            if (mine) {
+                metrics.finished(notification.tenantId(), attempt == null ? null : attempt.provider(), status);
+                log.debug("Notification {} finished: {} {}", notification.id(), status, code == null ? "" : code);
+            }
+        });
     }
 
     private record Sent(DeliveryOutcome outcome, Duration latency) {

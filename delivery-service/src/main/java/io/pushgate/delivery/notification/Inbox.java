@@ -228,7 +228,7 @@ public class Inbox {
                         notification.configurationId(),
                         notification.event().eventId(),
                         notification.event().sessionId(),
-                        row.payload,
+                        notification.event().fields(),
                         row.receivedAt,
                         leaseEnds));
             }

@@ -1,13 +1,14 @@
 package io.pushgate.delivery.notification;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 /**
  * A new notification's row, committed with status {@code accepted} and leased to this instance
  * under the fencing token {@code lease} until the inbox's lease runs out.
  *
- * @param payload the event's fields as the JSON object stored with it
+ * @param fields the event's fields as stored with it, in order
  * @param leaseEnds when the lease ends at the latest, on this instance's clock (counted from before
  *     the insert was sent)
  */
@@ -18,6 +19,6 @@ public record NotificationAccepted(
         UUID configurationId,
         String eventId,
         String sessionId,
-        String payload,
+        Map<String, String> fields,
         Instant receivedAt,
         Instant leaseEnds) {}

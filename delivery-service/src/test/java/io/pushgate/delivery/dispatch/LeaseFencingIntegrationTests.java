@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushgate.delivery.DeliveryServiceApplication;
 import io.pushgate.delivery.callback.TestConfigurations;
-import io.pushgate.testkit.TestDatabase;
 import io.pushgate.testkit.TestPlatformInitializer;
 import java.sql.Connection;
 import java.time.Duration;
@@ -29,8 +28,7 @@ class LeaseFencingIntegrationTests {
 
     @BeforeAll
     static void controlPlaneSchema() {
-        TestDatabase database = TestDatabase.get();
-        TestConfigurations.migrateTenancy(database.jdbcUrl(), database.user(), database.password());
+        TestConfigurations.migrateTenancy();
     }
 
     @Test
@@ -49,17 +47,11 @@ class LeaseFencingIntegrationTests {
         assertThat(second.lease()).isNotEqualTo(first.lease());
         assertThat(deliveries.renew(id, first.lease(), Duration.ofSeconds(30)).block())
                 .isFalse();
-        assertThat(deliveries
-                        .finish(first, first.lease(), "delivered", null, null)
-                        .block())
-                .isFalse();
+        assertThat(deliveries.finish(first, "delivered", null, null).block()).isFalse();
         assertThat(DeliveryFixtures.status(id)).isEqualTo("accepted");
         assertThat(deliveries.renew(id, second.lease(), Duration.ofSeconds(30)).block())
                 .isTrue();
-        assertThat(deliveries
-                        .finish(second, second.lease(), "delivered", null, null)
-                        .block())
-                .isTrue();
+        assertThat(deliveries.finish(second, "delivered", null, null).block()).isTrue();
         assertThat(DeliveryFixtures.status(id)).isEqualTo("delivered");
     }
 
