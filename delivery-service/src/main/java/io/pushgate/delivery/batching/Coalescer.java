@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
@@ -78,7 +79,11 @@ public final class Coalescer<T, R> {
         calls.forEach(call -> items.add(call.item));
         Mono.defer(() -> batch.apply(items))
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("a batch answered nothing")))
-                .timeout(limits.timeout())
+                // a fallback of its own: timeout(Duration) alone names the operator chain for its error
+                // on every subscription, a cost per batch here
+                .timeout(
+                        limits.timeout(),
+                        Mono.error(() -> new TimeoutException("no answer within " + limits.timeout())))
                 .subscribe(
                         results -> {
                             finished();
