@@ -58,8 +58,7 @@ class CallbackIngressIntegrationTests {
 
     @BeforeAll
     static void controlPlaneSchema() {
-        TestDatabase database = TestDatabase.get();
-        TestConfigurations.migrateTenancy(database.jdbcUrl(), database.user(), database.password());
+        TestConfigurations.migrateTenancy();
     }
 
     @BeforeEach

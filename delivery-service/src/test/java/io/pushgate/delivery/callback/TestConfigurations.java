@@ -1,6 +1,7 @@
 package io.pushgate.delivery.callback;
 
 import io.pushgate.api.secret.SecretCipher;
+import io.pushgate.testkit.TestDatabase;
 import io.pushgate.testkit.TestKeyset;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -24,6 +25,12 @@ public final class TestConfigurations {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private TestConfigurations() {}
+
+    /** Creates the control plane's schema on this run's test database ({@link TestDatabase}). */
+    public static void migrateTenancy() {
+        TestDatabase database = TestDatabase.get();
+        migrateTenancy(database.jdbcUrl(), database.user(), database.password());
+    }
 
     /** Creates the control plane's schema on a database, from tenant-service's migration scripts. */
     public static void migrateTenancy(String jdbcUrl, String user, String password) {

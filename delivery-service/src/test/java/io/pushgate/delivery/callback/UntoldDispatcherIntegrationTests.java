@@ -35,8 +35,7 @@ class UntoldDispatcherIntegrationTests {
 
     @BeforeAll
     static void controlPlaneSchema() {
-        TestDatabase database = TestDatabase.get();
-        TestConfigurations.migrateTenancy(database.jdbcUrl(), database.user(), database.password());
+        TestConfigurations.migrateTenancy();
     }
 
     @Test

@@ -32,8 +32,7 @@ class ConfigurationChangeListenerIntegrationTests {
 
     @BeforeAll
     static void controlPlaneSchema() {
-        TestDatabase database = TestDatabase.get();
-        TestConfigurations.migrateTenancy(database.jdbcUrl(), database.user(), database.password());
+        TestConfigurations.migrateTenancy();
     }
 
     @Test

@@ -21,7 +21,6 @@ import io.pushgate.emulator.FcmEmulator;
 import io.pushgate.emulator.FcmErrorCode;
 import io.pushgate.emulator.FcmFailure;
 import io.pushgate.emulator.FcmServiceAccount;
-import io.pushgate.testkit.TestDatabase;
 import io.pushgate.testkit.TestPlatformInitializer;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -91,8 +90,7 @@ class DispatchIntegrationTests {
 
     @BeforeAll
     static void controlPlaneSchema() {
-        TestDatabase database = TestDatabase.get();
-        TestConfigurations.migrateTenancy(database.jdbcUrl(), database.user(), database.password());
+        TestConfigurations.migrateTenancy();
         fcm.acceptAccessToken(SANDBOX_TOKEN);
     }
 

@@ -39,8 +39,8 @@ class DispatchRecoveryIntegrationTests {
 
     @BeforeAll
     static void start() {
+        TestConfigurations.migrateTenancy();
         TestDatabase database = TestDatabase.get();
-        TestConfigurations.migrateTenancy(database.jdbcUrl(), database.user(), database.password());
         // the rows of the first test are written before any instance has migrated its schema
         Flyway.configure()
                 .dataSource(database.jdbcUrl(), database.user(), database.password())

@@ -12,7 +12,6 @@ import io.pushgate.delivery.DeliveryServiceApplication;
 import io.pushgate.delivery.callback.TestConfigurations;
 import io.pushgate.emulator.FcmEmulator;
 import io.pushgate.emulator.FcmMessage;
-import io.pushgate.testkit.TestDatabase;
 import io.pushgate.testkit.TestHttp;
 import io.pushgate.testkit.TestIssuer;
 import io.pushgate.testkit.TestPlatformInitializer;
@@ -80,8 +79,7 @@ class EndToEndIntegrationTests {
 
     @BeforeAll
     static void controlPlaneSchema() {
-        TestDatabase database = TestDatabase.get();
-        TestConfigurations.migrateTenancy(database.jdbcUrl(), database.user(), database.password());
+        TestConfigurations.migrateTenancy();
         sandbox.acceptAccessToken(SANDBOX_TOKEN);
     }
 

@@ -68,8 +68,7 @@ abstract class RegistrationIntegrationSupport {
 
     @BeforeAll
     static void controlPlaneSchema() {
-        TestDatabase database = TestDatabase.get();
-        TestConfigurations.migrateTenancy(database.jdbcUrl(), database.user(), database.password());
+        TestConfigurations.migrateTenancy();
     }
 
     @BeforeEach
