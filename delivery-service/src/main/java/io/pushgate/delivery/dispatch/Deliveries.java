@@ -57,7 +57,11 @@ class Deliveries {
                 VALUES ($1, $3::uuid, $4::text, $5::uuid, $6::text, $7::text, $8::float8))
             """;
 
-    /** The newest usable registration of each (tenant, configuration, session), by the asker's position. */
+    /**
+     * The registration each (tenant, configuration, session) is delivered to, by the asker's position:
+     * of its usable ones, one made with a token (an app client's or a trusted issuer's) before any
+     * made without (open registration: anyone who knows the session id may make one), then the newest.
+     */
     private static final String NEWEST_REGISTRATIONS = """
             SELECT k.ord, r.id, r.device_token, r.platform, r.provider, r.apns_environment, r.app_id
               FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS k(tenant_id, configuration_id, session_id, ord)
@@ -65,7 +69,7 @@ class Deliveries {
                               FROM delivery.registration
                              WHERE tenant_id = k.tenant_id AND configuration_id = k.configuration_id
                                AND session_id = k.session_id AND invalidated_at IS NULL AND expires_at > now()
-                             ORDER BY updated_at DESC LIMIT 1) r ON true""";
+                             ORDER BY open_registration, updated_at DESC LIMIT 1) r ON true""";
 
     /**
      * Ends many notifications at once, recording their attempts; answers the ones still held. Empty

@@ -16,7 +16,8 @@ import reactor.core.publisher.Mono;
  * bound to a tenant taken from the caller's token, or (for open registration, without a token) to
  * rows registered openly on a configuration that is open now. A device token is registered once per
  * tenant: registering it again updates it; registering a session again with another token
- * supersedes the session's older registrations (the newest wins). Expired registrations are never
+ * supersedes the session's older registrations (the newest wins), except that a registration made
+ * without a token never retires, nor outranks, one made with a token. Expired registrations are never
  * answered.
  */
 @Service
@@ -162,12 +163,15 @@ public class Registrations {
                 .timeout(settings.timeout());
     }
 
-    /** The tenant's active registrations of a session or of a customer, newest first. */
+    /**
+     * The tenant's active registrations of a session or of a customer: those made with a token first,
+     * then those made without, each newest first — for a session, the first is the one delivery uses.
+     */
     public Mono<List<Registration>> search(UUID tenantId, String sessionId, String customerId) {
         String column = sessionId != null ? "r.session_id" : "r.customer_id";
         return database.sql(select("r.tenant_id = $1 AND " + column
                         + " = $2 AND r.invalidated_at IS NULL AND r.expires_at > now()"
-                        + " ORDER BY r.updated_at DESC LIMIT " + MAX_SEARCH_RESULTS))
+                        + " ORDER BY r.open_registration, r.updated_at DESC LIMIT " + MAX_SEARCH_RESULTS))
                 .bind(0, tenantId)
                 .bind(1, sessionId != null ? sessionId : customerId)
                 .map(Registrations::registration)

@@ -145,6 +145,47 @@ class EndToEndIntegrationTests {
         assertThat(arrived.get(0).message().at("/android/priority").asString()).isEqualTo("high");
     }
 
+    /**
+     * On a configuration open to registrations without a token, anyone who knows (or guesses) a session
+     * id can register a device for it; the device the app registered with its token still gets the
+     * session's pushes, though the stranger's registration is newer.
+     */
+    @Test
+    void aDeviceRegisteredWithATokenOutranksANewerOneRegisteredWithout() throws Exception {
+        String session = "contested-" + UUID.randomUUID();
+        String owned = "owned-device:APA91b" + UUID.randomUUID().toString().replace("-", "");
+        String stranger =
+                "stranger-device:APA91b" + UUID.randomUUID().toString().replace("-", "");
+        String appToken = PLATFORM.token()
+                .audience("pushgate")
+                .subject("app-client-1")
+                .claim("tenant_id", configuration.tenantId().toString())
+                .claim("client_id", "app-client-1")
+                .scope(Scopes.REGISTRATIONS)
+                .sign();
+        http.put()
+                .uri("/v1/device-registrations/{token}", owned)
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + appToken)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("configId", axpConfigurationId, "sessionId", session, "platform", "android"))
+                .exchange()
+                .expectStatus()
+                .isOk();
+        http.put()
+                .uri("/custom-notification-connector/device-registrations/{token}", stranger)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("configId", axpConfigurationId, "sessionId", session))
+                .exchange()
+                .expectStatus()
+                .isOk();
+
+        UUID notification = accepted(event(session));
+
+        assertThat(awaitFinished(notification)).isEqualTo("delivered");
+        assertThat(sandbox.messagesTo(owned)).hasSize(1);
+        assertThat(sandbox.messagesTo(stranger)).isEmpty();
+    }
+
     @Test
     void theTenantsAdminReadsNotificationsStatsAndSandboxMessages() throws Exception {
         String deviceToken =
