@@ -5,7 +5,6 @@ import com.google.firebase.messaging.ApnsConfig;
 import com.google.firebase.messaging.Aps;
 import com.google.firebase.messaging.Message;
 import com.google.firebase.messaging.Notification;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -92,8 +91,33 @@ final class FcmMessages {
         return RESERVED.contains(key) || key.startsWith("google") || key.startsWith("gcm");
     }
 
+    /** The bytes of {@code "key":"value",} in the message's JSON, where FCM counts them. */
     private static int size(String key, String value) {
-        // "key":"value", with room for JSON escapes of a few characters
-        return key.getBytes(StandardCharsets.UTF_8).length + value.getBytes(StandardCharsets.UTF_8).length + 8;
+        return jsonBytes(key) + jsonBytes(value) + 6;
+    }
+
+    /**
+     * The UTF-8 bytes of {@code text} inside a JSON string: a quote or backslash takes two, a control
+     * character up to six (escaped with four hex digits), other characters their UTF-8 length.
+     */
+    static int jsonBytes(String text) {
+        int bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\') {
+                bytes += 2;
+            } else if (c < 0x20) {
+                bytes += 6;
+            } else if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isSurrogate(c)) {
+                bytes += 2; // a pair is four bytes in UTF-8 (a lone half is refused at the ingress)
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 }
