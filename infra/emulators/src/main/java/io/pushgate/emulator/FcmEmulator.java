@@ -349,7 +349,7 @@ public final class FcmEmulator implements AutoCloseable {
         long number = sequence.incrementAndGet();
         String name = "projects/" + projectId + "/messages/0:" + receivedAt.toEpochMilli() + "%"
                 + Long.toHexString(0x5eed_0000_0000L ^ number);
-        record(new FcmMessage(number, name, projectId, deviceToken, message, receivedAt));
+        record(new FcmMessage(number, name, projectId, deviceToken, tokens.clientEmail(bearer), message, receivedAt));
         return HttpAnswer.json(200, Map.of("name", name), json).delayedBy(latency);
     }
 

@@ -21,6 +21,7 @@ public final class FcmMessage {
     private final String name;
     private final String projectId;
     private final String deviceToken;
+    private final String sentBy;
     private final byte[] message;
     private final Instant receivedAt;
 
@@ -30,14 +31,24 @@ public final class FcmMessage {
      * @param projectId the project of the send URL
      * @param deviceToken the {@code message.token} (or {@code message.fid}) target, or {@code null} for
      *     a topic or condition
+     * @param sentBy the client e-mail of the service account whose access token sent it, or {@code
+     *     null} for a static (sandbox) token
      * @param message the {@code message} object exactly as received
      * @param receivedAt when the request arrived
      */
-    FcmMessage(long sequence, String name, String projectId, String deviceToken, JsonNode message, Instant receivedAt) {
+    FcmMessage(
+            long sequence,
+            String name,
+            String projectId,
+            String deviceToken,
+            String sentBy,
+            JsonNode message,
+            Instant receivedAt) {
         this.sequence = sequence;
         this.name = Objects.requireNonNull(name, "name");
         this.projectId = Objects.requireNonNull(projectId, "projectId");
         this.deviceToken = deviceToken;
+        this.sentBy = sentBy;
         this.message = JSON.writeValueAsBytes(Objects.requireNonNull(message, "message"));
         this.receivedAt = Objects.requireNonNull(receivedAt, "receivedAt");
     }
@@ -60,6 +71,14 @@ public final class FcmMessage {
     /** The {@code message.token} (or {@code message.fid}) target; {@code null} for a topic or condition. */
     public String deviceToken() {
         return deviceToken;
+    }
+
+    /**
+     * The client e-mail of the service account whose access token sent it; {@code null} for a static
+     * (sandbox) token.
+     */
+    public String sentBy() {
+        return sentBy;
     }
 
     /** The message object as received, a copy of its own the caller may change. */

@@ -33,7 +33,7 @@ final class OAuthTokenEndpoint {
     /** An answer: the HTTP status and the JSON body. */
     record Answer(int status, Map<String, Object> body) {}
 
-    private record Issued(String projectId, Instant expiresAt) {}
+    private record Issued(String projectId, String clientEmail, Instant expiresAt) {}
 
     private final JsonMapper json;
     private final Clock clock;
@@ -74,6 +74,15 @@ final class OAuthTokenEndpoint {
             return Authorization.UNAUTHENTICATED;
         }
         return grant.projectId().equals(projectId) ? Authorization.GRANTED : Authorization.PERMISSION_DENIED;
+    }
+
+    /**
+     * The service account {@code token} was issued to, or {@code null} for a static token (or one
+     * this endpoint did not issue).
+     */
+    String clientEmail(String token) {
+        Issued grant = token == null ? null : issued.get(token);
+        return grant == null ? null : grant.clientEmail();
     }
 
     enum Authorization {
@@ -152,7 +161,7 @@ final class OAuthTokenEndpoint {
         random.nextBytes(tokenBytes);
         String token =
                 "ya29.emulator." + Base64.getUrlEncoder().withoutPadding().encodeToString(tokenBytes);
-        issued.put(token, new Issued(account.projectId(), now.plus(TOKEN_LIFETIME)));
+        issued.put(token, new Issued(account.projectId(), account.clientEmail(), now.plus(TOKEN_LIFETIME)));
         return new Answer(
                 200, Map.of("access_token", token, "token_type", "Bearer", "expires_in", TOKEN_LIFETIME.toSeconds()));
     }

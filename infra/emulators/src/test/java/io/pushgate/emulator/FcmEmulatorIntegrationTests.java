@@ -80,6 +80,7 @@ class FcmEmulatorIntegrationTests {
         FcmMessage arrived = received.get(0);
         assertThat(name).isEqualTo(arrived.name()).startsWith("projects/pushgate-test/messages/");
         assertThat(arrived.projectId()).isEqualTo("pushgate-test");
+        assertThat(arrived.sentBy()).isEqualTo(account.clientEmail());
         JsonNode sent = arrived.message();
         assertThat(sent.get("token").asString()).isEqualTo(token);
         assertThat(sent.get("data").properties()).hasSize(3);
@@ -127,9 +128,10 @@ class FcmEmulatorIntegrationTests {
         try {
             String token = deviceToken();
             TestFirebaseApps.messaging(sandbox).send(to(token).putData("k", "v").build());
-            assertThat(emulator.messagesTo(token))
-                    .singleElement()
-                    .satisfies(arrived -> assertThat(arrived.projectId()).isEqualTo("tenant-sandbox"));
+            assertThat(emulator.messagesTo(token)).singleElement().satisfies(arrived -> {
+                assertThat(arrived.projectId()).isEqualTo("tenant-sandbox");
+                assertThat(arrived.sentBy()).isNull();
+            });
         } finally {
             sandbox.delete();
         }

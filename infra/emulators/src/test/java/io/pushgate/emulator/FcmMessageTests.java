@@ -17,7 +17,7 @@ class FcmMessageTests {
         ObjectNode sent = (ObjectNode)
                 json.readTree(
                         "{\"token\":\"t1\",\"data\":{\"eventId\":\"e-1\",\"count\":\"2\"},\"android\":{\"priority\":\"HIGH\"}}");
-        FcmMessage recorded = new FcmMessage(7, "projects/p/messages/0:1", "p", "t1", sent, Instant.EPOCH);
+        FcmMessage recorded = new FcmMessage(7, "projects/p/messages/0:1", "p", "t1", null, sent, Instant.EPOCH);
 
         sent.put("token", "changed");
         ((ObjectNode) recorded.message()).put("token", "changed too");
@@ -37,7 +37,7 @@ class FcmMessageTests {
     @Test
     void answersAMissingNodeForAMessageWithoutData() {
         FcmMessage recorded = new FcmMessage(
-                1, "projects/p/messages/0:1", "p", null, json.readTree("{\"topic\":\"news\"}"), Instant.EPOCH);
+                1, "projects/p/messages/0:1", "p", null, null, json.readTree("{\"topic\":\"news\"}"), Instant.EPOCH);
 
         assertThat(recorded.data().isMissingNode()).isTrue();
         assertThat(recorded.deviceToken()).isNull();
