@@ -9,7 +9,9 @@ import io.pushgate.testkit.TestDatabase;
 import io.pushgate.testkit.TestPlatformInitializer;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -50,6 +52,8 @@ class UntoldDispatcherIntegrationTests {
                 .post(configuration.callbackKey(), event.signature(configuration.secret()), event.toJson());
 
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+        // the failure did happen: the listener was told of this event, and threw
+        assertThat(BrokenDispatcher.told).contains(event.eventId());
         try (Connection connection = TestDatabase.get().connect();
                 var select = connection.prepareStatement("""
                         SELECT status FROM delivery.notification WHERE event_id = ?""")) {
@@ -72,8 +76,12 @@ class UntoldDispatcherIntegrationTests {
 
     static class BrokenDispatcher {
 
+        /** The event ids it was told of (and failed on). */
+        static final Set<String> told = ConcurrentHashMap.newKeySet();
+
         @EventListener
         public void accepted(NotificationsAccepted batch) {
+            batch.notifications().forEach(accepted -> told.add(accepted.eventId()));
             throw new IllegalStateException("the dispatcher is broken");
         }
     }

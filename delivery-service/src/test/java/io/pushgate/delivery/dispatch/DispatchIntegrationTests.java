@@ -482,35 +482,47 @@ class DispatchIntegrationTests {
         UUID id = send(event("session-expiring"));
 
         assertThat(awaitFinished(id)).isEqualTo("expired");
+        // it was tried, more than once, within the window; every try was a transient failure
         assertThat(details(id).attempts())
+                .hasSizeGreaterThan(1)
                 .allSatisfy(attempt -> assertThat(attempt.outcome()).isEqualTo("retry"));
+        assertThat(fcm.sendAttempts(token)).isEqualTo(details(id).attempts().size());
         assertThat(fcm.messagesTo(token)).isEmpty();
     }
 
+    /**
+     * The credential is replaced while sends with it are in flight: those finish with the client they
+     * started on, the ones after use a client built from the new material, and none fails.
+     */
     @Test
     void aCredentialReplacedWhileSendingFailsNoSend() throws Exception {
         String project = "project-" + UUID.randomUUID().toString().substring(0, 8);
         FcmServiceAccount first = fcm.mintServiceAccount(project);
+        FcmServiceAccount second = fcm.mintServiceAccount(project);
         UUID credential = DeliveryFixtures.fcmCredential(configuration.tenantId(), first);
         DeliveryFixtures.deliverySettings(configuration, credential, credential, null, null, 600);
         List<String> tokens = new ArrayList<>();
         List<UUID> ids = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             String token = DeliveryFixtures.fcmToken();
-            fcm.injectLatency(token, Duration.ofMillis(300));
+            fcm.injectLatency(token, Duration.ofSeconds(1));
             DeliveryFixtures.registration(configuration, token, "session-replaced-" + i, "android", "fcm");
             tokens.add(token);
         }
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < 10; i++) {
             ids.add(send(event("session-replaced-" + i)));
-            if (i == 10) {
-                FcmServiceAccount second = fcm.mintServiceAccount(project);
-                DeliveryFixtures.replaceCredential(
-                        configuration.tenantId(),
-                        credential,
-                        "{\"projectId\":\"" + project + "\",\"clientEmail\":\"" + second.clientEmail() + "\"}",
-                        second.json());
-            }
+        }
+        // a send is in flight: the emulator has its message, its answer (a second late) is on the way
+        DeliveryFixtures.await(
+                Duration.ofSeconds(10), () -> !fcm.messagesTo(tokens.get(0)).isEmpty());
+        assertThat(DeliveryFixtures.status(ids.get(0))).as("answered yet").isEqualTo("accepted");
+        DeliveryFixtures.replaceCredential(
+                configuration.tenantId(),
+                credential,
+                "{\"projectId\":\"" + project + "\",\"clientEmail\":\"" + second.clientEmail() + "\"}",
+                second.json());
+        for (int i = 10; i < 20; i++) {
+            ids.add(send(event("session-replaced-" + i)));
         }
 
         for (UUID id : ids) {
@@ -520,6 +532,12 @@ class DispatchIntegrationTests {
                     .satisfies(attempt -> assertThat(attempt.outcome()).isEqualTo("delivered"));
         }
         tokens.forEach(token -> assertThat(fcm.messagesTo(token)).hasSize(1));
+        List<String> sentBy = tokens.stream()
+                .map(token -> fcm.messagesTo(token).get(0).sentBy())
+                .toList();
+        assertThat(sentBy.subList(0, 10)).containsOnly(first.clientEmail());
+        // the change reaches this instance through NOTIFY, asynchronously: the later sends use the new one
+        assertThat(sentBy.subList(10, 20)).contains(second.clientEmail());
     }
 
     @Test
@@ -543,10 +561,20 @@ class DispatchIntegrationTests {
             afterDeletion = send(event("session-deleted"));
             sent++;
         } while (!awaitFinished(afterDeletion).equals("failed") && sent < 50);
-
         assertThat(DeliveryFixtures.status(afterDeletion)).isEqualTo("failed");
+        int arrived = fcm.messagesTo(token).size();
+
+        // from the first failure on, no send goes out: every later one fails for want of a credential
+        for (int i = 0; i < 5; i++) {
+            UUID later = send(event("session-deleted"));
+            assertThat(awaitFinished(later)).isEqualTo("failed");
+            assertThat(details(later).attempts())
+                    .singleElement()
+                    .satisfies(attempt -> assertThat(attempt.errorCode()).isEqualTo("no_credential"));
+        }
         assertThat(details(afterDeletion).attempts().get(0).errorCode()).isEqualTo("no_credential");
-        assertThat(fcm.messagesTo(token)).hasSize(sent);
+        assertThat(fcm.messagesTo(token)).hasSize(arrived);
+        assertThat(arrived).isEqualTo(sent);
     }
 
     @Test
@@ -555,23 +583,67 @@ class DispatchIntegrationTests {
         String token = DeliveryFixtures.fcmToken();
         DeliveryFixtures.registration(configuration, token, "session-metered", "android", "fcm");
         fcm.injectFailure(token, FcmFailure.times(FcmErrorCode.UNAVAILABLE, 1).withRetryAfter(Duration.ZERO));
-        assertThat(awaitFinished(send(event("session-metered")))).isEqualTo("delivered");
+        String dead = DeliveryFixtures.fcmToken();
+        DeliveryFixtures.registration(configuration, dead, "session-metered-dead", "android", "fcm");
+        fcm.unregister(dead);
+        Metrics before = metrics();
 
-        String metrics = java.net.http.HttpClient.newHttpClient()
+        assertThat(awaitFinished(send(event("session-metered")))).isEqualTo("delivered");
+        assertThat(awaitFinished(send(event("session-metered-dead")))).isEqualTo("token_invalid");
+        Metrics after = metrics();
+
+        String tenant = "tenant=\"" + configuration.tenantId() + "\"";
+        assertThat(after.value("pushgate_deliveries_total{outcome=\"delivered\",provider=\"fcm\"," + tenant + "}"))
+                .isEqualTo(1);
+        assertThat(after.value("pushgate_deliveries_total{outcome=\"token_invalid\",provider=\"fcm\"," + tenant + "}"))
+                .isEqualTo(1);
+        assertThat(after.delta(before, "pushgate_delivery_retries_total{provider=\"fcm\"}"))
+                .isEqualTo(1);
+        assertThat(after.delta(
+                        before, "pushgate_registrations_invalidated_total{provider=\"fcm\",reason=\"UNREGISTERED\"}"))
+                .isEqualTo(1);
+        // one send each: the transient failure, the delivery, the rejection
+        assertThat(after.delta(
+                        before, "pushgate_provider_latency_seconds_count{outcome=\"delivered\",provider=\"fcm\"}"))
+                .isEqualTo(1);
+        assertThat(after.delta(before, "pushgate_provider_latency_seconds_count{outcome=\"retry\",provider=\"fcm\"}"))
+                .isEqualTo(1);
+        assertThat(after.delta(
+                        before, "pushgate_provider_latency_seconds_count{outcome=\"token_invalid\",provider=\"fcm\"}"))
+                .isEqualTo(1);
+        assertThat(after.value("pushgate_dispatch_queue_depth")).isZero();
+        assertThat(after.value("pushgate_notifications_oldest_unfinished_age_seconds"))
+                .isNotNull();
+    }
+
+    /** One scrape of {@code /actuator/prometheus}: each series' value by its name and labels. */
+    private record Metrics(java.util.Map<String, Double> series) {
+
+        Double value(String series) {
+            return this.series.get(series);
+        }
+
+        double delta(Metrics before, String series) {
+            return this.series.getOrDefault(series, 0.0) - before.series.getOrDefault(series, 0.0);
+        }
+    }
+
+    private Metrics metrics() throws Exception {
+        String text = java.net.http.HttpClient.newHttpClient()
                 .send(
                         java.net.http.HttpRequest.newBuilder(
                                         java.net.URI.create("http://localhost:" + port + "/actuator/prometheus"))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString())
                 .body();
-
-        assertThat(metrics)
-                .contains("pushgate_deliveries_total{outcome=\"delivered\",provider=\"fcm\",tenant=\""
-                        + configuration.tenantId() + "\"}")
-                .contains("pushgate_provider_latency_seconds_bucket{outcome=\"delivered\",provider=\"fcm\"")
-                .contains("pushgate_delivery_retries_total{provider=\"fcm\"}")
-                .contains("pushgate_dispatch_queue_depth")
-                .contains("pushgate_notifications_oldest_unfinished_age_seconds");
+        java.util.Map<String, Double> series = new java.util.HashMap<>();
+        for (String line : text.split("\n")) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                int space = line.lastIndexOf(' ');
+                series.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+            }
+        }
+        return new Metrics(series);
     }
 
     private UUID notificationIdOf(AxpEvent event) throws Exception {

@@ -2,6 +2,8 @@ package io.pushgate.delivery.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pushgate.delivery.DeliveryServiceApplication;
 import io.pushgate.delivery.callback.TestConfigurations;
 import io.pushgate.emulator.FcmEmulator;
@@ -92,6 +94,12 @@ class DispatchRecoveryIntegrationTests {
     @Test
     void twoInstancesSweepingTheSameOverdueRowsNeverSendOneTwice() throws Exception {
         int count = 300;
+        // both sweep before the rows exist: each takes its turns at the same rows as they become due.
+        // Small batches and two slow-ish lanes each, so neither can claim everything before the other.
+        ConfigurableApplicationContext one =
+                instance("--pushgate.dispatch.sweep-batch-size=10", "--pushgate.dispatch.concurrency-per-credential=2");
+        ConfigurableApplicationContext two =
+                instance("--pushgate.dispatch.sweep-batch-size=10", "--pushgate.dispatch.concurrency-per-credential=2");
         List<String> tokens = new ArrayList<>();
         List<UUID> ids = new ArrayList<>();
         // rows a crashed instance left behind: accepted, leased by it, the lease run out
@@ -99,6 +107,7 @@ class DispatchRecoveryIntegrationTests {
             connection.setAutoCommit(false);
             for (int i = 0; i < count; i++) {
                 String token = DeliveryFixtures.fcmToken();
+                fcm.injectLatency(token, Duration.ofMillis(20));
                 String session = "session-orphan-" + i;
                 DeliveryFixtures.registration(configuration, token, session, "android", "fcm");
                 UUID id = UUID.randomUUID();
@@ -121,16 +130,28 @@ class DispatchRecoveryIntegrationTests {
             connection.commit();
         }
 
-        // small batches, so that both instances' sweeps interleave over the same rows
-        instance("--pushgate.dispatch.sweep-batch-size=10");
-        instance("--pushgate.dispatch.sweep-batch-size=10");
-
         for (UUID id : ids) {
             assertThat(DeliveryFixtures.awaitFinished(id)).isEqualTo("delivered");
         }
         tokens.forEach(token -> assertThat(fcm.messagesTo(token)).as(token).hasSize(1));
         assertThat(attemptsPerNotification(ids))
                 .allSatisfy((id, attempts) -> assertThat(attempts).isEqualTo(1));
+        // the point of the test: both instances did take rows
+        double byOne = delivered(one, configuration.tenantId());
+        double byTwo = delivered(two, configuration.tenantId());
+        assertThat(byOne).as("delivered by the first instance").isPositive();
+        assertThat(byTwo).as("delivered by the second instance").isPositive();
+        assertThat(byOne + byTwo).isEqualTo(count);
+    }
+
+    /** How many of {@code tenantId}'s notifications {@code instance} delivered, by its own meter. */
+    private static double delivered(ConfigurableApplicationContext instance, UUID tenantId) {
+        Counter counter = instance.getBean(MeterRegistry.class)
+                .find("pushgate.deliveries")
+                .tag("tenant", tenantId.toString())
+                .tag("outcome", "delivered")
+                .counter();
+        return counter == null ? 0 : counter.count();
     }
 
     @Test

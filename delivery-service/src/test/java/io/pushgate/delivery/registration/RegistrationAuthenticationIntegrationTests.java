@@ -7,10 +7,14 @@ import io.pushgate.api.problem.DeliveryApiProblems;
 import io.pushgate.testkit.TestIssuer;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -370,26 +374,90 @@ class RegistrationAuthenticationIntegrationTests extends RegistrationIntegration
         }
     }
 
+    /**
+     * 0.0.0.0 reaches this machine's own loopback, where the issuer listens (and loopback JWKS are
+     * allowed in this context): only the guard's refusal of the wildcard keeps its JWKS from being
+     * fetched, so the issuer must see no request at all, while its loopback address is fetched.
+     */
     @Test
-    void neverFetchesAJwksFromAMetadataOrLinkLocalAddress() throws SQLException {
+    void neverFetchesAJwksFromAWildcardAddressThoughItWouldReachTheIssuer() throws Exception {
         Tenant tenant = tenant();
         try (TestIssuer idp = TestIssuer.ec()) {
-            UUID id = UUID.randomUUID();
             String audience = "aud-" + UUID.randomUUID();
-            sql(
-                    "INSERT INTO tenancy.trusted_issuer (id, tenant_id, issuer, jwks_uri, audience) VALUES ('" + id
-                            + "', '" + tenant.id() + "', ?, ?, ?)",
-                    idp.issuer(),
-                    "http://169.254.169.254/latest/meta-data/jwks",
-                    audience);
+            UUID id = trustWithJwksUri(
+                    tenant, idp, "http://0.0.0.0:" + idp.jwksUri().getPort() + "/jwks", audience);
+
             invalidToken(
                     tenant,
                     idp.token().audience(audience).scope(Scopes.REGISTRATIONS).sign());
+            assertThat(idp.jwksRequests()).isZero();
+
+            // the same issuer through its loopback address is fetched: the refusal above was the guard's
+            sql(
+                    "UPDATE tenancy.trusted_issuer SET jwks_uri = ? WHERE id = ?",
+                    idp.jwksUri().toString(),
+                    id);
+            changed("trusted_issuer", id, tenant.id());
+            eventually(() -> status(
+                            tenant,
+                            idp.token()
+                                    .audience(audience)
+                                    .scope(Scopes.REGISTRATIONS)
+                                    .sign())
+                    == 200);
+            assertThat(idp.jwksRequests()).isPositive();
         }
     }
 
+    /**
+     * Metadata and link-local addresses are refused before any connection is tried: what the service
+     * logs is the guard's reason, not a failed fetch (this test never opens a connection to them).
+     */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void neverFetchesAJwksFromAMetadataOrLinkLocalAddress(CapturedOutput output) throws SQLException {
+        Tenant tenant = tenant();
+        try (TestIssuer idp = TestIssuer.ec()) {
+            for (String jwksUri : List.of(
+                    "http://169.254.169.254/latest/meta-data/jwks",
+                    "http://[fe80::1]/jwks",
+                    "http://100.100.100.200/jwks",
+                    "http://[fd00:ec2::254]/jwks")) {
+                String audience = "aud-" + UUID.randomUUID();
+                trustWithJwksUri(tenant, idp, jwksUri, audience);
+                invalidToken(
+                        tenant,
+                        idp.token()
+                                .audience(audience)
+                                .scope(Scopes.REGISTRATIONS)
+                                .sign());
+                assertThat(output.getAll())
+                        .as(jwksUri)
+                        .contains("JWKS " + jwksUri + " not refreshed: the JWKS URI's address is not allowed");
+            }
+        }
+    }
+
+    /** Trusts {@code issuer} for {@code tenant} with a JWKS URI of the test's choosing. */
+    private static UUID trustWithJwksUri(Tenant tenant, TestIssuer issuer, String jwksUri, String audience)
+            throws SQLException {
+        UUID id = UUID.randomUUID();
+        sql(
+                "INSERT INTO tenancy.trusted_issuer (id, tenant_id, issuer, jwks_uri, audience) VALUES ('" + id + "', '"
+                        + tenant.id() + "', ?, ?, ?)",
+                issuer.issuer(),
+                jwksUri,
+                audience);
+        changed("trusted_issuer", id, tenant.id());
+        return id;
+    }
+
     private WebTestClient.ResponseSpec register(Tenant tenant, String bearer) {
-        WebTestClient.RequestBodySpec request = http.put().uri("/v1/device-registrations/{token}", fcmToken());
+        return register(tenant, bearer, fcmToken());
+    }
+
+    private WebTestClient.ResponseSpec register(Tenant tenant, String bearer, String deviceToken) {
+        WebTestClient.RequestBodySpec request = http.put().uri("/v1/device-registrations/{token}", deviceToken);
         if (bearer != null) {
             request.header(HttpHeaders.AUTHORIZATION, "Bearer " + bearer);
         }
@@ -404,7 +472,8 @@ class RegistrationAuthenticationIntegrationTests extends RegistrationIntegration
 
     /** 401 with {@code error="invalid_token"}, as RFC 6750 says, and nothing stored. */
     private void invalidToken(Tenant tenant, String bearer) {
-        register(tenant, bearer)
+        String deviceToken = fcmToken();
+        register(tenant, bearer, deviceToken)
                 .expectStatus()
                 .isUnauthorized()
                 .expectHeader()
@@ -414,5 +483,12 @@ class RegistrationAuthenticationIntegrationTests extends RegistrationIntegration
                 .expectBody()
                 .jsonPath("$.type")
                 .isEqualTo(DeliveryApiProblems.UNAUTHENTICATED.type().toString());
+        try {
+            assertThat(row(tenant.id(), deviceToken))
+                    .as("stored for a refused token")
+                    .isNull();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -28,7 +28,8 @@ class RegistrationRateLimitIntegrationTests extends RegistrationIntegrationSuppo
         for (int i = 0; i < 3; i++) {
             open(first).expectStatus().isOk();
         }
-        open(first)
+        String refused = fcmToken();
+        open(first, refused)
                 .expectStatus()
                 .isEqualTo(429)
                 .expectHeader()
@@ -47,24 +48,32 @@ class RegistrationRateLimitIntegrationTests extends RegistrationIntegrationSuppo
                 .expectStatus()
                 .isEqualTo(429);
 
+        // what was refused was not stored
+        assertThat(row(first.id(), refused)).isNull();
+
         // an app with a token is not limited by open registration
         String token = appToken(first);
         for (int i = 0; i < 5; i++) {
+            String deviceToken = fcmToken();
             http.put()
-                    .uri("/custom-notification-connector/device-registrations/{token}", fcmToken())
+                    .uri("/custom-notification-connector/device-registrations/{token}", deviceToken)
                     .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
                     .contentType(MediaType.APPLICATION_JSON)
                     .bodyValue(Map.of("configId", first.configId(), "sessionId", "s-" + i))
                     .exchange()
                     .expectStatus()
                     .isOk();
+            assertThat(row(first.id(), deviceToken)).isNotNull();
         }
-        assertThat(row(first.id(), fcmToken())).isNull();
     }
 
     private WebTestClient.ResponseSpec open(Tenant tenant) {
+        return open(tenant, fcmToken());
+    }
+
+    private WebTestClient.ResponseSpec open(Tenant tenant, String deviceToken) {
         return http.put()
-                .uri("/custom-notification-connector/device-registrations/{token}", fcmToken())
+                .uri("/custom-notification-connector/device-registrations/{token}", deviceToken)
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("configId", tenant.configId(), "sessionId", "s-open"))
                 .exchange();

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
+import reactor.test.StepVerifier;
 
 class JwksSourceTests {
 
@@ -43,8 +44,9 @@ class JwksSourceTests {
         }
     }
 
+    /** Never fetched, so no keys to fall back on: the token cannot be verified, and the error says why. */
     @Test
-    void anUnreachableJwksYieldsNoKeys() throws ParseException {
+    void anUnreachableJwksFailsAsUnavailable() throws ParseException {
         TestIssuer issuer = TestIssuer.ec();
         URI gone = issuer.jwksUri();
         String token = issuer.token().sign();
@@ -52,11 +54,35 @@ class JwksSourceTests {
 
         JwksSource source = source(gone, Duration.ofHours(1));
 
-        assertThat(source.keysFor(SignedJWT.parse(token))
-                        .collectList()
-                        .onErrorReturn(List.of())
-                        .block(Duration.ofSeconds(10)))
-                .isEmpty();
+        source.keysFor(SignedJWT.parse(token))
+                .as(StepVerifier::create)
+                .expectErrorSatisfies(error -> assertThat(error)
+                        .isInstanceOf(JwksFetcher.JwksUnavailableException.class)
+                        .hasMessageStartingWith("the JWKS could not be fetched"))
+                .verify(Duration.ofSeconds(10));
+    }
+
+    /** Fetched once, then unreachable: the keys fetched before stay in use, and a key they lack is none. */
+    @Test
+    void aJwksUnreachableSinceItWasFetchedKeepsItsKeysAndYieldsNoOther() throws ParseException {
+        TestIssuer issuer = TestIssuer.ec();
+        JwksSource source = source(issuer.jwksUri(), Duration.ZERO);
+        String known = issuer.token().sign();
+        assertThat(keys(source, known)).hasSize(1);
+        issuer.rotate(false);
+        String rotated = issuer.token().sign();
+        issuer.close();
+
+        source.keysFor(SignedJWT.parse(rotated))
+                .collectList()
+                .as(StepVerifier::create)
+                .expectNext(List.of())
+                .verifyComplete();
+        source.keysFor(SignedJWT.parse(known))
+                .collectList()
+                .as(StepVerifier::create)
+                .assertNext(keys -> assertThat(keys).hasSize(1))
+                .verifyComplete();
     }
 
     private static JwksSource source(URI uri, Duration refreshInterval) {
