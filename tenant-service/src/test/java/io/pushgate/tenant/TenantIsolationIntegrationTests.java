@@ -2,8 +2,14 @@ package io.pushgate.tenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pushgate.testkit.TestDatabase;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +35,7 @@ class TenantIsolationIntegrationTests {
     }
 
     @Test
-    void anotherTenantsIdsAnswer404LikeIdsThatDoNotExist() {
+    void anotherTenantsIdsAnswer404LikeIdsThatDoNotExist() throws SQLException {
         Api.Tenant a = api.tenant();
         Api.Tenant b = api.tenant();
         String configuration = Api.json(api.post(b.token(), "/v1/configurations", Map.of("name", "B's app")), 201)
@@ -68,26 +74,36 @@ class TenantIsolationIntegrationTests {
                 .get("id")
                 .asString();
 
-        String c = "/v1/configurations/" + configuration;
-        List<Function<String, WebTestClient.ResponseSpec>> actions = List.of(
-                token -> api.get(token, c),
-                token -> api.patch(token, c, Map.of("name", "taken over")),
-                token -> api.postEmpty(token, c + "/secret:rotate"),
-                token -> api.postEmpty(token, c + "/secret:expire-previous"),
-                token -> api.postEmpty(token, c + "/callback-key:rotate"),
-                token -> api.delete(token, c),
-                token -> api.get(token, "/v1/credentials/" + credential),
-                token -> api.put(token, "/v1/credentials/" + credential, Map.of("type", "sandbox", "name", "taken")),
-                token -> api.delete(token, "/v1/credentials/" + credential),
-                token -> api.delete(token, "/v1/app-clients/" + clientId),
-                token -> api.delete(token, "/v1/trusted-issuers/" + issuer),
-                token -> api.patch(token, "/v1/members/" + member, Map.of("role", "owner")),
-                token -> api.delete(token, "/v1/members/" + member));
-        for (var action : actions) {
-            String body = Api.text(action.apply(a.token()), 404);
+        // every action on one of B's resources, with {id} standing for the resource's id
+        List<Attempt> attempts = List.of(
+                new Attempt("GET", "/v1/configurations/{id}", configuration, null),
+                new Attempt("PATCH", "/v1/configurations/{id}", configuration, Map.of("name", "taken over")),
+                new Attempt("POST", "/v1/configurations/{id}/secret:rotate", configuration, null),
+                new Attempt("POST", "/v1/configurations/{id}/secret:expire-previous", configuration, null),
+                new Attempt("POST", "/v1/configurations/{id}/callback-key:rotate", configuration, null),
+                new Attempt("DELETE", "/v1/configurations/{id}", configuration, null),
+                new Attempt("GET", "/v1/credentials/{id}", credential, null),
+                new Attempt("PUT", "/v1/credentials/{id}", credential, Map.of("type", "sandbox", "name", "taken")),
+                new Attempt("DELETE", "/v1/credentials/{id}", credential, null),
+                new Attempt("DELETE", "/v1/app-clients/{id}", clientId, null),
+                new Attempt("DELETE", "/v1/trusted-issuers/{id}", issuer, null),
+                new Attempt("PATCH", "/v1/members/{id}", member, Map.of("role", "owner")),
+                new Attempt("DELETE", "/v1/members/{id}", member, null));
+        Map<String, List<String>> before = readableState(b.tenantId());
+
+        for (Attempt attempt : attempts) {
+            String body = Api.text(attempt.send(api, a.token(), attempt.id()), 404);
             JsonNode problem = Api.parse(body);
             assertThat(problem.get("type").asString()).isEqualTo("https://pushgate.io/problems/not-found");
             assertThat(body).doesNotContain("B's", b.tenantId().toString());
+            // byte for byte what an id that exists nowhere answers (but for the id itself)
+            String nowhere = attempt.id().startsWith("pgc_")
+                    ? "pgc_" + UUID.randomUUID().toString().replace("-", "").substring(0, 22)
+                    : UUID.randomUUID().toString();
+            String unknown = Api.text(attempt.send(api, a.token(), nowhere), 404);
+            assertThat(body.replace(attempt.id(), "{id}"))
+                    .as(attempt.method() + " " + attempt.path())
+                    .isEqualTo(unknown.replace(nowhere, "{id}"));
         }
 
         // using B's credential as A's default is refused as "no such credential"
@@ -113,13 +129,62 @@ class TenantIsolationIntegrationTests {
             assertThat(body).doesNotContain(configuration, credential, clientId, issuer, member, "B's");
         }
 
-        // B's resources are untouched
-        JsonNode still = Api.json(api.get(b.token(), c), 200);
-        assertThat(still.get("name").asString()).isEqualTo("B's app");
-        api.get(b.token(), "/v1/credentials/" + credential).expectStatus().isOk();
-        assertThat(Api.text(api.get(b.token(), "/v1/app-clients"), 200)).contains(clientId);
-        assertThat(Api.text(api.get(b.token(), "/v1/trusted-issuers"), 200)).contains(issuer);
-        assertThat(Api.text(api.get(b.token(), "/v1/members"), 200)).contains(member);
+        // all of B's state is as it was: every row of every table of B's, secrets, keys and hashes included
+        assertThat(readableState(b.tenantId())).isEqualTo(before);
+        assertThat(before.get("configuration")).hasSize(1);
+        assertThat(before.get("member")).hasSize(2);
+    }
+
+    /** One request on a resource of another tenant: {@code {id}} in {@code path} is the resource's id. */
+    private record Attempt(String method, String path, String id, Map<String, String> body) {
+
+        WebTestClient.ResponseSpec send(Api api, String token, String id) {
+            String uri = path.replace("{id}", id);
+            return switch (method) {
+                case "GET" -> api.get(token, uri);
+                case "DELETE" -> api.delete(token, uri);
+                case "PATCH" -> api.patch(token, uri, body);
+                case "PUT" -> api.put(token, uri, body);
+                default -> body == null ? api.postEmpty(token, uri) : api.post(token, uri, body);
+            };
+        }
+    }
+
+    /**
+     * Everything of {@code tenantId}'s in the control plane's tables, each row as a hash of all its
+     * columns (sealed secrets, key material, password and secret hashes, roles, times): a change to
+     * any of it changes the snapshot.
+     */
+    private static Map<String, List<String>> readableState(UUID tenantId) throws SQLException {
+        Map<String, List<String>> state = new TreeMap<>();
+        try (Connection connection = TestDatabase.get().connect()) {
+            List<String> tables = new ArrayList<>();
+            try (var columns = connection.prepareStatement("""
+                            SELECT table_name FROM information_schema.columns
+                             WHERE table_schema = 'tenancy' AND column_name = 'tenant_id' ORDER BY table_name""");
+                    var rows = columns.executeQuery()) {
+                while (rows.next()) {
+                    tables.add(rows.getString(1));
+                }
+            }
+            tables.add("tenant");
+            assertThat(tables).contains("configuration", "credential", "app_client", "trusted_issuer", "member");
+            for (String table : tables) {
+                String key = table.equals("tenant") ? "id" : "tenant_id";
+                try (var select = connection.prepareStatement("SELECT md5(row_to_json(t)::text) FROM tenancy." + table
+                        + " t WHERE t." + key + " = ? ORDER BY 1"); ) {
+                    select.setObject(1, tenantId);
+                    List<String> hashes = new ArrayList<>();
+                    try (var rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            hashes.add(rows.getString(1));
+                        }
+                    }
+                    state.put(table, hashes);
+                }
+            }
+        }
+        return state;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.pushgate.tenant.identity;
 
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -12,9 +13,23 @@ import reactor.core.scheduler.Schedulers;
 @Component
 class Passwords {
 
-    private final Argon2PasswordEncoder encoder = new Argon2PasswordEncoder(16, 32, 1, 19 * 1024, 2);
+    private final PasswordEncoder encoder;
     /** Verified against when the e-mail is unknown, so that both failures take the same time. */
-    private final String decoy = encoder.encode("decoy password that matches nothing");
+    private final String decoy;
+
+    Passwords() {
+        this(argon2());
+    }
+
+    Passwords(PasswordEncoder encoder) {
+        this.encoder = encoder;
+        this.decoy = encoder.encode("decoy password that matches nothing");
+    }
+
+    /** Argon2id with OWASP's parameters: 16-byte salt, 32-byte hash, parallelism 1, 19 MiB, 2 iterations. */
+    static Argon2PasswordEncoder argon2() {
+        return new Argon2PasswordEncoder(16, 32, 1, 19 * 1024, 2);
+    }
 
     Mono<String> hash(String password) {
         return Mono.fromCallable(() -> encoder.encode(password)).subscribeOn(Schedulers.boundedElastic());

@@ -3,8 +3,10 @@ package io.pushgate.tenant.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pushgate.api.secret.SecretCipher;
 import io.pushgate.testkit.TestKeyset;
 import java.net.URI;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 
@@ -35,9 +37,18 @@ class PlatformConfigurationTests {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t-value"));
     }
 
+    /** What the bean seals, that keyset opens (and only that one): the bean uses the keyset it was given. */
     @Test
     void aTinkKeysetIsUsed() {
-        assertThat(configuration.secretCipher(settings(TestKeyset.json()))).isNotNull();
+        SecretCipher cipher = configuration.secretCipher(settings(TestKeyset.json()));
+        UUID tenant = UUID.randomUUID();
+        UUID record = UUID.randomUUID();
+
+        byte[] sealed = cipher.seal("a callback secret", tenant, record);
+
+        assertThat(TestKeyset.cipher().openText(sealed, tenant, record)).isEqualTo("a callback secret");
+        SecretCipher another = SecretCipher.load(SecretCipher.generateKeyset());
+        assertThatThrownBy(() -> another.openText(sealed, tenant, record)).isInstanceOf(RuntimeException.class);
     }
 
     private static PlatformSettings settings(String keyset) {
