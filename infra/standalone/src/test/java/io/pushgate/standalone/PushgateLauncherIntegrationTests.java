@@ -69,9 +69,17 @@ class PushgateLauncherIntegrationTests {
             assertThat(first.stderr()).isEmpty();
         }
         assertEmbeddedDatabaseStopped();
-        assertThat(Files.readString(home.resolve("logs").resolve("pushgate.log")))
+        String log = Files.readString(home.resolve("logs").resolve("pushgate.log"));
+        assertThat(log)
                 .as("the services' last lines reach the log: logging stops after them")
                 .contains("Embedded PostgreSQL stopped");
+        // the three services stopped, each gracefully, and only then the database they use
+        assertThat(log.split("Graceful shutdown complete", -1))
+                .as("graceful shutdowns in the log")
+                .hasSize(4);
+        assertThat(log.lastIndexOf("Graceful shutdown complete"))
+                .as("the last service stopped before the database")
+                .isLessThan(log.indexOf("Embedded PostgreSQL stopped"));
         Path keyset = home.resolve("keyset.json");
         assertThat(Files.getPosixFilePermissions(keyset))
                 .as("the keyset is its owner's only")
@@ -138,6 +146,9 @@ class PushgateLauncherIntegrationTests {
 
             // the services take seconds to start after the database: this lands in the middle
             assertThat(launcher.stop(STOP)).isEqualTo(STOPPED_BY_SIGTERM);
+            assertThat(launcher.stdout())
+                    .as("the signal came before the platform was up")
+                    .noneMatch(line -> UP.matcher(line).find());
             assertThat(launcher.stdout()).contains("Pushgate stopped.");
             assertThat(launcher.stderr()).isEmpty();
         } finally {
