@@ -123,12 +123,18 @@ abstract class RegistrationIntegrationSupport {
 
     /** Registers {@code issuer} (JWKS and audience) as trusted by {@code tenant}, and tells delivery-service. */
     static UUID trust(Tenant tenant, TestIssuer issuer, String audience) throws SQLException {
+        return trustWithJwksUri(tenant, issuer, issuer.jwksUri().toString(), audience);
+    }
+
+    /** Trusts {@code issuer} for {@code tenant} with a JWKS URI of the test's choosing, and tells delivery-service. */
+    static UUID trustWithJwksUri(Tenant tenant, TestIssuer issuer, String jwksUri, String audience)
+            throws SQLException {
         UUID id = UUID.randomUUID();
         sql(
                 "INSERT INTO tenancy.trusted_issuer (id, tenant_id, issuer, jwks_uri, audience) VALUES ('" + id + "', '"
                         + tenant.id() + "', ?, ?, ?)",
                 issuer.issuer(),
-                issuer.jwksUri().toString(),
+                jwksUri,
                 audience);
         changed("trusted_issuer", id, tenant.id());
         return id;

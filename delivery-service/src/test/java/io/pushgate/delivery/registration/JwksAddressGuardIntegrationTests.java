@@ -1,0 +1,49 @@
+package io.pushgate.delivery.registration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pushgate.api.Scopes;
+import io.pushgate.testkit.TestIssuer;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * With loopback JWKS not allowed (the default), a trusted issuer whose JWKS is on this machine's
+ * loopback — where the test issuer does listen, so a fetch would reach it — is never fetched: the
+ * guard, not a failed connection, refuses it, by the literal address and by a name resolving to it.
+ */
+@TestPropertySource(properties = "pushgate.security.allow-loopback-jwks=false")
+class JwksAddressGuardIntegrationTests extends RegistrationIntegrationSupport {
+
+    @Test
+    void neverFetchesAJwksOnLoopbackThoughItWouldReachTheIssuer() throws Exception {
+        Tenant tenant = tenant();
+        try (TestIssuer idp = TestIssuer.ec()) {
+            for (String host : new String[] {"127.0.0.1", "localhost", "[::ffff:127.0.0.1]"}) {
+                String audience = "aud-" + UUID.randomUUID();
+                trustWithJwksUri(
+                        tenant, idp, "http://" + host + ":" + idp.jwksUri().getPort() + "/jwks", audience);
+
+                http.put()
+                        .uri("/v1/device-registrations/{token}", fcmToken())
+                        .header(
+                                HttpHeaders.AUTHORIZATION,
+                                "Bearer "
+                                        + idp.token()
+                                                .audience(audience)
+                                                .scope(Scopes.REGISTRATIONS)
+                                                .sign())
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(Map.of("configId", tenant.configId(), "sessionId", "s-guard"))
+                        .exchange()
+                        .expectStatus()
+                        .isUnauthorized();
+                assertThat(idp.jwksRequests()).as(host).isZero();
+            }
+        }
+    }
+}
