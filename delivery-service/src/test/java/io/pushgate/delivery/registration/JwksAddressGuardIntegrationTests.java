@@ -28,7 +28,7 @@ class JwksAddressGuardIntegrationTests extends RegistrationIntegrationSupport {
                 trustWithJwksUri(
                         tenant, idp, "http://" + host + ":" + idp.jwksUri().getPort() + "/jwks", audience);
 
-                http.put()
+                int status = http.put()
                         .uri("/v1/device-registrations/{token}", fcmToken())
                         .header(
                                 HttpHeaders.AUTHORIZATION,
@@ -38,11 +38,13 @@ class JwksAddressGuardIntegrationTests extends RegistrationIntegrationSupport {
                                                 .scope(Scopes.REGISTRATIONS)
                                                 .sign())
                         .contentType(MediaType.APPLICATION_JSON)
-                        .bodyValue(Map.of("configId", tenant.configId(), "sessionId", "s-guard"))
+                        .bodyValue(Map.of("configId", tenant.configId(), "sessionId", "s-guard", "platform", "android"))
                         .exchange()
-                        .expectStatus()
-                        .isUnauthorized();
+                        .returnResult(String.class)
+                        .getStatus()
+                        .value();
                 assertThat(idp.jwksRequests()).as(host).isZero();
+                assertThat(status).as(host).isEqualTo(401);
             }
         }
     }
