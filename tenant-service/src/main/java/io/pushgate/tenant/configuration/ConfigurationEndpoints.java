@@ -1,6 +1,7 @@
 package io.pushgate.tenant.configuration;
 
 import io.pushgate.tenant.configuration.Configurations.SecretRotated;
+import io.pushgate.tenant.credential.Credentials;
 import io.pushgate.tenant.platform.ApiProblem;
 import io.pushgate.tenant.platform.Caller;
 import io.pushgate.tenant.platform.Fields;
@@ -17,9 +18,6 @@ import java.util.UUID;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
-import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -52,15 +50,15 @@ class ConfigurationEndpoints {
     record NewConfiguration(String name, String axpConfigurationId) {}
 
     private final Configurations configurations;
+    private final Credentials credentials;
 
-    ConfigurationEndpoints(Configurations configurations) {
+    ConfigurationEndpoints(Configurations configurations, Credentials credentials) {
         this.configurations = configurations;
+        this.credentials = credentials;
     }
 
     @PostMapping
-    Mono<ResponseEntity<ConfigurationView>> create(
-            @AuthenticationPrincipal Jwt jwt, ServerHttpRequest request, @RequestBody NewConfiguration body) {
-        Caller caller = Caller.of(jwt, request);
+    Mono<ResponseEntity<ConfigurationView>> create(Caller caller, @RequestBody NewConfiguration body) {
         String name = Fields.text("name", body.name(), 200);
         String axpId = body.axpConfigurationId() == null ? null : axpId(body.axpConfigurationId());
         return configurations
@@ -72,26 +70,20 @@ class ConfigurationEndpoints {
 
     @GetMapping
     Mono<Page<ConfigurationView>> list(
-            @AuthenticationPrincipal Jwt jwt,
-            ServerHttpRequest request,
+            Caller caller,
             @RequestParam(required = false) String cursor,
             @RequestParam(required = false) Integer limit) {
-        return configurations.list(Caller.of(jwt, request), Page.Position.decode(cursor), Page.limit(limit));
+        return configurations.list(caller, Page.Position.decode(cursor), Page.limit(limit));
     }
 
     @GetMapping("/{id}")
-    Mono<ConfigurationView> one(@AuthenticationPrincipal Jwt jwt, ServerHttpRequest request, @PathVariable String id) {
-        return configurations.one(Caller.of(jwt, request).tenantId(), Fields.pathId(id, "configuration"));
+    Mono<ConfigurationView> one(Caller caller, @PathVariable String id) {
+        return configurations.one(caller.tenantId(), Fields.pathId(id, "configuration"));
     }
 
     /** A partial update: absent fields stay, {@code null} clears what may be cleared. */
     @PatchMapping("/{id}")
-    Mono<ConfigurationView> patch(
-            @AuthenticationPrincipal Jwt jwt,
-            ServerHttpRequest request,
-            @PathVariable String id,
-            @RequestBody JsonNode body) {
-        Caller caller = Caller.of(jwt, request);
+    Mono<ConfigurationView> patch(Caller caller, @PathVariable String id, @RequestBody JsonNode body) {
         UUID configurationId = Fields.pathId(id, "configuration");
         if (body == null || !body.isObject()) {
             throw ApiProblem.invalidField("body", "must be a JSON object");
@@ -148,41 +140,37 @@ class ConfigurationEndpoints {
     }
 
     @PostMapping("/{id}/secret:rotate")
-    Mono<ResponseEntity<SecretRotated>> rotateSecret(
-            @AuthenticationPrincipal Jwt jwt, ServerHttpRequest request, @PathVariable String id) {
+    Mono<ResponseEntity<SecretRotated>> rotateSecret(Caller caller, @PathVariable String id) {
         return configurations
-                .rotateSecret(Caller.of(jwt, request), Fields.pathId(id, "configuration"))
+                .rotateSecret(caller, Fields.pathId(id, "configuration"))
                 .map(rotated ->
                         ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(rotated));
     }
 
     @PostMapping("/{id}/secret:expire-previous")
-    Mono<ResponseEntity<Void>> expirePrevious(
-            @AuthenticationPrincipal Jwt jwt, ServerHttpRequest request, @PathVariable String id) {
+    Mono<ResponseEntity<Void>> expirePrevious(Caller caller, @PathVariable String id) {
         return configurations
-                .expirePreviousSecret(Caller.of(jwt, request), Fields.pathId(id, "configuration"))
+                .expirePreviousSecret(caller, Fields.pathId(id, "configuration"))
                 .thenReturn(ResponseEntity.noContent().build());
     }
 
     @PostMapping("/{id}/callback-key:rotate")
-    Mono<ConfigurationView> rotateCallbackKey(
-            @AuthenticationPrincipal Jwt jwt, ServerHttpRequest request, @PathVariable String id) {
-        return configurations.rotateCallbackKey(Caller.of(jwt, request), Fields.pathId(id, "configuration"));
+    Mono<ConfigurationView> rotateCallbackKey(Caller caller, @PathVariable String id) {
+        return configurations.rotateCallbackKey(caller, Fields.pathId(id, "configuration"));
     }
 
     @DeleteMapping("/{id}")
-    Mono<ResponseEntity<Void>> delete(
-            @AuthenticationPrincipal Jwt jwt, ServerHttpRequest request, @PathVariable String id) {
+    Mono<ResponseEntity<Void>> delete(Caller caller, @PathVariable String id) {
         return configurations
-                .delete(Caller.of(jwt, request), Fields.pathId(id, "configuration"))
+                .delete(caller, Fields.pathId(id, "configuration"))
                 .thenReturn(ResponseEntity.noContent().build());
     }
 
     /** A default credential is the tenant's own and fits the platform: FCM or sandbox for android, APNs or sandbox for ios. */
     private Mono<Void> checkDefault(Caller caller, String platform, UUID credentialId) {
         String field = "defaultCredentials." + platform;
-        return configurations
-                .credentialType(caller.tenantId(), credentialId)
+        return credentials
+                .type(caller.tenantId(), credentialId)
                 .switchIfEmpty(Mono.error(ApiProblem.invalidField(field, "no such credential")))
                 .flatMap(type -> {
                     boolean fits = type.equals("sandbox") || type.equals(platform.equals("android") ? "fcm" : "apns");

@@ -204,15 +204,6 @@ class Configurations {
                 .then(changed(caller, id, "configuration.delete")));
     }
 
-    /** The type of a credential of the caller's tenant, or empty when it has none with this id. */
-    Mono<String> credentialType(UUID tenantId, UUID credentialId) {
-        return db.sql("SELECT type FROM tenancy.credential WHERE tenant_id = :tenantId AND id = :id")
-                .bind("tenantId", tenantId)
-                .bind("id", credentialId)
-                .map(row -> row.get("type", String.class))
-                .one();
-    }
-
     private Mono<Void> changed(Caller caller, UUID id, String action) {
         return audit.changed(caller, action, "configuration:" + id)
                 .then(changes.changed(ChangeEvents.Kind.CONFIGURATION, id, caller.tenantId()));

@@ -2,6 +2,7 @@ package io.pushgate.tenant.identity;
 
 import io.pushgate.api.problem.ControlPlaneProblems;
 import io.pushgate.tenant.audit.AuditLog;
+import io.pushgate.tenant.identity.Members.Member;
 import io.pushgate.tenant.platform.ApiProblem;
 import io.pushgate.tenant.platform.Fields;
 import io.pushgate.tenant.token.TokenIssuer;
@@ -24,10 +25,9 @@ class Accounts {
 
     record SignedUp(UUID tenantId, UUID memberId) {}
 
-    record Member(UUID id, UUID tenantId, String passwordHash, String role) {}
-
     private final DatabaseClient db;
     private final TransactionalOperator tx;
+    private final Members members;
     private final Passwords passwords;
     private final SignInThrottle throttle;
     private final TokenIssuer tokens;
@@ -36,12 +36,14 @@ class Accounts {
     Accounts(
             DatabaseClient db,
             TransactionalOperator tx,
+            Members members,
             Passwords passwords,
             SignInThrottle throttle,
             TokenIssuer tokens,
             AuditLog audit) {
         this.db = db;
         this.tx = tx;
+        this.members = members;
         this.passwords = passwords;
         this.throttle = throttle;
         this.tokens = tokens;
@@ -61,7 +63,7 @@ class Accounts {
                         .bind("name", name)
                         .fetch()
                         .rowsUpdated()
-                        .then(insertMember(memberId, tenantId, email, hash, "owner"))
+                        .then(members.insert(memberId, tenantId, email, hash, "owner"))
                         .then(audit.append(
                                 tenantId, "member:" + memberId, "tenant.signup", "tenant:" + tenantId, sourceIp, true))
                         .thenReturn(new SignedUp(tenantId, memberId))))
@@ -81,14 +83,7 @@ class Accounts {
             return audit.append(null, "anonymous", "auth.login", email, sourceIp, false)
                     .then(Mono.error(problem));
         }
-        return db.sql("SELECT id, tenant_id, password_hash, role FROM tenancy.member WHERE email = :email")
-                .bind("email", email)
-                .map(row -> new Member(
-                        row.get("id", UUID.class),
-                        row.get("tenant_id", UUID.class),
-                        row.get("password_hash", String.class),
-                        row.get("role", String.class)))
-                .one()
+        return members.byEmail(email)
                 .map(java.util.Optional::of)
                 .defaultIfEmpty(java.util.Optional.empty())
                 .flatMap(found -> passwords
@@ -118,21 +113,6 @@ class Accounts {
                                             true)
                                     .then(tokens.issueForMember(member.tenantId(), member.id(), member.role()));
                         }));
-    }
-
-    Mono<Void> insertMember(UUID memberId, UUID tenantId, String email, String hash, String role) {
-        return db.sql("""
-                        INSERT INTO tenancy.member (id, tenant_id, email, password_hash, role)
-                        VALUES (:id, :tenantId, :email, :hash, :role)
-                        """)
-                .bind("id", memberId)
-                .bind("tenantId", tenantId)
-                .bind("email", email)
-                .bind("hash", hash)
-                .bind("role", role)
-                .fetch()
-                .rowsUpdated()
-                .then();
     }
 
     /** Passwords have 12 to 1024 characters and are not the e-mail. */
