@@ -9,9 +9,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import tools.jackson.databind.JsonNode;
 
@@ -19,21 +18,14 @@ import tools.jackson.databind.JsonNode;
 @ControlPlaneTest
 class EdgesIntegrationTests {
 
-    @LocalServerPort
-    int port;
-
+    @Autowired
     Api api;
-
-    @BeforeEach
-    void client() {
-        api = new Api(port);
-    }
 
     /** With the JDK client: the server closes the connection, which must not reach the shared WebTestClient pool. */
     @Test
     void anOversizedBodyIs413() {
         Api.Tenant tenant = api.tenant();
-        RawHttp http = new RawHttp(port);
+        RawHttp http = new RawHttp(api.port());
         String huge = "x".repeat(70 * 1024);
         RawHttp.Answer answer = http.send(
                 "POST",
@@ -108,7 +100,7 @@ class EdgesIntegrationTests {
     @Test
     void aConnectionCarriesOnAfterARefusedRequestWithABody() throws Exception {
         String json = "{\"name\":\"" + "x".repeat(4000) + "\"}";
-        try (Socket socket = new Socket("127.0.0.1", port)) {
+        try (Socket socket = new Socket("127.0.0.1", api.port())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
