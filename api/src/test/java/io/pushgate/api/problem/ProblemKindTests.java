@@ -36,23 +36,23 @@ class ProblemKindTests {
             DeliveryApiProblem.UNAVAILABLE | 503 | https://pushgate.io/problems/registration-store-unavailable | Registrations are unavailable
             DeliveryApiProblem.NOTIFICATIONS_UNAVAILABLE | 503 | https://pushgate.io/problems/notification-store-unavailable | Notifications are unavailable
             DeliveryApiProblem.SANDBOX_UNAVAILABLE | 503 | https://pushgate.io/problems/sandbox-unavailable | The sandbox is unavailable
-            ControlPlaneProblems.INVALID_FIELD | 400 | https://pushgate.io/problems/invalid-field | A field is missing or invalid
-            ControlPlaneProblems.INVALID_CREDENTIAL_MATERIAL | 400 | https://pushgate.io/problems/invalid-credential-material | The credential material is not usable
-            ControlPlaneProblems.MALFORMED_REQUEST | 400 | https://pushgate.io/problems/malformed-request | The request body is missing or not JSON
-            ControlPlaneProblems.SIGN_IN_FAILED | 401 | https://pushgate.io/problems/sign-in-failed | The e-mail or the password is wrong
-            ControlPlaneProblems.UNAUTHENTICATED | 401 | https://pushgate.io/problems/unauthenticated | A valid bearer token is required
-            ControlPlaneProblems.FORBIDDEN | 403 | https://pushgate.io/problems/forbidden | Your role does not allow this action
-            ControlPlaneProblems.NOT_FOUND | 404 | https://pushgate.io/problems/not-found | No such resource
-            ControlPlaneProblems.EMAIL_TAKEN | 409 | https://pushgate.io/problems/email-taken | This e-mail cannot be used for a new account
-            ControlPlaneProblems.AXP_CONFIGURATION_ID_TAKEN | 409 | https://pushgate.io/problems/axp-configuration-id-taken | This AXP Configuration Id is already in use
-            ControlPlaneProblems.TRUSTED_ISSUER_TAKEN | 409 | https://pushgate.io/problems/trusted-issuer-taken | This issuer and audience are already registered
-            ControlPlaneProblems.LAST_OWNER | 409 | https://pushgate.io/problems/last-owner | A tenant keeps at least one owner
-            ControlPlaneProblems.PAYLOAD_TOO_LARGE | 413 | https://pushgate.io/problems/payload-too-large | The request body is too large
-            ControlPlaneProblems.SIGN_IN_THROTTLED | 429 | https://pushgate.io/problems/sign-in-throttled | Too many failed sign-ins
+            ControlPlaneProblem.INVALID_FIELD | 400 | https://pushgate.io/problems/invalid-field | A field is missing or invalid
+            ControlPlaneProblem.INVALID_CREDENTIAL_MATERIAL | 400 | https://pushgate.io/problems/invalid-credential-material | The credential material is not usable
+            ControlPlaneProblem.MALFORMED_REQUEST | 400 | https://pushgate.io/problems/malformed-request | The request body is missing or not JSON
+            ControlPlaneProblem.SIGN_IN_FAILED | 401 | https://pushgate.io/problems/sign-in-failed | The e-mail or the password is wrong
+            ControlPlaneProblem.UNAUTHENTICATED | 401 | https://pushgate.io/problems/unauthenticated | A valid bearer token is required
+            ControlPlaneProblem.FORBIDDEN | 403 | https://pushgate.io/problems/forbidden | Your role does not allow this action
+            ControlPlaneProblem.NOT_FOUND | 404 | https://pushgate.io/problems/not-found | No such resource
+            ControlPlaneProblem.EMAIL_TAKEN | 409 | https://pushgate.io/problems/email-taken | This e-mail cannot be used for a new account
+            ControlPlaneProblem.AXP_CONFIGURATION_ID_TAKEN | 409 | https://pushgate.io/problems/axp-configuration-id-taken | This AXP Configuration Id is already in use
+            ControlPlaneProblem.TRUSTED_ISSUER_TAKEN | 409 | https://pushgate.io/problems/trusted-issuer-taken | This issuer and audience are already registered
+            ControlPlaneProblem.LAST_OWNER | 409 | https://pushgate.io/problems/last-owner | A tenant keeps at least one owner
+            ControlPlaneProblem.PAYLOAD_TOO_LARGE | 413 | https://pushgate.io/problems/payload-too-large | The request body is too large
+            ControlPlaneProblem.SIGN_IN_THROTTLED | 429 | https://pushgate.io/problems/sign-in-throttled | Too many failed sign-ins
             """;
 
     private static List<Enum<? extends ProblemKind>> kinds() {
-        return Stream.of(CallbackProblem.values(), DeliveryApiProblem.values(), ControlPlaneProblems.values())
+        return Stream.of(CallbackProblem.values(), DeliveryApiProblem.values(), ControlPlaneProblem.values())
                 .flatMap(Arrays::stream)
                 .<Enum<? extends ProblemKind>>map(kind -> kind)
                 .toList();
@@ -95,7 +95,7 @@ class ProblemKindTests {
     @Test
     void withinOneSurfaceEveryKindHasItsOwnType() {
         for (Class<? extends ProblemKind> surface :
-                List.of(CallbackProblem.class, DeliveryApiProblem.class, ControlPlaneProblems.class)) {
+                List.of(CallbackProblem.class, DeliveryApiProblem.class, ControlPlaneProblem.class)) {
             assertThat(Arrays.stream(surface.getEnumConstants()).map(ProblemKind::type))
                     .as(surface.getSimpleName())
                     .doesNotHaveDuplicates();

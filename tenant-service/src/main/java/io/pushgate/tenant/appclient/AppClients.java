@@ -1,7 +1,7 @@
 package io.pushgate.tenant.appclient;
 
 import io.pushgate.tenant.audit.AuditLog;
-import io.pushgate.tenant.platform.ApiProblem;
+import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Caller;
 import io.pushgate.tenant.platform.Page;
 import io.pushgate.tenant.platform.Randoms;
@@ -83,14 +83,14 @@ class AppClients {
     }
 
     Mono<Void> delete(Caller caller, String clientId) {
-        return tx.transactional(
-                db.sql("DELETE FROM tenancy.app_client WHERE tenant_id = :tenantId AND client_id = :clientId")
-                        .bind("tenantId", caller.tenantId())
-                        .bind("clientId", clientId)
-                        .fetch()
-                        .rowsUpdated()
-                        .flatMap(deleted -> deleted == 0 ? Mono.error(ApiProblem.notFound("app client")) : Mono.empty())
-                        .then(audit.changed(caller, "app-client.delete", "app-client:" + clientId)));
+        return tx.transactional(db.sql(
+                        "DELETE FROM tenancy.app_client WHERE tenant_id = :tenantId AND client_id = :clientId")
+                .bind("tenantId", caller.tenantId())
+                .bind("clientId", clientId)
+                .fetch()
+                .rowsUpdated()
+                .flatMap(deleted -> deleted == 0 ? Mono.error(ApiRejected.notFound("app client")) : Mono.empty())
+                .then(audit.changed(caller, "app-client.delete", "app-client:" + clientId)));
     }
 
     /** The client whose id and secret these are; empty when either is wrong (compared in constant time). */

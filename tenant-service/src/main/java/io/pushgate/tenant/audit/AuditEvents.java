@@ -1,6 +1,6 @@
 package io.pushgate.tenant.audit;
 
-import io.pushgate.tenant.platform.ApiProblem;
+import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Caller;
 import io.pushgate.tenant.platform.Page;
 import java.time.Instant;
@@ -51,7 +51,7 @@ class AuditEvents {
         try {
             return Long.parseLong(cursor);
         } catch (NumberFormatException e) {
-            throw ApiProblem.invalidField("cursor", "is not a cursor this list gave");
+            throw ApiRejected.invalidField("cursor", "is not a cursor this list gave");
         }
     }
 }

@@ -2,7 +2,7 @@ package io.pushgate.tenant.configuration;
 
 import io.pushgate.tenant.configuration.Configurations.SecretRotated;
 import io.pushgate.tenant.credential.Credentials;
-import io.pushgate.tenant.platform.ApiProblem;
+import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Caller;
 import io.pushgate.tenant.platform.Fields;
 import io.pushgate.tenant.platform.Page;
@@ -86,11 +86,11 @@ class ConfigurationEndpoints {
     Mono<ConfigurationView> patch(Caller caller, @PathVariable String id, @RequestBody JsonNode body) {
         UUID configurationId = Fields.pathId(id, "configuration");
         if (body == null || !body.isObject()) {
-            throw ApiProblem.invalidField("body", "must be a JSON object");
+            throw ApiRejected.invalidField("body", "must be a JSON object");
         }
         for (String field : body.propertyNames()) {
             if (!PATCHABLE.contains(field)) {
-                throw ApiProblem.invalidField(field, "is not a field that can be changed");
+                throw ApiRejected.invalidField(field, "is not a field that can be changed");
             }
         }
         Map<String, Parameter> columns = new LinkedHashMap<>();
@@ -125,7 +125,7 @@ class ConfigurationEndpoints {
             for (String platform : credentials.propertyNames()) {
                 String field = "defaultCredentials." + platform;
                 if (!platform.equals("android") && !platform.equals("ios")) {
-                    throw ApiProblem.invalidField(field, "is not a platform (android, ios)");
+                    throw ApiRejected.invalidField(field, "is not a platform (android, ios)");
                 }
                 String value = text(credentials, platform, field);
                 UUID credentialId = value == null ? null : Fields.id(field, value);
@@ -171,12 +171,12 @@ class ConfigurationEndpoints {
         String field = "defaultCredentials." + platform;
         return credentials
                 .type(caller.tenantId(), credentialId)
-                .switchIfEmpty(Mono.error(ApiProblem.invalidField(field, "no such credential")))
+                .switchIfEmpty(Mono.error(ApiRejected.invalidField(field, "no such credential")))
                 .flatMap(type -> {
                     boolean fits = type.equals("sandbox") || type.equals(platform.equals("android") ? "fcm" : "apns");
                     return fits
                             ? Mono.empty()
-                            : Mono.error(ApiProblem.invalidField(
+                            : Mono.error(ApiRejected.invalidField(
                                     field, "a " + type + " credential cannot deliver to " + platform));
                 });
     }
@@ -187,16 +187,16 @@ class ConfigurationEndpoints {
 
     static long deliveryWindow(String value) {
         if (value == null) {
-            throw ApiProblem.invalidField("deliveryWindow", "is required (an ISO-8601 duration such as PT10M)");
+            throw ApiRejected.invalidField("deliveryWindow", "is required (an ISO-8601 duration such as PT10M)");
         }
         Duration window;
         try {
             window = Duration.parse(value);
         } catch (DateTimeParseException e) {
-            throw ApiProblem.invalidField("deliveryWindow", "is not an ISO-8601 duration such as PT10M");
+            throw ApiRejected.invalidField("deliveryWindow", "is not an ISO-8601 duration such as PT10M");
         }
         if (window.compareTo(MIN_DELIVERY_WINDOW) < 0 || window.compareTo(MAX_DELIVERY_WINDOW) > 0) {
-            throw ApiProblem.invalidField("deliveryWindow", "must be between PT10S and PT24H");
+            throw ApiRejected.invalidField("deliveryWindow", "must be between PT10S and PT24H");
         }
         return window.toSeconds();
     }
@@ -211,7 +211,7 @@ class ConfigurationEndpoints {
             return null;
         }
         if (!value.isString()) {
-            throw ApiProblem.invalidField(field, "must be a string");
+            throw ApiRejected.invalidField(field, "must be a string");
         }
         return value.asString();
     }
@@ -224,7 +224,7 @@ class ConfigurationEndpoints {
     private static boolean bool(JsonNode node, String name) {
         JsonNode value = node.get(name);
         if (value == null || !value.isBoolean()) {
-            throw ApiProblem.invalidField(name, "must be true or false");
+            throw ApiRejected.invalidField(name, "must be true or false");
         }
         return value.booleanValue();
     }
@@ -232,7 +232,7 @@ class ConfigurationEndpoints {
     private static JsonNode object(JsonNode node, String name) {
         JsonNode value = node.get(name);
         if (value == null || !value.isObject()) {
-            throw ApiProblem.invalidField(name, "must be an object");
+            throw ApiRejected.invalidField(name, "must be an object");
         }
         return value;
     }

@@ -1,9 +1,9 @@
 package io.pushgate.tenant.configuration;
 
-import io.pushgate.api.problem.ControlPlaneProblems;
+import io.pushgate.api.problem.ControlPlaneProblem;
 import io.pushgate.api.secret.SecretCipher;
 import io.pushgate.tenant.audit.AuditLog;
-import io.pushgate.tenant.platform.ApiProblem;
+import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Caller;
 import io.pushgate.tenant.platform.ChangeEvents;
 import io.pushgate.tenant.platform.Page;
@@ -120,7 +120,7 @@ class Configurations {
                 .bind("id", id)
                 .map(this::view)
                 .one()
-                .switchIfEmpty(Mono.error(ApiProblem.notFound("configuration")));
+                .switchIfEmpty(Mono.error(ApiRejected.notFound("configuration")));
     }
 
     /** Applies {@code columns} (column name to new value, null values as typed {@link Parameter}s). */
@@ -144,7 +144,7 @@ class Configurations {
         return tx.transactional(spec.fetch()
                         .rowsUpdated()
                         .flatMap(updated ->
-                                updated == 0 ? Mono.error(ApiProblem.notFound("configuration")) : Mono.empty())
+                                updated == 0 ? Mono.error(ApiRejected.notFound("configuration")) : Mono.empty())
                         .then(changed(caller, id, action))
                         .then(one(caller.tenantId(), id)))
                 .onErrorMap(DuplicateKeyException.class, Configurations::axpIdTaken);
@@ -168,7 +168,7 @@ class Configurations {
                         .fetch()
                         .rowsUpdated()
                         .flatMap(updated ->
-                                updated == 0 ? Mono.error(ApiProblem.notFound("configuration")) : Mono.empty())
+                                updated == 0 ? Mono.error(ApiRejected.notFound("configuration")) : Mono.empty())
                         .then(changed(caller, id, "configuration.secret.rotate")))
                 .thenReturn(new SecretRotated(secret, validUntil));
     }
@@ -183,7 +183,7 @@ class Configurations {
                 .bind("id", id)
                 .fetch()
                 .rowsUpdated()
-                .flatMap(updated -> updated == 0 ? Mono.error(ApiProblem.notFound("configuration")) : Mono.empty())
+                .flatMap(updated -> updated == 0 ? Mono.error(ApiRejected.notFound("configuration")) : Mono.empty())
                 .then(changed(caller, id, "configuration.secret.expire-previous")));
     }
 
@@ -200,7 +200,7 @@ class Configurations {
                 .bind("id", id)
                 .fetch()
                 .rowsUpdated()
-                .flatMap(deleted -> deleted == 0 ? Mono.error(ApiProblem.notFound("configuration")) : Mono.empty())
+                .flatMap(deleted -> deleted == 0 ? Mono.error(ApiRejected.notFound("configuration")) : Mono.empty())
                 .then(changed(caller, id, "configuration.delete")));
     }
 
@@ -230,9 +230,9 @@ class Configurations {
                 null);
     }
 
-    static ApiProblem axpIdTaken(Throwable e) {
-        return ApiProblem.of(
-                ControlPlaneProblems.AXP_CONFIGURATION_ID_TAKEN,
+    static ApiRejected axpIdTaken(Throwable e) {
+        return new ApiRejected(
+                ControlPlaneProblem.AXP_CONFIGURATION_ID_TAKEN,
                 "this AXP Configuration Id is already used by a configuration; each one can be used once");
     }
 }

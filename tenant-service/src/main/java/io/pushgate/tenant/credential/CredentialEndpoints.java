@@ -1,7 +1,7 @@
 package io.pushgate.tenant.credential;
 
 import io.pushgate.tenant.credential.Credentials.CredentialView;
-import io.pushgate.tenant.platform.ApiProblem;
+import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Caller;
 import io.pushgate.tenant.platform.Fields;
 import io.pushgate.tenant.platform.Page;
@@ -90,14 +90,14 @@ class CredentialEndpoints {
 
     private CredentialMaterial material(CredentialRequest body) {
         if (body.type() == null) {
-            throw ApiProblem.invalidField("type", "is required: sandbox, fcm or apns");
+            throw ApiRejected.invalidField("type", "is required: sandbox, fcm or apns");
         }
         return switch (body.type()) {
             case "sandbox" -> CredentialMaterial.sandbox();
             case "fcm" -> CredentialMaterial.fcm(body.serviceAccountJson(), json);
             case "apns" ->
                 CredentialMaterial.apns(body.p8Key(), body.keyId(), body.teamId(), body.topic(), body.environment());
-            default -> throw ApiProblem.invalidField("type", "must be sandbox, fcm or apns");
+            default -> throw ApiRejected.invalidField("type", "must be sandbox, fcm or apns");
         };
     }
 }

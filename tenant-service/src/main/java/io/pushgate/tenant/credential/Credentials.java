@@ -2,7 +2,7 @@ package io.pushgate.tenant.credential;
 
 import io.pushgate.api.secret.SecretCipher;
 import io.pushgate.tenant.audit.AuditLog;
-import io.pushgate.tenant.platform.ApiProblem;
+import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Caller;
 import io.pushgate.tenant.platform.ChangeEvents;
 import io.pushgate.tenant.platform.Page;
@@ -92,7 +92,7 @@ public class Credentials {
                 .bind("id", id)
                 .map(this::view)
                 .one()
-                .switchIfEmpty(Mono.error(ApiProblem.notFound("credential")));
+                .switchIfEmpty(Mono.error(ApiRejected.notFound("credential")));
     }
 
     /** Replaces the material (and the name): the type stays what it was. */
@@ -100,7 +100,7 @@ public class Credentials {
         return one(caller.tenantId(), id)
                 .flatMap(existing -> existing.type().equals(material.type())
                         ? Mono.empty()
-                        : Mono.error(ApiProblem.invalidField(
+                        : Mono.error(ApiRejected.invalidField(
                                 "type", "must stay " + existing.type() + "; create a new credential for another type")))
                 .then(tx.transactional(db.sql("""
                                 UPDATE tenancy.credential
@@ -126,7 +126,7 @@ public class Credentials {
                 .bind("id", id)
                 .fetch()
                 .rowsUpdated()
-                .flatMap(deleted -> deleted == 0 ? Mono.error(ApiProblem.notFound("credential")) : Mono.empty())
+                .flatMap(deleted -> deleted == 0 ? Mono.error(ApiRejected.notFound("credential")) : Mono.empty())
                 .then(changed(caller, id, "credential.delete")));
     }
 

@@ -1,9 +1,9 @@
 package io.pushgate.tenant.identity;
 
-import io.pushgate.api.problem.ControlPlaneProblems;
+import io.pushgate.api.problem.ControlPlaneProblem;
 import io.pushgate.tenant.audit.AuditLog;
 import io.pushgate.tenant.identity.Members.Member;
-import io.pushgate.tenant.platform.ApiProblem;
+import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Fields;
 import io.pushgate.tenant.token.TokenIssuer;
 import io.pushgate.tenant.token.TokenIssuer.IssuedToken;
@@ -72,16 +72,16 @@ class Accounts {
 
     Mono<IssuedToken> signIn(String emailField, String password, String sourceIp) {
         if (password == null || password.isEmpty()) {
-            throw ApiProblem.invalidField("password", "is required");
+            throw ApiRejected.invalidField("password", "is required");
         }
         String email = Fields.text("email", emailField, 254).toLowerCase(Locale.ROOT);
         Duration wait = throttle.attempt(email, sourceIp);
         if (!wait.isZero()) {
-            ApiProblem problem =
-                    ApiProblem.of(ControlPlaneProblems.SIGN_IN_THROTTLED, "too many failed sign-ins; try again later");
-            problem.getHeaders().set("Retry-After", Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000)));
+            ApiRejected rejected =
+                    new ApiRejected(ControlPlaneProblem.SIGN_IN_THROTTLED, "too many failed sign-ins; try again later");
+            rejected.getHeaders().set("Retry-After", Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000)));
             return audit.append(null, "anonymous", "auth.login", email, sourceIp, false)
-                    .then(Mono.error(problem));
+                    .then(Mono.error(rejected));
         }
         return members.byEmail(email)
                 .map(java.util.Optional::of)
@@ -98,8 +98,8 @@ class Accounts {
                                                 email,
                                                 sourceIp,
                                                 false)
-                                        .then(Mono.error(ApiProblem.of(
-                                                ControlPlaneProblems.SIGN_IN_FAILED,
+                                        .then(Mono.error(new ApiRejected(
+                                                ControlPlaneProblem.SIGN_IN_FAILED,
                                                 "the e-mail or the password is wrong")));
                             }
                             Member member = found.orElseThrow();
@@ -118,20 +118,20 @@ class Accounts {
     /** Passwords have 12 to 1024 characters and are not the e-mail. */
     static void checkPassword(String password, String email) {
         if (password == null || password.isEmpty()) {
-            throw ApiProblem.invalidField("password", "is required");
+            throw ApiRejected.invalidField("password", "is required");
         }
         if (password.codePointCount(0, password.length()) < MIN_PASSWORD) {
-            throw ApiProblem.invalidField("password", "must have at least " + MIN_PASSWORD + " characters");
+            throw ApiRejected.invalidField("password", "must have at least " + MIN_PASSWORD + " characters");
         }
         if (password.length() > MAX_PASSWORD) {
-            throw ApiProblem.invalidField("password", "must have at most " + MAX_PASSWORD + " characters");
+            throw ApiRejected.invalidField("password", "must have at most " + MAX_PASSWORD + " characters");
         }
         if (password.strip().equalsIgnoreCase(email)) {
-            throw ApiProblem.invalidField("password", "must not be the e-mail address");
+            throw ApiRejected.invalidField("password", "must not be the e-mail address");
         }
     }
 
-    static ApiProblem emailTaken(Throwable e) {
-        return ApiProblem.of(ControlPlaneProblems.EMAIL_TAKEN, "this e-mail cannot be used for a new account");
+    static ApiRejected emailTaken(Throwable e) {
+        return new ApiRejected(ControlPlaneProblem.EMAIL_TAKEN, "this e-mail cannot be used for a new account");
     }
 }

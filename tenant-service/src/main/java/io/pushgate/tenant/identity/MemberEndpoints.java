@@ -1,7 +1,7 @@
 package io.pushgate.tenant.identity;
 
 import io.pushgate.tenant.identity.Members.MemberView;
-import io.pushgate.tenant.platform.ApiProblem;
+import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Caller;
 import io.pushgate.tenant.platform.Fields;
 import io.pushgate.tenant.platform.Page;
@@ -76,7 +76,7 @@ class MemberEndpoints {
 
     private static String role(String role) {
         if (role == null || !ROLES.contains(role)) {
-            throw ApiProblem.invalidField("role", "must be one of owner, admin, viewer");
+            throw ApiRejected.invalidField("role", "must be one of owner, admin, viewer");
         }
         return role;
     }

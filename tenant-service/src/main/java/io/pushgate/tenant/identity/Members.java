@@ -1,8 +1,8 @@
 package io.pushgate.tenant.identity;
 
-import io.pushgate.api.problem.ControlPlaneProblems;
+import io.pushgate.api.problem.ControlPlaneProblem;
 import io.pushgate.tenant.audit.AuditLog;
-import io.pushgate.tenant.platform.ApiProblem;
+import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Caller;
 import io.pushgate.tenant.platform.Page;
 import io.r2dbc.spi.Readable;
@@ -125,10 +125,10 @@ class Members {
                         .bind("id", memberId)
                         .map(row -> row.get("role", String.class).equals("owner") && row.get("owners", Long.class) <= 1)
                         .one())
-                .switchIfEmpty(Mono.error(ApiProblem.notFound("member")))
+                .switchIfEmpty(Mono.error(ApiRejected.notFound("member")))
                 .flatMap(lastOwner -> lastOwner && losesOwnership
-                        ? Mono.error(ApiProblem.of(
-                                ControlPlaneProblems.LAST_OWNER,
+                        ? Mono.error(new ApiRejected(
+                                ControlPlaneProblem.LAST_OWNER,
                                 "this member is the tenant's last owner; make another member an owner first"))
                         : Mono.empty());
     }
@@ -139,7 +139,7 @@ class Members {
                 .bind("id", id)
                 .map(Members::view)
                 .one()
-                .switchIfEmpty(Mono.error(ApiProblem.notFound("member")));
+                .switchIfEmpty(Mono.error(ApiRejected.notFound("member")));
     }
 
     private static MemberView view(Readable row) {

@@ -1,7 +1,7 @@
 package io.pushgate.tenant.issuer;
 
 import io.pushgate.tenant.issuer.TrustedIssuers.TrustedIssuerView;
-import io.pushgate.tenant.platform.ApiProblem;
+import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Caller;
 import io.pushgate.tenant.platform.Fields;
 import io.pushgate.tenant.platform.Page;
@@ -66,14 +66,14 @@ class TrustedIssuerEndpoints {
         try {
             uri = new URI(text);
         } catch (URISyntaxException e) {
-            throw ApiProblem.invalidField(field, "is not a URL");
+            throw ApiRejected.invalidField(field, "is not a URL");
         }
         boolean local = "localhost".equals(uri.getHost()) || "127.0.0.1".equals(uri.getHost());
         if (!"https".equals(uri.getScheme()) && !("http".equals(uri.getScheme()) && local)) {
-            throw ApiProblem.invalidField(field, "must be an https URL");
+            throw ApiRejected.invalidField(field, "must be an https URL");
         }
         if (uri.getHost() == null || uri.getFragment() != null) {
-            throw ApiProblem.invalidField(field, "must be an absolute URL with a host and no fragment");
+            throw ApiRejected.invalidField(field, "must be an absolute URL with a host and no fragment");
         }
         return text;
     }

@@ -1,8 +1,8 @@
 package io.pushgate.tenant.issuer;
 
-import io.pushgate.api.problem.ControlPlaneProblems;
+import io.pushgate.api.problem.ControlPlaneProblem;
 import io.pushgate.tenant.audit.AuditLog;
-import io.pushgate.tenant.platform.ApiProblem;
+import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Caller;
 import io.pushgate.tenant.platform.ChangeEvents;
 import io.pushgate.tenant.platform.Page;
@@ -57,8 +57,8 @@ class TrustedIssuers {
                         .then(one(caller.tenantId(), id)))
                 .onErrorMap(
                         DuplicateKeyException.class,
-                        e -> ApiProblem.of(
-                                ControlPlaneProblems.TRUSTED_ISSUER_TAKEN,
+                        e -> new ApiRejected(
+                                ControlPlaneProblem.TRUSTED_ISSUER_TAKEN,
                                 "this issuer and audience are already registered; each pair can be registered once"));
     }
 
@@ -78,7 +78,7 @@ class TrustedIssuers {
                 .bind("id", id)
                 .fetch()
                 .rowsUpdated()
-                .flatMap(deleted -> deleted == 0 ? Mono.error(ApiProblem.notFound("trusted issuer")) : Mono.empty())
+                .flatMap(deleted -> deleted == 0 ? Mono.error(ApiRejected.notFound("trusted issuer")) : Mono.empty())
                 .then(changed(caller, id, "trusted-issuer.delete")));
     }
 
@@ -88,7 +88,7 @@ class TrustedIssuers {
                 .bind("id", id)
                 .map(TrustedIssuers::view)
                 .one()
-                .switchIfEmpty(Mono.error(ApiProblem.notFound("trusted issuer")));
+                .switchIfEmpty(Mono.error(ApiRejected.notFound("trusted issuer")));
     }
 
     private Mono<Void> changed(Caller caller, UUID id, String action) {

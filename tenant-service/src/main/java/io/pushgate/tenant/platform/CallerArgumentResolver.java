@@ -1,6 +1,6 @@
 package io.pushgate.tenant.platform;
 
-import io.pushgate.api.problem.ControlPlaneProblems;
+import io.pushgate.api.problem.ControlPlaneProblem;
 import org.springframework.core.MethodParameter;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.reactive.BindingContext;
@@ -28,7 +28,7 @@ final class CallerArgumentResolver implements HandlerMethodArgumentResolver {
                 .filter(JwtAuthenticationToken.class::isInstance)
                 .map(principal ->
                         (Object) Caller.of(((JwtAuthenticationToken) principal).getToken(), exchange.getRequest()))
-                .switchIfEmpty(Mono.error(() -> ApiProblem.of(
-                        ControlPlaneProblems.UNAUTHENTICATED, "a valid platform bearer token is required")));
+                .switchIfEmpty(Mono.error(() -> new ApiRejected(
+                        ControlPlaneProblem.UNAUTHENTICATED, "a valid platform bearer token is required")));
     }
 }

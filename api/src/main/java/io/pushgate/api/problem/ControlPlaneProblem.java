@@ -7,7 +7,7 @@ import java.net.URI;
  * (unauthenticated, forbidden, not found, invalid field) carry the same {@code type} URI there and
  * here.
  */
-public enum ControlPlaneProblems implements ProblemKind {
+public enum ControlPlaneProblem implements ProblemKind {
     /** A field of the request is missing or invalid; the answer names it in {@code field}. */
     INVALID_FIELD(400, "invalid-field", "A field is missing or invalid"),
     /** Provider credential material does not load; the answer says why, never echoing the key. */
@@ -39,7 +39,7 @@ public enum ControlPlaneProblems implements ProblemKind {
     private final URI type;
     private final String title;
 
-    ControlPlaneProblems(int status, String slug, String title) {
+    ControlPlaneProblem(int status, String slug, String title) {
         this.status = status;
         this.type = ProblemKind.type(slug);
         this.title = title;
