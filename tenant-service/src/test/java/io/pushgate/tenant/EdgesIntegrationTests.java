@@ -7,6 +7,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -132,6 +134,34 @@ class EdgesIntegrationTests {
         var length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
         int bodyLength = length.find() ? Integer.parseInt(length.group(1)) : 0;
         return head + new String(in.readNBytes(bodyLength), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The API document lists what a client sends: a list's query parameters, and never the caller,
+     * which the service resolves from the bearer token.
+     */
+    @Test
+    void theApiDocumentListsWhatAClientSendsAndNotTheResolvedCaller() {
+        JsonNode paths = Api.json(api.get(null, "/v3/api-docs"), 200).get("paths");
+        List<String> listParameters = new ArrayList<>();
+        paths.get("/v1/configurations")
+                .get("get")
+                .get("parameters")
+                .forEach(parameter -> listParameters.add(parameter.get("in").asString() + " "
+                        + parameter.get("name").asString()));
+        assertThat(listParameters).containsExactlyInAnyOrder("query cursor", "query limit");
+        List<String> parameters = new ArrayList<>();
+        for (JsonNode path : paths) {
+            for (JsonNode operation : path) {
+                if (operation.has("parameters")) {
+                    operation
+                            .get("parameters")
+                            .forEach(parameter ->
+                                    parameters.add(parameter.get("name").asString()));
+                }
+            }
+        }
+        assertThat(parameters).isNotEmpty().doesNotContain("caller", "tenantId", "memberId", "sourceIp", "jwt");
     }
 
     @Test
