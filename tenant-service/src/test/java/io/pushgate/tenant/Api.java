@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
@@ -120,12 +121,7 @@ public final class Api {
     }
 
     public WebTestClient.ResponseSpec post(String token, String path, Object body) {
-        return http.post()
-                .uri(path)
-                .headers(headers -> bearer(headers, token))
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(body)
-                .exchange();
+        return withBody(HttpMethod.POST, token, path, body);
     }
 
     public WebTestClient.ResponseSpec postEmpty(String token, String path) {
@@ -133,16 +129,16 @@ public final class Api {
     }
 
     public WebTestClient.ResponseSpec patch(String token, String path, Object body) {
-        return http.patch()
-                .uri(path)
-                .headers(headers -> bearer(headers, token))
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(body)
-                .exchange();
+        return withBody(HttpMethod.PATCH, token, path, body);
     }
 
     public WebTestClient.ResponseSpec put(String token, String path, Object body) {
-        return http.put()
+        return withBody(HttpMethod.PUT, token, path, body);
+    }
+
+    /** {@code body} as JSON, with the bearer token when there is one. */
+    private WebTestClient.ResponseSpec withBody(HttpMethod method, String token, String path, Object body) {
+        return http.method(method)
                 .uri(path)
                 .headers(headers -> bearer(headers, token))
                 .contentType(MediaType.APPLICATION_JSON)
