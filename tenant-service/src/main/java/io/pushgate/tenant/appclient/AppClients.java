@@ -1,5 +1,6 @@
 package io.pushgate.tenant.appclient;
 
+import io.pushgate.tenant.audit.AuditAction;
 import io.pushgate.tenant.audit.AuditLog;
 import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Caller;
@@ -63,7 +64,7 @@ class AppClients {
                         .bind("hash", sha256(secret))
                         .fetch()
                         .rowsUpdated()
-                        .then(audit.changed(caller, "app-client.create", "app-client:" + clientId)))
+                        .then(audit.changed(caller, AuditAction.APP_CLIENT_CREATE, "app-client:" + clientId)))
                 .thenReturn(new CreatedAppClient(clientId, secret, name));
     }
 
@@ -90,7 +91,7 @@ class AppClients {
                 .fetch()
                 .rowsUpdated()
                 .flatMap(deleted -> deleted == 0 ? Mono.error(ApiRejected.notFound("app client")) : Mono.empty())
-                .then(audit.changed(caller, "app-client.delete", "app-client:" + clientId)));
+                .then(audit.changed(caller, AuditAction.APP_CLIENT_DELETE, "app-client:" + clientId)));
     }
 
     /** The client whose id and secret these are; empty when either is wrong (compared in constant time). */

@@ -1,6 +1,7 @@
 package io.pushgate.tenant.appclient;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.pushgate.tenant.audit.AuditAction;
 import io.pushgate.tenant.audit.AuditLog;
 import io.pushgate.tenant.platform.Caller;
 import io.pushgate.tenant.token.TokenAnswer;
@@ -105,7 +106,7 @@ class TokenEndpoints {
                                         .flatMap(token -> audit.append(
                                                         client.tenantId(),
                                                         "app-client:" + clientId,
-                                                        "oauth2.token",
+                                                        AuditAction.OAUTH2_TOKEN,
                                                         "app-client:" + clientId,
                                                         sourceIp,
                                                         true)

@@ -2,6 +2,7 @@ package io.pushgate.tenant.configuration;
 
 import io.pushgate.api.problem.ControlPlaneProblem;
 import io.pushgate.api.secret.SecretCipher;
+import io.pushgate.tenant.audit.AuditAction;
 import io.pushgate.tenant.audit.AuditLog;
 import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Caller;
@@ -94,7 +95,7 @@ class Configurations {
                         .bind("axpId", Sql.nullable(axpConfigurationId, String.class))
                         .fetch()
                         .rowsUpdated()
-                        .then(changed(caller, id, "configuration.create"))
+                        .then(changed(caller, id, AuditAction.CONFIGURATION_CREATE))
                         .then(one(caller.tenantId(), id)))
                 .onErrorMap(DuplicateKeyException.class, Configurations::axpIdTaken)
                 .map(view -> view.withSecret(secret));
@@ -125,10 +126,10 @@ class Configurations {
 
     /** Applies {@code columns} (column name to new value, null values as typed {@link Parameter}s). */
     Mono<ConfigurationView> update(Caller caller, UUID id, Map<String, Parameter> columns) {
-        return update(caller, id, columns, "configuration.update");
+        return update(caller, id, columns, AuditAction.CONFIGURATION_UPDATE);
     }
 
-    private Mono<ConfigurationView> update(Caller caller, UUID id, Map<String, Parameter> columns, String action) {
+    private Mono<ConfigurationView> update(Caller caller, UUID id, Map<String, Parameter> columns, AuditAction action) {
         if (columns.isEmpty()) {
             return one(caller.tenantId(), id);
         }
@@ -169,7 +170,7 @@ class Configurations {
                         .rowsUpdated()
                         .flatMap(updated ->
                                 updated == 0 ? Mono.error(ApiRejected.notFound("configuration")) : Mono.empty())
-                        .then(changed(caller, id, "configuration.secret.rotate")))
+                        .then(changed(caller, id, AuditAction.CONFIGURATION_SECRET_ROTATE)))
                 .thenReturn(new SecretRotated(secret, validUntil));
     }
 
@@ -184,14 +185,14 @@ class Configurations {
                 .fetch()
                 .rowsUpdated()
                 .flatMap(updated -> updated == 0 ? Mono.error(ApiRejected.notFound("configuration")) : Mono.empty())
-                .then(changed(caller, id, "configuration.secret.expire-previous")));
+                .then(changed(caller, id, AuditAction.CONFIGURATION_SECRET_EXPIRE_PREVIOUS)));
     }
 
     Mono<ConfigurationView> rotateCallbackKey(Caller caller, UUID id) {
         Map<String, Parameter> columns = new LinkedHashMap<>();
         columns.put("callback_key", Parameters.in(Randoms.base64Url(CALLBACK_KEY_BYTES)));
         // its own action: the old callback URL stops at once, which the audit log should tell apart
-        return update(caller, id, columns, "configuration.callback-key.rotate");
+        return update(caller, id, columns, AuditAction.CONFIGURATION_CALLBACK_KEY_ROTATE);
     }
 
     Mono<Void> delete(Caller caller, UUID id) {
@@ -201,10 +202,10 @@ class Configurations {
                 .fetch()
                 .rowsUpdated()
                 .flatMap(deleted -> deleted == 0 ? Mono.error(ApiRejected.notFound("configuration")) : Mono.empty())
-                .then(changed(caller, id, "configuration.delete")));
+                .then(changed(caller, id, AuditAction.CONFIGURATION_DELETE)));
     }
 
-    private Mono<Void> changed(Caller caller, UUID id, String action) {
+    private Mono<Void> changed(Caller caller, UUID id, AuditAction action) {
         return audit.changed(caller, action, "configuration:" + id)
                 .then(changes.changed(ChangeEvents.Kind.CONFIGURATION, id, caller.tenantId()));
     }

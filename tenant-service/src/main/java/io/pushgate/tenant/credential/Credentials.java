@@ -1,6 +1,7 @@
 package io.pushgate.tenant.credential;
 
 import io.pushgate.api.secret.SecretCipher;
+import io.pushgate.tenant.audit.AuditAction;
 import io.pushgate.tenant.audit.AuditLog;
 import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Caller;
@@ -77,7 +78,7 @@ public class Credentials {
                 .bind("material", sealed(material, caller.tenantId(), id))
                 .fetch()
                 .rowsUpdated()
-                .then(changed(caller, id, "credential.create"))
+                .then(changed(caller, id, AuditAction.CREDENTIAL_CREATE))
                 .then(one(caller.tenantId(), id)));
     }
 
@@ -116,7 +117,7 @@ public class Credentials {
                         .bind("id", id)
                         .fetch()
                         .rowsUpdated()
-                        .then(changed(caller, id, "credential.replace"))
+                        .then(changed(caller, id, AuditAction.CREDENTIAL_REPLACE))
                         .then(one(caller.tenantId(), id))));
     }
 
@@ -127,7 +128,7 @@ public class Credentials {
                 .fetch()
                 .rowsUpdated()
                 .flatMap(deleted -> deleted == 0 ? Mono.error(ApiRejected.notFound("credential")) : Mono.empty())
-                .then(changed(caller, id, "credential.delete")));
+                .then(changed(caller, id, AuditAction.CREDENTIAL_DELETE)));
     }
 
     /**
@@ -147,7 +148,7 @@ public class Credentials {
                 material.secret() == null ? null : cipher.seal(material.secret(), tenantId, id), byte[].class);
     }
 
-    private Mono<Void> changed(Caller caller, UUID id, String action) {
+    private Mono<Void> changed(Caller caller, UUID id, AuditAction action) {
         return audit.changed(caller, action, "credential:" + id)
                 .then(changes.changed(ChangeEvents.Kind.CREDENTIAL, id, caller.tenantId()));
     }

@@ -1,6 +1,7 @@
 package io.pushgate.tenant.identity;
 
 import io.pushgate.api.problem.ControlPlaneProblem;
+import io.pushgate.tenant.audit.AuditAction;
 import io.pushgate.tenant.audit.AuditLog;
 import io.pushgate.tenant.identity.Members.Member;
 import io.pushgate.tenant.platform.ApiRejected;
@@ -65,7 +66,12 @@ class Accounts {
                         .rowsUpdated()
                         .then(members.insert(memberId, tenantId, email, hash, "owner"))
                         .then(audit.append(
-                                tenantId, "member:" + memberId, "tenant.signup", "tenant:" + tenantId, sourceIp, true))
+                                tenantId,
+                                "member:" + memberId,
+                                AuditAction.TENANT_SIGNUP,
+                                "tenant:" + tenantId,
+                                sourceIp,
+                                true))
                         .thenReturn(new SignedUp(tenantId, memberId))))
                 .onErrorMap(DuplicateKeyException.class, Accounts::emailTaken);
     }
@@ -80,7 +86,7 @@ class Accounts {
             ApiRejected rejected =
                     new ApiRejected(ControlPlaneProblem.SIGN_IN_THROTTLED, "too many failed sign-ins; try again later");
             rejected.getHeaders().set("Retry-After", Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000)));
-            return audit.append(null, "anonymous", "auth.login", email, sourceIp, false)
+            return audit.append(null, "anonymous", AuditAction.SIGN_IN, email, sourceIp, false)
                     .then(Mono.error(rejected));
         }
         return members.byEmail(email)
@@ -94,7 +100,7 @@ class Accounts {
                                                 found.map(Member::tenantId).orElse(null),
                                                 found.map(member -> "member:" + member.id())
                                                         .orElse("anonymous"),
-                                                "auth.login",
+                                                AuditAction.SIGN_IN,
                                                 email,
                                                 sourceIp,
                                                 false)
@@ -107,7 +113,7 @@ class Accounts {
                             return audit.append(
                                             member.tenantId(),
                                             "member:" + member.id(),
-                                            "auth.login",
+                                            AuditAction.SIGN_IN,
                                             email,
                                             sourceIp,
                                             true)

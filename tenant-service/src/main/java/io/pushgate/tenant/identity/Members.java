@@ -1,6 +1,7 @@
 package io.pushgate.tenant.identity;
 
 import io.pushgate.api.problem.ControlPlaneProblem;
+import io.pushgate.tenant.audit.AuditAction;
 import io.pushgate.tenant.audit.AuditLog;
 import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Caller;
@@ -52,7 +53,7 @@ class Members {
         return passwords
                 .hash(password)
                 .flatMap(hash -> tx.transactional(insert(id, caller.tenantId(), email, hash, role)
-                        .then(audit.changed(caller, "member.add", "member:" + id))
+                        .then(audit.changed(caller, AuditAction.MEMBER_ADD, "member:" + id))
                         .then(one(caller.tenantId(), id))))
                 .onErrorMap(DuplicateKeyException.class, Accounts::emailTaken);
     }
@@ -65,7 +66,7 @@ class Members {
                         .bind("id", id)
                         .fetch()
                         .rowsUpdated())
-                .then(audit.changed(caller, "member.role." + role, "member:" + id))
+                .then(audit.changed(caller, AuditAction.memberRole(role), "member:" + id))
                 .then(one(caller.tenantId(), id)));
     }
 
@@ -76,7 +77,7 @@ class Members {
                         .bind("id", id)
                         .fetch()
                         .rowsUpdated())
-                .then(audit.changed(caller, "member.remove", "member:" + id)));
+                .then(audit.changed(caller, AuditAction.MEMBER_REMOVE, "member:" + id)));
     }
 
     /** Inserts a member (in the caller's transaction, if any); a used e-mail fails with {@link DuplicateKeyException}. */

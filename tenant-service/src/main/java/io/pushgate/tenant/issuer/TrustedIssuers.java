@@ -1,6 +1,7 @@
 package io.pushgate.tenant.issuer;
 
 import io.pushgate.api.problem.ControlPlaneProblem;
+import io.pushgate.tenant.audit.AuditAction;
 import io.pushgate.tenant.audit.AuditLog;
 import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Caller;
@@ -53,7 +54,7 @@ class TrustedIssuers {
                         .bind("audience", audience)
                         .fetch()
                         .rowsUpdated()
-                        .then(changed(caller, id, "trusted-issuer.create"))
+                        .then(changed(caller, id, AuditAction.TRUSTED_ISSUER_CREATE))
                         .then(one(caller.tenantId(), id)))
                 .onErrorMap(
                         DuplicateKeyException.class,
@@ -79,7 +80,7 @@ class TrustedIssuers {
                 .fetch()
                 .rowsUpdated()
                 .flatMap(deleted -> deleted == 0 ? Mono.error(ApiRejected.notFound("trusted issuer")) : Mono.empty())
-                .then(changed(caller, id, "trusted-issuer.delete")));
+                .then(changed(caller, id, AuditAction.TRUSTED_ISSUER_DELETE)));
     }
 
     private Mono<TrustedIssuerView> one(UUID tenantId, UUID id) {
@@ -91,7 +92,7 @@ class TrustedIssuers {
                 .switchIfEmpty(Mono.error(ApiRejected.notFound("trusted issuer")));
     }
 
-    private Mono<Void> changed(Caller caller, UUID id, String action) {
+    private Mono<Void> changed(Caller caller, UUID id, AuditAction action) {
         return audit.changed(caller, action, "trusted-issuer:" + id)
                 .then(changes.changed(ChangeEvents.Kind.TRUSTED_ISSUER, id, caller.tenantId()));
     }
