@@ -4,6 +4,7 @@ import io.pushgate.tenant.configuration.Configurations.SecretRotated;
 import io.pushgate.tenant.credential.Credentials;
 import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Caller;
+import io.pushgate.tenant.platform.DevicePlatform;
 import io.pushgate.tenant.platform.Fields;
 import io.pushgate.tenant.platform.Page;
 import io.pushgate.tenant.platform.Sql;
@@ -94,7 +95,7 @@ class ConfigurationEndpoints {
             }
         }
         Map<String, Parameter> columns = new LinkedHashMap<>();
-        Map<String, UUID> defaults = new LinkedHashMap<>();
+        Map<DevicePlatform, UUID> defaults = new LinkedHashMap<>();
         if (body.has("name")) {
             columns.put("name", Parameters.in(Fields.text("name", text(body, "name"), 200)));
         }
@@ -122,15 +123,14 @@ class ConfigurationEndpoints {
         }
         if (body.has("defaultCredentials")) {
             JsonNode credentials = object(body, "defaultCredentials");
-            for (String platform : credentials.propertyNames()) {
-                String field = "defaultCredentials." + platform;
-                if (!platform.equals("android") && !platform.equals("ios")) {
-                    throw ApiRejected.invalidField(field, "is not a platform (android, ios)");
-                }
-                String value = text(credentials, platform, field);
+            for (String name : credentials.propertyNames()) {
+                String field = "defaultCredentials." + name;
+                DevicePlatform platform = DevicePlatform.of(name)
+                        .orElseThrow(() -> ApiRejected.invalidField(field, "is not a platform (android, ios)"));
+                String value = text(credentials, name, field);
                 UUID credentialId = value == null ? null : Fields.id(field, value);
                 defaults.put(platform, credentialId);
-                columns.put("default_" + platform + "_credential_id", Sql.nullable(credentialId, UUID.class));
+                columns.put("default_" + platform.text() + "_credential_id", Sql.nullable(credentialId, UUID.class));
             }
         }
         return Flux.fromIterable(defaults.entrySet())
@@ -167,18 +167,15 @@ class ConfigurationEndpoints {
     }
 
     /** A default credential is the tenant's own and fits the platform: FCM or sandbox for android, APNs or sandbox for ios. */
-    private Mono<Void> checkDefault(Caller caller, String platform, UUID credentialId) {
-        String field = "defaultCredentials." + platform;
+    private Mono<Void> checkDefault(Caller caller, DevicePlatform platform, UUID credentialId) {
+        String field = "defaultCredentials." + platform.text();
         return credentials
                 .type(caller.tenantId(), credentialId)
                 .switchIfEmpty(Mono.error(ApiRejected.invalidField(field, "no such credential")))
-                .flatMap(type -> {
-                    boolean fits = type.equals("sandbox") || type.equals(platform.equals("android") ? "fcm" : "apns");
-                    return fits
-                            ? Mono.empty()
-                            : Mono.error(ApiRejected.invalidField(
-                                    field, "a " + type + " credential cannot deliver to " + platform));
-                });
+                .flatMap(type -> type.deliversTo(platform)
+                        ? Mono.empty()
+                        : Mono.error(ApiRejected.invalidField(
+                                field, "a " + type.text() + " credential cannot deliver to " + platform.text())));
     }
 
     static String axpId(String value) {

@@ -92,12 +92,13 @@ class CredentialEndpoints {
         if (body.type() == null) {
             throw ApiRejected.invalidField("type", "is required: sandbox, fcm or apns");
         }
-        return switch (body.type()) {
-            case "sandbox" -> CredentialMaterial.sandbox();
-            case "fcm" -> CredentialMaterial.fcm(body.serviceAccountJson(), json);
-            case "apns" ->
+        CredentialType type = CredentialType.of(body.type())
+                .orElseThrow(() -> ApiRejected.invalidField("type", "must be sandbox, fcm or apns"));
+        return switch (type) {
+            case SANDBOX -> CredentialMaterial.sandbox();
+            case FCM -> CredentialMaterial.fcm(body.serviceAccountJson(), json);
+            case APNS ->
                 CredentialMaterial.apns(body.p8Key(), body.keyId(), body.teamId(), body.topic(), body.environment());
-            default -> throw ApiRejected.invalidField("type", "must be sandbox, fcm or apns");
         };
     }
 }

@@ -24,7 +24,7 @@ import tools.jackson.databind.ObjectMapper;
  * Checked provider material: what is sealed ({@code secret}, null for sandbox), the public metadata
  * and a fingerprint. Every check failure is a 400 that says what is wrong and never echoes the key.
  */
-record CredentialMaterial(String type, String secret, Map<String, String> metadata, String fingerprint) {
+record CredentialMaterial(CredentialType type, String secret, Map<String, String> metadata, String fingerprint) {
 
     /** The order of the NIST P-256 curve's base point: how a P-256 key is recognised. */
     private static final BigInteger P256_ORDER =
@@ -35,11 +35,11 @@ record CredentialMaterial(String type, String secret, Map<String, String> metada
 
     @Override
     public String toString() {
-        return "CredentialMaterial[type=" + type + ", fingerprint=" + fingerprint + "]";
+        return "CredentialMaterial[type=" + type.text() + ", fingerprint=" + fingerprint + "]";
     }
 
     static CredentialMaterial sandbox() {
-        return new CredentialMaterial("sandbox", null, Map.of("target", "fcm-emulator"), "sandbox");
+        return new CredentialMaterial(CredentialType.SANDBOX, null, Map.of("target", "fcm-emulator"), "sandbox");
     }
 
     static CredentialMaterial fcm(String serviceAccountJson, ObjectMapper json) {
@@ -69,7 +69,7 @@ record CredentialMaterial(String type, String secret, Map<String, String> metada
         if (account.hasNonNull("private_key_id")) {
             metadata.put("privateKeyId", account.get("private_key_id").asString());
         }
-        return new CredentialMaterial("fcm", serviceAccountJson, metadata, fingerprint(key));
+        return new CredentialMaterial(CredentialType.FCM, serviceAccountJson, metadata, fingerprint(key));
     }
 
     static CredentialMaterial apns(String p8Key, String keyId, String teamId, String topic, String environment) {
@@ -100,7 +100,7 @@ record CredentialMaterial(String type, String secret, Map<String, String> metada
         metadata.put("teamId", team);
         metadata.put("topic", bundle);
         metadata.put("environment", environment);
-        return new CredentialMaterial("apns", p8Key, metadata, fingerprint(loaded));
+        return new CredentialMaterial(CredentialType.APNS, p8Key, metadata, fingerprint(loaded));
     }
 
     private static String member(JsonNode account, String field, String name) {

@@ -71,7 +71,7 @@ public class Credentials {
                         """)
                 .bind("id", id)
                 .bind("tenantId", caller.tenantId())
-                .bind("type", material.type())
+                .bind("type", material.type().text())
                 .bind("name", name)
                 .bind("metadata", json.writeValueAsString(material.metadata()))
                 .bind("fingerprint", material.fingerprint())
@@ -99,7 +99,7 @@ public class Credentials {
     /** Replaces the material (and the name): the type stays what it was. */
     Mono<CredentialView> replace(Caller caller, UUID id, String name, CredentialMaterial material) {
         return one(caller.tenantId(), id)
-                .flatMap(existing -> existing.type().equals(material.type())
+                .flatMap(existing -> existing.type().equals(material.type().text())
                         ? Mono.empty()
                         : Mono.error(ApiRejected.invalidField(
                                 "type", "must stay " + existing.type() + "; create a new credential for another type")))
@@ -131,15 +131,12 @@ public class Credentials {
                 .then(changed(caller, id, AuditAction.CREDENTIAL_DELETE)));
     }
 
-    /**
-     * The type ({@code sandbox}, {@code fcm}, {@code apns}) of the tenant's credential {@code id};
-     * empty when the tenant has none with this id.
-     */
-    public Mono<String> type(UUID tenantId, UUID id) {
+    /** The type of the tenant's credential {@code id}; empty when the tenant has none with this id. */
+    public Mono<CredentialType> type(UUID tenantId, UUID id) {
         return db.sql("SELECT type FROM tenancy.credential WHERE tenant_id = :tenantId AND id = :id")
                 .bind("tenantId", tenantId)
                 .bind("id", id)
-                .map(row -> row.get("type", String.class))
+                .map(row -> CredentialType.of(row.get("type", String.class)).orElseThrow())
                 .one();
     }
 
