@@ -13,9 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import tools.jackson.databind.JsonNode;
@@ -24,15 +23,8 @@ import tools.jackson.databind.JsonNode;
 @ControlPlaneTest
 class AccountsIntegrationTests {
 
-    @LocalServerPort
-    int port;
-
+    @Autowired
     Api api;
-
-    @BeforeEach
-    void client() {
-        api = new Api(port);
-    }
 
     @Test
     void signUpStoresAnArgon2idHashWithOwaspParameters() throws SQLException {
@@ -106,7 +98,7 @@ class AccountsIntegrationTests {
                     .version(HttpClient.Version.HTTP_1_1)
                     .build()
                     .sendAsync(
-                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/auth/login"))
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/v1/auth/login"))
                                     .timeout(Duration.ofSeconds(60))
                                     .header("Content-Type", "application/json")
                                     .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + tenant.email()
@@ -166,12 +158,10 @@ class AccountsIntegrationTests {
     void ownersManageMembersAndViewersChangeNothing() {
         Api.Tenant owner = api.tenant();
         String viewerEmail = Api.uniqueEmail();
-        JsonNode viewer = Api.json(
-                api.post(
-                        owner.token(),
-                        "/v1/members",
-                        Map.of("email", viewerEmail, "password", "viewer's long password", "role", "viewer")),
-                201);
+        JsonNode viewer = api.created(
+                owner.token(),
+                "/v1/members",
+                Map.of("email", viewerEmail, "password", "viewer's long password", "role", "viewer"));
         assertThat(viewer.get("role").asString()).isEqualTo("viewer");
         assertThat(viewer.has("password")).isFalse();
         String viewerToken = api.login(viewerEmail, "viewer's long password");

@@ -2,16 +2,13 @@ package io.pushgate.tenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.http.MediaType;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -21,15 +18,8 @@ import tools.jackson.databind.JsonNode;
 @ControlPlaneTest
 class AuditLogIntegrationTests {
 
-    @LocalServerPort
-    int port;
-
+    @Autowired
     Api api;
-
-    @BeforeEach
-    void client() {
-        api = new Api(port);
-    }
 
     @Test
     void everyChangeAndEverySignInIsRecordedNewestFirst() {
@@ -39,9 +29,7 @@ class AuditLogIntegrationTests {
                 .expectStatus()
                 .isUnauthorized();
 
-        String configuration = Api.json(api.post(token, "/v1/configurations", Map.of("name", "App")), 201)
-                .get("id")
-                .asString();
+        String configuration = api.configuration(token, "App");
         String c = "/v1/configurations/" + configuration;
         api.patch(token, c, Map.of("name", "Renamed")).expectStatus().isOk();
         api.postEmpty(token, c + "/secret:rotate").expectStatus().isOk();
@@ -49,56 +37,22 @@ class AuditLogIntegrationTests {
         api.postEmpty(token, c + "/callback-key:rotate").expectStatus().isOk();
         api.delete(token, c).expectStatus().isNoContent();
 
-        String credential = Api.json(
-                        api.post(token, "/v1/credentials", Map.of("type", "sandbox", "name", "Sandbox")), 201)
-                .get("id")
-                .asString();
+        String credential = api.sandboxCredential(token, "Sandbox");
         api.put(token, "/v1/credentials/" + credential, Map.of("type", "sandbox", "name", "Sandbox 2"))
                 .expectStatus()
                 .isOk();
         api.delete(token, "/v1/credentials/" + credential).expectStatus().isNoContent();
 
-        JsonNode client = Api.json(api.post(token, "/v1/app-clients", Map.of("name", "App")), 201);
+        JsonNode client = api.appClient(token, "App");
         String clientId = client.get("clientId").asString();
-        api.http
-                .post()
-                .uri("/oauth2/token")
-                .headers(headers -> headers.setBasicAuth(
-                        clientId, client.get("clientSecret").asString(), StandardCharsets.UTF_8))
-                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
-                .bodyValue("grant_type=client_credentials")
-                .exchange()
-                .expectStatus()
-                .isOk();
+        api.clientCredentials(client).expectStatus().isOk();
         api.delete(token, "/v1/app-clients/" + clientId).expectStatus().isNoContent();
 
-        String issuer = Api.json(
-                        api.post(
-                                token,
-                                "/v1/trusted-issuers",
-                                Map.of(
-                                        "issuer", "https://login.example.test/" + UUID.randomUUID(),
-                                        "jwksUri", "https://login.example.test/jwks",
-                                        "audience", "app")),
-                        201)
-                .get("id")
-                .asString();
+        String issuer = api.trustedIssuer(
+                token, "https://login.example.test/" + UUID.randomUUID(), "https://login.example.test/jwks", "app");
         api.delete(token, "/v1/trusted-issuers/" + issuer).expectStatus().isNoContent();
 
-        String member = Api.json(
-                        api.post(
-                                token,
-                                "/v1/members",
-                                Map.of(
-                                        "email",
-                                        Api.uniqueEmail(),
-                                        "password",
-                                        "a member's password",
-                                        "role",
-                                        "viewer")),
-                        201)
-                .get("id")
-                .asString();
+        String member = api.member(token, Api.uniqueEmail(), "a member's password", "viewer");
         api.patch(token, "/v1/members/" + member, Map.of("role", "admin"))
                 .expectStatus()
                 .isOk();

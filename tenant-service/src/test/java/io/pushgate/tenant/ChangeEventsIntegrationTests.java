@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -23,16 +23,14 @@ import tools.jackson.databind.JsonNode;
 @ControlPlaneTest
 class ChangeEventsIntegrationTests {
 
-    @LocalServerPort
-    int port;
-
+    @Autowired
     Api api;
+
     Api.Tenant tenant;
     Connection listener;
 
     @BeforeEach
     void listen() throws Exception {
-        api = new Api(port);
         tenant = api.tenant();
         listener = TestDatabase.get().connect();
         try (var statement = listener.createStatement()) {
@@ -47,9 +45,7 @@ class ChangeEventsIntegrationTests {
 
     @Test
     void everyChangeToConfigurationsCredentialsAndIssuersIsNotified() throws Exception {
-        String configuration = Api.json(api.post(tenant.token(), "/v1/configurations", Map.of("name", "App")), 201)
-                .get("id")
-                .asString();
+        String configuration = api.configuration(tenant.token(), "App");
         api.patch(tenant.token(), "/v1/configurations/" + configuration, Map.of("enabled", false))
                 .expectStatus()
                 .isOk();
@@ -65,24 +61,15 @@ class ChangeEventsIntegrationTests {
         api.delete(tenant.token(), "/v1/configurations/" + configuration)
                 .expectStatus()
                 .isNoContent();
-        String credential = Api.json(
-                        api.post(tenant.token(), "/v1/credentials", Map.of("type", "sandbox", "name", "S")), 201)
-                .get("id")
-                .asString();
+        String credential = api.sandboxCredential(tenant.token(), "S");
         api.delete(tenant.token(), "/v1/credentials/" + credential)
                 .expectStatus()
                 .isNoContent();
-        String issuer = Api.json(
-                        api.post(
-                                tenant.token(),
-                                "/v1/trusted-issuers",
-                                Map.of(
-                                        "issuer", "https://id.example.test/" + tenant.tenantId(),
-                                        "jwksUri", "https://id.example.test/jwks",
-                                        "audience", "mobile")),
-                        201)
-                .get("id")
-                .asString();
+        String issuer = api.trustedIssuer(
+                tenant.token(),
+                "https://id.example.test/" + tenant.tenantId(),
+                "https://id.example.test/jwks",
+                "mobile");
         api.delete(tenant.token(), "/v1/trusted-issuers/" + issuer)
                 .expectStatus()
                 .isNoContent();
@@ -103,10 +90,7 @@ class ChangeEventsIntegrationTests {
         api.patch(tenant.token(), "/v1/configurations/" + java.util.UUID.randomUUID(), Map.of("enabled", false))
                 .expectStatus()
                 .isNotFound();
-        String marker = Api.json(
-                        api.post(tenant.token(), "/v1/credentials", Map.of("type", "sandbox", "name", "S")), 201)
-                .get("id")
-                .asString();
+        String marker = api.sandboxCredential(tenant.token(), "S");
         assertThat(notifications(1)).containsExactly(payload("credential", marker));
     }
 
@@ -116,7 +100,7 @@ class ChangeEventsIntegrationTests {
                 "issuer", "https://login.example.test/" + tenant.tenantId(),
                 "jwksUri", "https://login.example.test/jwks",
                 "audience", "app");
-        JsonNode created = Api.json(api.post(tenant.token(), "/v1/trusted-issuers", issuer), 201);
+        JsonNode created = api.created(tenant.token(), "/v1/trusted-issuers", issuer);
         assertThat(created.get("issuer").asString()).isEqualTo(issuer.get("issuer"));
         JsonNode list = Api.json(api.get(tenant.token(), "/v1/trusted-issuers"), 200);
         assertThat(list.get("items")).hasSize(1);

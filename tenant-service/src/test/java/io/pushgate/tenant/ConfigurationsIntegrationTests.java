@@ -13,28 +13,26 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /** AXP configurations: create, read, change, rotate, delete, and what the ingress reads from the table. */
 @ControlPlaneTest
 class ConfigurationsIntegrationTests {
 
-    @LocalServerPort
-    int port;
-
+    @Autowired
     Api api;
+
     Api.Tenant tenant;
 
     @BeforeEach
-    void client() {
-        api = new Api(port);
+    void tenant() {
         tenant = api.tenant();
     }
 
     @Test
     void aConfigurationShowsItsSecretOnlyWhenCreated() throws SQLException {
-        JsonNode created = Api.json(api.post(tenant.token(), "/v1/configurations", Map.of("name", "App")), 201);
+        JsonNode created = api.created(tenant.token(), "/v1/configurations", Map.of("name", "App"));
         String id = created.get("id").asString();
         String secret = created.get("secret").asString();
         assertThat(created.get("callbackUrl").asString())
@@ -72,8 +70,7 @@ class ConfigurationsIntegrationTests {
     @Test
     void patchChangesEveryOptionAndLeavesTheRestAlone() {
         String id = create("Before");
-        JsonNode sandbox = Api.json(
-                api.post(tenant.token(), "/v1/credentials", Map.of("type", "sandbox", "name", "Sandbox")), 201);
+        JsonNode sandbox = api.created(tenant.token(), "/v1/credentials", Map.of("type", "sandbox", "name", "Sandbox"));
         Map<String, Object> patch = new HashMap<>();
         patch.put("name", "After");
         patch.put("enabled", false);
@@ -125,8 +122,8 @@ class ConfigurationsIntegrationTests {
                                 "defaultCredentials",
                                 Map.of("web", UUID.randomUUID().toString()))),
                 "defaultCredentials.web");
-        JsonNode apns = Api.json(
-                api.post(tenant.token(), "/v1/credentials", TestCredentials.apnsBody(TestCredentials.p8Key())), 201);
+        JsonNode apns =
+                api.created(tenant.token(), "/v1/credentials", TestCredentials.apnsBody(TestCredentials.p8Key()));
         assertField(
                 api.patch(
                         tenant.token(),
@@ -150,9 +147,7 @@ class ConfigurationsIntegrationTests {
         JsonNode problem = Api.json(
                 api.post(other.token(), "/v1/configurations", Map.of("name", "B", "axpConfigurationId", axpId)), 409);
         assertThat(problem.get("type").asString()).isEqualTo("https://pushgate.io/problems/axp-configuration-id-taken");
-        String otherId = Api.json(api.post(other.token(), "/v1/configurations", Map.of("name", "B")), 201)
-                .get("id")
-                .asString();
+        String otherId = api.configuration(other.token(), "B");
         api.patch(other.token(), "/v1/configurations/" + otherId, Map.of("axpConfigurationId", axpId))
                 .expectStatus()
                 .isEqualTo(409);
@@ -160,7 +155,7 @@ class ConfigurationsIntegrationTests {
 
     @Test
     void rotatingTheSecretKeepsThePreviousOneForTheGraceWindowUntilExpiredEarly() throws SQLException {
-        JsonNode created = Api.json(api.post(tenant.token(), "/v1/configurations", Map.of("name", "App")), 201);
+        JsonNode created = api.created(tenant.token(), "/v1/configurations", Map.of("name", "App"));
         String id = created.get("id").asString();
         String first = created.get("secret").asString();
         Instant before = Instant.now();
@@ -190,7 +185,7 @@ class ConfigurationsIntegrationTests {
 
     @Test
     void rotatingTheCallbackKeyChangesTheCallbackUrl() {
-        JsonNode created = Api.json(api.post(tenant.token(), "/v1/configurations", Map.of("name", "App")), 201);
+        JsonNode created = api.created(tenant.token(), "/v1/configurations", Map.of("name", "App"));
         String id = created.get("id").asString();
         JsonNode rotated =
                 Api.json(api.postEmpty(tenant.token(), "/v1/configurations/" + id + "/callback-key:rotate"), 200);
@@ -230,9 +225,7 @@ class ConfigurationsIntegrationTests {
     }
 
     private String create(String name) {
-        return Api.json(api.post(tenant.token(), "/v1/configurations", Map.of("name", name)), 201)
-                .get("id")
-                .asString();
+        return api.configuration(tenant.token(), name);
     }
 
     private static void assertField(

@@ -2,15 +2,12 @@ package io.pushgate.tenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.http.MediaType;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -21,23 +18,16 @@ import tools.jackson.databind.JsonNode;
 @ControlPlaneTest
 class ControlPlaneFlowIntegrationTests {
 
-    @LocalServerPort
-    int port;
-
+    @Autowired
     Api api;
-
-    @BeforeEach
-    void client() {
-        api = new Api(port);
-    }
 
     @Test
     void aNewTenantOnboardsEverythingThroughTheApi() {
         String email = Api.uniqueEmail();
         String password = "a long enough passphrase";
 
-        JsonNode signedUp = Api.json(
-                api.post(null, "/v1/signup", Map.of("tenantName", "Acme", "email", email, "password", password)), 201);
+        JsonNode signedUp =
+                api.created(null, "/v1/signup", Map.of("tenantName", "Acme", "email", email, "password", password));
         assertThat(signedUp.get("tenantId").asString()).isNotBlank();
         assertThat(signedUp.get("memberId").asString()).isNotBlank();
 
@@ -46,7 +36,7 @@ class ControlPlaneFlowIntegrationTests {
         assertThat(login.get("expires_in").asLong()).isBetween(1L, 900L);
         String token = login.get("access_token").asString();
 
-        JsonNode created = Api.json(api.post(token, "/v1/configurations", Map.of("name", "Mobile app")), 201);
+        JsonNode created = api.created(token, "/v1/configurations", Map.of("name", "Mobile app"));
         String configurationId = created.get("id").asString();
         String firstSecret = created.get("secret").asString();
         assertThat(Base64.getUrlDecoder().decode(firstSecret)).hasSize(32);
@@ -65,37 +55,26 @@ class ControlPlaneFlowIntegrationTests {
         assertThat(rotated.get("secret").asString()).isNotEqualTo(firstSecret);
         assertThat(rotated.get("previousSecretValidUntil").asString()).isNotBlank();
 
-        JsonNode sandbox =
-                Api.json(api.post(token, "/v1/credentials", Map.of("type", "sandbox", "name", "Sandbox")), 201);
+        JsonNode sandbox = api.created(token, "/v1/credentials", Map.of("type", "sandbox", "name", "Sandbox"));
         assertThat(sandbox.get("type").asString()).isEqualTo("sandbox");
-        JsonNode fcm = Api.json(
-                api.post(
-                        token,
-                        "/v1/credentials",
-                        Map.of(
-                                "type",
-                                "fcm",
-                                "name",
-                                "Android app",
-                                "serviceAccountJson",
-                                TestCredentials.serviceAccountJson())),
-                201);
+        JsonNode fcm = api.created(
+                token,
+                "/v1/credentials",
+                Map.of(
+                        "type",
+                        "fcm",
+                        "name",
+                        "Android app",
+                        "serviceAccountJson",
+                        TestCredentials.serviceAccountJson()));
         assertThat(fcm.get("metadata").get("projectId").asString()).isEqualTo("pushgate-test");
         assertThat(fcm.get("fingerprint").asString()).startsWith("sha256:");
 
-        JsonNode client = Api.json(api.post(token, "/v1/app-clients", Map.of("name", "Android app")), 201);
+        JsonNode client = api.appClient(token, "Android app");
         String clientId = client.get("clientId").asString();
         String clientSecret = client.get("clientSecret").asString();
 
-        JsonNode clientToken = Api.json(
-                api.http
-                        .post()
-                        .uri("/oauth2/token")
-                        .headers(headers -> headers.setBasicAuth(clientId, clientSecret, StandardCharsets.UTF_8))
-                        .contentType(MediaType.APPLICATION_FORM_URLENCODED)
-                        .bodyValue("grant_type=client_credentials")
-                        .exchange(),
-                200);
+        JsonNode clientToken = Api.json(api.clientCredentials(client), 200);
         assertThat(clientToken.get("token_type").asString()).isEqualTo("Bearer");
         assertThat(clientToken.get("scope").asString()).isEqualTo("registrations");
         assertThat(clientToken.get("access_token").asString()).isNotBlank();

@@ -6,12 +6,19 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.core.env.Environment;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
- * tenant-service on a random port with this run's database and keyset. Every test class with it
- * shares one context; they all sign in from 127.0.0.1, so the per-address sign-in limit is raised
- * here (its own test lowers it in a context of its own).
+ * The one base of tenant-service's Spring tests: the service on a random port with this run's
+ * database and keyset, and an {@link Api} client of it to {@code @Autowired}. Every test class with
+ * it shares one context; they all sign in from 127.0.0.1, so the per-address sign-in limit is raised
+ * here (a class that needs other settings adds {@code @TestPropertySource}, which takes precedence,
+ * and gets a context of its own).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -23,4 +30,17 @@ import org.springframework.test.context.ContextConfiguration;
             "pushgate.public-base-url=https://push.example.test"
         })
 @ContextConfiguration(initializers = TestPlatformInitializer.class)
-public @interface ControlPlaneTest {}
+@Import(ControlPlaneTest.Client.class)
+public @interface ControlPlaneTest {
+
+    /** The {@link Api} bean: made when a test first asks for it, once the server has its port. */
+    @TestConfiguration(proxyBeanMethods = false)
+    class Client {
+
+        @Bean
+        @Lazy
+        Api api(Environment environment) {
+            return new Api(environment.getRequiredProperty("local.server.port", Integer.class));
+        }
+    }
+}

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
 
@@ -20,27 +20,23 @@ import tools.jackson.databind.JsonNode;
 @ControlPlaneTest
 class CredentialsIntegrationTests {
 
-    @LocalServerPort
-    int port;
-
+    @Autowired
     Api api;
+
     Api.Tenant tenant;
 
     @BeforeEach
-    void client() {
-        api = new Api(port);
+    void tenant() {
         tenant = api.tenant();
     }
 
     @Test
     void anFcmServiceAccountIsSealedAndOnlyItsMetadataIsShown() throws SQLException {
         String serviceAccount = TestCredentials.serviceAccountJson();
-        JsonNode created = Api.json(
-                api.post(
-                        tenant.token(),
-                        "/v1/credentials",
-                        Map.of("type", "fcm", "name", "Android", "serviceAccountJson", serviceAccount)),
-                201);
+        JsonNode created = api.created(
+                tenant.token(),
+                "/v1/credentials",
+                Map.of("type", "fcm", "name", "Android", "serviceAccountJson", serviceAccount));
         String id = created.get("id").asString();
         assertThat(created.get("metadata").get("clientEmail").asString())
                 .isEqualTo("fcm@pushgate-test.iam.gserviceaccount.com");
@@ -74,7 +70,7 @@ class CredentialsIntegrationTests {
     @Test
     void anApnsKeyMustBeAnEcP256Key() {
         String p8 = TestCredentials.p8Key();
-        JsonNode created = Api.json(api.post(tenant.token(), "/v1/credentials", TestCredentials.apnsBody(p8)), 201);
+        JsonNode created = api.created(tenant.token(), "/v1/credentials", TestCredentials.apnsBody(p8));
         assertThat(created.get("type").asString()).isEqualTo("apns");
         assertThat(created.get("metadata").get("keyId").asString()).isEqualTo("ABC123DEFG");
         assertThat(created.get("metadata").get("teamId").asString()).isEqualTo("TEAM123456");
@@ -106,8 +102,8 @@ class CredentialsIntegrationTests {
 
     @Test
     void replacingMaterialRotatesItAndKeepsTheType() {
-        JsonNode created = Api.json(
-                api.post(tenant.token(), "/v1/credentials", fcm(TestCredentials.serviceAccountJson()).body), 201);
+        JsonNode created =
+                api.created(tenant.token(), "/v1/credentials", fcm(TestCredentials.serviceAccountJson()).body);
         String id = created.get("id").asString();
         Map<String, Object> replacement = new HashMap<>(fcm(TestCredentials.serviceAccountJson()).body);
         replacement.put("name", "Android (rotated)");
@@ -126,12 +122,9 @@ class CredentialsIntegrationTests {
 
     @Test
     void deletedCredentialsAreGoneAndNoLongerDefaults() {
-        JsonNode sandbox = Api.json(
-                api.post(tenant.token(), "/v1/credentials", Map.of("type", "sandbox", "name", "Sandbox")), 201);
+        JsonNode sandbox = api.created(tenant.token(), "/v1/credentials", Map.of("type", "sandbox", "name", "Sandbox"));
         String id = sandbox.get("id").asString();
-        String configuration = Api.json(api.post(tenant.token(), "/v1/configurations", Map.of("name", "App")), 201)
-                .get("id")
-                .asString();
+        String configuration = api.configuration(tenant.token(), "App");
         api.patch(
                         tenant.token(),
                         "/v1/configurations/" + configuration,
@@ -149,9 +142,7 @@ class CredentialsIntegrationTests {
     void listsArePagedByCursor() {
         List<String> ids = new ArrayList<>();
         for (String name : List.of("One", "Two", "Three")) {
-            ids.add(Api.json(api.post(tenant.token(), "/v1/credentials", Map.of("type", "sandbox", "name", name)), 201)
-                    .get("id")
-                    .asString());
+            ids.add(api.sandboxCredential(tenant.token(), name));
         }
         JsonNode first = Api.json(api.get(tenant.token(), "/v1/credentials?limit=2"), 200);
         JsonNode second = Api.json(

@@ -7,11 +7,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import tools.jackson.databind.JsonNode;
 
@@ -19,21 +20,14 @@ import tools.jackson.databind.JsonNode;
 @ControlPlaneTest
 class EdgesIntegrationTests {
 
-    @LocalServerPort
-    int port;
-
+    @Autowired
     Api api;
-
-    @BeforeEach
-    void client() {
-        api = new Api(port);
-    }
 
     /** With the JDK client: the server closes the connection, which must not reach the shared WebTestClient pool. */
     @Test
     void anOversizedBodyIs413() {
         Api.Tenant tenant = api.tenant();
-        RawHttp http = new RawHttp(port);
+        RawHttp http = new RawHttp(api.port());
         String huge = "x".repeat(70 * 1024);
         RawHttp.Answer answer = http.send(
                 "POST",
@@ -108,7 +102,7 @@ class EdgesIntegrationTests {
     @Test
     void aConnectionCarriesOnAfterARefusedRequestWithABody() throws Exception {
         String json = "{\"name\":\"" + "x".repeat(4000) + "\"}";
-        try (Socket socket = new Socket("127.0.0.1", port)) {
+        try (Socket socket = new Socket("127.0.0.1", api.port())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
@@ -140,6 +134,34 @@ class EdgesIntegrationTests {
         var length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
         int bodyLength = length.find() ? Integer.parseInt(length.group(1)) : 0;
         return head + new String(in.readNBytes(bodyLength), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The API document lists what a client sends: a list's query parameters, and never the caller,
+     * which the service resolves from the bearer token.
+     */
+    @Test
+    void theApiDocumentListsWhatAClientSendsAndNotTheResolvedCaller() {
+        JsonNode paths = Api.json(api.get(null, "/v3/api-docs"), 200).get("paths");
+        List<String> listParameters = new ArrayList<>();
+        paths.get("/v1/configurations")
+                .get("get")
+                .get("parameters")
+                .forEach(parameter -> listParameters.add(parameter.get("in").asString() + " "
+                        + parameter.get("name").asString()));
+        assertThat(listParameters).containsExactlyInAnyOrder("query cursor", "query limit");
+        List<String> parameters = new ArrayList<>();
+        for (JsonNode path : paths) {
+            for (JsonNode operation : path) {
+                if (operation.has("parameters")) {
+                    operation
+                            .get("parameters")
+                            .forEach(parameter ->
+                                    parameters.add(parameter.get("name").asString()));
+                }
+            }
+        }
+        assertThat(parameters).isNotEmpty().doesNotContain("caller", "tenantId", "memberId", "sourceIp", "jwt");
     }
 
     @Test

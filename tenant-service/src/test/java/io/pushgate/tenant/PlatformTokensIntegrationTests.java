@@ -13,10 +13,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -27,18 +25,11 @@ import tools.jackson.databind.json.JsonMapper;
 @ControlPlaneTest
 class PlatformTokensIntegrationTests {
 
-    @LocalServerPort
-    int port;
-
     @Autowired
     SigningKeys signingKeys;
 
+    @Autowired
     Api api;
-
-    @BeforeEach
-    void client() {
-        api = new Api(port);
-    }
 
     @Test
     void theMetadataNamesTheIssuerAndItsEndpoints() {
@@ -97,7 +88,7 @@ class PlatformTokensIntegrationTests {
     @Test
     void clientCredentialsWithBasicOrPostGiveARegistrationsToken() throws Exception {
         Api.Tenant tenant = api.tenant();
-        JsonNode client = Api.json(api.post(tenant.token(), "/v1/app-clients", Map.of("name", "app")), 201);
+        JsonNode client = api.appClient(tenant.token(), "app");
         String clientId = client.get("clientId").asString();
         String secret = client.get("clientSecret").asString();
 
@@ -133,7 +124,7 @@ class PlatformTokensIntegrationTests {
     @Test
     void theTokenEndpointAnswersRfc6749Errors() throws Exception {
         Api.Tenant tenant = api.tenant();
-        JsonNode client = Api.json(api.post(tenant.token(), "/v1/app-clients", Map.of("name", "app")), 201);
+        JsonNode client = api.appClient(tenant.token(), "app");
         String clientId = client.get("clientId").asString();
         String secret = client.get("clientSecret").asString();
 
@@ -179,7 +170,7 @@ class PlatformTokensIntegrationTests {
         // a content type that is not a media type at all; sent raw, since Spring's own client refuses it
         HttpResponse<String> raw = HttpClient.newHttpClient()
                 .send(
-                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/oauth2/token"))
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + api.port() + "/oauth2/token"))
                                 .header(HttpHeaders.AUTHORIZATION, basic(clientId, secret))
                                 .header(HttpHeaders.CONTENT_TYPE, "text")
                                 .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))

@@ -2,31 +2,23 @@ package io.pushgate.tenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pushgate.testkit.TestPlatformInitializer;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ContextConfiguration;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /** Repeated failed sign-ins for one account, or from one address, are refused for a while: 429 + Retry-After. */
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {
-            "spring.config.name=" + TenantServiceApplication.CONFIG_NAME,
-            "pushgate.sign-in.max-failures-per-account=3",
-            "pushgate.sign-in.max-failures-per-address=6"
-        })
-@ContextConfiguration(initializers = TestPlatformInitializer.class)
+@ControlPlaneTest
+@TestPropertySource(
+        properties = {"pushgate.sign-in.max-failures-per-account=3", "pushgate.sign-in.max-failures-per-address=6"})
 class SignInThrottleIntegrationTests {
 
-    @LocalServerPort
-    int port;
+    @Autowired
+    Api api;
 
     @Test
     void failuresForOneAccountThenFromOneAddressAreSlowedDown() {
-        Api api = new Api(port);
         Api.Tenant tenant = api.tenant();
         Api.Tenant other = api.tenant();
         Map<String, String> wrong = Map.of("email", tenant.email(), "password", "wrong password!!");

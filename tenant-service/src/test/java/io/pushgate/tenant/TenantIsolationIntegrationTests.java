@@ -11,9 +11,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
 
@@ -24,55 +23,19 @@ import tools.jackson.databind.JsonNode;
 @ControlPlaneTest
 class TenantIsolationIntegrationTests {
 
-    @LocalServerPort
-    int port;
-
+    @Autowired
     Api api;
-
-    @BeforeEach
-    void client() {
-        api = new Api(port);
-    }
 
     @Test
     void anotherTenantsIdsAnswer404LikeIdsThatDoNotExist() throws SQLException {
         Api.Tenant a = api.tenant();
         Api.Tenant b = api.tenant();
-        String configuration = Api.json(api.post(b.token(), "/v1/configurations", Map.of("name", "B's app")), 201)
-                .get("id")
-                .asString();
-        String credential = Api.json(
-                        api.post(b.token(), "/v1/credentials", Map.of("type", "sandbox", "name", "B's sandbox")), 201)
-                .get("id")
-                .asString();
-        String clientId = Api.json(api.post(b.token(), "/v1/app-clients", Map.of("name", "B's client")), 201)
-                .get("clientId")
-                .asString();
-        String issuer = Api.json(
-                        api.post(
-                                b.token(),
-                                "/v1/trusted-issuers",
-                                Map.of(
-                                        "issuer", "https://b.example.test/" + b.tenantId(),
-                                        "jwksUri", "https://b.example.test/jwks",
-                                        "audience", "b")),
-                        201)
-                .get("id")
-                .asString();
-        String member = Api.json(
-                        api.post(
-                                b.token(),
-                                "/v1/members",
-                                Map.of(
-                                        "email",
-                                        Api.uniqueEmail(),
-                                        "password",
-                                        "b's member password",
-                                        "role",
-                                        "viewer")),
-                        201)
-                .get("id")
-                .asString();
+        String configuration = api.configuration(b.token(), "B's app");
+        String credential = api.sandboxCredential(b.token(), "B's sandbox");
+        String clientId = api.appClient(b.token(), "B's client").get("clientId").asString();
+        String issuer = api.trustedIssuer(
+                b.token(), "https://b.example.test/" + b.tenantId(), "https://b.example.test/jwks", "b");
+        String member = api.member(b.token(), Api.uniqueEmail(), "b's member password", "viewer");
 
         // every action on one of B's resources, with {id} standing for the resource's id
         List<Attempt> attempts = List.of(
@@ -107,9 +70,7 @@ class TenantIsolationIntegrationTests {
         }
 
         // using B's credential as A's default is refused as "no such credential"
-        String own = Api.json(api.post(a.token(), "/v1/configurations", Map.of("name", "A's app")), 201)
-                .get("id")
-                .asString();
+        String own = api.configuration(a.token(), "A's app");
         JsonNode problem = Api.json(
                 api.patch(
                         a.token(),
@@ -194,50 +155,20 @@ class TenantIsolationIntegrationTests {
     @Test
     void aViewerOrAnAppClientChangesNothingAndAnAdminNoMember() {
         Api.Tenant owner = api.tenant();
-        String configuration = Api.json(api.post(owner.token(), "/v1/configurations", Map.of("name", "App")), 201)
-                .get("id")
-                .asString();
-        String credential = Api.json(
-                        api.post(owner.token(), "/v1/credentials", Map.of("type", "sandbox", "name", "Sandbox")), 201)
-                .get("id")
-                .asString();
-        JsonNode client = Api.json(api.post(owner.token(), "/v1/app-clients", Map.of("name", "App")), 201);
+        String configuration = api.configuration(owner.token(), "App");
+        String credential = api.sandboxCredential(owner.token(), "Sandbox");
+        JsonNode client = api.appClient(owner.token(), "App");
         String clientId = client.get("clientId").asString();
-        String issuer = Api.json(
-                        api.post(
-                                owner.token(),
-                                "/v1/trusted-issuers",
-                                Map.of(
-                                        "issuer", "https://roles.example.test/" + owner.tenantId(),
-                                        "jwksUri", "https://roles.example.test/jwks",
-                                        "audience", "app")),
-                        201)
-                .get("id")
-                .asString();
+        String issuer = api.trustedIssuer(
+                owner.token(),
+                "https://roles.example.test/" + owner.tenantId(),
+                "https://roles.example.test/jwks",
+                "app");
         String viewerEmail = Api.uniqueEmail();
-        String member = Api.json(
-                        api.post(
-                                owner.token(),
-                                "/v1/members",
-                                Map.of("email", viewerEmail, "password", "the viewer's password", "role", "viewer")),
-                        201)
-                .get("id")
-                .asString();
+        String member = api.member(owner.token(), viewerEmail, "the viewer's password", "viewer");
         String viewer = api.login(viewerEmail, "the viewer's password");
-        String appClient = Api.json(
-                        api.http
-                                .post()
-                                .uri("/oauth2/token")
-                                .headers(headers -> headers.setBasicAuth(
-                                        clientId,
-                                        client.get("clientSecret").asString(),
-                                        java.nio.charset.StandardCharsets.UTF_8))
-                                .contentType(org.springframework.http.MediaType.APPLICATION_FORM_URLENCODED)
-                                .bodyValue("grant_type=client_credentials")
-                                .exchange(),
-                        200)
-                .get("access_token")
-                .asString();
+        String appClient =
+                Api.json(api.clientCredentials(client), 200).get("access_token").asString();
 
         String c = "/v1/configurations/" + configuration;
         List<Function<String, WebTestClient.ResponseSpec>> members = List.of(

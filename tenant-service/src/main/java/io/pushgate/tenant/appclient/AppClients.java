@@ -1,9 +1,9 @@
 package io.pushgate.tenant.appclient;
 
+import io.pushgate.tenant.audit.AuditAction;
 import io.pushgate.tenant.audit.AuditLog;
-import io.pushgate.tenant.platform.ApiProblem;
+import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Caller;
-import io.pushgate.tenant.platform.Fields;
 import io.pushgate.tenant.platform.Page;
 import io.pushgate.tenant.platform.Randoms;
 import java.nio.charset.StandardCharsets;
@@ -13,33 +13,18 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import org.springframework.http.CacheControl;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
-import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
-import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
-import org.springframework.web.bind.annotation.DeleteMapping;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code /v1/app-clients}: the tenant's app clients. The secret (256 random bits) is answered once,
- * at creation, and stored as its SHA-256 (a random 256-bit secret needs no slow hash).
+ * A tenant's app clients. The secret (256 random bits) is answered once, at creation, and stored as
+ * its SHA-256 (a random 256-bit secret needs no slow hash). Every change runs in one transaction
+ * with its audit event; every query is scoped by the caller's tenant.
  */
-@RestController
-@RequestMapping("/v1/app-clients")
+@Service
 class AppClients {
-
-    record NewAppClient(String name) {}
 
     record CreatedAppClient(String clientId, String clientSecret, String name) {
         @Override
@@ -64,11 +49,7 @@ class AppClients {
         this.audit = audit;
     }
 
-    @PostMapping
-    Mono<ResponseEntity<CreatedAppClient>> create(
-            @AuthenticationPrincipal Jwt jwt, ServerHttpRequest request, @RequestBody NewAppClient body) {
-        Caller caller = Caller.of(jwt, request);
-        String name = Fields.text("name", body.name(), 200);
+    Mono<CreatedAppClient> create(Caller caller, String name) {
         UUID id = UUID.randomUUID();
         String clientId = "pgc_" + Randoms.base64Url(16);
         String secret = Randoms.base64Url(32);
@@ -83,19 +64,11 @@ class AppClients {
                         .bind("hash", sha256(secret))
                         .fetch()
                         .rowsUpdated()
-                        .then(audit.changed(caller, "app-client.create", "app-client:" + clientId)))
-                .thenReturn(ResponseEntity.status(HttpStatus.CREATED)
-                        .cacheControl(CacheControl.noStore())
-                        .body(new CreatedAppClient(clientId, secret, name)));
+                        .then(audit.changed(caller, AuditAction.APP_CLIENT_CREATE, "app-client:" + clientId)))
+                .thenReturn(new CreatedAppClient(clientId, secret, name));
     }
 
-    @GetMapping
-    Mono<Page<AppClientView>> list(
-            @AuthenticationPrincipal Jwt jwt,
-            ServerHttpRequest request,
-            @RequestParam(required = false) String cursor,
-            @RequestParam(required = false) Integer limit) {
-        Caller caller = Caller.of(jwt, request);
+    Mono<Page<AppClientView>> list(Caller caller, String cursor, Integer limit) {
         return Page.query(
                 db,
                 "SELECT id, client_id, name, scopes, created_at FROM tenancy.app_client",
@@ -110,19 +83,15 @@ class AppClients {
                         row.get("id", UUID.class)));
     }
 
-    @DeleteMapping("/{clientId}")
-    Mono<ResponseEntity<Void>> delete(
-            @AuthenticationPrincipal Jwt jwt, ServerHttpRequest request, @PathVariable String clientId) {
-        Caller caller = Caller.of(jwt, request);
+    Mono<Void> delete(Caller caller, String clientId) {
         return tx.transactional(db.sql(
-                                "DELETE FROM tenancy.app_client WHERE tenant_id = :tenantId AND client_id = :clientId")
-                        .bind("tenantId", caller.tenantId())
-                        .bind("clientId", clientId)
-                        .fetch()
-                        .rowsUpdated()
-                        .flatMap(deleted -> deleted == 0 ? Mono.error(ApiProblem.notFound("app client")) : Mono.empty())
-                        .then(audit.changed(caller, "app-client.delete", "app-client:" + clientId)))
-                .thenReturn(ResponseEntity.noContent().build());
+                        "DELETE FROM tenancy.app_client WHERE tenant_id = :tenantId AND client_id = :clientId")
+                .bind("tenantId", caller.tenantId())
+                .bind("clientId", clientId)
+                .fetch()
+                .rowsUpdated()
+                .flatMap(deleted -> deleted == 0 ? Mono.error(ApiRejected.notFound("app client")) : Mono.empty())
+                .then(audit.changed(caller, AuditAction.APP_CLIENT_DELETE, "app-client:" + clientId)));
     }
 
     /** The client whose id and secret these are; empty when either is wrong (compared in constant time). */

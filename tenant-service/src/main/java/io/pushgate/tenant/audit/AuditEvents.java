@@ -1,20 +1,15 @@
 package io.pushgate.tenant.audit;
 
-import io.pushgate.tenant.platform.ApiProblem;
+import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Caller;
 import io.pushgate.tenant.platform.Page;
 import java.time.Instant;
-import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
-import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.RestController;
+import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
-/** {@code GET /v1/audit-events}: the tenant's audit log, newest first, paged. */
-@RestController
+/** A tenant's audit events as they are read back: newest first, paged by id ({@link AuditLog} appends them). */
+@Service
 class AuditEvents {
 
     record AuditEvent(
@@ -26,13 +21,7 @@ class AuditEvents {
         this.db = db;
     }
 
-    @GetMapping("/v1/audit-events")
-    Mono<Page<AuditEvent>> list(
-            @AuthenticationPrincipal Jwt jwt,
-            ServerHttpRequest request,
-            @RequestParam(required = false) String cursor,
-            @RequestParam(required = false) Integer limit) {
-        Caller caller = Caller.of(jwt, request);
+    Mono<Page<AuditEvent>> list(Caller caller, String cursor, Integer limit) {
         int size = Page.limit(limit);
         long before = before(cursor);
         return db.sql("""
@@ -62,7 +51,7 @@ class AuditEvents {
         try {
             return Long.parseLong(cursor);
         } catch (NumberFormatException e) {
-            throw ApiProblem.invalidField("cursor", "is not a cursor this list gave");
+            throw ApiRejected.invalidField("cursor", "is not a cursor this list gave");
         }
     }
 }

@@ -20,21 +20,21 @@ public class AuditLog {
         this.db = db;
     }
 
-    /** A successful change by {@code caller}: {@code action} (e.g. {@code configuration.create}) on {@code target}. */
-    public Mono<Void> changed(Caller caller, String action, String target) {
+    /** A successful change by {@code caller}: {@code action} on {@code target} (e.g. {@code configuration:<id>}). */
+    public Mono<Void> changed(Caller caller, AuditAction action, String target) {
         return append(caller.tenantId(), caller.actor(), action, target, caller.sourceIp(), true);
     }
 
     /** An event of any outcome; {@code tenantId} may be null (a sign-in with an unknown e-mail). */
     public Mono<Void> append(
-            UUID tenantId, String actor, String action, String target, String sourceIp, boolean success) {
+            UUID tenantId, String actor, AuditAction action, String target, String sourceIp, boolean success) {
         return db.sql("""
                         INSERT INTO tenancy.audit_event (tenant_id, actor, action, target, source_ip, outcome)
                         VALUES (:tenantId, :actor, :action, :target, :sourceIp, :outcome)
                         """)
                 .bind("tenantId", Sql.nullable(tenantId, UUID.class))
                 .bind("actor", actor)
-                .bind("action", action)
+                .bind("action", action.text())
                 .bind("target", Sql.nullable(target, String.class))
                 .bind("sourceIp", Sql.nullable(sourceIp, String.class))
                 .bind("outcome", success ? "success" : "failure")

@@ -1,8 +1,10 @@
 package io.pushgate.tenant.configuration;
 
 import io.pushgate.tenant.configuration.Configurations.SecretRotated;
-import io.pushgate.tenant.platform.ApiProblem;
+import io.pushgate.tenant.credential.Credentials;
+import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Caller;
+import io.pushgate.tenant.platform.DevicePlatform;
 import io.pushgate.tenant.platform.Fields;
 import io.pushgate.tenant.platform.Page;
 import io.pushgate.tenant.platform.Sql;
@@ -17,9 +19,6 @@ import java.util.UUID;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
-import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -52,15 +51,15 @@ class ConfigurationEndpoints {
     record NewConfiguration(String name, String axpConfigurationId) {}
 
     private final Configurations configurations;
+    private final Credentials credentials;
 
-    ConfigurationEndpoints(Configurations configurations) {
+    ConfigurationEndpoints(Configurations configurations, Credentials credentials) {
         this.configurations = configurations;
+        this.credentials = credentials;
     }
 
     @PostMapping
-    Mono<ResponseEntity<ConfigurationView>> create(
-            @AuthenticationPrincipal Jwt jwt, ServerHttpRequest request, @RequestBody NewConfiguration body) {
-        Caller caller = Caller.of(jwt, request);
+    Mono<ResponseEntity<ConfigurationView>> create(Caller caller, @RequestBody NewConfiguration body) {
         String name = Fields.text("name", body.name(), 200);
         String axpId = body.axpConfigurationId() == null ? null : axpId(body.axpConfigurationId());
         return configurations
@@ -72,37 +71,31 @@ class ConfigurationEndpoints {
 
     @GetMapping
     Mono<Page<ConfigurationView>> list(
-            @AuthenticationPrincipal Jwt jwt,
-            ServerHttpRequest request,
+            Caller caller,
             @RequestParam(required = false) String cursor,
             @RequestParam(required = false) Integer limit) {
-        return configurations.list(Caller.of(jwt, request), Page.Position.decode(cursor), Page.limit(limit));
+        return configurations.list(caller, Page.Position.decode(cursor), Page.limit(limit));
     }
 
     @GetMapping("/{id}")
-    Mono<ConfigurationView> one(@AuthenticationPrincipal Jwt jwt, ServerHttpRequest request, @PathVariable String id) {
-        return configurations.one(Caller.of(jwt, request).tenantId(), Fields.pathId(id, "configuration"));
+    Mono<ConfigurationView> one(Caller caller, @PathVariable String id) {
+        return configurations.one(caller.tenantId(), Fields.pathId(id, "configuration"));
     }
 
     /** A partial update: absent fields stay, {@code null} clears what may be cleared. */
     @PatchMapping("/{id}")
-    Mono<ConfigurationView> patch(
-            @AuthenticationPrincipal Jwt jwt,
-            ServerHttpRequest request,
-            @PathVariable String id,
-            @RequestBody JsonNode body) {
-        Caller caller = Caller.of(jwt, request);
+    Mono<ConfigurationView> patch(Caller caller, @PathVariable String id, @RequestBody JsonNode body) {
         UUID configurationId = Fields.pathId(id, "configuration");
         if (body == null || !body.isObject()) {
-            throw ApiProblem.invalidField("body", "must be a JSON object");
+            throw ApiRejected.invalidField("body", "must be a JSON object");
         }
         for (String field : body.propertyNames()) {
             if (!PATCHABLE.contains(field)) {
-                throw ApiProblem.invalidField(field, "is not a field that can be changed");
+                throw ApiRejected.invalidField(field, "is not a field that can be changed");
             }
         }
         Map<String, Parameter> columns = new LinkedHashMap<>();
-        Map<String, UUID> defaults = new LinkedHashMap<>();
+        Map<DevicePlatform, UUID> defaults = new LinkedHashMap<>();
         if (body.has("name")) {
             columns.put("name", Parameters.in(Fields.text("name", text(body, "name"), 200)));
         }
@@ -130,15 +123,14 @@ class ConfigurationEndpoints {
         }
         if (body.has("defaultCredentials")) {
             JsonNode credentials = object(body, "defaultCredentials");
-            for (String platform : credentials.propertyNames()) {
-                String field = "defaultCredentials." + platform;
-                if (!platform.equals("android") && !platform.equals("ios")) {
-                    throw ApiProblem.invalidField(field, "is not a platform (android, ios)");
-                }
-                String value = text(credentials, platform, field);
+            for (String name : credentials.propertyNames()) {
+                String field = "defaultCredentials." + name;
+                DevicePlatform platform = DevicePlatform.of(name)
+                        .orElseThrow(() -> ApiRejected.invalidField(field, "is not a platform (android, ios)"));
+                String value = text(credentials, name, field);
                 UUID credentialId = value == null ? null : Fields.id(field, value);
                 defaults.put(platform, credentialId);
-                columns.put("default_" + platform + "_credential_id", Sql.nullable(credentialId, UUID.class));
+                columns.put("default_" + platform.text() + "_credential_id", Sql.nullable(credentialId, UUID.class));
             }
         }
         return Flux.fromIterable(defaults.entrySet())
@@ -148,49 +140,42 @@ class ConfigurationEndpoints {
     }
 
     @PostMapping("/{id}/secret:rotate")
-    Mono<ResponseEntity<SecretRotated>> rotateSecret(
-            @AuthenticationPrincipal Jwt jwt, ServerHttpRequest request, @PathVariable String id) {
+    Mono<ResponseEntity<SecretRotated>> rotateSecret(Caller caller, @PathVariable String id) {
         return configurations
-                .rotateSecret(Caller.of(jwt, request), Fields.pathId(id, "configuration"))
+                .rotateSecret(caller, Fields.pathId(id, "configuration"))
                 .map(rotated ->
                         ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(rotated));
     }
 
     @PostMapping("/{id}/secret:expire-previous")
-    Mono<ResponseEntity<Void>> expirePrevious(
-            @AuthenticationPrincipal Jwt jwt, ServerHttpRequest request, @PathVariable String id) {
+    Mono<ResponseEntity<Void>> expirePrevious(Caller caller, @PathVariable String id) {
         return configurations
-                .expirePreviousSecret(Caller.of(jwt, request), Fields.pathId(id, "configuration"))
+                .expirePreviousSecret(caller, Fields.pathId(id, "configuration"))
                 .thenReturn(ResponseEntity.noContent().build());
     }
 
     @PostMapping("/{id}/callback-key:rotate")
-    Mono<ConfigurationView> rotateCallbackKey(
-            @AuthenticationPrincipal Jwt jwt, ServerHttpRequest request, @PathVariable String id) {
-        return configurations.rotateCallbackKey(Caller.of(jwt, request), Fields.pathId(id, "configuration"));
+    Mono<ConfigurationView> rotateCallbackKey(Caller caller, @PathVariable String id) {
+        return configurations.rotateCallbackKey(caller, Fields.pathId(id, "configuration"));
     }
 
     @DeleteMapping("/{id}")
-    Mono<ResponseEntity<Void>> delete(
-            @AuthenticationPrincipal Jwt jwt, ServerHttpRequest request, @PathVariable String id) {
+    Mono<ResponseEntity<Void>> delete(Caller caller, @PathVariable String id) {
         return configurations
-                .delete(Caller.of(jwt, request), Fields.pathId(id, "configuration"))
+                .delete(caller, Fields.pathId(id, "configuration"))
                 .thenReturn(ResponseEntity.noContent().build());
     }
 
     /** A default credential is the tenant's own and fits the platform: FCM or sandbox for android, APNs or sandbox for ios. */
-    private Mono<Void> checkDefault(Caller caller, String platform, UUID credentialId) {
-        String field = "defaultCredentials." + platform;
-        return configurations
-                .credentialType(caller.tenantId(), credentialId)
-                .switchIfEmpty(Mono.error(ApiProblem.invalidField(field, "no such credential")))
-                .flatMap(type -> {
-                    boolean fits = type.equals("sandbox") || type.equals(platform.equals("android") ? "fcm" : "apns");
-                    return fits
-                            ? Mono.empty()
-                            : Mono.error(ApiProblem.invalidField(
-                                    field, "a " + type + " credential cannot deliver to " + platform));
-                });
+    private Mono<Void> checkDefault(Caller caller, DevicePlatform platform, UUID credentialId) {
+        String field = "defaultCredentials." + platform.text();
+        return credentials
+                .type(caller.tenantId(), credentialId)
+                .switchIfEmpty(Mono.error(ApiRejected.invalidField(field, "no such credential")))
+                .flatMap(type -> type.deliversTo(platform)
+                        ? Mono.empty()
+                        : Mono.error(ApiRejected.invalidField(
+                                field, "a " + type.text() + " credential cannot deliver to " + platform.text())));
     }
 
     static String axpId(String value) {
@@ -199,16 +184,16 @@ class ConfigurationEndpoints {
 
     static long deliveryWindow(String value) {
         if (value == null) {
-            throw ApiProblem.invalidField("deliveryWindow", "is required (an ISO-8601 duration such as PT10M)");
+            throw ApiRejected.invalidField("deliveryWindow", "is required (an ISO-8601 duration such as PT10M)");
         }
         Duration window;
         try {
             window = Duration.parse(value);
         } catch (DateTimeParseException e) {
-            throw ApiProblem.invalidField("deliveryWindow", "is not an ISO-8601 duration such as PT10M");
+            throw ApiRejected.invalidField("deliveryWindow", "is not an ISO-8601 duration such as PT10M");
         }
         if (window.compareTo(MIN_DELIVERY_WINDOW) < 0 || window.compareTo(MAX_DELIVERY_WINDOW) > 0) {
-            throw ApiProblem.invalidField("deliveryWindow", "must be between PT10S and PT24H");
+            throw ApiRejected.invalidField("deliveryWindow", "must be between PT10S and PT24H");
         }
         return window.toSeconds();
     }
@@ -223,7 +208,7 @@ class ConfigurationEndpoints {
             return null;
         }
         if (!value.isString()) {
-            throw ApiProblem.invalidField(field, "must be a string");
+            throw ApiRejected.invalidField(field, "must be a string");
         }
         return value.asString();
     }
@@ -236,7 +221,7 @@ class ConfigurationEndpoints {
     private static boolean bool(JsonNode node, String name) {
         JsonNode value = node.get(name);
         if (value == null || !value.isBoolean()) {
-            throw ApiProblem.invalidField(name, "must be true or false");
+            throw ApiRejected.invalidField(name, "must be true or false");
         }
         return value.booleanValue();
     }
@@ -244,7 +229,7 @@ class ConfigurationEndpoints {
     private static JsonNode object(JsonNode node, String name) {
         JsonNode value = node.get(name);
         if (value == null || !value.isObject()) {
-            throw ApiProblem.invalidField(name, "must be an object");
+            throw ApiRejected.invalidField(name, "must be an object");
         }
         return value;
     }

@@ -1,9 +1,10 @@
 package io.pushgate.tenant.configuration;
 
-import io.pushgate.api.problem.ControlPlaneProblems;
+import io.pushgate.api.problem.ControlPlaneProblem;
 import io.pushgate.api.secret.SecretCipher;
+import io.pushgate.tenant.audit.AuditAction;
 import io.pushgate.tenant.audit.AuditLog;
-import io.pushgate.tenant.platform.ApiProblem;
+import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Caller;
 import io.pushgate.tenant.platform.ChangeEvents;
 import io.pushgate.tenant.platform.Page;
@@ -94,7 +95,7 @@ class Configurations {
                         .bind("axpId", Sql.nullable(axpConfigurationId, String.class))
                         .fetch()
                         .rowsUpdated()
-                        .then(changed(caller, id, "configuration.create"))
+                        .then(changed(caller, id, AuditAction.CONFIGURATION_CREATE))
                         .then(one(caller.tenantId(), id)))
                 .onErrorMap(DuplicateKeyException.class, Configurations::axpIdTaken)
                 .map(view -> view.withSecret(secret));
@@ -120,15 +121,15 @@ class Configurations {
                 .bind("id", id)
                 .map(this::view)
                 .one()
-                .switchIfEmpty(Mono.error(ApiProblem.notFound("configuration")));
+                .switchIfEmpty(Mono.error(ApiRejected.notFound("configuration")));
     }
 
     /** Applies {@code columns} (column name to new value, null values as typed {@link Parameter}s). */
     Mono<ConfigurationView> update(Caller caller, UUID id, Map<String, Parameter> columns) {
-        return update(caller, id, columns, "configuration.update");
+        return update(caller, id, columns, AuditAction.CONFIGURATION_UPDATE);
     }
 
-    private Mono<ConfigurationView> update(Caller caller, UUID id, Map<String, Parameter> columns, String action) {
+    private Mono<ConfigurationView> update(Caller caller, UUID id, Map<String, Parameter> columns, AuditAction action) {
         if (columns.isEmpty()) {
             return one(caller.tenantId(), id);
         }
@@ -144,7 +145,7 @@ class Configurations {
         return tx.transactional(spec.fetch()
                         .rowsUpdated()
                         .flatMap(updated ->
-                                updated == 0 ? Mono.error(ApiProblem.notFound("configuration")) : Mono.empty())
+                                updated == 0 ? Mono.error(ApiRejected.notFound("configuration")) : Mono.empty())
                         .then(changed(caller, id, action))
                         .then(one(caller.tenantId(), id)))
                 .onErrorMap(DuplicateKeyException.class, Configurations::axpIdTaken);
@@ -168,8 +169,8 @@ class Configurations {
                         .fetch()
                         .rowsUpdated()
                         .flatMap(updated ->
-                                updated == 0 ? Mono.error(ApiProblem.notFound("configuration")) : Mono.empty())
-                        .then(changed(caller, id, "configuration.secret.rotate")))
+                                updated == 0 ? Mono.error(ApiRejected.notFound("configuration")) : Mono.empty())
+                        .then(changed(caller, id, AuditAction.CONFIGURATION_SECRET_ROTATE)))
                 .thenReturn(new SecretRotated(secret, validUntil));
     }
 
@@ -183,15 +184,15 @@ class Configurations {
                 .bind("id", id)
                 .fetch()
                 .rowsUpdated()
-                .flatMap(updated -> updated == 0 ? Mono.error(ApiProblem.notFound("configuration")) : Mono.empty())
-                .then(changed(caller, id, "configuration.secret.expire-previous")));
+                .flatMap(updated -> updated == 0 ? Mono.error(ApiRejected.notFound("configuration")) : Mono.empty())
+                .then(changed(caller, id, AuditAction.CONFIGURATION_SECRET_EXPIRE_PREVIOUS)));
     }
 
     Mono<ConfigurationView> rotateCallbackKey(Caller caller, UUID id) {
         Map<String, Parameter> columns = new LinkedHashMap<>();
         columns.put("callback_key", Parameters.in(Randoms.base64Url(CALLBACK_KEY_BYTES)));
         // its own action: the old callback URL stops at once, which the audit log should tell apart
-        return update(caller, id, columns, "configuration.callback-key.rotate");
+        return update(caller, id, columns, AuditAction.CONFIGURATION_CALLBACK_KEY_ROTATE);
     }
 
     Mono<Void> delete(Caller caller, UUID id) {
@@ -200,20 +201,11 @@ class Configurations {
                 .bind("id", id)
                 .fetch()
                 .rowsUpdated()
-                .flatMap(deleted -> deleted == 0 ? Mono.error(ApiProblem.notFound("configuration")) : Mono.empty())
-                .then(changed(caller, id, "configuration.delete")));
+                .flatMap(deleted -> deleted == 0 ? Mono.error(ApiRejected.notFound("configuration")) : Mono.empty())
+                .then(changed(caller, id, AuditAction.CONFIGURATION_DELETE)));
     }
 
-    /** The type of a credential of the caller's tenant, or empty when it has none with this id. */
-    Mono<String> credentialType(UUID tenantId, UUID credentialId) {
-        return db.sql("SELECT type FROM tenancy.credential WHERE tenant_id = :tenantId AND id = :id")
-                .bind("tenantId", tenantId)
-                .bind("id", credentialId)
-                .map(row -> row.get("type", String.class))
-                .one();
-    }
-
-    private Mono<Void> changed(Caller caller, UUID id, String action) {
+    private Mono<Void> changed(Caller caller, UUID id, AuditAction action) {
         return audit.changed(caller, action, "configuration:" + id)
                 .then(changes.changed(ChangeEvents.Kind.CONFIGURATION, id, caller.tenantId()));
     }
@@ -239,9 +231,9 @@ class Configurations {
                 null);
     }
 
-    static ApiProblem axpIdTaken(Throwable e) {
-        return ApiProblem.of(
-                ControlPlaneProblems.AXP_CONFIGURATION_ID_TAKEN,
+    static ApiRejected axpIdTaken(Throwable e) {
+        return new ApiRejected(
+                ControlPlaneProblem.AXP_CONFIGURATION_ID_TAKEN,
                 "this AXP Configuration Id is already used by a configuration; each one can be used once");
     }
 }

@@ -1,7 +1,7 @@
 package io.pushgate.tenant.credential;
 
-import io.pushgate.api.problem.ControlPlaneProblems;
-import io.pushgate.tenant.platform.ApiProblem;
+import io.pushgate.api.problem.ControlPlaneProblem;
+import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Fields;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
@@ -24,7 +24,7 @@ import tools.jackson.databind.ObjectMapper;
  * Checked provider material: what is sealed ({@code secret}, null for sandbox), the public metadata
  * and a fingerprint. Every check failure is a 400 that says what is wrong and never echoes the key.
  */
-record CredentialMaterial(String type, String secret, Map<String, String> metadata, String fingerprint) {
+record CredentialMaterial(CredentialType type, String secret, Map<String, String> metadata, String fingerprint) {
 
     /** The order of the NIST P-256 curve's base point: how a P-256 key is recognised. */
     private static final BigInteger P256_ORDER =
@@ -35,17 +35,17 @@ record CredentialMaterial(String type, String secret, Map<String, String> metada
 
     @Override
     public String toString() {
-        return "CredentialMaterial[type=" + type + ", fingerprint=" + fingerprint + "]";
+        return "CredentialMaterial[type=" + type.text() + ", fingerprint=" + fingerprint + "]";
     }
 
     static CredentialMaterial sandbox() {
-        return new CredentialMaterial("sandbox", null, Map.of("target", "fcm-emulator"), "sandbox");
+        return new CredentialMaterial(CredentialType.SANDBOX, null, Map.of("target", "fcm-emulator"), "sandbox");
     }
 
     static CredentialMaterial fcm(String serviceAccountJson, ObjectMapper json) {
         String field = "serviceAccountJson";
         if (serviceAccountJson == null || serviceAccountJson.isBlank()) {
-            throw ApiProblem.invalidField(field, "is required (the service account's JSON key file, as text)");
+            throw ApiRejected.invalidField(field, "is required (the service account's JSON key file, as text)");
         }
         JsonNode account;
         try {
@@ -69,27 +69,27 @@ record CredentialMaterial(String type, String secret, Map<String, String> metada
         if (account.hasNonNull("private_key_id")) {
             metadata.put("privateKeyId", account.get("private_key_id").asString());
         }
-        return new CredentialMaterial("fcm", serviceAccountJson, metadata, fingerprint(key));
+        return new CredentialMaterial(CredentialType.FCM, serviceAccountJson, metadata, fingerprint(key));
     }
 
     static CredentialMaterial apns(String p8Key, String keyId, String teamId, String topic, String environment) {
         if (p8Key == null || p8Key.isBlank()) {
-            throw ApiProblem.invalidField("p8Key", "is required (the .p8 file's PEM text)");
+            throw ApiRejected.invalidField("p8Key", "is required (the .p8 file's PEM text)");
         }
         String key = Fields.text("keyId", keyId, 10);
         if (!APPLE_ID.matcher(key).matches()) {
-            throw ApiProblem.invalidField("keyId", "must be Apple's 10-character key id (A-Z, 0-9)");
+            throw ApiRejected.invalidField("keyId", "must be Apple's 10-character key id (A-Z, 0-9)");
         }
         String team = Fields.text("teamId", teamId, 10);
         if (!APPLE_ID.matcher(team).matches()) {
-            throw ApiProblem.invalidField("teamId", "must be Apple's 10-character team id (A-Z, 0-9)");
+            throw ApiRejected.invalidField("teamId", "must be Apple's 10-character team id (A-Z, 0-9)");
         }
         String bundle = Fields.text("topic", topic, 255);
         if (!BUNDLE_ID.matcher(bundle).matches()) {
-            throw ApiProblem.invalidField("topic", "must be the app's bundle id, e.g. com.example.app");
+            throw ApiRejected.invalidField("topic", "must be the app's bundle id, e.g. com.example.app");
         }
         if (!"production".equals(environment) && !"sandbox".equals(environment)) {
-            throw ApiProblem.invalidField("environment", "must be production or sandbox");
+            throw ApiRejected.invalidField("environment", "must be production or sandbox");
         }
         PrivateKey loaded = pkcs8(p8Key, "EC", "p8Key", "is not a PEM EC private key (PKCS#8, as Apple's .p8 file)");
         if (!(loaded instanceof ECPrivateKey ec) || !ec.getParams().getOrder().equals(P256_ORDER)) {
@@ -100,7 +100,7 @@ record CredentialMaterial(String type, String secret, Map<String, String> metada
         metadata.put("teamId", team);
         metadata.put("topic", bundle);
         metadata.put("environment", environment);
-        return new CredentialMaterial("apns", p8Key, metadata, fingerprint(loaded));
+        return new CredentialMaterial(CredentialType.APNS, p8Key, metadata, fingerprint(loaded));
     }
 
     private static String member(JsonNode account, String field, String name) {
@@ -136,9 +136,9 @@ record CredentialMaterial(String type, String secret, Map<String, String> metada
         }
     }
 
-    private static ApiProblem invalid(String field, String detail) {
-        ApiProblem problem = ApiProblem.of(ControlPlaneProblems.INVALID_CREDENTIAL_MATERIAL, field + ": " + detail);
-        problem.getBody().setProperty("field", field);
-        return problem;
+    private static ApiRejected invalid(String field, String detail) {
+        ApiRejected rejected = new ApiRejected(ControlPlaneProblem.INVALID_CREDENTIAL_MATERIAL, field + ": " + detail);
+        rejected.getBody().setProperty("field", field);
+        return rejected;
     }
 }

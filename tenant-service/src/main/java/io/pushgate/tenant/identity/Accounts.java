@@ -1,8 +1,10 @@
 package io.pushgate.tenant.identity;
 
-import io.pushgate.api.problem.ControlPlaneProblems;
+import io.pushgate.api.problem.ControlPlaneProblem;
+import io.pushgate.tenant.audit.AuditAction;
 import io.pushgate.tenant.audit.AuditLog;
-import io.pushgate.tenant.platform.ApiProblem;
+import io.pushgate.tenant.identity.Members.Member;
+import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Fields;
 import io.pushgate.tenant.token.TokenIssuer;
 import io.pushgate.tenant.token.TokenIssuer.IssuedToken;
@@ -24,10 +26,9 @@ class Accounts {
 
     record SignedUp(UUID tenantId, UUID memberId) {}
 
-    record Member(UUID id, UUID tenantId, String passwordHash, String role) {}
-
     private final DatabaseClient db;
     private final TransactionalOperator tx;
+    private final Members members;
     private final Passwords passwords;
     private final SignInThrottle throttle;
     private final TokenIssuer tokens;
@@ -36,12 +37,14 @@ class Accounts {
     Accounts(
             DatabaseClient db,
             TransactionalOperator tx,
+            Members members,
             Passwords passwords,
             SignInThrottle throttle,
             TokenIssuer tokens,
             AuditLog audit) {
         this.db = db;
         this.tx = tx;
+        this.members = members;
         this.passwords = passwords;
         this.throttle = throttle;
         this.tokens = tokens;
@@ -61,34 +64,32 @@ class Accounts {
                         .bind("name", name)
                         .fetch()
                         .rowsUpdated()
-                        .then(insertMember(memberId, tenantId, email, hash, "owner"))
+                        .then(members.insert(memberId, tenantId, email, hash, "owner"))
                         .then(audit.append(
-                                tenantId, "member:" + memberId, "tenant.signup", "tenant:" + tenantId, sourceIp, true))
+                                tenantId,
+                                "member:" + memberId,
+                                AuditAction.TENANT_SIGNUP,
+                                "tenant:" + tenantId,
+                                sourceIp,
+                                true))
                         .thenReturn(new SignedUp(tenantId, memberId))))
                 .onErrorMap(DuplicateKeyException.class, Accounts::emailTaken);
     }
 
     Mono<IssuedToken> signIn(String emailField, String password, String sourceIp) {
         if (password == null || password.isEmpty()) {
-            throw ApiProblem.invalidField("password", "is required");
+            throw ApiRejected.invalidField("password", "is required");
         }
         String email = Fields.text("email", emailField, 254).toLowerCase(Locale.ROOT);
         Duration wait = throttle.attempt(email, sourceIp);
         if (!wait.isZero()) {
-            ApiProblem problem =
-                    ApiProblem.of(ControlPlaneProblems.SIGN_IN_THROTTLED, "too many failed sign-ins; try again later");
-            problem.getHeaders().set("Retry-After", Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000)));
-            return audit.append(null, "anonymous", "auth.login", email, sourceIp, false)
-                    .then(Mono.error(problem));
+            ApiRejected rejected =
+                    new ApiRejected(ControlPlaneProblem.SIGN_IN_THROTTLED, "too many failed sign-ins; try again later");
+            rejected.getHeaders().set("Retry-After", Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000)));
+            return audit.append(null, "anonymous", AuditAction.SIGN_IN, email, sourceIp, false)
+                    .then(Mono.error(rejected));
         }
-        return db.sql("SELECT id, tenant_id, password_hash, role FROM tenancy.member WHERE email = :email")
-                .bind("email", email)
-                .map(row -> new Member(
-                        row.get("id", UUID.class),
-                        row.get("tenant_id", UUID.class),
-                        row.get("password_hash", String.class),
-                        row.get("role", String.class)))
-                .one()
+        return members.byEmail(email)
                 .map(java.util.Optional::of)
                 .defaultIfEmpty(java.util.Optional.empty())
                 .flatMap(found -> passwords
@@ -99,12 +100,12 @@ class Accounts {
                                                 found.map(Member::tenantId).orElse(null),
                                                 found.map(member -> "member:" + member.id())
                                                         .orElse("anonymous"),
-                                                "auth.login",
+                                                AuditAction.SIGN_IN,
                                                 email,
                                                 sourceIp,
                                                 false)
-                                        .then(Mono.error(ApiProblem.of(
-                                                ControlPlaneProblems.SIGN_IN_FAILED,
+                                        .then(Mono.error(new ApiRejected(
+                                                ControlPlaneProblem.SIGN_IN_FAILED,
                                                 "the e-mail or the password is wrong")));
                             }
                             Member member = found.orElseThrow();
@@ -112,7 +113,7 @@ class Accounts {
                             return audit.append(
                                             member.tenantId(),
                                             "member:" + member.id(),
-                                            "auth.login",
+                                            AuditAction.SIGN_IN,
                                             email,
                                             sourceIp,
                                             true)
@@ -120,38 +121,23 @@ class Accounts {
                         }));
     }
 
-    Mono<Void> insertMember(UUID memberId, UUID tenantId, String email, String hash, String role) {
-        return db.sql("""
-                        INSERT INTO tenancy.member (id, tenant_id, email, password_hash, role)
-                        VALUES (:id, :tenantId, :email, :hash, :role)
-                        """)
-                .bind("id", memberId)
-                .bind("tenantId", tenantId)
-                .bind("email", email)
-                .bind("hash", hash)
-                .bind("role", role)
-                .fetch()
-                .rowsUpdated()
-                .then();
-    }
-
     /** Passwords have 12 to 1024 characters and are not the e-mail. */
     static void checkPassword(String password, String email) {
         if (password == null || password.isEmpty()) {
-            throw ApiProblem.invalidField("password", "is required");
+            throw ApiRejected.invalidField("password", "is required");
         }
         if (password.codePointCount(0, password.length()) < MIN_PASSWORD) {
-            throw ApiProblem.invalidField("password", "must have at least " + MIN_PASSWORD + " characters");
+            throw ApiRejected.invalidField("password", "must have at least " + MIN_PASSWORD + " characters");
         }
         if (password.length() > MAX_PASSWORD) {
-            throw ApiProblem.invalidField("password", "must have at most " + MAX_PASSWORD + " characters");
+            throw ApiRejected.invalidField("password", "must have at most " + MAX_PASSWORD + " characters");
         }
         if (password.strip().equalsIgnoreCase(email)) {
-            throw ApiProblem.invalidField("password", "must not be the e-mail address");
+            throw ApiRejected.invalidField("password", "must not be the e-mail address");
         }
     }
 
-    static ApiProblem emailTaken(Throwable e) {
-        return ApiProblem.of(ControlPlaneProblems.EMAIL_TAKEN, "this e-mail cannot be used for a new account");
+    static ApiRejected emailTaken(Throwable e) {
+        return new ApiRejected(ControlPlaneProblem.EMAIL_TAKEN, "this e-mail cannot be used for a new account");
     }
 }

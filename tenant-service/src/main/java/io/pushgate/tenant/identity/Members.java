@@ -1,136 +1,111 @@
 package io.pushgate.tenant.identity;
 
-import io.pushgate.api.problem.ControlPlaneProblems;
+import io.pushgate.api.problem.ControlPlaneProblem;
+import io.pushgate.tenant.audit.AuditAction;
 import io.pushgate.tenant.audit.AuditLog;
-import io.pushgate.tenant.platform.ApiProblem;
+import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Caller;
-import io.pushgate.tenant.platform.Fields;
 import io.pushgate.tenant.platform.Page;
+import io.r2dbc.spi.Readable;
 import java.time.Instant;
-import java.util.Set;
 import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
-import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
-import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
-import org.springframework.web.bind.annotation.DeleteMapping;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PatchMapping;
-import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code /v1/members}: a tenant's members and their roles (owner, admin, viewer). Changing members
- * needs {@code members.write} (owners); a tenant always keeps at least one owner.
+ * The members of tenants, with their password hashes and roles (owner, admin, viewer). A tenant
+ * always keeps at least one owner. Every change by a member runs in one transaction with its audit
+ * event; every query of a caller is scoped by the caller's tenant.
  */
-@RestController
+@Service
 class Members {
 
-    private static final Set<String> ROLES = Set.of("owner", "admin", "viewer");
+    private static final String COLUMNS = "id, email, role, created_at";
 
     record MemberView(UUID id, String email, String role, Instant createdAt) implements Page.Positioned {}
 
-    record NewMember(String email, String password, String role) {
-        @Override
-        public String toString() {
-            return "NewMember[email=" + email + ", role=" + role + "]";
-        }
-    }
-
-    record RoleChange(String role) {}
+    /** A member as sign-in needs it: its tenant, its password hash and its role. */
+    record Member(UUID id, UUID tenantId, String passwordHash, String role) {}
 
     private final DatabaseClient db;
     private final TransactionalOperator tx;
     private final Passwords passwords;
-    private final Accounts accounts;
     private final AuditLog audit;
 
-    Members(DatabaseClient db, TransactionalOperator tx, Passwords passwords, Accounts accounts, AuditLog audit) {
+    Members(DatabaseClient db, TransactionalOperator tx, Passwords passwords, AuditLog audit) {
         this.db = db;
         this.tx = tx;
         this.passwords = passwords;
-        this.accounts = accounts;
         this.audit = audit;
     }
 
-    @GetMapping("/v1/members")
-    Mono<Page<MemberView>> list(
-            @AuthenticationPrincipal Jwt jwt,
-            ServerHttpRequest request,
-            @RequestParam(required = false) String cursor,
-            @RequestParam(required = false) Integer limit) {
-        Caller caller = Caller.of(jwt, request);
+    Mono<Page<MemberView>> list(Caller caller, String cursor, Integer limit) {
         return Page.query(
-                db,
-                "SELECT id, email, role, created_at FROM tenancy.member",
-                caller.tenantId(),
-                cursor,
-                limit,
-                row -> new MemberView(
-                        row.get("id", UUID.class),
-                        row.get("email", String.class),
-                        row.get("role", String.class),
-                        row.get("created_at", Instant.class)));
+                db, "SELECT " + COLUMNS + " FROM tenancy.member", caller.tenantId(), cursor, limit, Members::view);
     }
 
-    @PostMapping("/v1/members")
-    Mono<ResponseEntity<MemberView>> add(
-            @AuthenticationPrincipal Jwt jwt, ServerHttpRequest request, @RequestBody NewMember body) {
-        Caller caller = Caller.of(jwt, request);
-        String email = Fields.email("email", body.email());
-        String role = role(body.role());
-        Accounts.checkPassword(body.password(), email);
+    /** Adds a member to the caller's tenant; an e-mail that any tenant has already answers 409. */
+    Mono<MemberView> add(Caller caller, String email, String password, String role) {
         UUID id = UUID.randomUUID();
         return passwords
-                .hash(body.password())
-                .flatMap(hash -> tx.transactional(accounts.insertMember(id, caller.tenantId(), email, hash, role)
-                        .then(audit.changed(caller, "member.add", "member:" + id))
+                .hash(password)
+                .flatMap(hash -> tx.transactional(insert(id, caller.tenantId(), email, hash, role)
+                        .then(audit.changed(caller, AuditAction.MEMBER_ADD, "member:" + id))
                         .then(one(caller.tenantId(), id))))
-                .onErrorMap(DuplicateKeyException.class, Accounts::emailTaken)
-                .map(member -> ResponseEntity.status(HttpStatus.CREATED).body(member));
+                .onErrorMap(DuplicateKeyException.class, Accounts::emailTaken);
     }
 
-    @PatchMapping("/v1/members/{id}")
-    Mono<MemberView> changeRole(
-            @AuthenticationPrincipal Jwt jwt,
-            ServerHttpRequest request,
-            @PathVariable String id,
-            @RequestBody RoleChange body) {
-        Caller caller = Caller.of(jwt, request);
-        UUID memberId = Fields.pathId(id, "member");
-        String role = role(body.role());
-        return tx.transactional(keepingAnOwner(caller.tenantId(), memberId, !role.equals("owner"))
+    Mono<MemberView> changeRole(Caller caller, UUID id, String role) {
+        return tx.transactional(keepingAnOwner(caller.tenantId(), id, !role.equals("owner"))
                 .then(db.sql("UPDATE tenancy.member SET role = :role WHERE tenant_id = :tenantId AND id = :id")
                         .bind("role", role)
                         .bind("tenantId", caller.tenantId())
-                        .bind("id", memberId)
+                        .bind("id", id)
                         .fetch()
                         .rowsUpdated())
-                .then(audit.changed(caller, "member.role." + role, "member:" + memberId))
-                .then(one(caller.tenantId(), memberId)));
+                .then(audit.changed(caller, AuditAction.memberRole(role), "member:" + id))
+                .then(one(caller.tenantId(), id)));
     }
 
-    @DeleteMapping("/v1/members/{id}")
-    Mono<ResponseEntity<Void>> remove(
-            @AuthenticationPrincipal Jwt jwt, ServerHttpRequest request, @PathVariable String id) {
-        Caller caller = Caller.of(jwt, request);
-        UUID memberId = Fields.pathId(id, "member");
-        return tx.transactional(keepingAnOwner(caller.tenantId(), memberId, true)
-                        .then(db.sql("DELETE FROM tenancy.member WHERE tenant_id = :tenantId AND id = :id")
-                                .bind("tenantId", caller.tenantId())
-                                .bind("id", memberId)
-                                .fetch()
-                                .rowsUpdated())
-                        .then(audit.changed(caller, "member.remove", "member:" + memberId)))
-                .thenReturn(ResponseEntity.noContent().build());
+    Mono<Void> remove(Caller caller, UUID id) {
+        return tx.transactional(keepingAnOwner(caller.tenantId(), id, true)
+                .then(db.sql("DELETE FROM tenancy.member WHERE tenant_id = :tenantId AND id = :id")
+                        .bind("tenantId", caller.tenantId())
+                        .bind("id", id)
+                        .fetch()
+                        .rowsUpdated())
+                .then(audit.changed(caller, AuditAction.MEMBER_REMOVE, "member:" + id)));
+    }
+
+    /** Inserts a member (in the caller's transaction, if any); a used e-mail fails with {@link DuplicateKeyException}. */
+    Mono<Void> insert(UUID id, UUID tenantId, String email, String passwordHash, String role) {
+        return db.sql("""
+                        INSERT INTO tenancy.member (id, tenant_id, email, password_hash, role)
+                        VALUES (:id, :tenantId, :email, :hash, :role)
+                        """)
+                .bind("id", id)
+                .bind("tenantId", tenantId)
+                .bind("email", email)
+                .bind("hash", passwordHash)
+                .bind("role", role)
+                .fetch()
+                .rowsUpdated()
+                .then();
+    }
+
+    /** The member with this (lower-cased) e-mail, of whichever tenant; empty when there is none. */
+    Mono<Member> byEmail(String email) {
+        return db.sql("SELECT id, tenant_id, password_hash, role FROM tenancy.member WHERE email = :email")
+                .bind("email", email)
+                .map(row -> new Member(
+                        row.get("id", UUID.class),
+                        row.get("tenant_id", UUID.class),
+                        row.get("password_hash", String.class),
+                        row.get("role", String.class)))
+                .one();
     }
 
     /**
@@ -151,31 +126,28 @@ class Members {
                         .bind("id", memberId)
                         .map(row -> row.get("role", String.class).equals("owner") && row.get("owners", Long.class) <= 1)
                         .one())
-                .switchIfEmpty(Mono.error(ApiProblem.notFound("member")))
+                .switchIfEmpty(Mono.error(ApiRejected.notFound("member")))
                 .flatMap(lastOwner -> lastOwner && losesOwnership
-                        ? Mono.error(ApiProblem.of(
-                                ControlPlaneProblems.LAST_OWNER,
+                        ? Mono.error(new ApiRejected(
+                                ControlPlaneProblem.LAST_OWNER,
                                 "this member is the tenant's last owner; make another member an owner first"))
                         : Mono.empty());
     }
 
     private Mono<MemberView> one(UUID tenantId, UUID id) {
-        return db.sql("SELECT id, email, role, created_at FROM tenancy.member WHERE tenant_id = :tenantId AND id = :id")
+        return db.sql("SELECT " + COLUMNS + " FROM tenancy.member WHERE tenant_id = :tenantId AND id = :id")
                 .bind("tenantId", tenantId)
                 .bind("id", id)
-                .map(row -> new MemberView(
-                        row.get("id", UUID.class),
-                        row.get("email", String.class),
-                        row.get("role", String.class),
-                        row.get("created_at", Instant.class)))
+                .map(Members::view)
                 .one()
-                .switchIfEmpty(Mono.error(ApiProblem.notFound("member")));
+                .switchIfEmpty(Mono.error(ApiRejected.notFound("member")));
     }
 
-    private static String role(String role) {
-        if (role == null || !ROLES.contains(role)) {
-            throw ApiProblem.invalidField("role", "must be one of owner, admin, viewer");
-        }
-        return role;
+    private static MemberView view(Readable row) {
+        return new MemberView(
+                row.get("id", UUID.class),
+                row.get("email", String.class),
+                row.get("role", String.class),
+                row.get("created_at", Instant.class));
     }
 }

@@ -7,11 +7,12 @@ import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
  * Who makes a request: the tenant every query is scoped by (always from the token, never from a
- * body), the member, and the source address for the audit log.
+ * body), the member, and the source address for the audit log. An endpoint takes it as an argument
+ * ({@code Caller caller}), resolved from the authenticated token by {@link CallerArgumentResolver}.
  */
 public record Caller(UUID tenantId, UUID memberId, String sourceIp) {
 
-    public static Caller of(Jwt jwt, ServerHttpRequest request) {
+    static Caller of(Jwt jwt, ServerHttpRequest request) {
         String member = jwt.getClaimAsString("member_id");
         return new Caller(
                 UUID.fromString(jwt.getClaimAsString("tenant_id")),

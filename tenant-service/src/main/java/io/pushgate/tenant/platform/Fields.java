@@ -14,11 +14,11 @@ public final class Fields {
     /** A required text of 1 to {@code max} characters after stripping surrounding blanks. */
     public static String text(String field, String value, int max) {
         if (value == null || value.isBlank()) {
-            throw ApiProblem.invalidField(field, "is required");
+            throw ApiRejected.invalidField(field, "is required");
         }
         String stripped = value.strip();
         if (stripped.length() > max) {
-            throw ApiProblem.invalidField(field, "must have at most " + max + " characters");
+            throw ApiRejected.invalidField(field, "must have at most " + max + " characters");
         }
         return stripped;
     }
@@ -27,7 +27,7 @@ public final class Fields {
     public static String email(String field, String value) {
         String email = text(field, value, 254).toLowerCase(Locale.ROOT);
         if (!EMAIL.matcher(email).matches()) {
-            throw ApiProblem.invalidField(field, "is not an e-mail address");
+            throw ApiRejected.invalidField(field, "is not an e-mail address");
         }
         return email;
     }
@@ -37,7 +37,7 @@ public final class Fields {
         try {
             return UUID.fromString(value);
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw ApiProblem.invalidField(field, "is not an id");
+            throw ApiRejected.invalidField(field, "is not an id");
         }
     }
 
@@ -46,7 +46,7 @@ public final class Fields {
         try {
             return UUID.fromString(value);
         } catch (IllegalArgumentException e) {
-            throw ApiProblem.notFound(what);
+            throw ApiRejected.notFound(what);
         }
     }
 }

@@ -40,7 +40,7 @@ public record Page<T>(List<T> items, String nextCursor) {
      * {@code tenant_id}, {@code created_at} and {@code id}) gets the tenant filter, the cursor's
      * position, the (created_at, id) order and the limit added.
      *
-     * @throws ApiProblem at once for a limit out of range or a damaged cursor (400)
+     * @throws ApiRejected at once for a limit out of range or a damaged cursor (400)
      */
     public static <T extends Positioned> Mono<Page<T>> query(
             DatabaseClient db,
@@ -69,7 +69,7 @@ public record Page<T>(List<T> items, String nextCursor) {
             return DEFAULT_LIMIT;
         }
         if (requested < 1 || requested > MAX_LIMIT) {
-            throw ApiProblem.invalidField("limit", "must be between 1 and " + MAX_LIMIT);
+            throw ApiRejected.invalidField("limit", "must be between 1 and " + MAX_LIMIT);
         }
         return requested;
     }
@@ -96,7 +96,7 @@ public record Page<T>(List<T> items, String nextCursor) {
                 int bar = text.indexOf('|');
                 return new Position(Instant.parse(text.substring(0, bar)), UUID.fromString(text.substring(bar + 1)));
             } catch (RuntimeException e) {
-                throw ApiProblem.invalidField("cursor", "is not a cursor this list gave");
+                throw ApiRejected.invalidField("cursor", "is not a cursor this list gave");
             }
         }
     }

@@ -6,9 +6,17 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
+import org.springframework.web.reactive.config.WebFluxConfigurer;
+import org.springframework.web.reactive.result.method.annotation.ArgumentResolverConfigurer;
 
+/** The beans every feature shares, and the {@link Caller} argument of every endpoint that has one. */
 @Configuration(proxyBeanMethods = false)
-class PlatformConfiguration {
+class PlatformConfiguration implements WebFluxConfigurer {
+
+    @Override
+    public void configureArgumentResolvers(ArgumentResolverConfigurer configurer) {
+        configurer.addCustomResolver(new CallerArgumentResolver());
+    }
 
     /** A missing or unusable keyset stops start-up with one message naming the setting. */
     @Bean

@@ -1,6 +1,6 @@
 package io.pushgate.tenant.platform;
 
-import io.pushgate.api.problem.ControlPlaneProblems;
+import io.pushgate.api.problem.ControlPlaneProblem;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatusCode;
@@ -13,7 +13,7 @@ import org.springframework.web.server.ContentTooLargeException;
 
 /**
  * A body larger than {@code pushgate.max-request-size} (the codecs' in-memory limit) answers 413 as
- * {@link ControlPlaneProblems#PAYLOAD_TOO_LARGE}. The connection stays open: the server skips the
+ * {@link ControlPlaneProblem#PAYLOAD_TOO_LARGE}. The connection stays open: the server skips the
  * unread rest of the body before it reads the next request. (Closing it instead made a client still
  * sending its body lose the answer now and then: the close resets the connection under it.)
  */
@@ -31,8 +31,8 @@ class TooLargeAdvice {
     ResponseEntity<ProblemDetail> tooLarge(ContentTooLargeException e) {
         return ResponseEntity.status(HttpStatusCode.valueOf(413))
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(ApiProblem.body(
-                        ControlPlaneProblems.PAYLOAD_TOO_LARGE,
+                .body(ApiRejected.body(
+                        ControlPlaneProblem.PAYLOAD_TOO_LARGE,
                         "the request body exceeds " + settings.maxRequestSize().toKilobytes() + " KiB"));
     }
 }

@@ -1,6 +1,6 @@
 package io.pushgate.tenant.platform;
 
-import io.pushgate.api.problem.ControlPlaneProblems;
+import io.pushgate.api.problem.ControlPlaneProblem;
 import java.util.Collection;
 import java.util.Map;
 import org.springframework.beans.TypeMismatchException;
@@ -20,8 +20,8 @@ import tools.jackson.databind.exc.MismatchedInputException;
 /**
  * A request that cannot even be read into the endpoint's arguments answers as every other 400 of
  * the API does: a body field or query parameter of the wrong type, or a missing parameter, is
- * {@link ControlPlaneProblems#INVALID_FIELD} naming it in {@code field}; a body that is missing or
- * not JSON is {@link ControlPlaneProblems#MALFORMED_REQUEST}. Values are never echoed.
+ * {@link ControlPlaneProblem#INVALID_FIELD} naming it in {@code field}; a body that is missing or
+ * not JSON is {@link ControlPlaneProblem#MALFORMED_REQUEST}. Values are never echoed.
  */
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -34,32 +34,32 @@ class UnreadableRequestAdvice {
                 .body(describe(e).getBody());
     }
 
-    static ApiProblem describe(ServerWebInputException e) {
+    static ApiRejected describe(ServerWebInputException e) {
         if (e instanceof MissingRequestValueException missing) {
-            return ApiProblem.invalidField(missing.getName(), "is required");
+            return ApiRejected.invalidField(missing.getName(), "is required");
         }
         for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
             if (cause instanceof JacksonException json) {
                 String field = path(json);
                 if (field.isEmpty()) {
-                    return ApiProblem.of(
-                            ControlPlaneProblems.MALFORMED_REQUEST,
+                    return new ApiRejected(
+                            ControlPlaneProblem.MALFORMED_REQUEST,
                             json instanceof MismatchedInputException
                                     ? "the request body must be a JSON object"
                                     : "the request body is not valid JSON");
                 }
-                return ApiProblem.invalidField(
+                return ApiRejected.invalidField(
                         field,
                         json instanceof MismatchedInputException mismatched
                                 ? expected(mismatched.getTargetType())
                                 : "is not valid JSON");
             }
             if (cause instanceof TypeMismatchException mismatch && e.getMethodParameter() != null) {
-                return ApiProblem.invalidField(
+                return ApiRejected.invalidField(
                         e.getMethodParameter().getParameterName(), expected(mismatch.getRequiredType()));
             }
         }
-        return ApiProblem.of(ControlPlaneProblems.MALFORMED_REQUEST, "a JSON request body is required");
+        return new ApiRejected(ControlPlaneProblem.MALFORMED_REQUEST, "a JSON request body is required");
     }
 
     /** The JSON path of the value that could not be read, e.g. {@code notificationTemplate.title}. */

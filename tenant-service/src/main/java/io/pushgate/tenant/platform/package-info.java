@@ -1,2 +1,6 @@
-/** What every feature of tenant-service shares: settings, secrets, problems, paging, security, change events. */
+/**
+ * What every feature of tenant-service shares: the {@code Caller} of a request (a handler argument),
+ * {@code ApiRejected} answers, field checks, paging, change events for delivery-service, device
+ * platforms, the platform settings and beans.
+ */
 package io.pushgate.tenant.platform;

@@ -1,16 +1,26 @@
 package io.pushgate.tenant.security;
 
+import io.pushgate.tenant.platform.Caller;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The OpenAPI document's title and its bearer scheme, so that Swagger UI at /docs can call the API with a token. */
+/**
+ * The OpenAPI document's title and its bearer scheme, so that Swagger UI at /docs can call the API
+ * with a token. An endpoint's {@link Caller} argument is resolved from that token, not sent by a
+ * client: the document leaves it out.
+ */
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfiguration {
+
+    static {
+        SpringDocUtils.getConfig().addRequestWrapperToIgnore(Caller.class);
+    }
 
     @Bean
     OpenAPI controlPlaneApi() {

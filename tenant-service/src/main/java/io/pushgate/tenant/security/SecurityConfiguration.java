@@ -1,8 +1,8 @@
 package io.pushgate.tenant.security;
 
 import io.pushgate.api.Scopes;
-import io.pushgate.api.problem.ControlPlaneProblems;
-import io.pushgate.tenant.platform.ApiProblem;
+import io.pushgate.api.problem.ControlPlaneProblem;
+import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.PlatformSettings;
 import io.pushgate.tenant.token.SigningKeys;
 import io.pushgate.tenant.token.TokenSettings;
@@ -74,15 +74,15 @@ class SecurityConfiguration {
                         .authenticationEntryPoint((exchange, e) -> write(
                                 exchange,
                                 json,
-                                ApiProblem.body(
-                                        ControlPlaneProblems.UNAUTHENTICATED,
+                                ApiRejected.body(
+                                        ControlPlaneProblem.UNAUTHENTICATED,
                                         "a valid platform bearer token is required"),
                                 "Bearer"))
                         .accessDeniedHandler((exchange, e) -> write(
                                 exchange,
                                 json,
-                                ApiProblem.body(
-                                        ControlPlaneProblems.FORBIDDEN,
+                                ApiRejected.body(
+                                        ControlPlaneProblem.FORBIDDEN,
                                         "the token's role or scopes do not allow this action"),
                                 null)))
                 .build();

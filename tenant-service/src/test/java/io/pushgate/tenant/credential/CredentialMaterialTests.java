@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pushgate.tenant.TestCredentials;
-import io.pushgate.tenant.platform.ApiProblem;
+import io.pushgate.tenant.platform.ApiRejected;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,9 +29,9 @@ class CredentialMaterialTests {
     void aServiceAccountOfAnotherTypeIsRefused() {
         String other = TestCredentials.serviceAccountJson().replace("\"service_account\"", "\"authorized_user\"");
         assertThatThrownBy(() -> CredentialMaterial.fcm(other, json))
-                .isInstanceOf(ApiProblem.class)
+                .isInstanceOf(ApiRejected.class)
                 .satisfies(
-                        e -> assertThat(((ApiProblem) e).getBody().getDetail()).contains("service_account"));
+                        e -> assertThat(((ApiRejected) e).getBody().getDetail()).contains("service_account"));
     }
 
     @Test
@@ -45,9 +45,9 @@ class CredentialMaterialTests {
                         "TEAM123456",
                         "com.example.app",
                         "production"))
-                .isInstanceOf(ApiProblem.class)
+                .isInstanceOf(ApiRejected.class)
                 .satisfies(
-                        e -> assertThat(((ApiProblem) e).getBody().getDetail()).contains("P-256"));
+                        e -> assertThat(((ApiRejected) e).getBody().getDetail()).contains("P-256"));
     }
 
     @Test
@@ -55,8 +55,8 @@ class CredentialMaterialTests {
         String damaged = TestCredentials.p8Key().replace("M", "*");
         assertThatThrownBy(() ->
                         CredentialMaterial.apns(damaged, "ABC123DEFG", "TEAM123456", "com.example.app", "sandbox"))
-                .isInstanceOf(ApiProblem.class)
+                .isInstanceOf(ApiRejected.class)
                 .satisfies(e ->
-                        assertThat(((ApiProblem) e).getBody().getDetail()).doesNotContain(damaged.substring(30, 60)));
+                        assertThat(((ApiRejected) e).getBody().getDetail()).doesNotContain(damaged.substring(30, 60)));
     }
 }

@@ -20,9 +20,9 @@ class PageTests {
     @Test
     void aDamagedCursorIsABadRequestNamingTheField() {
         assertThatThrownBy(() -> Page.Position.decode("bm90IGEgY3Vyc29y"))
-                .isInstanceOf(ApiProblem.class)
+                .isInstanceOf(ApiRejected.class)
                 .satisfies(e ->
-                        assertThat(((ApiProblem) e).getBody().getProperties()).containsEntry("field", "cursor"));
+                        assertThat(((ApiRejected) e).getBody().getProperties()).containsEntry("field", "cursor"));
     }
 
     @Test
@@ -36,7 +36,7 @@ class PageTests {
     @Test
     void theLimitIsBounded() {
         assertThat(Page.limit(null)).isEqualTo(Page.DEFAULT_LIMIT);
-        assertThatThrownBy(() -> Page.limit(0)).isInstanceOf(ApiProblem.class);
-        assertThatThrownBy(() -> Page.limit(201)).isInstanceOf(ApiProblem.class);
+        assertThatThrownBy(() -> Page.limit(0)).isInstanceOf(ApiRejected.class);
+        assertThatThrownBy(() -> Page.limit(201)).isInstanceOf(ApiRejected.class);
     }
 }

@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jose.jwk.JWK;
 import io.pushgate.api.secret.SecretCipher;
 import io.pushgate.tenant.ControlPlaneTest;
-import java.time.Clock;
+import io.pushgate.tenant.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -25,25 +23,6 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 @ControlPlaneTest
 class SigningKeyRotationIntegrationTests {
 
-    static final class ManualClock extends Clock {
-        Instant now = Instant.now().plus(Duration.ofDays(1));
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Autowired
     DatabaseClient db;
 
@@ -55,7 +34,7 @@ class SigningKeyRotationIntegrationTests {
 
     @Test
     void aRetiredKeyStaysPublishedUntilItsLastTokenHasExpired() {
-        ManualClock clock = new ManualClock();
+        ManualClock clock = new ManualClock(Instant.now().plus(Duration.ofDays(1)));
         TokenSettings settings =
                 new TokenSettings("pushgate", Duration.ofMinutes(15), Duration.ofMinutes(10), Duration.ofHours(1));
         SigningKeys keys = new SigningKeys(db, cipher, settings, tx, clock);

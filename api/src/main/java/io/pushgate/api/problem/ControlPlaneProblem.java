@@ -3,11 +3,11 @@ package io.pushgate.api.problem;
 import java.net.URI;
 
 /**
- * The problems tenant-service answers with (RFC 9457 {@code application/problem+json}): one kind of
- * problem, one stable {@code type} URI, one HTTP status. The {@code detail} of an answer explains
- * the occurrence; clients branch on {@link #type()}, never on the text.
+ * The problems of tenant-service's API (the control plane). Kinds that delivery-service answers too
+ * (unauthenticated, forbidden, not found, invalid field) carry the same {@code type} URI there and
+ * here.
  */
-public enum ControlPlaneProblems {
+public enum ControlPlaneProblem implements ProblemKind {
     /** A field of the request is missing or invalid; the answer names it in {@code field}. */
     INVALID_FIELD(400, "invalid-field", "A field is missing or invalid"),
     /** Provider credential material does not load; the answer says why, never echoing the key. */
@@ -35,29 +35,27 @@ public enum ControlPlaneProblems {
     /** Too many failed sign-ins from this address or for this account; {@code Retry-After} says when to retry. */
     SIGN_IN_THROTTLED(429, "sign-in-throttled", "Too many failed sign-ins");
 
-    private static final String BASE = "https://pushgate.io/problems/";
-
     private final int status;
     private final URI type;
     private final String title;
 
-    ControlPlaneProblems(int status, String slug, String title) {
+    ControlPlaneProblem(int status, String slug, String title) {
         this.status = status;
-        this.type = URI.create(BASE + slug);
+        this.type = ProblemKind.type(slug);
         this.title = title;
     }
 
-    /** The HTTP status code of every answer of this kind. */
+    @Override
     public int status() {
         return status;
     }
 
-    /** The stable {@code type} URI. */
+    @Override
     public URI type() {
         return type;
     }
 
-    /** The short, constant human-readable summary. */
+    @Override
     public String title() {
         return title;
     }

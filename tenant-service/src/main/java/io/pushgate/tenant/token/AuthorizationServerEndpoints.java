@@ -8,18 +8,20 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /** {@code GET /oauth2/jwks} and {@code GET /.well-known/oauth-authorization-server} (RFC 8414). */
 @RestController
-class AuthorizationServerMetadata {
+class AuthorizationServerEndpoints {
 
     private final SigningKeys keys;
     private final PlatformSettings platform;
 
-    AuthorizationServerMetadata(SigningKeys keys, PlatformSettings platform) {
+    AuthorizationServerEndpoints(SigningKeys keys, PlatformSettings platform) {
         this.keys = keys;
         this.platform = platform;
     }
@@ -39,8 +41,12 @@ class AuthorizationServerMetadata {
         metadata.put("issuer", platform.issuer().toString());
         metadata.put("token_endpoint", issuer + "/oauth2/token");
         metadata.put("jwks_uri", issuer + "/oauth2/jwks");
-        metadata.put("grant_types_supported", List.of("client_credentials"));
-        metadata.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
+        metadata.put("grant_types_supported", List.of(AuthorizationGrantType.CLIENT_CREDENTIALS.getValue()));
+        metadata.put(
+                "token_endpoint_auth_methods_supported",
+                List.of(
+                        ClientAuthenticationMethod.CLIENT_SECRET_BASIC.getValue(),
+                        ClientAuthenticationMethod.CLIENT_SECRET_POST.getValue()));
         metadata.put("scopes_supported", List.of(Scopes.REGISTRATIONS));
         // no authorization endpoint: no response type is supported
         metadata.put("response_types_supported", List.of());

@@ -1,0 +1,66 @@
+package io.pushgate.api.problem;
+
+import java.net.URI;
+
+/**
+ * The problems of delivery-service's API (device registrations, the delivery read API and the sandbox
+ * under {@code /v1/}, the Avaya aliases under {@code /custom-notification-connector/}; the callback
+ * URL has its own, {@link CallbackProblem}). Kinds that tenant-service answers too (unauthenticated,
+ * forbidden, not found, invalid field) carry the same {@code type} URI there and here.
+ */
+public enum DeliveryApiProblem implements ProblemKind {
+    /** A field of the request (or the device token in the path) is missing or invalid; {@code field} names it. */
+    INVALID_FIELD(400, "invalid-field", "A field is missing or invalid"),
+    /** The body is not one well-formed JSON object. */
+    MALFORMED_JSON(400, "malformed-json", "The body is not well-formed JSON"),
+    /**
+     * No valid bearer token (missing, expired, not yet valid, wrong issuer, audience or signature), or
+     * none was sent for a configuration that takes no open registrations. Comes with {@code
+     * WWW-Authenticate: Bearer} (RFC 6750).
+     */
+    UNAUTHENTICATED(401, "unauthenticated", "A valid bearer token is required"),
+    /** The token is valid but lacks the scope this action needs. */
+    FORBIDDEN(403, "forbidden", "The token's scopes do not allow this action"),
+    /**
+     * No such configuration or registration for the caller's tenant: a configuration of another tenant
+     * and one that does not exist get the same answer.
+     */
+    NOT_FOUND(404, "not-found", "No such resource"),
+    /** The request body exceeds the size limit. */
+    PAYLOAD_TOO_LARGE(413, "payload-too-large", "The request body is too large"),
+    /** The body is not declared as JSON. */
+    UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "The body must be application/json"),
+    /** Too many unauthenticated (open) registrations from this address or for this configuration; see {@code Retry-After}. */
+    RATE_LIMITED(429, "registration-rate-limited", "Too many registrations"),
+    /** The registration store could not be read or written in time; see {@code Retry-After}. */
+    UNAVAILABLE(503, "registration-store-unavailable", "Registrations are unavailable"),
+    /** Notifications or their statistics could not be read in time; see {@code Retry-After}. */
+    NOTIFICATIONS_UNAVAILABLE(503, "notification-store-unavailable", "Notifications are unavailable"),
+    /** The sandbox's FCM emulator is not configured or does not answer; see {@code Retry-After}. */
+    SANDBOX_UNAVAILABLE(503, "sandbox-unavailable", "The sandbox is unavailable");
+
+    private final int status;
+    private final URI type;
+    private final String title;
+
+    DeliveryApiProblem(int status, String slug, String title) {
+        this.status = status;
+        this.type = ProblemKind.type(slug);
+        this.title = title;
+    }
+
+    @Override
+    public int status() {
+        return status;
+    }
+
+    @Override
+    public URI type() {
+        return type;
+    }
+
+    @Override
+    public String title() {
+        return title;
+    }
+}
