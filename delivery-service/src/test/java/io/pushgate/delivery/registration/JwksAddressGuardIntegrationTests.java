@@ -22,8 +22,9 @@ class JwksAddressGuardIntegrationTests extends RegistrationIntegrationSupport {
     @Test
     void neverFetchesAJwksOnLoopbackThoughItWouldReachTheIssuer() throws Exception {
         Tenant tenant = tenant();
-        try (TestIssuer idp = TestIssuer.ec()) {
-            for (String host : new String[] {"127.0.0.1", "localhost", "[::ffff:127.0.0.1]"}) {
+        for (String host : new String[] {"127.0.0.1", "localhost", "[::ffff:127.0.0.1]"}) {
+            // an issuer of its own each: its row is read fresh, never one cached for another URI
+            try (TestIssuer idp = TestIssuer.ec()) {
                 String audience = "aud-" + UUID.randomUUID();
                 trustWithJwksUri(
                         tenant, idp, "http://" + host + ":" + idp.jwksUri().getPort() + "/jwks", audience);

@@ -384,14 +384,15 @@ class RegistrationAuthenticationIntegrationTests extends RegistrationIntegration
     @ExtendWith(OutputCaptureExtension.class)
     void neverFetchesAJwksFromAMetadataOrLinkLocalAddress(CapturedOutput output) throws SQLException {
         Tenant tenant = tenant();
-        try (TestIssuer idp = TestIssuer.ec()) {
-            for (String jwksUri : List.of(
-                    "http://169.254.169.254/latest/meta-data/jwks",
-                    "http://[fe80::1]/jwks",
-                    "http://100.100.100.200/jwks",
-                    "http://[fd00:ec2::254]/jwks",
-                    "http://0.0.0.0/jwks",
-                    "http://[::]/jwks")) {
+        for (String jwksUri : List.of(
+                "http://169.254.169.254/latest/meta-data/jwks",
+                "http://[fe80::1]/jwks",
+                "http://100.100.100.200/jwks",
+                "http://[fd00:ec2::254]/jwks",
+                "http://0.0.0.0/jwks",
+                "http://[::]/jwks")) {
+            // an issuer of its own each: its row is read fresh, never one cached for another URI
+            try (TestIssuer idp = TestIssuer.ec()) {
                 String audience = "aud-" + UUID.randomUUID();
                 trustWithJwksUri(tenant, idp, jwksUri, audience);
                 invalidToken(
