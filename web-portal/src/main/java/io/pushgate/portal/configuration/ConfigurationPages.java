@@ -105,11 +105,12 @@ class ConfigurationPages {
             patch.put("enabled", form.containsKey("enabled"));
             patch.put("openRegistration", form.containsKey("openRegistration"));
             String minutes = value(form, "deliveryWindow").strip();
-            if (!minutes.matches("\\d{1,4}")) {
+            if (!minutes.matches("\\d{1,4}") || Integer.parseInt(minutes) < 1 || Integer.parseInt(minutes) > 1440) {
                 return details(
                         exchange,
                         configuration,
-                        FormErrors.field("deliveryWindow", "Enter a whole number of minutes, from 1 to 1440."),
+                        FormErrors.field(
+                                "deliveryWindow", "Enter a whole number of minutes, from 1 to 1440 (24 hours)."),
                         form.toSingleValueMap(),
                         model);
             }
