@@ -221,6 +221,47 @@ class PortalBrowserIntegrationTests {
     }
 
     @Test
+    void aCredentialIsUploadedAndTestedAndABadFileIsNamedNextToItsField() throws Exception {
+        PortalPlatform.Account account = platform.signUp();
+        signIn(account);
+        browser.open(platform.portal("/credentials"));
+        assertThat(browser.find(".empty").getText()).contains("No credential yet");
+
+        java.nio.file.Path notJson = java.nio.file.Files.createTempFile("not-a-key", ".json");
+        java.nio.file.Files.writeString(notJson, "this is not a service account");
+        browser.find("details.add:nth-of-type(2) summary").click();
+        browser.type("#fcm-name", "Firebase");
+        browser.find("#fcm-file").sendKeys(notJson.toString());
+        browser.press("Add and test");
+        assertThat(browser.find("#fcm-file-error").getText()).contains("not JSON");
+        assertThat(browser.find("#fcm-name").getAttribute("value")).isEqualTo("Firebase");
+        assertThat(browser.driver.getPageSource()).doesNotContain("this is not a service account");
+        browser.screenshot("20-credential-refused");
+        browser.assertAccessible("credentials with an error");
+
+        // a real service account key file, as the sandbox's FCM emulator mints one
+        String key = PortalPlatform.send(
+                "POST",
+                platform.sandboxUrl().replaceAll("/$", "") + "/emulator/fcm/service-accounts",
+                null,
+                "{\"projectId\":\"portal-test\"}",
+                201);
+        java.nio.file.Path keyFile = java.nio.file.Files.createTempFile("service-account", ".json");
+        java.nio.file.Files.writeString(keyFile, key);
+        browser.find("#fcm-file").sendKeys(keyFile.toString());
+        browser.press("Add and test");
+        assertThat(browser.find(".notice").getText()).contains("Credential \"Firebase\" added.");
+        WebElement card = browser.find(".card");
+        assertThat(card.getText()).contains("Firebase Cloud Messaging").contains("portal-test");
+        assertThat(card.findElement(org.openqa.selenium.By.cssSelector(".test-result"))
+                        .getText())
+                .as("the connection test's answer (or why it did not run) is shown at once")
+                .isNotBlank();
+        assertThat(browser.driver.getPageSource()).as("the key is never shown").doesNotContain("BEGIN PRIVATE KEY");
+        browser.screenshot("21-credential-added");
+    }
+
+    @Test
     void aFormPostedWithoutItsCsrfTokenIsRefused() throws Exception {
         PortalPlatform.Account account = platform.signUp();
         signIn(account);
