@@ -67,6 +67,7 @@ class SessionCookieIntegrationTests {
     static String sessionCookie(int port) {
         return WebTestClient.bindToServer()
                 .baseUrl("http://127.0.0.1:" + port)
+                .responseTimeout(java.time.Duration.ofSeconds(30))
                 .build()
                 .get()
                 .uri("/sign-in")
