@@ -166,7 +166,14 @@ class NotificationQueriesIntegrationTests {
 
         assertThat(json.propertyNames())
                 .containsExactly(
-                        "id", "configurationId", "eventId", "sessionId", "status", "receivedAt", "completedAt", "attempts");
+                        "id",
+                        "configurationId",
+                        "eventId",
+                        "sessionId",
+                        "status",
+                        "receivedAt",
+                        "completedAt",
+                        "attempts");
         assertThat(json.get("attempts").get(0).propertyNames())
                 .containsExactly("provider", "outcome", "errorCode", "latencyMs", "at");
     }
