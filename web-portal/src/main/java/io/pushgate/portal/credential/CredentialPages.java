@@ -74,7 +74,7 @@ class CredentialPages {
                             .flatMap(saved -> tested(exchange, saved, "Credential \"" + saved.name() + "\" added."))
                             .onErrorResume(ApiProblem.class, problem -> {
                                 exchange.getResponse().setStatusCode(HttpStatus.UNPROCESSABLE_CONTENT);
-                                return list(exchange, kind, FormErrors.of(problem, FIELDS), form, model);
+                                return list(exchange, kind, FormErrors.of(problem, FIELDS, shown(kind)), form, model);
                             });
                 }));
     }
@@ -109,7 +109,8 @@ class CredentialPages {
                             .flatMap(saved -> tested(exchange, saved, "Credential \"" + saved.name() + "\" replaced."))
                             .onErrorResume(ApiProblem.class, problem -> {
                                 exchange.getResponse().setStatusCode(HttpStatus.UNPROCESSABLE_CONTENT);
-                                return replacePage(exchange, credential, FormErrors.of(problem, FIELDS), form, model);
+                                return replacePage(
+                                        exchange, credential, FormErrors.of(problem, FIELDS, shown(kind)), form, model);
                             });
                 }));
     }
@@ -219,6 +220,17 @@ class CredentialPages {
             }
         }
         return usage;
+    }
+
+    /** The fields the form of {@code kind} shows (an error about another goes above the form). */
+    static java.util.Set<String> shown(String kind) {
+        return switch (kind) {
+            case "fcm" -> java.util.Set.of("name", "serviceAccountFile");
+            case "apns-token" -> java.util.Set.of("name", "p8File", "keyId", "teamId", "topic", "environment");
+            case "apns-certificate" ->
+                java.util.Set.of("name", "p12File", "certificatePassword", "topic", "environment");
+            default -> java.util.Set.of("name");
+        };
     }
 
     /** The API body for a form of {@code kind}: sandbox, fcm, apns-token or apns-certificate. */

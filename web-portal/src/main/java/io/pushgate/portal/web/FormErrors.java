@@ -42,6 +42,21 @@ public final class FormErrors {
         return errors;
     }
 
+    /**
+     * As {@link #of(ApiProblem, Map)}, but a field the form does not show ({@code shown}) becomes a
+     * message for the whole form, naming the field, so that no error goes unseen.
+     */
+    public static FormErrors of(ApiProblem problem, Map<String, String> aliases, java.util.Set<String> shown) {
+        FormErrors errors = of(problem, aliases);
+        for (var field : Map.copyOf(errors.fields).entrySet()) {
+            if (!shown.contains(field.getKey())) {
+                errors.fields.remove(field.getKey());
+                errors.summary = problem.field() + ": " + field.getValue();
+            }
+        }
+        return errors;
+    }
+
     public static FormErrors of(ApiProblem problem) {
         return of(problem, Map.of());
     }
