@@ -62,6 +62,10 @@
       return;
     }
     source = new EventSource(main.getAttribute("data-test-run"));
+    var checkAgain = main.querySelector("[data-check-again]");
+    if (checkAgain) {
+      checkAgain.hidden = true;
+    }
     source.addEventListener("progress", function (event) {
       var progress = JSON.parse(event.data);
       progress.stages.forEach(function (stage) {

@@ -19,8 +19,8 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * "Send a test event" and its live view: the page shows each stage as it is now (and reloads itself
- * without JavaScript); with JavaScript, server-sent events update it as each stage completes.
+ * "Send a test event" and its live view: the page shows each stage as it is now (without JavaScript,
+ * "Check again" shows the next); with JavaScript, server-sent events update it as each stage completes.
  */
 @Controller
 class TestRunPages {
