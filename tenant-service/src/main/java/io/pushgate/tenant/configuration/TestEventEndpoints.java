@@ -6,9 +6,6 @@ import io.pushgate.tenant.platform.Fields;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
-import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -32,11 +29,7 @@ class TestEventEndpoints {
 
     @PostMapping("/v1/configurations/{id}/test-events")
     Mono<ResponseEntity<SignedTestEvent>> sign(
-            @AuthenticationPrincipal Jwt jwt,
-            ServerHttpRequest request,
-            @PathVariable String id,
-            @RequestBody(required = false) TestEventRequest body) {
-        Caller caller = Caller.of(jwt, request);
+            Caller caller, @PathVariable String id, @RequestBody(required = false) TestEventRequest body) {
         return testEvents
                 .sign(caller, Fields.pathId(id, "configuration"), body == null ? null : body.sessionId())
                 .map(signed -> ResponseEntity.status(HttpStatus.CREATED)

@@ -3,10 +3,11 @@ package io.pushgate.tenant.configuration;
 import io.pushgate.api.AxpSignature;
 import io.pushgate.api.axp.AxpEvent;
 import io.pushgate.api.axp.InvalidAxpEventException;
-import io.pushgate.api.problem.ControlPlaneProblems;
+import io.pushgate.api.problem.ControlPlaneProblem;
 import io.pushgate.api.secret.SecretCipher;
+import io.pushgate.tenant.audit.AuditAction;
 import io.pushgate.tenant.audit.AuditLog;
-import io.pushgate.tenant.platform.ApiProblem;
+import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Caller;
 import io.pushgate.tenant.platform.PlatformSettings;
 import io.pushgate.tenant.platform.Randoms;
@@ -83,7 +84,7 @@ class TestEvents {
                     Map.of());
         } catch (InvalidAxpEventException e) {
             return Mono.error(
-                    ApiProblem.invalidField("sessionId", e.getMessage().replaceFirst("^sessionId ", "")));
+                    ApiRejected.invalidField("sessionId", e.getMessage().replaceFirst("^sessionId ", "")));
         }
         return db.sql("""
                         SELECT callback_key, enabled, axp_configuration_id, secret_ciphertext
@@ -97,16 +98,16 @@ class TestEvents {
                         row.get("axp_configuration_id", String.class),
                         row.get("secret_ciphertext", byte[].class)))
                 .one()
-                .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("configuration")))
+                .switchIfEmpty(Mono.error(() -> ApiRejected.notFound("configuration")))
                 .flatMap(target -> {
                     if (!target.enabled()) {
-                        return Mono.error(ApiProblem.of(
-                                ControlPlaneProblems.CONFIGURATION_DISABLED,
+                        return Mono.error(new ApiRejected(
+                                ControlPlaneProblem.CONFIGURATION_DISABLED,
                                 "the configuration is disabled and takes no callbacks; enable it first"));
                     }
                     if (sessionId == null && target.axpConfigurationId() == null) {
-                        return Mono.error(ApiProblem.of(
-                                ControlPlaneProblems.AXP_CONFIGURATION_ID_MISSING,
+                        return Mono.error(new ApiRejected(
+                                ControlPlaneProblem.AXP_CONFIGURATION_ID_MISSING,
                                 "a test device registers with the configuration's AXP Configuration Id, which it"
                                         + " does not have yet; enter the id AXP shows after saving the configuration"));
                     }
@@ -118,7 +119,7 @@ class TestEvents {
                             AxpSignature.sign(secret, event.eventId(), event.sessionId()),
                             event.eventId(),
                             event.sessionId());
-                    return audit.changed(caller, "configuration.test-event", "configuration:" + id)
+                    return audit.changed(caller, AuditAction.CONFIGURATION_TEST_EVENT, "configuration:" + id)
                             .thenReturn(signed);
                 });
     }
