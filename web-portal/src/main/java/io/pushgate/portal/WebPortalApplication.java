@@ -6,7 +6,9 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /** The onboarding and operations UI, a backend-for-frontend over tenant-service and delivery-service. */
-@SpringBootApplication
+@SpringBootApplication(
+        // members sign in against tenant-service: no user store of the portal's own (nor its generated password)
+        excludeName = "org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration")
 @ConfigurationPropertiesScan
 public class WebPortalApplication {
 

@@ -51,7 +51,7 @@ class WebPortalIntegrationTests {
                 .baseUrl("http://127.0.0.1:" + port)
                 .build()
                 .get()
-                .uri("/")
+                .uri("/status")
                 .exchange()
                 .expectStatus()
                 .isOk()

@@ -28,6 +28,14 @@ public enum ControlPlaneProblem implements ProblemKind {
     AXP_CONFIGURATION_ID_TAKEN(409, "axp-configuration-id-taken", "This AXP Configuration Id is already in use"),
     /** The issuer + audience pair is already trusted by a tenant (it belongs to one tenant only). */
     TRUSTED_ISSUER_TAKEN(409, "trusted-issuer-taken", "This issuer and audience are already registered"),
+    /** The configuration is disabled: it takes no callbacks, so a test event could not arrive. */
+    CONFIGURATION_DISABLED(409, "configuration-disabled", "The configuration is disabled"),
+    /**
+     * The configuration has no AXP Configuration Id yet, which a device registration names; enter
+     * the id AXP shows after saving the configuration there.
+     */
+    AXP_CONFIGURATION_ID_MISSING(
+            409, "axp-configuration-id-missing", "The configuration has no AXP Configuration Id yet"),
     /** The change would leave the tenant without an owner. */
     LAST_OWNER(409, "last-owner", "A tenant keeps at least one owner"),
     /** The request body exceeds the size limit. */

@@ -13,6 +13,7 @@ import java.util.UUID;
  */
 public record NotificationDetails(
         UUID id,
+        UUID configurationId,
         String eventId,
         String sessionId,
         String status,

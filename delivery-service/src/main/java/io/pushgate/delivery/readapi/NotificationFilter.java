@@ -2,6 +2,7 @@ package io.pushgate.delivery.readapi;
 
 import java.time.Instant;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Which notifications a listing shows; every part optional ({@code null} or empty: no restriction).
@@ -10,8 +11,16 @@ import java.util.Set;
  * @param receivedFrom received at or after
  * @param receivedBefore received before
  * @param sessionId of this session only
+ * @param configurationId of this AXP configuration only
+ * @param eventId with this {@code eventId} only (at most one per tenant)
  */
-public record NotificationFilter(Set<String> statuses, Instant receivedFrom, Instant receivedBefore, String sessionId) {
+public record NotificationFilter(
+        Set<String> statuses,
+        Instant receivedFrom,
+        Instant receivedBefore,
+        String sessionId,
+        UUID configurationId,
+        String eventId) {
 
     public NotificationFilter {
         statuses = statuses == null ? Set.of() : Set.copyOf(statuses);
@@ -21,6 +30,11 @@ public record NotificationFilter(Set<String> statuses, Instant receivedFrom, Ins
                         "status must be one of " + String.join(", ", NotificationQueries.STATUSES));
             }
         }
+    }
+
+    /** Without a configuration or event restriction. */
+    public NotificationFilter(Set<String> statuses, Instant receivedFrom, Instant receivedBefore, String sessionId) {
+        this(statuses, receivedFrom, receivedBefore, sessionId, null, null);
     }
 
     public static NotificationFilter none() {

@@ -46,7 +46,7 @@ public class NotificationQueries {
         }
         Cursor after = cursor == null || cursor.isBlank() ? null : Cursor.parse(cursor);
         StringBuilder sql = new StringBuilder("""
-                SELECT id, event_id, session_id, status, received_at, completed_at
+                SELECT id, configuration_id, event_id, session_id, status, received_at, completed_at
                   FROM delivery.notification WHERE tenant_id = $1""");
         List<Object> values = new ArrayList<>();
         values.add(tenantId);
@@ -66,6 +66,14 @@ public class NotificationQueries {
             values.add(filter.sessionId());
             sql.append(" AND session_id = $").append(values.size());
         }
+        if (filter.configurationId() != null) {
+            values.add(filter.configurationId());
+            sql.append(" AND configuration_id = $").append(values.size());
+        }
+        if (filter.eventId() != null) {
+            values.add(filter.eventId());
+            sql.append(" AND event_id = $").append(values.size());
+        }
         if (after != null) {
             values.add(utc(after.receivedAt()));
             values.add(after.id());
@@ -84,6 +92,7 @@ public class NotificationQueries {
         return statement
                 .map((row, metadata) -> new NotificationSummary(
                         row.get("id", UUID.class),
+                        row.get("configuration_id", UUID.class),
                         row.get("event_id", String.class),
                         row.get("session_id", String.class),
                         row.get("status", String.class),
@@ -117,12 +126,13 @@ public class NotificationQueries {
                 .all()
                 .collectList();
         return database.sql("""
-                        SELECT id, event_id, session_id, status, received_at, completed_at
+                        SELECT id, configuration_id, event_id, session_id, status, received_at, completed_at
                           FROM delivery.notification WHERE id = $1 AND tenant_id = $2""")
                 .bind(0, id)
                 .bind(1, tenantId)
                 .map((row, metadata) -> new NotificationSummary(
                         row.get("id", UUID.class),
+                        row.get("configuration_id", UUID.class),
                         row.get("event_id", String.class),
                         row.get("session_id", String.class),
                         row.get("status", String.class),
@@ -132,7 +142,14 @@ public class NotificationQueries {
                 .zipWith(
                         attempts,
                         (n, list) -> new NotificationDetails(
-                                n.id(), n.eventId(), n.sessionId(), n.status(), n.receivedAt(), n.completedAt(), list));
+                                n.id(),
+                                n.configurationId(),
+                                n.eventId(),
+                                n.sessionId(),
+                                n.status(),
+                                n.receivedAt(),
+                                n.completedAt(),
+                                list));
     }
 
     /**

@@ -3,6 +3,12 @@ package io.pushgate.delivery.readapi;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A notification in a listing. */
+/** A notification in a listing; {@code configurationId} is the AXP configuration whose callback brought it. */
 public record NotificationSummary(
-        UUID id, String eventId, String sessionId, String status, Instant receivedAt, Instant completedAt) {}
+        UUID id,
+        UUID configurationId,
+        String eventId,
+        String sessionId,
+        String status,
+        Instant receivedAt,
+        Instant completedAt) {}

@@ -33,7 +33,7 @@ import reactor.core.publisher.Mono;
 /**
  * The delivery read API, for a tenant's admins (scope {@code tenant.read}, checked by the security
  * chain): {@code GET /v1/notifications} (filters {@code status} (repeatable or comma-separated),
- * {@code from}, {@code to}, {@code sessionId}; paged by {@code cursor} and {@code limit}), {@code GET
+ * {@code from}, {@code to}, {@code sessionId}, {@code configurationId}, {@code eventId}; paged by {@code cursor} and {@code limit}), {@code GET
  * /v1/notifications/{id}} with its attempts, {@code GET /v1/stats} ({@code from}/{@code to}, default
  * the last hour, at most {@value #MAX_STATS_DAYS} days) and {@code GET /v1/sandbox/messages}. The
  * tenant is always the caller's; another tenant's notification is a 404 like a missing one.
@@ -81,7 +81,12 @@ class ReadApiEndpoints {
         NotificationFilter filter;
         try {
             filter = new NotificationFilter(
-                    statuses(request), instant(request, "from"), instant(request, "to"), sessionId(request));
+                    statuses(request),
+                    instant(request, "from"),
+                    instant(request, "to"),
+                    text(request, "sessionId"),
+                    configurationId(request),
+                    text(request, "eventId"));
         } catch (IllegalArgumentException e) {
             throw ApiRejected.invalidField("status", e.getMessage());
         }
@@ -159,12 +164,25 @@ class ReadApiEndpoints {
         }
     }
 
-    private static String sessionId(ServerRequest request) {
-        String sessionId = request.queryParam("sessionId").orElse(null);
-        if (sessionId != null && (sessionId.isEmpty() || sessionId.length() > 128)) {
-            throw ApiRejected.invalidField("sessionId", "must have 1 to 128 characters");
+    /** {@code sessionId} or {@code eventId}: 1 to 128 characters, as the callback takes them. */
+    private static String text(ServerRequest request, String name) {
+        String value = request.queryParam(name).orElse(null);
+        if (value != null && (value.isEmpty() || value.length() > 128)) {
+            throw ApiRejected.invalidField(name, "must have 1 to 128 characters");
         }
-        return sessionId;
+        return value;
+    }
+
+    private static UUID configurationId(ServerRequest request) {
+        String value = request.queryParam("configurationId").orElse(null);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException notAnId) {
+            throw ApiRejected.invalidField("configurationId", "must be a configuration's id (a UUID)");
+        }
     }
 
     private static int limit(ServerRequest request, int defaultLimit, int maxLimit) {

@@ -44,6 +44,7 @@ class ApiSecurity {
 
     static final String REGISTRATIONS = "SCOPE_" + Scopes.REGISTRATIONS;
     static final String TENANT_READ = "SCOPE_" + Scopes.TENANT_READ;
+    static final String TENANT_WRITE = "SCOPE_" + Scopes.TENANT_WRITE;
 
     /** A registration by device token (native and Avaya alias). */
     static final String[] REGISTRATION = {
@@ -91,7 +92,8 @@ class ApiSecurity {
      * Who may do what under {@code /v1/**}, explicitly, in one place; whatever is not listed is denied.
      *
      * <p>Device registrations: apps' tokens with scope {@code registrations} (admin tokens with {@code
-     * tenant.read} may read and search too). A request without a token passes here and is allowed by
+     * tenant.read} may read and search too; with {@code tenant.write}, owners' and admins', register and
+     * delete too: the portal registers its test device so). A request without a token passes here and is allowed by
      * the handler only for a configuration in open-registration mode (401 otherwise); a request with an
      * invalid token never gets that far.
      *
@@ -104,7 +106,7 @@ class ApiSecurity {
                 .pathMatchers(HttpMethod.POST, SEARCH)
                 .access(withoutTokenOrWith(REGISTRATIONS, TENANT_READ))
                 .pathMatchers(REGISTRATION)
-                .access(withoutTokenOrWith(REGISTRATIONS))
+                .access(withoutTokenOrWith(REGISTRATIONS, TENANT_WRITE))
                 .pathMatchers(
                         HttpMethod.GET, "/v1/notifications", "/v1/notifications/*", "/v1/stats", "/v1/sandbox/messages")
                 .hasAuthority(TENANT_READ)

@@ -165,7 +165,15 @@ class NotificationQueriesIntegrationTests {
                 JsonMapper.builder().build().valueToTree(queries.get(tenant, id).block());
 
         assertThat(json.propertyNames())
-                .containsExactly("id", "eventId", "sessionId", "status", "receivedAt", "completedAt", "attempts");
+                .containsExactly(
+                        "id",
+                        "configurationId",
+                        "eventId",
+                        "sessionId",
+                        "status",
+                        "receivedAt",
+                        "completedAt",
+                        "attempts");
         assertThat(json.get("attempts").get(0).propertyNames())
                 .containsExactly("provider", "outcome", "errorCode", "latencyMs", "at");
     }

@@ -158,7 +158,7 @@ class RegistrationAuthenticationIntegrationTests extends RegistrationIntegration
     @Test
     void refusesATokenWithoutTheScope() throws SQLException {
         Tenant tenant = tenant();
-        register(tenant, platformToken(tenant.id()).scope("tenant.write").sign())
+        register(tenant, platformToken(tenant.id()).scope(Scopes.TENANT_READ).sign())
                 .expectStatus()
                 .isForbidden()
                 .expectHeader()

@@ -17,6 +17,9 @@ import java.util.regex.Pattern;
  *     ({@code PUSHGATE_PUBLIC_BASE_URL}, default delivery-service on localhost)
  * @param issuer the {@code iss} of platform tokens: tenant-service's address
  *     ({@code PUSHGATE_ISSUER}, default tenant-service on localhost)
+ * @param portalCookieSecure whether the portal's session cookie is {@code Secure}
+ *     ({@code PUSHGATE_PORTAL_SESSION_COOKIE_SECURE}; off by default here, where the portal is served
+ *     over plain HTTP; turn it on behind an HTTPS proxy)
  */
 record LauncherSettings(
         Path home,
@@ -26,7 +29,8 @@ record LauncherSettings(
         Optional<ExternalDatabase> externalDatabase,
         Optional<String> keyset,
         String publicBaseUrl,
-        String issuer) {
+        String issuer,
+        boolean portalCookieSecure) {
 
     /** A PostgreSQL given by URL; {@code url} is libpq-style: {@code postgresql://host:port/database}. */
     record ExternalDatabase(String url, String user, String password) {
@@ -60,7 +64,15 @@ record LauncherSettings(
                 Optional.ofNullable(environment.get("PUSHGATE_KEYSET")).filter(value -> !value.isBlank());
         String publicBaseUrl = environment.getOrDefault("PUSHGATE_PUBLIC_BASE_URL", "http://localhost:" + delivery);
         String issuer = environment.getOrDefault("PUSHGATE_ISSUER", "http://localhost:" + tenant);
-        return new LauncherSettings(home, delivery, tenant, portal, external, keyset, publicBaseUrl, issuer);
+        String secure = environment
+                .getOrDefault("PUSHGATE_PORTAL_SESSION_COOKIE_SECURE", "false")
+                .strip();
+        if (!secure.equals("true") && !secure.equals("false")) {
+            throw new LaunchException(
+                    "PUSHGATE_PORTAL_SESSION_COOKIE_SECURE must be true or false, not '" + secure + "'");
+        }
+        return new LauncherSettings(
+                home, delivery, tenant, portal, external, keyset, publicBaseUrl, issuer, Boolean.parseBoolean(secure));
     }
 
     /** Accepts {@code postgresql://}, {@code postgres://} and {@code jdbc:postgresql://} URLs. */

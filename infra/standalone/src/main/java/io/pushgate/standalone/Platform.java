@@ -20,8 +20,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The whole platform in this process: the database (embedded unless one is configured), the sandbox
@@ -53,7 +56,10 @@ final class Platform implements AutoCloseable {
             "org.springframework.boot.security.autoconfigure.actuate.web.reactive.ReactiveManagementWebSecurityAutoConfiguration",
             "org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration");
 
-    /** What the portal's context must not configure: it owns no data and has no security of its own yet. */
+    /**
+     * What the portal's context must not configure: it owns no data, and its security is its own
+     * ({@code @EnableWebFluxSecurity}: none of Spring Boot's security auto-configuration applies).
+     */
     private static final String PORTAL_EXCLUDES = String.join(
             ",",
             FOREIGN_SECURITY,
@@ -69,6 +75,10 @@ final class Platform implements AutoCloseable {
     private static final long START_STEP_WAIT_MILLIS = 120_000;
 
     private final LauncherSettings settings;
+    /** More arguments for a service, by its name (tests: e.g. a short token lifetime). */
+    private final Map<String, List<String>> extraArguments;
+    /** The services' contexts, by name, once started. */
+    private final Map<String, ConfigurableApplicationContext> contexts = new ConcurrentHashMap<>();
     /** What has started, the latest first: it is stopped in this order. Guarded by {@code this}. */
     private final Deque<AutoCloseable> parts = new ArrayDeque<>();
 
@@ -81,7 +91,12 @@ final class Platform implements AutoCloseable {
     private boolean closed;
 
     Platform(LauncherSettings settings) {
+        this(settings, Map.of());
+    }
+
+    Platform(LauncherSettings settings, Map<String, List<String>> extraArguments) {
         this.settings = settings;
+        this.extraArguments = Map.copyOf(extraArguments);
     }
 
     /**
@@ -170,6 +185,7 @@ final class Platform implements AutoCloseable {
         portal.add("--pushgate.portal.tenant-service-url=http://127.0.0.1:" + settings.tenantPort());
         portal.add("--pushgate.portal.delivery-service-url=http://127.0.0.1:" + settings.deliveryPort());
         portal.add("--spring.autoconfigure.exclude=" + PORTAL_EXCLUDES);
+        portal.add("--pushgate.portal.session.cookie-secure=" + settings.portalCookieSecure());
         run(
                 new Service("web-portal", settings.portalPort(), "onboarding portal"),
                 WebPortalApplication.application(),
@@ -234,11 +250,17 @@ final class Platform implements AutoCloseable {
         return part;
     }
 
+    /** A started service's application context (tests reach into the platform through it). */
+    ConfigurableApplicationContext context(String service) {
+        return contexts.get(service);
+    }
+
     private void run(Service service, SpringApplication application, List<String> common) {
         List<String> arguments = new ArrayList<>(common);
         arguments.add("--server.port=" + service.port());
+        arguments.addAll(extraArguments.getOrDefault(service.name(), List.of()));
         try {
-            adopt(application.run(arguments.toArray(String[]::new)));
+            contexts.put(service.name(), adopt(application.run(arguments.toArray(String[]::new))));
         } catch (LaunchException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -72,4 +72,15 @@ class LauncherSettingsTests {
                 .isThrownBy(() -> LauncherSettings.from(Map.of("PUSHGATE_DELIVERY_PORT", "70000")))
                 .withMessage("PUSHGATE_DELIVERY_PORT must be a port number from 1 to 65535, not '70000'");
     }
+
+    @Test
+    void thePortalsCookieIsNotSecureOverThePlainHttpOfALocalStartUnlessAsked() {
+        assertThat(LauncherSettings.from(Map.of()).portalCookieSecure()).isFalse();
+        assertThat(LauncherSettings.from(Map.of("PUSHGATE_PORTAL_SESSION_COOKIE_SECURE", "true"))
+                        .portalCookieSecure())
+                .isTrue();
+        assertThatExceptionOfType(LaunchException.class)
+                .isThrownBy(() -> LauncherSettings.from(Map.of("PUSHGATE_PORTAL_SESSION_COOKIE_SECURE", "yes")))
+                .withMessage("PUSHGATE_PORTAL_SESSION_COOKIE_SECURE must be true or false, not 'yes'");
+    }
 }

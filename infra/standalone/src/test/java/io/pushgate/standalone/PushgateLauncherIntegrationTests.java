@@ -289,7 +289,7 @@ class PushgateLauncherIntegrationTests {
         ServiceProbes.assertLiveAndReady(Integer.parseInt(environment.get("PUSHGATE_TENANT_PORT")));
         ServiceProbes.assertLiveAndReady(Integer.parseInt(environment.get("PUSHGATE_PORTAL_PORT")));
         String portal = ServiceProbes.get(
-                        URI.create("http://localhost:" + environment.get("PUSHGATE_PORTAL_PORT") + "/"))
+                        URI.create("http://localhost:" + environment.get("PUSHGATE_PORTAL_PORT") + "/status"))
                 .body();
         assertThat(portal).contains("All services are ready.");
         assertCallbacksNeedNoLogin(Integer.parseInt(environment.get("PUSHGATE_DELIVERY_PORT")));

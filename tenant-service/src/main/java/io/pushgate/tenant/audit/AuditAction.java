@@ -18,6 +18,8 @@ public enum AuditAction {
     /** Its own action, not an update: the old callback URL stops at once. */
     CONFIGURATION_CALLBACK_KEY_ROTATE("configuration.callback-key.rotate"),
     CONFIGURATION_DELETE("configuration.delete"),
+    /** A test event signed for the portal (no change: who signed one, and when). */
+    CONFIGURATION_TEST_EVENT("configuration.test-event"),
     CREDENTIAL_CREATE("credential.create"),
     CREDENTIAL_REPLACE("credential.replace"),
     CREDENTIAL_DELETE("credential.delete"),

@@ -1,5 +1,6 @@
 package io.pushgate.portal.status;
 
+import io.pushgate.portal.backend.BackendSettings;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;

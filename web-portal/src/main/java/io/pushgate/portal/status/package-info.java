@@ -1,2 +1,2 @@
-/** The platform's status as the portal's home page shows it: are both services up? */
+/** The platform's status page: are both services up? */
 package io.pushgate.portal.status;

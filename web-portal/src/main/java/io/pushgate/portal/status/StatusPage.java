@@ -5,21 +5,22 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import reactor.core.publisher.Mono;
 
+/** {@code /status}: whether the services behind the portal are ready, for anyone (signed in or not). */
 @Controller
-class HomeController {
+class StatusPage {
 
     private final PlatformStatus status;
 
-    HomeController(PlatformStatus status) {
+    StatusPage(PlatformStatus status) {
         this.status = status;
     }
 
-    @GetMapping("/")
-    Mono<String> home(Model model) {
+    @GetMapping("/status")
+    Mono<String> status(Model model) {
         return status.services().map(services -> {
             model.addAttribute("services", services);
             model.addAttribute("allUp", services.stream().allMatch(PlatformStatus.ServiceStatus::up));
-            return "home";
+            return "status";
         });
     }
 }

@@ -1,0 +1,2 @@
+/** Signing up, in and out. */
+package io.pushgate.portal.account;

@@ -1,0 +1,2 @@
+/** Provider credentials: FCM service accounts, APNs token keys and certificates, the sandbox; each tested when saved. */
+package io.pushgate.portal.credential;

@@ -1,0 +1,81 @@
+package io.pushgate.portal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * The session cookie as browsers get it: {@code __Host-} prefixed, {@code HttpOnly}, {@code Secure},
+ * {@code SameSite=Lax}, {@code Path=/}, no {@code Domain}, ending with the browser — and, with the
+ * documented switch for plain HTTP on one's own machine, without {@code Secure} (so without the
+ * prefix, which requires it).
+ */
+class SessionCookieIntegrationTests {
+
+    @Nested
+    @SpringBootTest(
+            webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+            properties = "spring.config.name=" + WebPortalApplication.CONFIG_NAME)
+    class ByDefault {
+
+        @LocalServerPort
+        int port;
+
+        @Test
+        void isHostPrefixedSecureHttpOnlyAndLax() {
+            String cookie = sessionCookie(port);
+            assertThat(cookie)
+                    .startsWith("__Host-pushgate-session=")
+                    .contains("; Path=/")
+                    .contains("; Secure")
+                    .containsIgnoringCase("; HttpOnly")
+                    .contains("; SameSite=Lax")
+                    .doesNotContain("Domain=")
+                    .doesNotContain("Max-Age")
+                    .doesNotContain("Expires");
+        }
+    }
+
+    @Nested
+    @SpringBootTest(
+            webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+            properties = {
+                "spring.config.name=" + WebPortalApplication.CONFIG_NAME,
+                "pushgate.portal.session.cookie-secure=false"
+            })
+    class ForPlainHttp {
+
+        @LocalServerPort
+        int port;
+
+        @Test
+        void isNotSecureAndSoNotHostPrefixed() {
+            String cookie = sessionCookie(port);
+            assertThat(cookie)
+                    .startsWith("pushgate-session=")
+                    .doesNotContain("Secure")
+                    .containsIgnoringCase("; HttpOnly")
+                    .contains("; SameSite=Lax");
+        }
+    }
+
+    /** The sign-in page stores its CSRF token in a new session, whose cookie it sets. */
+    static String sessionCookie(int port) {
+        return WebTestClient.bindToServer()
+                .baseUrl("http://127.0.0.1:" + port)
+                .responseTimeout(java.time.Duration.ofSeconds(30))
+                .build()
+                .get()
+                .uri("/sign-in")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .returnResult(String.class)
+                .getResponseHeaders()
+                .getFirst("Set-Cookie");
+    }
+}
