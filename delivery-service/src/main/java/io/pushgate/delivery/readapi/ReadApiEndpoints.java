@@ -3,7 +3,7 @@ package io.pushgate.delivery.readapi;
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 import static org.springframework.web.reactive.function.server.RouterFunctions.route;
 
-import io.pushgate.api.problem.DeliveryApiProblems;
+import io.pushgate.api.problem.DeliveryApiProblem;
 import io.pushgate.delivery.sandbox.SandboxMessages;
 import io.pushgate.delivery.sandbox.SandboxUnavailableException;
 import io.pushgate.delivery.security.ApiRejected;
@@ -71,7 +71,7 @@ class ReadApiEndpoints {
             ServerRequest request, ReadApiSettings settings, Function<UUID, Mono<ServerResponse>> call) {
         return Caller.current()
                 .switchIfEmpty(Mono.error(() -> new ApiRejected(
-                        DeliveryApiProblems.UNAUTHENTICATED, "a bearer token with scope tenant.read is required")))
+                        DeliveryApiProblem.UNAUTHENTICATED, "a bearer token with scope tenant.read is required")))
                 .flatMap(caller -> Mono.defer(() -> call.apply(caller.tenantId())))
                 .timeout(settings.timeout())
                 .onErrorResume(error -> problem(request, settings, error));
@@ -202,7 +202,7 @@ class ReadApiEndpoints {
     }
 
     private static ApiRejected notFound() {
-        return new ApiRejected(DeliveryApiProblems.NOT_FOUND, "no such notification");
+        return new ApiRejected(DeliveryApiProblem.NOT_FOUND, "no such notification");
     }
 
     private static Mono<ServerResponse> problem(ServerRequest request, ReadApiSettings settings, Throwable error) {
@@ -212,7 +212,7 @@ class ReadApiEndpoints {
         if (error instanceof SandboxUnavailableException unavailable) {
             log.warn("Sandbox messages could not be read: {}", unavailable.getMessage());
             return Problems.answer(ApiRejected.retryLater(
-                    DeliveryApiProblems.SANDBOX_UNAVAILABLE,
+                    DeliveryApiProblem.SANDBOX_UNAVAILABLE,
                     "the sandbox does not answer; try again later",
                     settings.retryAfter()));
         }
@@ -222,7 +222,7 @@ class ReadApiEndpoints {
                 request.path(),
                 error instanceof TimeoutException ? "no answer within " + settings.timeout() : error.toString());
         return Problems.answer(ApiRejected.retryLater(
-                DeliveryApiProblems.NOTIFICATIONS_UNAVAILABLE,
+                DeliveryApiProblem.NOTIFICATIONS_UNAVAILABLE,
                 "notifications could not be read; try again later",
                 settings.retryAfter()));
     }

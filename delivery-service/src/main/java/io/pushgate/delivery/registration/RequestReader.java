@@ -1,6 +1,6 @@
 package io.pushgate.delivery.registration;
 
-import io.pushgate.api.problem.DeliveryApiProblems;
+import io.pushgate.api.problem.DeliveryApiProblem;
 import io.pushgate.delivery.security.ApiRejected;
 import java.util.Locale;
 import tools.jackson.core.JacksonException;
@@ -112,10 +112,10 @@ final class RequestReader {
         try {
             node = body.length == 0 ? null : json.readTree(body);
         } catch (JacksonException e) {
-            throw new ApiRejected(DeliveryApiProblems.MALFORMED_JSON, "the body is not well-formed JSON");
+            throw new ApiRejected(DeliveryApiProblem.MALFORMED_JSON, "the body is not well-formed JSON");
         }
         if (node == null || !node.isObject()) {
-            throw new ApiRejected(DeliveryApiProblems.MALFORMED_JSON, "the body must be one JSON object");
+            throw new ApiRejected(DeliveryApiProblem.MALFORMED_JSON, "the body must be one JSON object");
         }
         return node;
     }

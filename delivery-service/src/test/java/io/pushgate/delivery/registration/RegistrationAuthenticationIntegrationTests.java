@@ -3,7 +3,7 @@ package io.pushgate.delivery.registration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushgate.api.Scopes;
-import io.pushgate.api.problem.DeliveryApiProblems;
+import io.pushgate.api.problem.DeliveryApiProblem;
 import io.pushgate.testkit.TestIssuer;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -51,7 +51,7 @@ class RegistrationAuthenticationIntegrationTests extends RegistrationIntegration
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody()
                 .jsonPath("$.type")
-                .isEqualTo(DeliveryApiProblems.UNAUTHENTICATED.type().toString());
+                .isEqualTo(DeliveryApiProblem.UNAUTHENTICATED.type().toString());
     }
 
     @Test
@@ -176,7 +176,7 @@ class RegistrationAuthenticationIntegrationTests extends RegistrationIntegration
                 .isNotFound()
                 .expectBody()
                 .jsonPath("$.type")
-                .isEqualTo(DeliveryApiProblems.NOT_FOUND.type().toString());
+                .isEqualTo(DeliveryApiProblem.NOT_FOUND.type().toString());
     }
 
     @Test
@@ -445,6 +445,6 @@ class RegistrationAuthenticationIntegrationTests extends RegistrationIntegration
                         value -> assertThat(value).startsWith("Bearer").contains("error=\"invalid_token\""))
                 .expectBody()
                 .jsonPath("$.type")
-                .isEqualTo(DeliveryApiProblems.UNAUTHENTICATED.type().toString());
+                .isEqualTo(DeliveryApiProblem.UNAUTHENTICATED.type().toString());
     }
 }

@@ -2,7 +2,7 @@ package io.pushgate.delivery.registration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pushgate.api.problem.DeliveryApiProblems;
+import io.pushgate.api.problem.DeliveryApiProblem;
 import java.sql.SQLException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -137,7 +137,7 @@ class RegistrationAvayaAliasIntegrationTests extends RegistrationIntegrationSupp
                 .isNotFound()
                 .expectBody()
                 .jsonPath("$.type")
-                .isEqualTo(DeliveryApiProblems.NOT_FOUND.type().toString());
+                .isEqualTo(DeliveryApiProblem.NOT_FOUND.type().toString());
     }
 
     @Test

@@ -2,7 +2,7 @@ package io.pushgate.delivery.registration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pushgate.api.problem.DeliveryApiProblems;
+import io.pushgate.api.problem.DeliveryApiProblem;
 import java.sql.SQLException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,7 +36,7 @@ class RegistrationRateLimitIntegrationTests extends RegistrationIntegrationSuppo
                 .exists(HttpHeaders.RETRY_AFTER)
                 .expectBody()
                 .jsonPath("$.type")
-                .isEqualTo(DeliveryApiProblems.RATE_LIMITED.type().toString());
+                .isEqualTo(DeliveryApiProblem.RATE_LIMITED.type().toString());
 
         // the address has made 4 calls so far: one more is allowed, on another configuration
         open(second).expectStatus().isOk();
