@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.pushgate.delivery.notification.AttemptOutcome;
+import io.pushgate.delivery.notification.NotificationStatus;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,21 +33,21 @@ final class DispatchMetrics {
                 .register(meters);
     }
 
-    void finished(UUID tenantId, String provider, String outcome) {
+    void finished(UUID tenantId, String provider, NotificationStatus status) {
         Counter.builder("pushgate.deliveries")
                 .description("Notifications finished, by outcome")
                 .tag("tenant", tenantId.toString())
                 .tag("provider", provider == null ? "none" : provider)
-                .tag("outcome", outcome)
+                .tag("outcome", status.wire())
                 .register(meters)
                 .increment();
     }
 
-    void sent(String provider, String outcome, Duration latency) {
+    void sent(String provider, AttemptOutcome outcome, Duration latency) {
         Timer.builder("pushgate.provider.latency")
                 .description("How long a provider took to answer one send")
                 .tag("provider", provider)
-                .tag("outcome", outcome)
+                .tag("outcome", outcome.wire())
                 .publishPercentileHistogram()
                 .register(meters)
                 .record(latency);

@@ -9,11 +9,11 @@ import io.pushgate.delivery.channel.PushChannel;
 import io.pushgate.delivery.dispatch.Deliveries.Attempt;
 import io.pushgate.delivery.dispatch.Deliveries.Claimed;
 import io.pushgate.delivery.dispatch.Deliveries.Registration;
+import io.pushgate.delivery.notification.AttemptOutcome;
 import io.pushgate.delivery.notification.NotificationAccepted;
 import io.pushgate.delivery.notification.NotificationsAccepted;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -83,19 +83,15 @@ public class Dispatcher implements SmartLifecycle {
      * back at once, so another instance's sweep takes them without waiting for the lease to end.
      */
     private void giveBack(NotificationsAccepted batch) {
-        List<UUID> ids = new ArrayList<>(batch.notifications().size());
-        List<UUID> owners = new ArrayList<>(batch.notifications().size());
-        for (NotificationAccepted accepted : batch.notifications()) {
-            ids.add(accepted.notificationId());
-            owners.add(accepted.lease());
-        }
+        List<Claimed> held =
+                batch.notifications().stream().map(Claimed::accepted).toList();
         deliveries
-                .releaseAll(ids, owners)
+                .releaseAll(held)
                 .subscribe(
                         released -> {},
                         error -> log.warn(
                                 "{} new notifications could not be given back; they wait for their lease to end: {}",
-                                ids.size(),
+                                held.size(),
                                 error.toString()));
     }
 
@@ -144,16 +140,14 @@ public class Dispatcher implements SmartLifecycle {
                 .flatMap(configuration -> {
                     Instant deadline = notification.receivedAt().plus(configuration.deliveryWindow());
                     if (!Instant.now().isBefore(deadline)) {
-                        return finish(
-                                notification, "expired", null, "delivery_window_closed", "the delivery window closed");
+                        return finish(notification, Ending.windowClosed("the delivery window closed"));
                     }
                     return deliveries
                             .newestRegistration(notification)
                             .flatMap(registration -> route(notification, configuration, registration, deadline))
-                            .switchIfEmpty(Mono.defer(() -> finish(notification, "no_device", null, null, null)));
+                            .switchIfEmpty(Mono.defer(() -> finish(notification, Ending.noDevice())));
                 })
-                .switchIfEmpty(Mono.defer(() -> finish(
-                        notification, "failed", null, "configuration_deleted", "the configuration no longer exists")));
+                .switchIfEmpty(Mono.defer(() -> finish(notification, Ending.configurationDeleted())));
     }
 
     private Mono<Boolean> route(
@@ -216,10 +210,7 @@ public class Dispatcher implements SmartLifecycle {
                 .flatMap(sent -> sent == Sent.WINDOW_CLOSED
                         ? finish(
                                 notification,
-                                "expired",
-                                null,
-                                "delivery_window_closed",
-                                "the delivery window closed before a send was possible")
+                                Ending.windowClosed("the delivery window closed before a send was possible"))
                         : record(notification, registration, credentialId, channel.provider(), sent, deadline))
                 .defaultIfEmpty(false);
     }
@@ -230,9 +221,7 @@ public class Dispatcher implements SmartLifecycle {
      */
     private Mono<Boolean> stillMine(Claimed notification) {
         if (!running) {
-            return deliveries
-                    .releaseAll(List.of(notification.id()), List.of(notification.lease()))
-                    .thenReturn(false);
+            return deliveries.releaseAll(List.of(notification)).thenReturn(false);
         }
         // a send needs the lease to outlast it: with less than two thirds of a dispatch lease left
         // (a row that waited in its lane, or one the inbox leased for a short pushgate.inbox.lease)
@@ -255,16 +244,14 @@ public class Dispatcher implements SmartLifecycle {
         double latencyMs = sent.latency().toNanos() / 1_000_000.0;
         String code = outcome.errorCode();
         if (outcome instanceof DeliveryOutcome.Accepted) {
-            metrics.sent(provider, "delivered", sent.latency());
+            metrics.sent(provider, AttemptOutcome.DELIVERED, sent.latency());
             return finish(
                     notification,
-                    "delivered",
-                    new Attempt(provider, credentialId, "delivered", null, latencyMs, true),
-                    null,
-                    null);
+                    Ending.delivered(
+                            new Attempt(provider, credentialId, AttemptOutcome.DELIVERED, null, latencyMs, true)));
         }
         if (outcome instanceof DeliveryOutcome.TokenRejected) {
-            metrics.sent(provider, "token_invalid", sent.latency());
+            metrics.sent(provider, AttemptOutcome.TOKEN_INVALID, sent.latency());
             metrics.invalidated(provider, code);
             log.info(
                     "Registration {} invalidated: {} rejected token {} with {}",
@@ -276,32 +263,34 @@ public class Dispatcher implements SmartLifecycle {
                     .invalidate(registration.id(), code)
                     .then(finish(
                             notification,
-                            "token_invalid",
-                            new Attempt(provider, credentialId, "token_invalid", code, latencyMs, true),
-                            code,
-                            "the provider rejected the device token: " + code));
+                            Ending.tokenInvalid(
+                                    new Attempt(
+                                            provider,
+                                            credentialId,
+                                            AttemptOutcome.TOKEN_INVALID,
+                                            code,
+                                            latencyMs,
+                                            true),
+                                    "the provider rejected the device token: " + code)));
         }
         if (outcome instanceof DeliveryOutcome.Rejected) {
-            metrics.sent(provider, "failed", sent.latency());
+            metrics.sent(provider, AttemptOutcome.FAILED, sent.latency());
             return finish(
                     notification,
-                    "failed",
-                    new Attempt(provider, credentialId, "failed", code, latencyMs, true),
-                    code,
-                    "the provider refused the credential or the request: " + code);
+                    Ending.failed(
+                            new Attempt(provider, credentialId, AttemptOutcome.FAILED, code, latencyMs, true),
+                            "the provider refused the credential or the request: " + code));
         }
         DeliveryOutcome.Transient failure = (DeliveryOutcome.Transient) outcome;
-        metrics.sent(provider, "retry", sent.latency());
-        Attempt attempt = new Attempt(provider, credentialId, "retry", code, latencyMs, true);
+        metrics.sent(provider, AttemptOutcome.RETRY, sent.latency());
+        Attempt attempt = new Attempt(provider, credentialId, AttemptOutcome.RETRY, code, latencyMs, true);
         Duration wait = retries.backoff(notification.attempts() + 1, failure.retryAfter());
         Instant next = Instant.now().plus(wait);
         if (!next.isBefore(deadline)) {
             return finish(
                     notification,
-                    "expired",
-                    attempt,
-                    code,
-                    "the delivery window closed while retrying (last: " + code + ")");
+                    Ending.windowClosedRetrying(
+                            attempt, "the delivery window closed while retrying (last: " + code + ")"));
         }
         metrics.retried(provider);
         return deliveries.retryAt(notification, attempt, next).doOnNext(mine -> {
@@ -322,17 +311,21 @@ public class Dispatcher implements SmartLifecycle {
         log.info("Notification {} of tenant {} failed: {}", notification.id(), notification.tenantId(), detail);
         return finish(
                 notification,
-                "failed",
-                new Attempt(registration.provider(), credentialId, "failed", code, 0, false),
-                code,
-                detail);
+                Ending.failed(
+                        new Attempt(registration.provider(), credentialId, AttemptOutcome.FAILED, code, 0, false),
+                        detail));
     }
 
-    private Mono<Boolean> finish(Claimed notification, String status, Attempt attempt, String code, String detail) {
-        return deliveries.finish(notification, status, attempt, detail).doOnNext(mine -> {
+    private Mono<Boolean> finish(Claimed notification, Ending ending) {
+        return deliveries.finish(notification, ending).doOnNext(mine -> {
             if (mine) {
-                metrics.finished(notification.tenantId(), attempt == null ? null : attempt.provider(), status);
-                log.debug("Notification {} finished: {} {}", notification.id(), status, code == null ? "" : code);
+                Attempt attempt = ending.attempt();
+                metrics.finished(notification.tenantId(), attempt == null ? null : attempt.provider(), ending.status());
+                log.debug(
+                        "Notification {} finished: {} {}",
+                        notification.id(),
+                        ending.status().wire(),
+                        ending.reason() == null ? "" : ending.reason());
             }
         });
     }

@@ -1,13 +1,16 @@
 package io.pushgate.delivery.readapi;
 
+import io.pushgate.delivery.notification.NotificationStatus;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * Which notifications a listing shows; every part optional ({@code null} or empty: no restriction).
  *
- * @param statuses any of {@link NotificationQueries#STATUSES}
+ * @param statuses wire names of {@link NotificationStatus}
  * @param receivedFrom received at or after
  * @param receivedBefore received before
  * @param sessionId of this session only
@@ -25,9 +28,11 @@ public record NotificationFilter(
     public NotificationFilter {
         statuses = statuses == null ? Set.of() : Set.copyOf(statuses);
         for (String status : statuses) {
-            if (!NotificationQueries.STATUSES.contains(status)) {
-                throw new IllegalArgumentException(
-                        "status must be one of " + String.join(", ", NotificationQueries.STATUSES));
+            if (NotificationStatus.parse(status).isEmpty()) {
+                throw new IllegalArgumentException("status must be one of "
+                        + Arrays.stream(NotificationStatus.values())
+                                .map(NotificationStatus::wire)
+                                .collect(Collectors.joining(", ")));
             }
         }
     }

@@ -8,6 +8,7 @@ import io.pushgate.delivery.dispatch.Deliveries.Attempt;
 import io.pushgate.delivery.dispatch.Deliveries.Claimed;
 import io.pushgate.delivery.dispatch.Deliveries.Finish;
 import io.pushgate.delivery.dispatch.Deliveries.Registration;
+import io.pushgate.delivery.notification.AttemptOutcome;
 import io.pushgate.testkit.TestPlatformInitializer;
 import java.sql.Connection;
 import java.time.Duration;
@@ -90,20 +91,18 @@ class GroupedStatementsIntegrationTests {
                 .finishTogether(List.of(
                         new Finish(
                                 held.get(0),
-                                "delivered",
-                                new Attempt("fcm", credential, "delivered", null, 12.5, true),
-                                null),
-                        new Finish(held.get(1), "no_device", null, null),
+                                Ending.delivered(
+                                        new Attempt("fcm", credential, AttemptOutcome.DELIVERED, null, 12.5, true))),
+                        new Finish(held.get(1), Ending.noDevice()),
                         new Finish(
                                 withLease(held.get(2), stale),
-                                "delivered",
-                                new Attempt("fcm", credential, "delivered", null, 3.0, true),
-                                null),
+                                Ending.delivered(
+                                        new Attempt("fcm", credential, AttemptOutcome.DELIVERED, null, 3.0, true))),
                         new Finish(
                                 held.get(3),
-                                "failed",
-                                new Attempt("apns", null, "failed", "no_credential", 0, false),
-                                "no APNs credential for ios")))
+                                Ending.failed(
+                                        new Attempt("apns", null, AttemptOutcome.FAILED, "no_credential", 0, false),
+                                        "no APNs credential for ios"))))
                 .block(Duration.ofSeconds(10));
 
         assertThat(mine).containsExactly(true, true, false, true);
@@ -120,9 +119,9 @@ class GroupedStatementsIntegrationTests {
     }
 
     /**
-     * One outcome the database refuses (an attempt outcome its CHECK does not allow) makes it refuse
-     * the grouped statement as a whole: the outcomes are then written one by one, so only the refused
-     * one is left unrecorded.
+     * One outcome the database refuses (an attempt without the tenant its NOT NULL requires) makes it
+     * refuse the grouped statement as a whole: the outcomes are then written one by one, so only the
+     * refused one is left unrecorded.
      */
     @Test
     void aRefusedGroupIsWrittenOneByOneAndOnlyTheRefusedOutcomeIsLeftOut() throws Exception {
@@ -134,13 +133,11 @@ class GroupedStatementsIntegrationTests {
 
         List<Boolean> mine = deliveries
                 .finishAll(List.of(
-                        new Finish(held.get(0), "no_device", null, null),
+                        new Finish(held.get(0), Ending.noDevice()),
                         new Finish(
-                                held.get(1),
-                                "delivered",
-                                new Attempt("fcm", null, "not-an-outcome", null, 1.0, true),
-                                null),
-                        new Finish(held.get(2), "no_device", null, null)))
+                                withoutTenant(held.get(1)),
+                                Ending.delivered(new Attempt("fcm", null, AttemptOutcome.DELIVERED, null, 1.0, true))),
+                        new Finish(held.get(2), Ending.noDevice())))
                 .block(Duration.ofSeconds(10));
 
         assertThat(mine).containsExactly(true, false, true);
@@ -170,6 +167,21 @@ class GroupedStatementsIntegrationTests {
                 claimed.id(),
                 lease,
                 claimed.tenantId(),
+                claimed.configurationId(),
+                claimed.eventId(),
+                claimed.sessionId(),
+                claimed.fields(),
+                claimed.receivedAt(),
+                claimed.attempts(),
+                claimed.leaseEnds());
+    }
+
+    /** {@code claimed} with its tenant unknown: its attempt breaks {@code delivery.attempt}'s NOT NULL. */
+    private static Claimed withoutTenant(Claimed claimed) {
+        return new Claimed(
+                claimed.id(),
+                claimed.lease(),
+                null,
                 claimed.configurationId(),
                 claimed.eventId(),
                 claimed.sessionId(),

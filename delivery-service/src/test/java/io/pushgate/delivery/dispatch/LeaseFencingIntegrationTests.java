@@ -47,11 +47,11 @@ class LeaseFencingIntegrationTests {
         assertThat(second.lease()).isNotEqualTo(first.lease());
         assertThat(deliveries.renew(id, first.lease(), Duration.ofSeconds(30)).block())
                 .isFalse();
-        assertThat(deliveries.finish(first, "delivered", null, null).block()).isFalse();
+        assertThat(deliveries.finish(first, Ending.delivered(null)).block()).isFalse();
         assertThat(DeliveryFixtures.status(id)).isEqualTo("accepted");
         assertThat(deliveries.renew(id, second.lease(), Duration.ofSeconds(30)).block())
                 .isTrue();
-        assertThat(deliveries.finish(second, "delivered", null, null).block()).isTrue();
+        assertThat(deliveries.finish(second, Ending.delivered(null)).block()).isTrue();
         assertThat(DeliveryFixtures.status(id)).isEqualTo("delivered");
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pushgate.delivery.DeliveryServiceApplication;
+import io.pushgate.delivery.notification.NotificationStatus;
 import io.pushgate.testkit.TestDatabase;
 import io.pushgate.testkit.TestPlatformInitializer;
 import java.sql.Connection;
@@ -12,6 +13,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -195,7 +197,9 @@ class NotificationQueriesIntegrationTests {
                 .containsEntry("no_device", 1L)
                 .containsEntry("retrying", 1L)
                 .containsEntry("expired", 0L)
-                .containsOnlyKeys(NotificationQueries.STATUSES);
+                .containsOnlyKeys(Arrays.stream(NotificationStatus.values())
+                        .map(NotificationStatus::wire)
+                        .toList());
         assertThat(stats.latencyMs().samples()).isEqualTo(100);
         assertThat(stats.latencyMs().p50()).isEqualTo(50.5);
         assertThat(stats.latencyMs().p95()).isEqualTo(95.05);
