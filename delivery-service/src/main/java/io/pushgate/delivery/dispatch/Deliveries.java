@@ -5,6 +5,8 @@ import io.pushgate.delivery.batching.Unnest;
 import io.pushgate.delivery.notification.AttemptOutcome;
 import io.pushgate.delivery.notification.NotificationAccepted;
 import io.pushgate.delivery.notification.NotificationStatus;
+import io.pushgate.delivery.registration.DevicePlatform;
+import io.pushgate.delivery.registration.PushProvider;
 import io.r2dbc.spi.R2dbcException;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,7 +80,7 @@ class Deliveries {
             .int4(
                     "attempted",
                     finish -> finish.attempt() != null && finish.attempt().sent() ? 1 : 0)
-            .text("provider", ofAttempt(Attempt::provider))
+            .text("provider", ofAttempt(attempt -> attempt.provider().wire()))
             .uuid("credential_id", ofAttempt(Attempt::credentialId))
             .text("outcome", ofAttempt(attempt -> attempt.outcome().wire()))
             .text("error_code", ofAttempt(Attempt::errorCode))
@@ -209,8 +211,10 @@ class Deliveries {
                     found[row.get("ord", Long.class).intValue() - 1] = new Registration(
                             row.get("id", UUID.class),
                             row.get("device_token", String.class),
-                            row.get("platform", String.class),
-                            row.get("provider", String.class),
+                            DevicePlatform.parse(row.get("platform", String.class))
+                                    .orElseThrow(),
+                            PushProvider.parse(row.get("provider", String.class))
+                                    .orElseThrow(),
                             row.get("apns_environment", String.class),
                             row.get("app_id", String.class));
                     return Boolean.TRUE;
@@ -291,7 +295,7 @@ class Deliveries {
                 .bind("owner", notification.lease())
                 .bind("tenant_id", notification.tenantId())
                 .bind("status", NotificationStatus.RETRYING.wire())
-                .bind("provider", attempt.provider())
+                .bind("provider", attempt.provider().wire())
                 .bind("outcome", attempt.outcome().wire())
                 .bind("latency_ms", attempt.latencyMs())
                 .bind("attempted", attempt.sent() ? 1 : 0)
@@ -396,7 +400,12 @@ class Deliveries {
      * @param appId the app's bundle id (the APNs topic) when the registration names it
      */
     record Registration(
-            UUID id, String deviceToken, String platform, String provider, String apnsEnvironment, String appId) {
+            UUID id,
+            String deviceToken,
+            DevicePlatform platform,
+            PushProvider provider,
+            String apnsEnvironment,
+            String appId) {
 
         @Override
         public String toString() {
@@ -406,7 +415,7 @@ class Deliveries {
 
     /** One try to send, or (with {@code sent} false) the reason none was possible. */
     record Attempt(
-            String provider,
+            PushProvider provider,
             UUID credentialId,
             AttemptOutcome outcome,
             String errorCode,

@@ -12,6 +12,7 @@ import io.pushgate.delivery.dispatch.Deliveries.Registration;
 import io.pushgate.delivery.notification.AttemptOutcome;
 import io.pushgate.delivery.notification.NotificationAccepted;
 import io.pushgate.delivery.notification.NotificationsAccepted;
+import io.pushgate.delivery.registration.PushProvider;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -160,12 +161,12 @@ public class Dispatcher implements SmartLifecycle {
                     registration,
                     null,
                     "no_credential",
-                    "no " + ("apns".equals(registration.provider()) ? "APNs" : "FCM")
-                            + " credential for " + registration.platform()
+                    "no " + (registration.provider() == PushProvider.APNS ? "APNs" : "FCM")
+                            + " credential for " + registration.platform().wire()
                             + ": set the configuration's default credential");
         }
         UUID credentialId = credential.get().id();
-        String apnsEnvironment = "apns".equals(registration.provider()) ? registration.apnsEnvironment() : null;
+        String apnsEnvironment = registration.provider() == PushProvider.APNS ? registration.apnsEnvironment() : null;
         return clients.channel(notification.tenantId(), credentialId, apnsEnvironment)
                 .flatMap(channel -> send(notification, configuration, registration, credentialId, channel, deadline))
                 .switchIfEmpty(Mono.defer(() -> refused(
@@ -192,7 +193,7 @@ public class Dispatcher implements SmartLifecycle {
                 configuration.bodyOrDefault(),
                 fields.getOrDefault("conversationId", notification.sessionId()),
                 deadline,
-                "apns".equals(registration.provider()) ? registration.appId() : null);
+                registration.provider() == PushProvider.APNS ? registration.appId() : null);
         return lanes.run(
                         credentialId,
                         () -> stillMine(notification).flatMap(mine -> {
@@ -237,7 +238,7 @@ public class Dispatcher implements SmartLifecycle {
             Claimed notification,
             Registration registration,
             UUID credentialId,
-            String provider,
+            PushProvider provider,
             Sent sent,
             Instant deadline) {
         DeliveryOutcome outcome = sent.outcome();

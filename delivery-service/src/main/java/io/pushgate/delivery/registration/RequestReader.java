@@ -33,6 +33,7 @@ final class RequestReader {
         PushProvider provider = providerText == null
                 ? PushProvider.FCM
                 : PushProvider.parse(providerText)
+                        .filter(PushProvider::isRegistrable)
                         .orElseThrow(() -> ApiRejected.invalidField("provider", "must be fcm or apns"));
         if (provider == PushProvider.APNS && platform != DevicePlatform.IOS) {
             throw ApiRejected.invalidField("provider", "apns delivers to ios devices only");
@@ -72,7 +73,8 @@ final class RequestReader {
     RegistrationRequest avayaRegistration(String deviceToken, byte[] body) {
         JsonNode object = object(body);
         String type = optional(object, "type", 16);
-        DevicePlatform platform = "ios".equalsIgnoreCase(type) ? DevicePlatform.IOS : DevicePlatform.ANDROID;
+        DevicePlatform platform =
+                DevicePlatform.parse(type).filter(DevicePlatform.IOS::equals).orElse(DevicePlatform.ANDROID);
         return checkedToken(new RegistrationRequest(
                 deviceToken,
                 required(object, "configId", MAX_ID),

@@ -9,6 +9,7 @@ import io.pushgate.delivery.dispatch.Deliveries.Claimed;
 import io.pushgate.delivery.dispatch.Deliveries.Finish;
 import io.pushgate.delivery.dispatch.Deliveries.Registration;
 import io.pushgate.delivery.notification.AttemptOutcome;
+import io.pushgate.delivery.registration.PushProvider;
 import io.pushgate.testkit.TestPlatformInitializer;
 import java.sql.Connection;
 import java.time.Duration;
@@ -91,17 +92,23 @@ class GroupedStatementsIntegrationTests {
                 .finishTogether(List.of(
                         new Finish(
                                 held.get(0),
-                                Ending.delivered(
-                                        new Attempt("fcm", credential, AttemptOutcome.DELIVERED, null, 12.5, true))),
+                                Ending.delivered(new Attempt(
+                                        PushProvider.FCM, credential, AttemptOutcome.DELIVERED, null, 12.5, true))),
                         new Finish(held.get(1), Ending.noDevice()),
                         new Finish(
                                 withLease(held.get(2), stale),
-                                Ending.delivered(
-                                        new Attempt("fcm", credential, AttemptOutcome.DELIVERED, null, 3.0, true))),
+                                Ending.delivered(new Attempt(
+                                        PushProvider.FCM, credential, AttemptOutcome.DELIVERED, null, 3.0, true))),
                         new Finish(
                                 held.get(3),
                                 Ending.failed(
-                                        new Attempt("apns", null, AttemptOutcome.FAILED, "no_credential", 0, false),
+                                        new Attempt(
+                                                PushProvider.APNS,
+                                                null,
+                                                AttemptOutcome.FAILED,
+                                                "no_credential",
+                                                0,
+                                                false),
                                         "no APNs credential for ios"))))
                 .block(Duration.ofSeconds(10));
 
@@ -136,7 +143,8 @@ class GroupedStatementsIntegrationTests {
                         new Finish(held.get(0), Ending.noDevice()),
                         new Finish(
                                 withoutTenant(held.get(1)),
-                                Ending.delivered(new Attempt("fcm", null, AttemptOutcome.DELIVERED, null, 1.0, true))),
+                                Ending.delivered(new Attempt(
+                                        PushProvider.FCM, null, AttemptOutcome.DELIVERED, null, 1.0, true))),
                         new Finish(held.get(2), Ending.noDevice())))
                 .block(Duration.ofSeconds(10));
 
