@@ -52,10 +52,25 @@ public final class Unnest<T> {
 
     /** {@code unnest(:id::uuid[], …) AS alias(id, …)}: a row source for a {@code FROM} or a {@code JOIN}. */
     public String as(String alias) {
+        return parameters() + " AS " + alias + names("");
+    }
+
+    /**
+     * The same {@code WITH ORDINALITY}: its last column {@code position} numbers the rows from 1, in
+     * the order they were bound.
+     */
+    public String asNumbered(String alias, String position) {
+        return parameters() + " WITH ORDINALITY AS " + alias + names(", " + position);
+    }
+
+    private String parameters() {
         return columns.stream()
-                        .map(column -> ":" + column.name() + "::" + column.sqlType() + "[]")
-                        .collect(Collectors.joining(", ", "unnest(", ")"))
-                + columns.stream().map(Column::name).collect(Collectors.joining(", ", " AS " + alias + "(", ")"));
+                .map(column -> ":" + column.name() + "::" + column.sqlType() + "[]")
+                .collect(Collectors.joining(", ", "unnest(", ")"));
+    }
+
+    private String names(String more) {
+        return columns.stream().map(Column::name).collect(Collectors.joining(", ", "(", more + ")"));
     }
 
     /** Binds each column's values of {@code rows}, in the rows' order. */

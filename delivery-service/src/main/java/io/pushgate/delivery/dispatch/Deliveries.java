@@ -5,14 +5,14 @@ import io.pushgate.delivery.batching.Unnest;
 import io.pushgate.delivery.notification.AttemptOutcome;
 import io.pushgate.delivery.notification.NotificationAccepted;
 import io.pushgate.delivery.notification.NotificationStatus;
-import io.pushgate.delivery.registration.DevicePlatform;
+import io.pushgate.delivery.registration.Device;
 import io.pushgate.delivery.registration.PushProvider;
+import io.pushgate.delivery.registration.Registrations;
 import io.r2dbc.spi.R2dbcException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,20 +55,6 @@ class Deliveries {
                      ORDER BY lease_until LIMIT $2
                      FOR UPDATE SKIP LOCKED) due
              WHERE n.id = due.id""" + "\n" + RETURNING;
-
-    /**
-     * The registration each (tenant, configuration, session) is delivered to, by the asker's position:
-     * of its usable ones, one made with a token (an app client's or a trusted issuer's) before any
-     * made without (open registration: anyone who knows the session id may make one), then the newest.
-     */
-    private static final String NEWEST_REGISTRATIONS = """
-            SELECT k.ord, r.id, r.device_token, r.platform, r.provider, r.apns_environment, r.app_id
-              FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS k(tenant_id, configuration_id, session_id, ord)
-              JOIN LATERAL (SELECT id, device_token, platform, provider, apns_environment, app_id
-                              FROM delivery.registration
-                             WHERE tenant_id = k.tenant_id AND configuration_id = k.configuration_id
-                               AND session_id = k.session_id AND invalidated_at IS NULL AND expires_at > now()
-                             ORDER BY open_registration, updated_at DESC LIMIT 1) r ON true""";
 
     /** The finishes of a grouped statement: the row, its fencing token, its ending and the attempt's record. */
     private static final Unnest<Finish> FINISHES = Unnest.<Finish>columns()
@@ -127,17 +113,19 @@ class Deliveries {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final DatabaseClient database;
-    private final Coalescer<Claimed, Registration> registrations;
+    private final Registrations registrations;
+    private final Coalescer<Claimed, Device> devices;
     private final Coalescer<Finish, Boolean> finishes;
 
-    Deliveries(DatabaseClient database, DispatchSettings settings) {
+    Deliveries(DatabaseClient database, Registrations registrations, DispatchSettings settings) {
         this.database = database;
+        this.registrations = registrations;
         Coalescer.Limits limits = new Coalescer.Limits(
                 settings.maxBatchSize(),
                 settings.maxConcurrentBatches(),
                 settings.maxQueued(),
                 settings.batchTimeout());
-        this.registrations = new Coalescer<>(limits, this::newestRegistrations);
+        this.devices = new Coalescer<>(limits, this::newestRegistrations);
         this.finishes = new Coalescer<>(limits, this::finishAll);
     }
 
@@ -183,50 +171,19 @@ class Deliveries {
     }
 
     /**
-     * The newest registration of the notification's session that is neither invalidated nor expired;
-     * empty when there is none. Concurrent look-ups share one statement.
+     * The device of the notification's session's newest registration that is neither invalidated nor
+     * expired; empty when there is none. Concurrent look-ups share one statement.
      */
-    Mono<Registration> newestRegistration(Claimed notification) {
-        return registrations.submit(notification);
+    Mono<Device> newestRegistration(Claimed notification) {
+        return devices.submit(notification);
     }
 
-    /** Each notification's newest usable registration (null for none) in one statement, in order. */
-    Mono<List<Registration>> newestRegistrations(List<Claimed> notifications) {
-        int size = notifications.size();
-        UUID[] tenants = new UUID[size];
-        UUID[] configurations = new UUID[size];
-        String[] sessions = new String[size];
-        for (int i = 0; i < size; i++) {
-            Claimed notification = notifications.get(i);
-            tenants[i] = notification.tenantId();
-            configurations[i] = notification.configurationId();
-            sessions[i] = notification.sessionId();
-        }
-        Registration[] found = new Registration[size];
-        return database.sql(NEWEST_REGISTRATIONS)
-                .bind(0, tenants)
-                .bind(1, configurations)
-                .bind(2, sessions)
-                .map((row, metadata) -> {
-                    found[row.get("ord", Long.class).intValue() - 1] = new Registration(
-                            row.get("id", UUID.class),
-                            row.get("device_token", String.class),
-                            DevicePlatform.parse(row.get("platform", String.class))
-                                    .orElseThrow(),
-                            PushProvider.parse(row.get("provider", String.class))
-                                    .orElseThrow(),
-                            row.get("apns_environment", String.class),
-                            row.get("app_id", String.class));
-                    return Boolean.TRUE;
-                })
-                .all()
-                .then(Mono.fromSupplier(() -> Arrays.asList(found)));
-    }
-
-    Mono<Long> invalidate(UUID registrationId, String reason) {
-        return database.sql("""
-                        UPDATE delivery.registration SET invalidated_at = now(), invalidated_reason = $2
-                         WHERE id = $1 AND invalidated_at IS NULL""").bind(0, registrationId).bind(1, reason).fetch().rowsUpdated();
+    /** Each notification's device (null for none) in one statement, in order. */
+    Mono<List<Device>> newestRegistrations(List<Claimed> notifications) {
+        return registrations.newestForSessions(notifications.stream()
+                .map(notification -> new Registrations.Session(
+                        notification.tenantId(), notification.configurationId(), notification.sessionId()))
+                .toList());
     }
 
     /**
@@ -390,26 +347,6 @@ class Deliveries {
                     accepted.receivedAt(),
                     0,
                     accepted.leaseEnds());
-        }
-    }
-
-    /**
-     * The device a notification goes to.
-     *
-     * @param apnsEnvironment {@code production} or {@code sandbox} for an APNs registration that says so
-     * @param appId the app's bundle id (the APNs topic) when the registration names it
-     */
-    record Registration(
-            UUID id,
-            String deviceToken,
-            DevicePlatform platform,
-            PushProvider provider,
-            String apnsEnvironment,
-            String appId) {
-
-        @Override
-        public String toString() {
-            return "Registration[id=" + id + ", platform=" + platform + ", provider=" + provider + "]";
         }
     }
 

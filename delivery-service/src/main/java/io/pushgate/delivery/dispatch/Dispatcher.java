@@ -8,11 +8,12 @@ import io.pushgate.delivery.channel.Push;
 import io.pushgate.delivery.channel.PushChannel;
 import io.pushgate.delivery.dispatch.Deliveries.Attempt;
 import io.pushgate.delivery.dispatch.Deliveries.Claimed;
-import io.pushgate.delivery.dispatch.Deliveries.Registration;
 import io.pushgate.delivery.notification.AttemptOutcome;
 import io.pushgate.delivery.notification.NotificationAccepted;
 import io.pushgate.delivery.notification.NotificationsAccepted;
+import io.pushgate.delivery.registration.Device;
 import io.pushgate.delivery.registration.PushProvider;
+import io.pushgate.delivery.registration.Registrations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -28,7 +29,7 @@ import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
 /**
- * Delivers each accepted notification once: finds the session's newest active registration, sends
+ * Delivers each accepted notification once: finds the device of the session's newest active registration, sends
  * through the credential's channel (in that credential's lane) and records the outcome with the
  * attempt. New notifications come in-process right after their commit, leased to this instance by
  * the inbox ({@link NotificationsAccepted}); the {@link LeaseSweeper} claims the rest (a crashed
@@ -43,6 +44,7 @@ public class Dispatcher implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
     private final Deliveries deliveries;
+    private final Registrations registrations;
     private final DeliveryConfigurations configurations;
     private final ProviderClients clients;
     private final DispatchSettings settings;
@@ -54,11 +56,13 @@ public class Dispatcher implements SmartLifecycle {
 
     Dispatcher(
             Deliveries deliveries,
+            Registrations registrations,
             DeliveryConfigurations configurations,
             ProviderClients clients,
             DispatchSettings settings,
             MeterRegistry meters) {
         this.deliveries = deliveries;
+        this.registrations = registrations;
         this.configurations = configurations;
         this.clients = clients;
         this.settings = settings;
@@ -145,55 +149,55 @@ public class Dispatcher implements SmartLifecycle {
                     }
                     return deliveries
                             .newestRegistration(notification)
-                            .flatMap(registration -> route(notification, configuration, registration, deadline))
+                            .flatMap(device -> route(notification, configuration, device, deadline))
                             .switchIfEmpty(Mono.defer(() -> finish(notification, Ending.noDevice())));
                 })
                 .switchIfEmpty(Mono.defer(() -> finish(notification, Ending.configurationDeleted())));
     }
 
     private Mono<Boolean> route(
-            Claimed notification, DeliveryConfiguration configuration, Registration registration, Instant deadline) {
+            Claimed notification, DeliveryConfiguration configuration, Device device, Instant deadline) {
         Optional<DeliveryConfiguration.CredentialRef> credential =
-                configuration.credentialFor(registration.platform(), registration.provider());
+                configuration.credentialFor(device.platform(), device.provider());
         if (credential.isEmpty()) {
             return refused(
                     notification,
-                    registration,
+                    device,
                     null,
                     "no_credential",
-                    "no " + (registration.provider() == PushProvider.APNS ? "APNs" : "FCM")
-                            + " credential for " + registration.platform().wire()
+                    "no " + (device.provider() == PushProvider.APNS ? "APNs" : "FCM")
+                            + " credential for " + device.platform().wire()
                             + ": set the configuration's default credential");
         }
         UUID credentialId = credential.get().id();
-        String apnsEnvironment = registration.provider() == PushProvider.APNS ? registration.apnsEnvironment() : null;
+        String apnsEnvironment = device.provider() == PushProvider.APNS ? device.apnsEnvironment() : null;
         return clients.channel(notification.tenantId(), credentialId, apnsEnvironment)
-                .flatMap(channel -> send(notification, configuration, registration, credentialId, channel, deadline))
-                .switchIfEmpty(Mono.defer(() -> refused(
-                        notification, registration, credentialId, "no_credential", "the credential was deleted")))
+                .flatMap(channel -> send(notification, configuration, device, credentialId, channel, deadline))
+                .switchIfEmpty(Mono.defer(() ->
+                        refused(notification, device, credentialId, "no_credential", "the credential was deleted")))
                 .onErrorResume(
                         CredentialUnusableException.class,
-                        e -> refused(notification, registration, credentialId, "credential_unusable", e.getMessage()));
+                        e -> refused(notification, device, credentialId, "credential_unusable", e.getMessage()));
     }
 
     private Mono<Boolean> send(
             Claimed notification,
             DeliveryConfiguration configuration,
-            Registration registration,
+            Device device,
             UUID credentialId,
             PushChannel channel,
             Instant deadline) {
         Map<String, String> fields = notification.fields();
         Push push = new Push(
                 notification.id(),
-                registration.deviceToken(),
-                registration.platform(),
+                device.deviceToken(),
+                device.platform(),
                 fields,
                 configuration.titleOrDefault(),
                 configuration.bodyOrDefault(),
                 fields.getOrDefault("conversationId", notification.sessionId()),
                 deadline,
-                registration.provider() == PushProvider.APNS ? registration.appId() : null);
+                device.provider() == PushProvider.APNS ? device.appId() : null);
         return lanes.run(
                         credentialId,
                         () -> stillMine(notification).flatMap(mine -> {
@@ -212,7 +216,7 @@ public class Dispatcher implements SmartLifecycle {
                         ? finish(
                                 notification,
                                 Ending.windowClosed("the delivery window closed before a send was possible"))
-                        : record(notification, registration, credentialId, channel.provider(), sent, deadline))
+                        : record(notification, device, credentialId, channel.provider(), sent, deadline))
                 .defaultIfEmpty(false);
     }
 
@@ -236,7 +240,7 @@ public class Dispatcher implements SmartLifecycle {
 
     private Mono<Boolean> record(
             Claimed notification,
-            Registration registration,
+            Device device,
             UUID credentialId,
             PushProvider provider,
             Sent sent,
@@ -256,12 +260,12 @@ public class Dispatcher implements SmartLifecycle {
             metrics.invalidated(provider, code);
             log.info(
                     "Registration {} invalidated: {} rejected token {} with {}",
-                    registration.id(),
-                    provider,
-                    Push.redact(registration.deviceToken()),
+                    device.registrationId(),
+                    provider.wire(),
+                    Push.redact(device.deviceToken()),
                     code);
-            return deliveries
-                    .invalidate(registration.id(), code)
+            return registrations
+                    .invalidate(device.registrationId(), code)
                     .then(finish(
                             notification,
                             Ending.tokenInvalid(
@@ -307,14 +311,12 @@ public class Dispatcher implements SmartLifecycle {
     }
 
     /** No send was possible for a reason of the tenant's set-up: recorded as a failed attempt without latency. */
-    private Mono<Boolean> refused(
-            Claimed notification, Registration registration, UUID credentialId, String code, String detail) {
+    private Mono<Boolean> refused(Claimed notification, Device device, UUID credentialId, String code, String detail) {
         log.info("Notification {} of tenant {} failed: {}", notification.id(), notification.tenantId(), detail);
         return finish(
                 notification,
                 Ending.failed(
-                        new Attempt(registration.provider(), credentialId, AttemptOutcome.FAILED, code, 0, false),
-                        detail));
+                        new Attempt(device.provider(), credentialId, AttemptOutcome.FAILED, code, 0, false), detail));
     }
 
     private Mono<Boolean> finish(Claimed notification, Ending ending) {

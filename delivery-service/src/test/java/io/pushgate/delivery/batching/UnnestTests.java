@@ -21,6 +21,9 @@ class UnnestTests {
         assertThat(ROWS.as("f"))
                 .isEqualTo("unnest(:id::uuid[], :status::text[], :attempted::int[], :latency_ms::float8[])"
                         + " AS f(id, status, attempted, latency_ms)");
+        assertThat(ROWS.asNumbered("f", "ord"))
+                .isEqualTo("unnest(:id::uuid[], :status::text[], :attempted::int[], :latency_ms::float8[])"
+                        + " WITH ORDINALITY AS f(id, status, attempted, latency_ms, ord)");
     }
 
     @Test

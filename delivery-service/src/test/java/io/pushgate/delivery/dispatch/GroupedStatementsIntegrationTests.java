@@ -7,9 +7,10 @@ import io.pushgate.delivery.callback.TestConfigurations;
 import io.pushgate.delivery.dispatch.Deliveries.Attempt;
 import io.pushgate.delivery.dispatch.Deliveries.Claimed;
 import io.pushgate.delivery.dispatch.Deliveries.Finish;
-import io.pushgate.delivery.dispatch.Deliveries.Registration;
 import io.pushgate.delivery.notification.AttemptOutcome;
+import io.pushgate.delivery.registration.Device;
 import io.pushgate.delivery.registration.PushProvider;
+import io.pushgate.delivery.registration.Registrations;
 import io.pushgate.testkit.TestPlatformInitializer;
 import java.sql.Connection;
 import java.time.Duration;
@@ -38,6 +39,9 @@ class GroupedStatementsIntegrationTests {
     @Autowired
     Deliveries deliveries;
 
+    @Autowired
+    Registrations registrations;
+
     @BeforeAll
     static void controlPlaneSchema() {
         TestConfigurations.migrateTenancy();
@@ -54,7 +58,7 @@ class GroupedStatementsIntegrationTests {
         DeliveryFixtures.registration(configuration, alone, "session-one", "ios", "apns");
         UUID invalidated = DeliveryFixtures.registration(
                 configuration, DeliveryFixtures.fcmToken(), "session-invalidated", "android", "fcm");
-        deliveries.invalidate(invalidated, "UNREGISTERED").block();
+        registrations.invalidate(invalidated, "UNREGISTERED").block();
 
         List<String> sessions = List.of(
                 "session-none", "session-two", "session-invalidated", "session-one", "session-two", "session-none");
@@ -65,7 +69,7 @@ class GroupedStatementsIntegrationTests {
                         .toList())
                 .block(Duration.ofSeconds(10))
                 .stream()
-                .map(registration -> Optional.ofNullable(registration).map(Registration::deviceToken))
+                .map(registration -> Optional.ofNullable(registration).map(Device::deviceToken))
                 .toList();
 
         assertThat(found)
