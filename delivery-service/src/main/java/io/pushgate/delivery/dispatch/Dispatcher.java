@@ -39,7 +39,7 @@ import reactor.core.publisher.Mono;
  * <p>Stopping lets the sends in flight finish and be recorded, and gives every other claimed row back.
  */
 @Service
-public class Dispatcher implements SmartLifecycle {
+class Dispatcher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 

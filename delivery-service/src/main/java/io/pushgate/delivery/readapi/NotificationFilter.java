@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  * @param configurationId of this AXP configuration only
  * @param eventId with this {@code eventId} only (at most one per tenant)
  */
-public record NotificationFilter(
+record NotificationFilter(
         Set<String> statuses,
         Instant receivedFrom,
         Instant receivedBefore,
