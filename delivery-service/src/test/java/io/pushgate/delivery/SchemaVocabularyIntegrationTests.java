@@ -6,7 +6,6 @@ import io.pushgate.delivery.notification.AttemptOutcome;
 import io.pushgate.delivery.notification.NotificationStatus;
 import io.pushgate.delivery.registration.DevicePlatform;
 import io.pushgate.delivery.registration.PushProvider;
-import io.pushgate.testkit.TestPlatformInitializer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -15,16 +14,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.test.context.ContextConfiguration;
 
 /**
  * The enums are the one source of the vocabulary the tables store: each column's CHECK, as the
  * migrated database's catalog has it, allows exactly the enum's wire names.
  */
-@SpringBootTest(properties = "spring.config.name=" + DeliveryServiceApplication.CONFIG_NAME)
-@ContextConfiguration(initializers = TestPlatformInitializer.class)
+@DeliveryServiceTest
 class SchemaVocabularyIntegrationTests {
 
     /** A literal of a CHECK as PostgreSQL prints it: {@code 'accepted'::text}. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pushgate.api.axp.AxpEvent;
 import io.pushgate.api.problem.CallbackProblem;
 import io.pushgate.delivery.DeliveryServiceApplication;
+import io.pushgate.delivery.TestConfigurations;
 import io.pushgate.embeddedpg.EmbeddedPostgres;
 import io.pushgate.testkit.TestKeyset;
 import java.io.IOException;

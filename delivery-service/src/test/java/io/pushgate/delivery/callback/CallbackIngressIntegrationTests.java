@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pushgate.api.AxpSignature;
 import io.pushgate.api.axp.AxpEvent;
 import io.pushgate.api.problem.CallbackProblem;
-import io.pushgate.delivery.DeliveryServiceApplication;
+import io.pushgate.delivery.DeliveryServiceTest;
+import io.pushgate.delivery.TestConfigurations;
 import io.pushgate.testkit.TestDatabase;
-import io.pushgate.testkit.TestPlatformInitializer;
 import java.io.ByteArrayInputStream;
 import java.io.SequenceInputStream;
 import java.net.URI;
@@ -28,24 +28,20 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ContextConfiguration;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Every answer of {@code POST /axp/callbacks/{callbackKey}}, sent for real, checked in the table too. */
-@SpringBootTest(
+@DeliveryServiceTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-            "spring.config.name=" + DeliveryServiceApplication.CONFIG_NAME,
             // a change must reach the cache through NOTIFY: the TTL alone would take an hour
             "pushgate.configuration.cache-ttl=1h"
         })
-@ContextConfiguration(initializers = TestPlatformInitializer.class)
 class CallbackIngressIntegrationTests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -55,11 +51,6 @@ class CallbackIngressIntegrationTests {
 
     Callbacks callbacks;
     TestConfigurations.Inserted configuration;
-
-    @BeforeAll
-    static void controlPlaneSchema() {
-        TestConfigurations.migrateTenancy();
-    }
 
     @BeforeEach
     void newConfiguration() throws SQLException {

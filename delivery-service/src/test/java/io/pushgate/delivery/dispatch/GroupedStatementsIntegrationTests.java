@@ -2,8 +2,8 @@ package io.pushgate.delivery.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pushgate.delivery.DeliveryServiceApplication;
-import io.pushgate.delivery.callback.TestConfigurations;
+import io.pushgate.delivery.DeliveryServiceTest;
+import io.pushgate.delivery.TestConfigurations;
 import io.pushgate.delivery.dispatch.Deliveries.Attempt;
 import io.pushgate.delivery.dispatch.Deliveries.Claimed;
 import io.pushgate.delivery.dispatch.Deliveries.Finish;
@@ -11,7 +11,6 @@ import io.pushgate.delivery.notification.AttemptOutcome;
 import io.pushgate.delivery.registration.Device;
 import io.pushgate.delivery.registration.PushProvider;
 import io.pushgate.delivery.registration.Registrations;
-import io.pushgate.testkit.TestPlatformInitializer;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,11 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.ContextConfiguration;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -32,8 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
  * answer, in order, and the fencing token still decides per row. The grouped statements are called
  * directly, so a fallback to one statement each could not hide a broken one.
  */
-@SpringBootTest(properties = "spring.config.name=" + DeliveryServiceApplication.CONFIG_NAME)
-@ContextConfiguration(initializers = TestPlatformInitializer.class)
+@DeliveryServiceTest
 class GroupedStatementsIntegrationTests {
 
     @Autowired
@@ -41,11 +36,6 @@ class GroupedStatementsIntegrationTests {
 
     @Autowired
     Registrations registrations;
-
-    @BeforeAll
-    static void controlPlaneSchema() {
-        TestConfigurations.migrateTenancy();
-    }
 
     @Test
     void lookUpsTogetherEachFindTheirOwnSessionsNewestUsableRegistration() throws Exception {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushgate.api.Scopes;
 import io.pushgate.api.problem.DeliveryApiProblem;
+import io.pushgate.delivery.AvayaAliases;
 import io.pushgate.testkit.TestIssuer;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -299,7 +300,7 @@ class RegistrationAuthenticationIntegrationTests extends RegistrationIntegration
                 .jsonPath("$.registrations[0].deviceToken")
                 .isEqualTo(deviceToken);
         http.post()
-                .uri("/custom-notification-connector/device-registrations:search")
+                .uri(AvayaAliases.REGISTRATIONS + ":search")
                 .header(HttpHeaders.AUTHORIZATION, bearer)
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("sessionId", session))
