@@ -165,25 +165,19 @@ class GroupedStatementsIntegrationTests {
 
     /** {@code claimed} as a holder whose lease was taken over sees it: under another fencing token. */
     private static Claimed withLease(Claimed claimed, UUID lease) {
-        return new Claimed(
-                claimed.id(),
-                lease,
-                claimed.tenantId(),
-                claimed.configurationId(),
-                claimed.eventId(),
-                claimed.sessionId(),
-                claimed.fields(),
-                claimed.receivedAt(),
-                claimed.attempts(),
-                claimed.leaseEnds());
+        return held(claimed, lease, claimed.tenantId());
     }
 
     /** {@code claimed} with its tenant unknown: its attempt breaks {@code delivery.attempt}'s NOT NULL. */
     private static Claimed withoutTenant(Claimed claimed) {
+        return held(claimed, claimed.lease(), null);
+    }
+
+    private static Claimed held(Claimed claimed, UUID lease, UUID tenantId) {
         return new Claimed(
                 claimed.id(),
-                claimed.lease(),
-                null,
+                lease,
+                tenantId,
                 claimed.configurationId(),
                 claimed.eventId(),
                 claimed.sessionId(),
