@@ -18,7 +18,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 
 /**
  * The enums are the one source of the vocabulary the tables store: each column's CHECK, as the
- * migrated database's catalog has it, allows exactly the enum's wire names.
+ * migrated database's catalog has it, allows exactly the enum's texts.
  */
 @DeliveryServiceTest
 class SchemaVocabularyIntegrationTests {
@@ -32,24 +32,24 @@ class SchemaVocabularyIntegrationTests {
     @Test
     void aNotificationsStatusIsOneOfNotificationStatus() {
         assertThat(allowed("notification", "status"))
-                .containsExactlyInAnyOrderElementsOf(wires(NotificationStatus.values(), NotificationStatus::wire));
+                .containsExactlyInAnyOrderElementsOf(texts(NotificationStatus.values(), NotificationStatus::text));
     }
 
     @Test
     void anAttemptsOutcomeIsOneOfAttemptOutcome() {
         assertThat(allowed("attempt", "outcome"))
-                .containsExactlyInAnyOrderElementsOf(wires(AttemptOutcome.values(), AttemptOutcome::wire));
+                .containsExactlyInAnyOrderElementsOf(texts(AttemptOutcome.values(), AttemptOutcome::text));
     }
 
     @Test
     void aRegistrationsPlatformAndProviderAreOnesOfTheirEnums() {
         // a registration names any provider but the sandbox
         assertThat(allowed("registration", "platform"))
-                .containsExactlyInAnyOrderElementsOf(wires(DevicePlatform.values(), DevicePlatform::wire));
+                .containsExactlyInAnyOrderElementsOf(texts(DevicePlatform.values(), DevicePlatform::text));
         assertThat(allowed("registration", "provider"))
                 .containsExactlyInAnyOrderElementsOf(Arrays.stream(PushProvider.values())
                         .filter(PushProvider::isRegistrable)
-                        .map(PushProvider::wire)
+                        .map(PushProvider::text)
                         .toList());
     }
 
@@ -74,7 +74,7 @@ class SchemaVocabularyIntegrationTests {
         return literals.results().map(result -> result.group(1)).toList();
     }
 
-    private static <E> List<String> wires(E[] values, Function<E, String> wire) {
-        return Arrays.stream(values).map(wire).toList();
+    private static <E> List<String> texts(E[] values, Function<E, String> text) {
+        return Arrays.stream(values).map(text).toList();
     }
 }

@@ -135,7 +135,7 @@ public class ProviderClients implements DisposableBean {
             log.info(
                     "Provider client ready: credential={} type={}",
                     credential.id(),
-                    credential.provider().wire());
+                    credential.provider().text());
             return channel;
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             if (e instanceof CredentialUnusableException unusable) {
@@ -143,7 +143,7 @@ public class ProviderClients implements DisposableBean {
             }
             // the message may quote the material: only the kind of failure is kept
             throw new CredentialUnusableException("credential " + credential.id() + " ("
-                    + credential.provider().wire() + ") cannot be used: "
+                    + credential.provider().text() + ") cannot be used: "
                     + e.getClass().getSimpleName());
         }
     }
@@ -190,7 +190,7 @@ public class ProviderClients implements DisposableBean {
     }
 
     private static PushProvider provider(String type) {
-        return PushProvider.parse(type)
+        return PushProvider.of(type)
                 .orElseThrow(() -> new CredentialUnusableException("unknown credential type " + type));
     }
 

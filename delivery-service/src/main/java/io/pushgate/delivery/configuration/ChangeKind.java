@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * What changed in the control plane's tables, as the {@code kind} of a {@code
- * pushgate_tenancy_changed} notification names it (the {@linkplain #wire() wire name}): each cache
+ * pushgate_tenancy_changed} notification names it (the {@linkplain #text() text}): each cache
  * of those tables evicts on the kinds it holds.
  */
 public enum ChangeKind {
@@ -16,17 +16,17 @@ public enum ChangeKind {
     /** A row of {@code tenancy.trusted_issuer}. */
     TRUSTED_ISSUER;
 
-    private final String wire = name().toLowerCase(Locale.ROOT);
+    private final String text = name().toLowerCase(Locale.ROOT);
 
     /** The name in the notification's payload, e.g. {@code trusted_issuer}. */
-    public String wire() {
-        return wire;
+    public String text() {
+        return text;
     }
 
     /** The kind named {@code text}, or empty for a kind this service keeps nothing of. */
-    public static Optional<ChangeKind> parse(String text) {
+    public static Optional<ChangeKind> of(String text) {
         for (ChangeKind kind : values()) {
-            if (kind.wire.equals(text)) {
+            if (kind.text.equals(text)) {
                 return Optional.of(kind);
             }
         }

@@ -106,7 +106,7 @@ class ConfigurationChangeListener implements SmartLifecycle {
         Matcher id = ID.matcher(payload);
         if (kind.find() && id.find()) {
             // a kind this service keeps nothing of (a table added to the control plane later) evicts nothing
-            ChangeKind.parse(kind.group(1)).ifPresent(changed -> {
+            ChangeKind.of(kind.group(1)).ifPresent(changed -> {
                 if (changed == ChangeKind.CONFIGURATION) {
                     configurations.evict(UUID.fromString(id.group(1)));
                 }

@@ -61,14 +61,14 @@ class Deliveries {
             .uuid("id", finish -> finish.notification().id())
             .uuid("owner", finish -> finish.notification().lease())
             .uuid("tenant_id", finish -> finish.notification().tenantId())
-            .text("status", finish -> finish.ending().status().wire())
+            .text("status", finish -> finish.ending().status().text())
             .text("error_detail", finish -> finish.ending().detail())
             .int4(
                     "attempted",
                     finish -> finish.attempt() != null && finish.attempt().sent() ? 1 : 0)
-            .text("provider", ofAttempt(attempt -> attempt.provider().wire()))
+            .text("provider", ofAttempt(attempt -> attempt.provider().text()))
             .uuid("credential_id", ofAttempt(Attempt::credentialId))
-            .text("outcome", ofAttempt(attempt -> attempt.outcome().wire()))
+            .text("outcome", ofAttempt(attempt -> attempt.outcome().text()))
             .text("error_code", ofAttempt(Attempt::errorCode))
             .float8("latency_ms", ofAttempt(Attempt::latencyMs));
 
@@ -251,9 +251,9 @@ class Deliveries {
                 .bind("id", notification.id())
                 .bind("owner", notification.lease())
                 .bind("tenant_id", notification.tenantId())
-                .bind("status", NotificationStatus.RETRYING.wire())
-                .bind("provider", attempt.provider().wire())
-                .bind("outcome", attempt.outcome().wire())
+                .bind("status", NotificationStatus.RETRYING.text())
+                .bind("provider", attempt.provider().text())
+                .bind("outcome", attempt.outcome().text())
                 .bind("latency_ms", attempt.latencyMs())
                 .bind("attempted", attempt.sent() ? 1 : 0)
                 .bind("next_attempt_at", next.atOffset(ZoneOffset.UTC));

@@ -75,7 +75,7 @@ class DeliveryConfigurations {
         for (JsonNode node : JSON.readTree(json)) {
             refs.add(new DeliveryConfiguration.CredentialRef(
                     UUID.fromString(node.get("id").asString()),
-                    PushProvider.parse(node.get("type").asString()).orElseThrow()));
+                    PushProvider.of(node.get("type").asString()).orElseThrow()));
         }
         return refs;
     }

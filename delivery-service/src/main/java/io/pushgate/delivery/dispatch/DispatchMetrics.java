@@ -38,8 +38,8 @@ final class DispatchMetrics {
         Counter.builder("pushgate.deliveries")
                 .description("Notifications finished, by outcome")
                 .tag("tenant", tenantId.toString())
-                .tag("provider", provider == null ? "none" : provider.wire())
-                .tag("outcome", status.wire())
+                .tag("provider", provider == null ? "none" : provider.text())
+                .tag("outcome", status.text())
                 .register(meters)
                 .increment();
     }
@@ -47,8 +47,8 @@ final class DispatchMetrics {
     void sent(PushProvider provider, AttemptOutcome outcome, Duration latency) {
         Timer.builder("pushgate.provider.latency")
                 .description("How long a provider took to answer one send")
-                .tag("provider", provider.wire())
-                .tag("outcome", outcome.wire())
+                .tag("provider", provider.text())
+                .tag("outcome", outcome.text())
                 .publishPercentileHistogram()
                 .register(meters)
                 .record(latency);
@@ -57,7 +57,7 @@ final class DispatchMetrics {
     void retried(PushProvider provider) {
         Counter.builder("pushgate.delivery.retries")
                 .description("Transient failures that will be tried again")
-                .tag("provider", provider.wire())
+                .tag("provider", provider.text())
                 .register(meters)
                 .increment();
     }
@@ -65,7 +65,7 @@ final class DispatchMetrics {
     void invalidated(PushProvider provider, String reason) {
         Counter.builder("pushgate.registrations.invalidated")
                 .description("Registrations invalidated because the provider rejected their token")
-                .tag("provider", provider.wire())
+                .tag("provider", provider.text())
                 .tag("reason", reason)
                 .register(meters)
                 .increment();

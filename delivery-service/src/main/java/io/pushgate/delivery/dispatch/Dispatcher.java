@@ -166,7 +166,7 @@ class Dispatcher implements SmartLifecycle {
                     null,
                     "no_credential",
                     "no " + (device.provider() == PushProvider.APNS ? "APNs" : "FCM")
-                            + " credential for " + device.platform().wire()
+                            + " credential for " + device.platform().text()
                             + ": set the configuration's default credential");
         }
         UUID credentialId = credential.get().id();
@@ -261,7 +261,7 @@ class Dispatcher implements SmartLifecycle {
             log.info(
                     "Registration {} invalidated: {} rejected token {} with {}",
                     device.registrationId(),
-                    provider.wire(),
+                    provider.text(),
                     Push.redact(device.deviceToken()),
                     code);
             return registrations
@@ -327,7 +327,7 @@ class Dispatcher implements SmartLifecycle {
                 log.debug(
                         "Notification {} finished: {} {}",
                         notification.id(),
-                        ending.status().wire(),
+                        ending.status().text(),
                         ending.reason() == null ? "" : ending.reason());
             }
         });

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * What one attempt to send a notification came to, as {@code delivery.attempt.outcome} stores it
- * and the read API shows it (the {@linkplain #wire() wire name}). The table's CHECK lists exactly
+ * and the read API shows it (its {@linkplain #text() text}). The table's CHECK lists exactly
  * these names.
  */
 public enum AttemptOutcome {
@@ -17,10 +17,10 @@ public enum AttemptOutcome {
     /** A transient failure: the notification is tried again while its delivery window is open. */
     RETRY;
 
-    private final String wire = name().toLowerCase(Locale.ROOT);
+    private final String text = name().toLowerCase(Locale.ROOT);
 
-    /** The stored and wire name, e.g. {@code token_invalid}. */
-    public String wire() {
-        return wire;
+    /** Its text, as stored and sent, e.g. {@code token_invalid}. */
+    public String text() {
+        return text;
     }
 }

@@ -156,7 +156,7 @@ public class Inbox {
 
     private Mono<Map<UUID, OffsetDateTime>> insert(List<Row> rows) {
         return ROWS.bind(database.sql(INSERT), rows)
-                .bind("status", NotificationStatus.ACCEPTED.wire())
+                .bind("status", NotificationStatus.ACCEPTED.text())
                 .bind("lease_millis", settings.lease().toMillis())
                 .map((row, metadata) ->
                         Map.entry(row.get("id", UUID.class), row.get("received_at", OffsetDateTime.class)))

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * Where a notification is in its life, as {@code delivery.notification.status} stores it and the
- * read API shows it (the {@linkplain #wire() wire name}). The inbox writes {@link #ACCEPTED}; the
+ * read API shows it (its {@linkplain #text() text}). The inbox writes {@link #ACCEPTED}; the
  * dispatcher moves a row to {@link #RETRYING} or ends it with one of the final statuses. The
  * table's CHECK lists exactly these names.
  */
@@ -25,17 +25,17 @@ public enum NotificationStatus {
     /** The delivery window closed before the provider took the push. */
     EXPIRED;
 
-    private final String wire = name().toLowerCase(Locale.ROOT);
+    private final String text = name().toLowerCase(Locale.ROOT);
 
-    /** The stored and wire name, e.g. {@code no_device}. */
-    public String wire() {
-        return wire;
+    /** Its text, as stored and sent, e.g. {@code no_device}. */
+    public String text() {
+        return text;
     }
 
-    /** The status whose wire name is {@code text} (exactly), or empty. */
-    public static Optional<NotificationStatus> parse(String text) {
+    /** The status whose text is {@code text} (exactly), or empty. */
+    public static Optional<NotificationStatus> of(String text) {
         for (NotificationStatus status : values()) {
-            if (status.wire.equals(text)) {
+            if (status.text.equals(text)) {
                 return Optional.of(status);
             }
         }

@@ -8,7 +8,7 @@ import java.util.UUID;
  * One notification with every attempt to send it, oldest first: the answer of {@code GET
  * /v1/notifications/{id}}.
  *
- * @param status the wire name of its {@link io.pushgate.delivery.notification.NotificationStatus}
+ * @param status the text of its {@link io.pushgate.delivery.notification.NotificationStatus}
  */
 public record NotificationDetails(
         UUID id,
@@ -22,7 +22,7 @@ public record NotificationDetails(
 
     /**
      * @param provider {@code fcm}, {@code apns} or {@code sandbox}
-     * @param outcome the wire name of its {@link io.pushgate.delivery.notification.AttemptOutcome}
+     * @param outcome the text of its {@link io.pushgate.delivery.notification.AttemptOutcome}
      * @param errorCode the provider's (e.g. {@code UNREGISTERED}) or ours ({@code no_credential}), else {@code null}
      * @param latencyMs how long the provider took to answer (0 when nothing could be sent)
      */

@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 /**
  * Which notifications a listing shows; every part optional ({@code null} or empty: no restriction).
  *
- * @param statuses wire names of {@link NotificationStatus}
+ * @param statuses texts of {@link NotificationStatus}
  * @param receivedFrom received at or after
  * @param receivedBefore received before
  * @param sessionId of this session only
@@ -28,10 +28,10 @@ record NotificationFilter(
     public NotificationFilter {
         statuses = statuses == null ? Set.of() : Set.copyOf(statuses);
         for (String status : statuses) {
-            if (NotificationStatus.parse(status).isEmpty()) {
+            if (NotificationStatus.of(status).isEmpty()) {
                 throw new IllegalArgumentException("status must be one of "
                         + Arrays.stream(NotificationStatus.values())
-                                .map(NotificationStatus::wire)
+                                .map(NotificationStatus::text)
                                 .collect(Collectors.joining(", ")));
             }
         }

@@ -169,7 +169,7 @@ public class NotificationQueries {
                         () -> {
                             Map<String, Long> all = new LinkedHashMap<>();
                             for (NotificationStatus status : NotificationStatus.values()) {
-                                all.put(status.wire(), 0L);
+                                all.put(status.text(), 0L);
                             }
                             return all;
                         },

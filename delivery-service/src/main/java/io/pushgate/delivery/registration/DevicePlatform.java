@@ -3,22 +3,22 @@ package io.pushgate.delivery.registration;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The device's operating system, as {@code delivery.registration.platform} stores it (the {@linkplain #wire() wire name}). */
+/** The device's operating system, as {@code delivery.registration.platform} stores it (its {@linkplain #text() text}). */
 public enum DevicePlatform {
     ANDROID,
     IOS;
 
-    private final String wire = name().toLowerCase(Locale.ROOT);
+    private final String text = name().toLowerCase(Locale.ROOT);
 
-    /** The stored and wire name: {@code android} or {@code ios}. */
-    public String wire() {
-        return wire;
+    /** Its text, as stored and sent: {@code android} or {@code ios}. */
+    public String text() {
+        return text;
     }
 
     /** The platform named {@code text} (in any case), or empty. */
-    public static Optional<DevicePlatform> parse(String text) {
+    public static Optional<DevicePlatform> of(String text) {
         for (DevicePlatform platform : values()) {
-            if (platform.wire.equalsIgnoreCase(text)) {
+            if (platform.text.equalsIgnoreCase(text)) {
                 return Optional.of(platform);
             }
         }

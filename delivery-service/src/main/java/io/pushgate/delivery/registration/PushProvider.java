@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Who delivers a push, by its {@linkplain #wire() wire name}: what a registration names ({@code
+ * Who delivers a push, by its {@linkplain #text() text}: what a registration names ({@code
  * delivery.registration.provider}: {@link #FCM} or {@link #APNS}), what a tenant's credential talks
  * to ({@code tenancy.credential.type}: any of the three), and what an attempt records.
  */
@@ -19,11 +19,11 @@ public enum PushProvider {
      */
     SANDBOX;
 
-    private final String wire = name().toLowerCase(Locale.ROOT);
+    private final String text = name().toLowerCase(Locale.ROOT);
 
-    /** The stored and wire name: {@code fcm}, {@code apns} or {@code sandbox}. */
-    public String wire() {
-        return wire;
+    /** Its text, as stored and sent: {@code fcm}, {@code apns} or {@code sandbox}. */
+    public String text() {
+        return text;
     }
 
     /** Whether a device registration may name this provider. */
@@ -37,9 +37,9 @@ public enum PushProvider {
     }
 
     /** The provider named {@code text} (in any case), or empty. */
-    public static Optional<PushProvider> parse(String text) {
+    public static Optional<PushProvider> of(String text) {
         for (PushProvider provider : values()) {
-            if (provider.wire.equalsIgnoreCase(text)) {
+            if (provider.text.equalsIgnoreCase(text)) {
                 return Optional.of(provider);
             }
         }

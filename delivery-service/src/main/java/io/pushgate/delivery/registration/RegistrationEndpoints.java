@@ -104,8 +104,8 @@ class RegistrationEndpoints {
                             saved.tenantId(),
                             saved.configurationId(),
                             DeviceTokens.fingerprint(saved.deviceToken()),
-                            saved.platform().wire(),
-                            saved.provider().wire(),
+                            saved.platform().text(),
+                            saved.provider().text(),
                             open);
                     return ok(shape == Shape.NATIVE ? nativeView(saved) : avayaView(saved));
                 });
@@ -253,8 +253,8 @@ class RegistrationEndpoints {
         view.put("configId", registration.configId());
         view.put("sessionId", registration.sessionId());
         putIfSet(view, "customerId", registration.customerId());
-        view.put("platform", registration.platform().wire());
-        view.put("provider", registration.provider().wire());
+        view.put("platform", registration.platform().text());
+        view.put("provider", registration.provider().text());
         putIfSet(view, "apnsEnvironment", registration.apnsEnvironment());
         putIfSet(view, "appId", registration.appId());
         view.put("openRegistration", registration.openRegistration());

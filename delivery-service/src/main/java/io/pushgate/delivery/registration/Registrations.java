@@ -108,8 +108,8 @@ public class Registrations {
                 .bind(3, request.deviceToken())
                 .bind(4, request.sessionId());
         insert = bindNullable(insert, 5, request.customerId())
-                .bind(6, request.platform().wire())
-                .bind(7, request.provider().wire());
+                .bind(6, request.platform().text())
+                .bind(7, request.provider().text());
         insert = bindNullable(insert, 8, request.apnsEnvironment());
         insert = bindNullable(insert, 9, request.appId());
         return insert.bind(10, open)
@@ -227,10 +227,8 @@ public class Registrations {
                     found[row.get("ord", Long.class).intValue() - 1] = new Device(
                             row.get("id", UUID.class),
                             row.get("device_token", String.class),
-                            DevicePlatform.parse(row.get("platform", String.class))
-                                    .orElseThrow(),
-                            PushProvider.parse(row.get("provider", String.class))
-                                    .orElseThrow(),
+                            DevicePlatform.of(row.get("platform", String.class)).orElseThrow(),
+                            PushProvider.of(row.get("provider", String.class)).orElseThrow(),
                             row.get("apns_environment", String.class),
                             row.get("app_id", String.class));
                     return Boolean.TRUE;
@@ -285,8 +283,8 @@ public class Registrations {
                 row.get("device_token", String.class),
                 row.get("session_id", String.class),
                 row.get("customer_id", String.class),
-                DevicePlatform.parse(row.get("platform", String.class)).orElseThrow(),
-                PushProvider.parse(row.get("provider", String.class)).orElseThrow(),
+                DevicePlatform.of(row.get("platform", String.class)).orElseThrow(),
+                PushProvider.of(row.get("provider", String.class)).orElseThrow(),
                 row.get("apns_environment", String.class),
                 row.get("app_id", String.class),
                 Boolean.TRUE.equals(row.get("open_registration", Boolean.class)),

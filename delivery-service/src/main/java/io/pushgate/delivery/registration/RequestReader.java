@@ -27,12 +27,12 @@ final class RequestReader {
     /** {@code PUT /v1/device-registrations/{deviceToken}}. */
     RegistrationRequest nativeRegistration(String deviceToken, byte[] body) {
         JsonNode object = object(body);
-        DevicePlatform platform = DevicePlatform.parse(required(object, "platform", 16))
+        DevicePlatform platform = DevicePlatform.of(required(object, "platform", 16))
                 .orElseThrow(() -> ApiRejected.invalidField("platform", "must be android or ios"));
         String providerText = optional(object, "provider", 16);
         PushProvider provider = providerText == null
                 ? PushProvider.FCM
-                : PushProvider.parse(providerText)
+                : PushProvider.of(providerText)
                         .filter(PushProvider::isRegistrable)
                         .orElseThrow(() -> ApiRejected.invalidField("provider", "must be fcm or apns"));
         if (provider == PushProvider.APNS && platform != DevicePlatform.IOS) {
@@ -74,7 +74,7 @@ final class RequestReader {
         JsonNode object = object(body);
         String type = optional(object, "type", 16);
         DevicePlatform platform =
-                DevicePlatform.parse(type).filter(DevicePlatform.IOS::equals).orElse(DevicePlatform.ANDROID);
+                DevicePlatform.of(type).filter(DevicePlatform.IOS::equals).orElse(DevicePlatform.ANDROID);
         return checkedToken(new RegistrationRequest(
                 deviceToken,
                 required(object, "configId", MAX_ID),

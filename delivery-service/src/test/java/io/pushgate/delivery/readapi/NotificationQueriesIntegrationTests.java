@@ -194,7 +194,7 @@ class NotificationQueriesIntegrationTests {
                 .containsEntry("retrying", 1L)
                 .containsEntry("expired", 0L)
                 .containsOnlyKeys(Arrays.stream(NotificationStatus.values())
-                        .map(NotificationStatus::wire)
+                        .map(NotificationStatus::text)
                         .toList());
         assertThat(stats.latencyMs().samples()).isEqualTo(100);
         assertThat(stats.latencyMs().p50()).isEqualTo(50.5);
