@@ -125,7 +125,7 @@ class Deliveries {
                 settings.maxConcurrentBatches(),
                 settings.maxQueued(),
                 settings.batchTimeout());
-        this.devices = new Coalescer<>(limits, this::newestRegistrations);
+        this.devices = new Coalescer<>(limits, this::devices);
         this.finishes = new Coalescer<>(limits, this::finishAll);
     }
 
@@ -171,16 +171,16 @@ class Deliveries {
     }
 
     /**
-     * The device of the notification's session's newest registration that is neither invalidated nor
-     * expired; empty when there is none. Concurrent look-ups share one statement.
+     * The device the notification's session is delivered to ({@link Registrations#devicesFor}); empty
+     * when it has none. Concurrent look-ups share one statement.
      */
-    Mono<Device> newestRegistration(Claimed notification) {
+    Mono<Device> device(Claimed notification) {
         return devices.submit(notification);
     }
 
     /** Each notification's device (null for none) in one statement, in order. */
-    Mono<List<Device>> newestRegistrations(List<Claimed> notifications) {
-        return registrations.newestForSessions(notifications.stream()
+    Mono<List<Device>> devices(List<Claimed> notifications) {
+        return registrations.devicesFor(notifications.stream()
                 .map(notification -> new Registrations.Session(
                         notification.tenantId(), notification.configurationId(), notification.sessionId()))
                 .toList());

@@ -148,7 +148,7 @@ class Dispatcher implements SmartLifecycle {
                         return finish(notification, Ending.windowClosed("the delivery window closed"));
                     }
                     return deliveries
-                            .newestRegistration(notification)
+                            .device(notification)
                             .flatMap(device -> route(notification, configuration, device, deadline))
                             .switchIfEmpty(Mono.defer(() -> finish(notification, Ending.noDevice())));
                 })

@@ -220,7 +220,7 @@ public class Registrations {
      * expired, one made with a token before any made without, then the newest ({@code null} for a
      * session without one); in one statement, in the sessions' order.
      */
-    public Mono<List<Device>> newestForSessions(List<Session> sessions) {
+    public Mono<List<Device>> devicesFor(List<Session> sessions) {
         Device[] found = new Device[sessions.size()];
         return SESSIONS.bind(database.sql(NEWEST_FOR_SESSIONS), sessions)
                 .map((row, metadata) -> {

@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Registration look-ups and outcomes of many notifications in one statement each ({@link
- * Deliveries#newestRegistrations}, {@link Deliveries#finishTogether}): every one still gets its own
+ * Deliveries#devices}, {@link Deliveries#finishTogether}): every one still gets its own
  * answer, in order, and the fencing token still decides per row. The grouped statements are called
  * directly, so a fallback to one statement each could not hide a broken one.
  */
@@ -54,7 +54,7 @@ class GroupedStatementsIntegrationTests {
                 "session-none", "session-two", "session-invalidated", "session-one", "session-two", "session-none");
 
         List<Optional<String>> found = deliveries
-                .newestRegistrations(sessions.stream()
+                .devices(sessions.stream()
                         .map(session -> claimed(configuration, session, UUID.randomUUID()))
                         .toList())
                 .block(Duration.ofSeconds(10))
