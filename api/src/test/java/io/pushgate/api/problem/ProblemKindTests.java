@@ -46,6 +46,8 @@ class ProblemKindTests {
             ControlPlaneProblem.EMAIL_TAKEN | 409 | https://pushgate.io/problems/email-taken | This e-mail cannot be used for a new account
             ControlPlaneProblem.AXP_CONFIGURATION_ID_TAKEN | 409 | https://pushgate.io/problems/axp-configuration-id-taken | This AXP Configuration Id is already in use
             ControlPlaneProblem.TRUSTED_ISSUER_TAKEN | 409 | https://pushgate.io/problems/trusted-issuer-taken | This issuer and audience are already registered
+            ControlPlaneProblem.CONFIGURATION_DISABLED | 409 | https://pushgate.io/problems/configuration-disabled | The configuration is disabled
+            ControlPlaneProblem.AXP_CONFIGURATION_ID_MISSING | 409 | https://pushgate.io/problems/axp-configuration-id-missing | The configuration has no AXP Configuration Id yet
             ControlPlaneProblem.LAST_OWNER | 409 | https://pushgate.io/problems/last-owner | A tenant keeps at least one owner
             ControlPlaneProblem.PAYLOAD_TOO_LARGE | 413 | https://pushgate.io/problems/payload-too-large | The request body is too large
             ControlPlaneProblem.SIGN_IN_THROTTLED | 429 | https://pushgate.io/problems/sign-in-throttled | Too many failed sign-ins

@@ -2,6 +2,7 @@ package io.pushgate.delivery.callback;
 
 import io.pushgate.api.axp.AxpEvent;
 import io.pushgate.api.axp.InvalidAxpEventException;
+import io.pushgate.api.problem.CallbackProblem;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
@@ -35,10 +36,10 @@ final class AxpEventReader {
             if (reason != null && reason.length() > MAX_DETAIL) {
                 reason = reason.substring(0, MAX_DETAIL) + "…";
             }
-            throw new CallbackRejected(CallbackOutcome.MALFORMED_JSON, "the body is not well-formed JSON: " + reason);
+            throw new CallbackRejected(CallbackProblem.MALFORMED_JSON, "the body is not well-formed JSON: " + reason);
         }
         if (node == null || !node.isObject()) {
-            throw new CallbackRejected(CallbackOutcome.MALFORMED_JSON, "the body must be one JSON object");
+            throw new CallbackRejected(CallbackProblem.MALFORMED_JSON, "the body must be one JSON object");
         }
         if (node.size() > AxpEvent.MAX_FIELDS) {
             throw invalid("an event has at most " + AxpEvent.MAX_FIELDS + " fields");
@@ -102,6 +103,6 @@ final class AxpEventReader {
     }
 
     private static CallbackRejected invalid(String detail) {
-        return new CallbackRejected(CallbackOutcome.INVALID_EVENT, detail);
+        return new CallbackRejected(CallbackProblem.INVALID_EVENT, detail);
     }
 }

@@ -2,6 +2,7 @@ package io.pushgate.delivery.callback;
 
 import io.pushgate.api.AxpSignature;
 import io.pushgate.api.axp.AxpEvent;
+import io.pushgate.api.problem.CallbackProblem;
 import io.pushgate.api.secret.SecretUnreadableException;
 import io.pushgate.delivery.configuration.CallbackConfiguration;
 import io.pushgate.delivery.configuration.Configurations;
@@ -9,6 +10,7 @@ import io.pushgate.delivery.notification.Inbox;
 import io.pushgate.delivery.notification.InboxUnavailableException;
 import io.pushgate.delivery.notification.NewNotification;
 import io.pushgate.delivery.notification.Stored;
+import io.pushgate.delivery.security.Problems;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.OptionalLong;
@@ -20,9 +22,9 @@ import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -72,8 +74,8 @@ class CallbackIngress {
         long started = System.nanoTime();
         Trace trace = new Trace();
         CallbackRejected rejected = HttpMethod.POST.equals(request.method())
-                ? new CallbackRejected(CallbackOutcome.UNKNOWN_KEY, "this is not a callback URL")
-                : new CallbackRejected(CallbackOutcome.METHOD_NOT_ALLOWED, "a callback URL takes POST only");
+                ? new CallbackRejected(CallbackProblem.UNKNOWN_CALLBACK_KEY, "this is not a callback URL")
+                : new CallbackRejected(CallbackProblem.METHOD_NOT_ALLOWED, "a callback URL takes POST only");
         return problem(rejected, trace).doOnNext(response -> finish(trace, started));
     }
 
@@ -94,15 +96,16 @@ class CallbackIngress {
                 .flatMap(found -> {
                     CallbackConfiguration configuration = found.filter(CallbackConfiguration::enabled)
                             .orElseThrow(() -> new CallbackRejected(
-                                    CallbackOutcome.UNKNOWN_KEY, "no enabled configuration has this callback key"));
+                                    CallbackProblem.UNKNOWN_CALLBACK_KEY,
+                                    "no enabled configuration has this callback key"));
                     trace.configuration = configuration;
                     String signature = request.headers().firstHeader(AxpSignature.HEADER);
                     if (signature == null) {
-                        throw new CallbackRejected(CallbackOutcome.INVALID_SIGNATURE, "the X-hmac header is missing");
+                        throw new CallbackRejected(CallbackProblem.INVALID_SIGNATURE, "the X-hmac header is missing");
                     }
                     if (!isHexSignature(signature)) {
                         throw new CallbackRejected(
-                                CallbackOutcome.INVALID_SIGNATURE,
+                                CallbackProblem.INVALID_SIGNATURE,
                                 "X-hmac must be the 64 hex digits of an HMAC-SHA256");
                     }
                     return body(request).flatMap(body -> store(configuration, signature, body, trace));
@@ -117,7 +120,7 @@ class CallbackIngress {
         trace.eventId = eventId;
         if (!configuration.isSignedBy(eventId, sessionId, signature, Instant.now())) {
             throw new CallbackRejected(
-                    CallbackOutcome.INVALID_SIGNATURE, "X-hmac is not the signature of this eventId and sessionId");
+                    CallbackProblem.INVALID_SIGNATURE, "X-hmac is not the signature of this eventId and sessionId");
         }
         AxpEvent event = reader.event(object);
         return inbox.store(new NewNotification(configuration.tenantId(), configuration.id(), event))
@@ -157,13 +160,13 @@ class CallbackIngress {
                 || !MediaType.APPLICATION_JSON.equalsTypeAndSubtype(type)
                 || (type.getCharset() != null && !StandardCharsets.UTF_8.equals(type.getCharset()))) {
             throw new CallbackRejected(
-                    CallbackOutcome.UNSUPPORTED_MEDIA_TYPE, "the body must be application/json in UTF-8");
+                    CallbackProblem.UNSUPPORTED_MEDIA_TYPE, "the body must be application/json in UTF-8");
         }
     }
 
     private static CallbackRejected tooLarge() {
         return new CallbackRejected(
-                CallbackOutcome.BODY_TOO_LARGE,
+                CallbackProblem.BODY_TOO_LARGE,
                 "the body must not be larger than " + AxpEvent.MAX_BODY_BYTES + " bytes");
     }
 
@@ -171,10 +174,10 @@ class CallbackIngress {
         if (error instanceof SecretUnreadableException) {
             log.error("The secret of a configuration cannot be opened with this keyset: {}", error.getMessage());
             return new CallbackRejected(
-                    CallbackOutcome.CONFIGURATION_UNUSABLE, "this configuration's secret cannot be read");
+                    CallbackProblem.CONFIGURATION_UNUSABLE, "this configuration's secret cannot be read");
         }
         return new CallbackRejected(
-                CallbackOutcome.STORAGE_UNAVAILABLE,
+                CallbackProblem.STORAGE_UNAVAILABLE,
                 error instanceof TimeoutException
                         ? "the configuration could not be read in time"
                         : "the configuration could not be read");
@@ -187,28 +190,25 @@ class CallbackIngress {
         } else if (error instanceof InboxUnavailableException unavailable) {
             log.warn("Callback not stored: {}", unavailable.getMessage());
             rejected = new CallbackRejected(
-                    CallbackOutcome.STORAGE_UNAVAILABLE, "the event could not be stored; it was not accepted");
+                    CallbackProblem.STORAGE_UNAVAILABLE, "the event could not be stored; it was not accepted");
         } else {
             log.error("Callback failed unexpectedly", error);
             rejected = new CallbackRejected(
-                    CallbackOutcome.STORAGE_UNAVAILABLE, "the event could not be processed; it was not accepted");
+                    CallbackProblem.STORAGE_UNAVAILABLE, "the event could not be processed; it was not accepted");
         }
-        CallbackOutcome outcome = rejected.outcome();
-        trace.outcome = outcome;
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(outcome.status(), rejected.getMessage());
-        problem.setType(outcome.type());
-        problem.setTitle(outcome.title());
+        CallbackProblem kind = rejected.kind();
+        trace.outcome = rejected.outcome();
         ServerResponse.BodyBuilder response =
-                ServerResponse.status(outcome.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
-        if (outcome == CallbackOutcome.METHOD_NOT_ALLOWED) {
+                ServerResponse.status(kind.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        if (kind == CallbackProblem.METHOD_NOT_ALLOWED) {
             response.allow(HttpMethod.POST);
         }
-        if (outcome.asksToRetryLater()) {
+        if (kind.status() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
             response.header(
                     HttpHeaders.RETRY_AFTER,
                     Long.toString(Math.max(1, settings.retryAfter().toSeconds())));
         }
-        return response.bodyValue(problem);
+        return response.bodyValue(Problems.body(kind, rejected.getMessage()));
     }
 
     private void finish(Trace trace, long started) {

@@ -1,57 +1,53 @@
 package io.pushgate.delivery.callback;
 
-import io.pushgate.api.problem.CallbackProblems;
-import java.net.URI;
+import io.pushgate.api.problem.CallbackProblem;
+import java.util.Locale;
 import org.springframework.http.HttpStatus;
 
-/** How a callback ended: its answer's status and, for an error, its problem type. */
+/** How a callback ended, as its metrics and its log line name it: accepted, a duplicate, or one of the problems. */
 enum CallbackOutcome {
-    ACCEPTED(HttpStatus.ACCEPTED, null, null),
-    DUPLICATE(HttpStatus.OK, null, null),
-    BODY_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, CallbackProblems.BODY_TOO_LARGE, "Callback body too large"),
-    UNSUPPORTED_MEDIA_TYPE(
-            HttpStatus.UNSUPPORTED_MEDIA_TYPE, CallbackProblems.UNSUPPORTED_MEDIA_TYPE, "Callback body is not JSON"),
-    UNKNOWN_KEY(HttpStatus.NOT_FOUND, CallbackProblems.UNKNOWN_CALLBACK_KEY, "Unknown callback key"),
-    METHOD_NOT_ALLOWED(
-            HttpStatus.METHOD_NOT_ALLOWED, CallbackProblems.METHOD_NOT_ALLOWED, "Callback URLs take POST only"),
-    INVALID_SIGNATURE(HttpStatus.UNAUTHORIZED, CallbackProblems.INVALID_SIGNATURE, "Invalid X-hmac signature"),
-    MALFORMED_JSON(HttpStatus.BAD_REQUEST, CallbackProblems.MALFORMED_JSON, "Malformed JSON"),
-    INVALID_EVENT(HttpStatus.BAD_REQUEST, CallbackProblems.INVALID_EVENT, "Invalid AXP event"),
-    STORAGE_UNAVAILABLE(
-            HttpStatus.SERVICE_UNAVAILABLE, CallbackProblems.STORAGE_UNAVAILABLE, "Event storage unavailable"),
-    CONFIGURATION_UNUSABLE(
-            HttpStatus.SERVICE_UNAVAILABLE, CallbackProblems.CONFIGURATION_UNUSABLE, "Configuration secret unreadable");
+    ACCEPTED(HttpStatus.ACCEPTED, null),
+    DUPLICATE(HttpStatus.OK, null),
+    BODY_TOO_LARGE(CallbackProblem.BODY_TOO_LARGE),
+    UNSUPPORTED_MEDIA_TYPE(CallbackProblem.UNSUPPORTED_MEDIA_TYPE),
+    UNKNOWN_KEY(CallbackProblem.UNKNOWN_CALLBACK_KEY),
+    METHOD_NOT_ALLOWED(CallbackProblem.METHOD_NOT_ALLOWED),
+    INVALID_SIGNATURE(CallbackProblem.INVALID_SIGNATURE),
+    MALFORMED_JSON(CallbackProblem.MALFORMED_JSON),
+    INVALID_EVENT(CallbackProblem.INVALID_EVENT),
+    STORAGE_UNAVAILABLE(CallbackProblem.STORAGE_UNAVAILABLE),
+    CONFIGURATION_UNUSABLE(CallbackProblem.CONFIGURATION_UNUSABLE);
 
     private final HttpStatus status;
-    private final URI type;
-    private final String title;
+    private final CallbackProblem problem;
     private final String tag;
 
-    CallbackOutcome(HttpStatus status, URI type, String title) {
+    CallbackOutcome(CallbackProblem problem) {
+        this(HttpStatus.valueOf(problem.status()), problem);
+    }
+
+    CallbackOutcome(HttpStatus status, CallbackProblem problem) {
         this.status = status;
-        this.type = type;
-        this.title = title;
-        this.tag = name().toLowerCase(java.util.Locale.ROOT);
+        this.problem = problem;
+        this.tag = name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The outcome of a callback that ended with {@code problem}. */
+    static CallbackOutcome of(CallbackProblem problem) {
+        for (CallbackOutcome outcome : values()) {
+            if (outcome.problem == problem) {
+                return outcome;
+            }
+        }
+        throw new IllegalArgumentException("no outcome for " + problem);
     }
 
     HttpStatus status() {
         return status;
     }
 
-    URI type() {
-        return type;
-    }
-
-    String title() {
-        return title;
-    }
-
     /** The name in metrics and logs, e.g. {@code invalid_signature}. */
     String tag() {
         return tag;
-    }
-
-    boolean asksToRetryLater() {
-        return status == HttpStatus.SERVICE_UNAVAILABLE;
     }
 }

@@ -1,18 +1,25 @@
 package io.pushgate.delivery.callback;
 
-/** A callback ends with an error answer: its outcome and what this occurrence's {@code detail} says. */
+import io.pushgate.api.problem.CallbackProblem;
+
+/** A callback ends with an error answer: its kind of problem and what this occurrence's {@code detail} says. */
 final class CallbackRejected extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    private final transient CallbackOutcome outcome;
+    private final transient CallbackProblem kind;
 
-    CallbackRejected(CallbackOutcome outcome, String detail) {
+    CallbackRejected(CallbackProblem kind, String detail) {
         super(detail, null, false, false);
-        this.outcome = outcome;
+        this.kind = kind;
     }
 
+    CallbackProblem kind() {
+        return kind;
+    }
+
+    /** How the callback ended, for its metrics and log line. */
     CallbackOutcome outcome() {
-        return outcome;
+        return CallbackOutcome.of(kind);
     }
 }

@@ -1,11 +1,24 @@
 package io.pushgate.delivery.channel;
 
 import com.eatthepath.pushy.apns.ApnsClient;
+import com.eatthepath.pushy.apns.ApnsClientBuilder;
 import com.eatthepath.pushy.apns.DeliveryPriority;
 import com.eatthepath.pushy.apns.PushNotificationResponse;
 import com.eatthepath.pushy.apns.PushType;
+import com.eatthepath.pushy.apns.auth.ApnsSigningKey;
 import com.eatthepath.pushy.apns.util.SimpleApnsPushNotification;
+import io.netty.channel.EventLoopGroup;
+import io.pushgate.delivery.registration.PushProvider;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,15 +42,57 @@ final class ApnsChannel implements PushChannel {
     private final String topic;
     private final Duration timeout;
 
-    ApnsChannel(ApnsClient client, String topic, Duration timeout) {
+    private ApnsChannel(ApnsClient client, String topic, Duration timeout) {
         this.client = client;
         this.topic = topic;
         this.timeout = timeout;
     }
 
+    /**
+     * The channel of an APNs credential: token authentication with its .p8 key, its team and key id
+     * and its topic, to the APNs environment {@code apnsEnvironment} ({@code production} or {@code
+     * sandbox}; {@code null}: the credential's own), or to {@code settings}' APNs server when one is
+     * set. Every APNs channel shares {@code loop}.
+     */
+    static ApnsChannel create(
+            Credential credential, String apnsEnvironment, EventLoopGroup loop, ProviderSettings settings)
+            throws IOException, GeneralSecurityException {
+        Map<String, String> metadata = credential.metadata();
+        String environment = apnsEnvironment != null ? apnsEnvironment : metadata.get("environment");
+        ApnsClientBuilder builder = new ApnsClientBuilder()
+                .setSigningKey(ApnsSigningKey.loadFromInputStream(
+                        credential.material(), metadata.get("teamId"), metadata.get("keyId")))
+                .setEventLoopGroup(loop)
+                .setConnectionTimeout(settings.sendTimeout());
+        if (settings.apnsServer() != null) {
+            int port = settings.apnsServer().getPort() < 0
+                    ? 443
+                    : settings.apnsServer().getPort();
+            builder.setApnsServer(settings.apnsServer().getHost(), port);
+        } else {
+            builder.setApnsServer(
+                    "sandbox".equals(environment)
+                            ? ApnsClientBuilder.DEVELOPMENT_APNS_HOST
+                            : ApnsClientBuilder.PRODUCTION_APNS_HOST);
+        }
+        if (settings.apnsTrustedCertificate() != null
+                && !settings.apnsTrustedCertificate().isBlank()) {
+            builder.setTrustedServerCertificateChain(trustedCertificate(settings.apnsTrustedCertificate()));
+        }
+        return new ApnsChannel(builder.build(), metadata.get("topic"), settings.sendTimeout());
+    }
+
+    private static X509Certificate trustedCertificate(String pemOrPath) throws IOException, GeneralSecurityException {
+        byte[] pem = pemOrPath.strip().startsWith("-----BEGIN")
+                ? pemOrPath.getBytes(StandardCharsets.US_ASCII)
+                : Files.readAllBytes(Path.of(pemOrPath));
+        return (X509Certificate)
+                CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(pem));
+    }
+
     @Override
-    public String provider() {
-        return "apns";
+    public PushProvider provider() {
+        return PushProvider.APNS;
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.google.api.client.http.apache.v2.ApacheHttpTransport;
 import com.google.api.core.ApiFuture;
 import com.google.api.core.ApiFutureCallback;
 import com.google.api.core.ApiFutures;
+import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.common.util.concurrent.MoreExecutors;
 import com.google.firebase.ErrorCode;
@@ -13,6 +14,8 @@ import com.google.firebase.IncomingHttpResponse;
 import com.google.firebase.messaging.FirebaseMessaging;
 import com.google.firebase.messaging.FirebaseMessagingException;
 import com.google.firebase.messaging.MessagingErrorCode;
+import io.pushgate.delivery.registration.PushProvider;
+import io.pushgate.delivery.sandbox.SandboxSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -20,11 +23,14 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.Collection;
+import java.util.Date;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
@@ -34,13 +40,16 @@ import reactor.core.publisher.Mono;
  */
 final class FcmChannel implements PushChannel {
 
-    private final String provider;
+    private static final int MAX_CONNECTIONS = 64;
+    private static final AtomicLong GENERATION = new AtomicLong();
+
+    private final PushProvider provider;
     private final FirebaseApp app;
     private final ApacheHttpTransport transport;
     private final FirebaseMessaging messaging;
     private final Duration timeout;
 
-    private FcmChannel(String provider, FirebaseApp app, ApacheHttpTransport transport, Duration timeout) {
+    private FcmChannel(PushProvider provider, FirebaseApp app, ApacheHttpTransport transport, Duration timeout) {
         this.provider = provider;
         this.app = app;
         this.transport = transport;
@@ -48,32 +57,56 @@ final class FcmChannel implements PushChannel {
         this.timeout = timeout;
     }
 
+    /** The channel of an FCM credential: its service account, its project, and FCM at {@code settings}' address. */
+    static FcmChannel create(Credential credential, ProviderSettings settings) throws IOException {
+        return open(
+                credential,
+                GoogleCredentials.fromStream(credential.material()),
+                credential.metadata().get("projectId"),
+                settings.fcmUrl(),
+                settings);
+    }
+
     /**
-     * A channel for the Firebase project {@code projectId} at {@code endpoint} (FCM itself, or an
-     * emulator), named {@code name} (unique while it lives).
+     * The channel of a sandbox credential: the FCM emulator of {@code sandbox}, with the token it
+     * accepts, for the tenant's own project there.
      */
-    static FcmChannel create(
-            String provider,
-            String name,
-            GoogleCredentials credentials,
+    static FcmChannel sandbox(Credential credential, SandboxSettings sandbox, ProviderSettings settings) {
+        if (!sandbox.isAvailable()) {
+            throw new CredentialUnusableException(
+                    "sandbox_unavailable: no FCM emulator is configured (pushgate.sandbox.fcm-url)");
+        }
+        GoogleCredentials token = GoogleCredentials.newBuilder()
+                .setAccessToken(new AccessToken(
+                        sandbox.accessToken(), Date.from(Instant.now().plus(3650, ChronoUnit.DAYS))))
+                .build();
+        return open(credential, token, SandboxSettings.projectId(credential.tenantId()), sandbox.fcmUrl(), settings);
+    }
+
+    /** A named {@link FirebaseApp} for the Firebase project {@code projectId} at {@code endpoint} (FCM or an emulator). */
+    private static FcmChannel open(
+            Credential credential,
+            GoogleCredentials account,
             String projectId,
             URI endpoint,
-            Duration timeout,
-            int maxConnections) {
-        int millis = (int) timeout.toMillis();
-        ApacheHttpTransport transport = FcmTransport.to(endpoint, maxConnections);
+            ProviderSettings settings) {
+        int millis = (int) settings.sendTimeout().toMillis();
+        ApacheHttpTransport transport = FcmTransport.to(endpoint, MAX_CONNECTIONS);
         FirebaseOptions options = FirebaseOptions.builder()
-                .setCredentials(credentials)
+                .setCredentials(account)
                 .setProjectId(projectId)
                 .setHttpTransport(transport)
                 .setConnectTimeout(millis)
                 .setReadTimeout(millis)
                 .build();
-        return new FcmChannel(provider, FirebaseApp.initializeApp(options, name), transport, timeout);
+        // FirebaseApp names are JVM-wide (several contexts may share a JVM, as in tests)
+        String name = "pushgate-" + credential.id() + "-" + GENERATION.incrementAndGet();
+        return new FcmChannel(
+                credential.provider(), FirebaseApp.initializeApp(options, name), transport, settings.sendTimeout());
     }
 
     @Override
-    public String provider() {
+    public PushProvider provider() {
         return provider;
     }
 

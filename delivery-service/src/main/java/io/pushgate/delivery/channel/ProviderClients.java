@@ -1,35 +1,22 @@
 package io.pushgate.delivery.channel;
 
-import com.eatthepath.pushy.apns.ApnsClientBuilder;
-import com.eatthepath.pushy.apns.auth.ApnsSigningKey;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
-import com.google.auth.oauth2.AccessToken;
-import com.google.auth.oauth2.GoogleCredentials;
 import io.netty.channel.EventLoopGroup;
 import io.pushgate.api.secret.SecretCipher;
 import io.pushgate.api.secret.SecretUnreadableException;
+import io.pushgate.delivery.configuration.ChangeKind;
 import io.pushgate.delivery.configuration.TenancyChanged;
+import io.pushgate.delivery.registration.PushProvider;
 import io.pushgate.delivery.sandbox.SandboxSettings;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -53,8 +40,6 @@ public class ProviderClients implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(ProviderClients.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final int FCM_CONNECTIONS = 64;
-    private static final AtomicLong GENERATION = new AtomicLong();
 
     private final DatabaseClient database;
     private final SecretCipher cipher;
@@ -109,7 +94,7 @@ public class ProviderClients implements DisposableBean {
 
     @EventListener
     void changed(TenancyChanged change) {
-        if (!change.concerns("credential")) {
+        if (!change.concerns(ChangeKind.CREDENTIAL)) {
             return;
         }
         if (change.id() == null) {
@@ -133,7 +118,7 @@ public class ProviderClients implements DisposableBean {
                     return new Credential(
                             credentialId,
                             tenantId,
-                            row.get("type", String.class),
+                            provider(row.get("type", String.class)),
                             metadata(row.get("metadata", String.class)),
                             sealed == null ? null : cipher.openText(bytes(sealed), tenantId, credentialId));
                 })
@@ -141,79 +126,26 @@ public class ProviderClients implements DisposableBean {
     }
 
     private PushChannel build(Credential credential, String apnsEnvironment) {
-        // FirebaseApp names are JVM-wide (several contexts may share a JVM, as in tests)
-        String name = "pushgate-" + credential.id() + "-" + GENERATION.incrementAndGet();
         try {
-            PushChannel channel = switch (credential.type()) {
-                case "sandbox" -> sandbox(credential, name);
-                case "fcm" ->
-                    FcmChannel.create(
-                            "fcm",
-                            name,
-                            GoogleCredentials.fromStream(stream(credential.secret())),
-                            credential.metadata().get("projectId"),
-                            settings.fcmUrl(),
-                            settings.sendTimeout(),
-                            FCM_CONNECTIONS);
-                case "apns" -> apns(credential, apnsEnvironment);
-                default -> throw new CredentialUnusableException("unknown credential type " + credential.type());
+            PushChannel channel = switch (credential.provider()) {
+                case FCM -> FcmChannel.create(credential, settings);
+                case APNS -> ApnsChannel.create(credential, apnsEnvironment, apnsLoop(), settings);
+                case SANDBOX -> FcmChannel.sandbox(credential, sandbox, settings);
             };
-            log.info("Provider client ready: credential={} type={}", credential.id(), credential.type());
+            log.info(
+                    "Provider client ready: credential={} type={}",
+                    credential.id(),
+                    credential.provider().text());
             return channel;
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             if (e instanceof CredentialUnusableException unusable) {
                 throw unusable;
             }
             // the message may quote the material: only the kind of failure is kept
-            throw new CredentialUnusableException("credential " + credential.id() + " (" + credential.type()
-                    + ") cannot be used: " + e.getClass().getSimpleName());
+            throw new CredentialUnusableException("credential " + credential.id() + " ("
+                    + credential.provider().text() + ") cannot be used: "
+                    + e.getClass().getSimpleName());
         }
-    }
-
-    private PushChannel sandbox(Credential credential, String name) {
-        if (!sandbox.isAvailable()) {
-            throw new CredentialUnusableException(
-                    "sandbox_unavailable: no FCM emulator is configured (pushgate.sandbox.fcm-url)");
-        }
-        GoogleCredentials token = GoogleCredentials.newBuilder()
-                .setAccessToken(new AccessToken(
-                        sandbox.accessToken(), Date.from(Instant.now().plus(3650, ChronoUnit.DAYS))))
-                .build();
-        return FcmChannel.create(
-                "sandbox",
-                name,
-                token,
-                SandboxSettings.projectId(credential.tenantId()),
-                sandbox.fcmUrl(),
-                settings.sendTimeout(),
-                FCM_CONNECTIONS);
-    }
-
-    private PushChannel apns(Credential credential, String apnsEnvironment)
-            throws IOException, GeneralSecurityException {
-        Map<String, String> metadata = credential.metadata();
-        String environment = apnsEnvironment != null ? apnsEnvironment : metadata.get("environment");
-        ApnsClientBuilder builder = new ApnsClientBuilder()
-                .setSigningKey(ApnsSigningKey.loadFromInputStream(
-                        stream(credential.secret()), metadata.get("teamId"), metadata.get("keyId")))
-                .setEventLoopGroup(apnsLoop())
-                .setConnectionTimeout(settings.sendTimeout());
-        if (settings.apnsServer() != null) {
-            int port = settings.apnsServer().getPort() < 0
-                    ? 443
-                    : settings.apnsServer().getPort();
-            builder.setApnsServer(settings.apnsServer().getHost(), port);
-        } else {
-            builder.setApnsServer(
-                    "sandbox".equals(environment)
-                            ? ApnsClientBuilder.DEVELOPMENT_APNS_HOST
-                            : ApnsClientBuilder.PRODUCTION_APNS_HOST);
-        }
-        if (settings.apnsTrustedCertificate() != null
-                && !settings.apnsTrustedCertificate().isBlank()) {
-            builder.setTrustedServerCertificateChain(trustedCertificate(settings.apnsTrustedCertificate()));
-        }
-        return new ApnsChannel(builder.build(), metadata.get("topic"), settings.sendTimeout());
     }
 
     // pushy picks its channel class by the group's class, and knows NioEventLoopGroup (deprecated in Netty 4.2)
@@ -223,14 +155,6 @@ public class ProviderClients implements DisposableBean {
             apnsLoop = new io.netty.channel.nio.NioEventLoopGroup(settings.apnsEventLoopThreads());
         }
         return apnsLoop;
-    }
-
-    private static X509Certificate trustedCertificate(String pemOrPath) throws IOException, GeneralSecurityException {
-        byte[] pem = pemOrPath.strip().startsWith("-----BEGIN")
-                ? pemOrPath.getBytes(StandardCharsets.US_ASCII)
-                : Files.readAllBytes(Path.of(pemOrPath));
-        return (X509Certificate)
-                CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(pem));
     }
 
     private void closeLater(PushChannel channel) {
@@ -265,6 +189,11 @@ public class ProviderClients implements DisposableBean {
         }
     }
 
+    private static PushProvider provider(String type) {
+        return PushProvider.of(type)
+                .orElseThrow(() -> new CredentialUnusableException("unknown credential type " + type));
+    }
+
     private static Map<String, String> metadata(String json) {
         Map<String, String> metadata = new LinkedHashMap<>();
         if (json != null) {
@@ -274,13 +203,6 @@ public class ProviderClients implements DisposableBean {
                             metadata.put(entry.getKey(), entry.getValue().asString()));
         }
         return metadata;
-    }
-
-    private static InputStream stream(String text) {
-        if (text == null) {
-            throw new CredentialUnusableException("the credential has no material");
-        }
-        return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

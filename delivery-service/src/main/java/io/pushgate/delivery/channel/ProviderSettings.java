@@ -20,7 +20,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param apnsEventLoopThreads the threads of the one event loop that every APNs client shares
  */
 @ConfigurationProperties("pushgate.providers")
-public record ProviderSettings(
+record ProviderSettings(
         @DefaultValue("https://fcm.googleapis.com") URI fcmUrl,
         URI apnsServer,
         String apnsTrustedCertificate,

@@ -1,5 +1,6 @@
 package io.pushgate.delivery.channel;
 
+import io.pushgate.delivery.registration.DevicePlatform;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -11,7 +12,6 @@ import java.util.UUID;
  *
  * @param notificationId the notification; also the {@code apns-id}
  * @param deviceToken the registration's token (never logged in full)
- * @param platform {@code android} or {@code ios}
  * @param fields the AXP event's fields, as text: the data the app reads
  * @param title the visible title (iOS), from the configuration's template
  * @param body the visible body (iOS), from the configuration's template
@@ -23,7 +23,7 @@ import java.util.UUID;
 public record Push(
         UUID notificationId,
         String deviceToken,
-        String platform,
+        DevicePlatform platform,
         Map<String, String> fields,
         String title,
         String body,
@@ -38,7 +38,7 @@ public record Push(
     }
 
     public boolean isIos() {
-        return "ios".equals(platform);
+        return platform == DevicePlatform.IOS;
     }
 
     @Override

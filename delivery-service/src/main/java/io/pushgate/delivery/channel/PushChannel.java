@@ -1,15 +1,17 @@
 package io.pushgate.delivery.channel;
 
+import io.pushgate.delivery.registration.PushProvider;
 import reactor.core.publisher.Mono;
 
 /**
- * One provider client, bound to one credential. {@link #send} never fails: every answer, time-outs
+ * One provider client, bound to one credential: {@link FcmChannel} and {@link ApnsChannel}, each
+ * made by its {@code create} from the credential and {@link ProviderSettings}. {@link #send} never fails: every answer, time-outs
  * and broken connections included, is a {@link DeliveryOutcome}.
  */
 public interface PushChannel {
 
-    /** {@code fcm}, {@code apns} or {@code sandbox}: the provider as recorded on attempts and metrics. */
-    String provider();
+    /** The provider as attempts and metrics record it: the credential's (so the sandbox is {@code sandbox}). */
+    PushProvider provider();
 
     Mono<DeliveryOutcome> send(Push push);
 

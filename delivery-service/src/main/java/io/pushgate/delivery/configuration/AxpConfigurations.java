@@ -43,7 +43,7 @@ public class AxpConfigurations {
 
     @EventListener
     void changed(TenancyChanged change) {
-        if (!change.concerns("configuration")) {
+        if (!change.concerns(ChangeKind.CONFIGURATION)) {
             return;
         }
         if (change.id() == null) {

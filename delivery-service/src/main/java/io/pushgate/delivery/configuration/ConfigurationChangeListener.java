@@ -105,10 +105,13 @@ class ConfigurationChangeListener implements SmartLifecycle {
         Matcher kind = KIND.matcher(payload);
         Matcher id = ID.matcher(payload);
         if (kind.find() && id.find()) {
-            if ("configuration".equals(kind.group(1))) {
-                configurations.evict(UUID.fromString(id.group(1)));
-            }
-            events.publishEvent(new TenancyChanged(kind.group(1), UUID.fromString(id.group(1))));
+            // a kind this service keeps nothing of (a table added to the control plane later) evicts nothing
+            ChangeKind.of(kind.group(1)).ifPresent(changed -> {
+                if (changed == ChangeKind.CONFIGURATION) {
+                    configurations.evict(UUID.fromString(id.group(1)));
+                }
+                events.publishEvent(new TenancyChanged(changed, UUID.fromString(id.group(1))));
+            });
             return;
         }
         log.warn("Unreadable change notification on {}; evicting every configuration", CHANNEL);

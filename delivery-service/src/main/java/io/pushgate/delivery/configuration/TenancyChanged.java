@@ -6,10 +6,10 @@ import java.util.UUID;
  * Something in the control plane's tables changed (a {@code pushgate_tenancy_changed} notification),
  * or may have changed unseen ({@link #everything()}): caches of those tables evict what it makes stale.
  *
- * @param kind {@code configuration}, {@code credential}, {@code trusted_issuer}, or {@code null} for everything
+ * @param kind what changed, or {@code null} for everything
  * @param id the changed row's id, or {@code null} for everything
  */
-public record TenancyChanged(String kind, UUID id) {
+public record TenancyChanged(ChangeKind kind, UUID id) {
 
     /** Notifications may have been missed: every cached row is suspect. */
     public static TenancyChanged everything() {
@@ -17,7 +17,7 @@ public record TenancyChanged(String kind, UUID id) {
     }
 
     /** Whether rows of {@code kind} may be stale after this change. */
-    public boolean concerns(String kind) {
-        return this.kind == null || this.kind.equals(kind);
+    public boolean concerns(ChangeKind kind) {
+        return this.kind == null || this.kind == kind;
     }
 }

@@ -1,17 +1,23 @@
 package io.pushgate.delivery.dispatch;
 
 import io.pushgate.delivery.batching.Coalescer;
+import io.pushgate.delivery.batching.Unnest;
+import io.pushgate.delivery.notification.AttemptOutcome;
 import io.pushgate.delivery.notification.NotificationAccepted;
+import io.pushgate.delivery.notification.NotificationStatus;
+import io.pushgate.delivery.registration.Device;
+import io.pushgate.delivery.registration.PushProvider;
+import io.pushgate.delivery.registration.Registrations;
 import io.r2dbc.spi.R2dbcException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,65 +56,76 @@ class Deliveries {
                      FOR UPDATE SKIP LOCKED) due
              WHERE n.id = due.id""" + "\n" + RETURNING;
 
-    /** Records the attempt of a retry, before the row's own update. */
-    private static final String ATTEMPT = """
-            WITH attempt AS (
-                INSERT INTO delivery.attempt (notification_id, tenant_id, provider, credential_id, outcome, error_code, latency_ms)
-                VALUES ($1, $3::uuid, $4::text, $5::uuid, $6::text, $7::text, $8::float8))
-            """;
+    /** The finishes of a grouped statement: the row, its fencing token, its ending and the attempt's record. */
+    private static final Unnest<Finish> FINISHES = Unnest.<Finish>columns()
+            .uuid("id", finish -> finish.notification().id())
+            .uuid("owner", finish -> finish.notification().lease())
+            .uuid("tenant_id", finish -> finish.notification().tenantId())
+            .text("status", finish -> finish.ending().status().text())
+            .text("error_detail", finish -> finish.ending().detail())
+            .int4(
+                    "attempted",
+                    finish -> finish.attempt() != null && finish.attempt().sent() ? 1 : 0)
+            .text("provider", ofAttempt(attempt -> attempt.provider().text()))
+            .uuid("credential_id", ofAttempt(Attempt::credentialId))
+            .text("outcome", ofAttempt(attempt -> attempt.outcome().text()))
+            .text("error_code", ofAttempt(Attempt::errorCode))
+            .float8("latency_ms", ofAttempt(Attempt::latencyMs));
 
-    /**
-     * The registration each (tenant, configuration, session) is delivered to, by the asker's position:
-     * of its usable ones, one made with a token (an app client's or a trusted issuer's) before any
-     * made without (open registration: anyone who knows the session id may make one), then the newest.
-     */
-    private static final String NEWEST_REGISTRATIONS = """
-            SELECT k.ord, r.id, r.device_token, r.platform, r.provider, r.apns_environment, r.app_id
-              FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS k(tenant_id, configuration_id, session_id, ord)
-              JOIN LATERAL (SELECT id, device_token, platform, provider, apns_environment, app_id
-                              FROM delivery.registration
-                             WHERE tenant_id = k.tenant_id AND configuration_id = k.configuration_id
-                               AND session_id = k.session_id AND invalidated_at IS NULL AND expires_at > now()
-                             ORDER BY open_registration, updated_at DESC LIMIT 1) r ON true""";
-
-    /**
-     * Ends many notifications at once, recording their attempts; answers the ones still held. Empty
-     * strings stand for null in the text arrays.
-     */
+    /** Ends many notifications at once, recording the attempts there were; answers the ones still held. */
     private static final String FINISH_ALL = """
-            WITH f AS (
-                SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[],
-                                     $8::float8[], $9::text[], $10::int[], $11::text[])
-                    AS f(id, owner, tenant_id, provider, credential_id, outcome, error_code, latency_ms, status, attempted,
-                         error_detail)),
+            WITH f AS (SELECT * FROM %s),
             attempt AS (
                 INSERT INTO delivery.attempt (notification_id, tenant_id, provider, credential_id, outcome, error_code, latency_ms)
-                SELECT id, tenant_id, provider, nullif(credential_id, '')::uuid, outcome, nullif(error_code, ''), latency_ms
-                  FROM f WHERE provider <> '')
+                SELECT id, tenant_id, provider, credential_id, outcome, error_code, latency_ms
+                  FROM f WHERE provider IS NOT NULL)
             UPDATE delivery.notification n
                SET status = f.status, completed_at = now(), lease_owner = NULL, attempts = n.attempts + f.attempted,
-                   provider = coalesce(nullif(f.provider, ''), n.provider), error_code = nullif(f.error_code, ''),
-                   error_detail = nullif(f.error_detail, ''),
+                   provider = coalesce(f.provider, n.provider), error_code = f.error_code,
+                   error_detail = f.error_detail,
                    answered_at = CASE WHEN f.attempted = 1 THEN now() ELSE n.answered_at END
               FROM f
              WHERE n.id = f.id AND n.lease_owner = f.owner AND n.completed_at IS NULL
-            RETURNING n.id, f.owner""";
+            RETURNING n.id, f.owner""".formatted(FINISHES.as("f"));
+
+    /** Records a transient failure and gives the lease up until the next attempt is due. */
+    private static final String RETRY = """
+            WITH attempt AS (
+                INSERT INTO delivery.attempt (notification_id, tenant_id, provider, credential_id, outcome, error_code, latency_ms)
+                VALUES (:id, :tenant_id::uuid, :provider::text, :credential_id::uuid, :outcome::text, :error_code::text,
+                        :latency_ms::float8))
+            UPDATE delivery.notification
+               SET status = :status, lease_owner = NULL, lease_until = :next_attempt_at::timestamptz,
+                   attempts = attempts + :attempted::int, provider = :provider::text, error_code = :error_code::text,
+                   error_detail = NULL, answered_at = now()
+             WHERE id = :id AND lease_owner = :owner AND completed_at IS NULL""";
+
+    private static final Unnest<Claimed> HELD =
+            Unnest.<Claimed>columns().uuid("id", Claimed::id).uuid("owner", Claimed::lease);
+
+    /** Gives rows back untouched, each if still held under its token. */
+    private static final String RELEASE_ALL = """
+            UPDATE delivery.notification n SET lease_until = now(), lease_owner = NULL
+              FROM %s
+             WHERE n.id = r.id AND n.lease_owner = r.owner AND n.completed_at IS NULL""".formatted(HELD.as("r"));
 
     private static final Logger log = LoggerFactory.getLogger(Deliveries.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final DatabaseClient database;
-    private final Coalescer<Claimed, Registration> registrations;
+    private final Registrations registrations;
+    private final Coalescer<Claimed, Device> devices;
     private final Coalescer<Finish, Boolean> finishes;
 
-    Deliveries(DatabaseClient database, DispatchSettings settings) {
+    Deliveries(DatabaseClient database, Registrations registrations, DispatchSettings settings) {
         this.database = database;
+        this.registrations = registrations;
         Coalescer.Limits limits = new Coalescer.Limits(
                 settings.maxBatchSize(),
                 settings.maxConcurrentBatches(),
                 settings.maxQueued(),
                 settings.batchTimeout());
-        this.registrations = new Coalescer<>(limits, this::newestRegistrations);
+        this.devices = new Coalescer<>(limits, this::devices);
         this.finishes = new Coalescer<>(limits, this::finishAll);
     }
 
@@ -149,68 +166,32 @@ class Deliveries {
     }
 
     /** Gives rows back untouched, each if still held under its token, for any instance to take at once. */
-    Mono<Long> releaseAll(List<UUID> ids, List<UUID> owners) {
-        return database.sql("""
-                        UPDATE delivery.notification n SET lease_until = now(), lease_owner = NULL
-                          FROM unnest($1::uuid[], $2::uuid[]) AS r(id, owner)
-                         WHERE n.id = r.id AND n.lease_owner = r.owner AND n.completed_at IS NULL""")
-                .bind(0, ids.toArray(UUID[]::new))
-                .bind(1, owners.toArray(UUID[]::new))
-                .fetch()
-                .rowsUpdated();
+    Mono<Long> releaseAll(List<Claimed> held) {
+        return HELD.bind(database.sql(RELEASE_ALL), held).fetch().rowsUpdated();
     }
 
     /**
-     * The newest registration of the notification's session that is neither invalidated nor expired;
-     * empty when there is none. Concurrent look-ups share one statement.
+     * The device the notification's session is delivered to ({@link Registrations#devicesFor}); empty
+     * when it has none. Concurrent look-ups share one statement.
      */
-    Mono<Registration> newestRegistration(Claimed notification) {
-        return registrations.submit(notification);
+    Mono<Device> device(Claimed notification) {
+        return devices.submit(notification);
     }
 
-    /** Each notification's newest usable registration (null for none) in one statement, in order. */
-    Mono<List<Registration>> newestRegistrations(List<Claimed> notifications) {
-        int size = notifications.size();
-        UUID[] tenants = new UUID[size];
-        UUID[] configurations = new UUID[size];
-        String[] sessions = new String[size];
-        for (int i = 0; i < size; i++) {
-            Claimed notification = notifications.get(i);
-            tenants[i] = notification.tenantId();
-            configurations[i] = notification.configurationId();
-            sessions[i] = notification.sessionId();
-        }
-        Registration[] found = new Registration[size];
-        return database.sql(NEWEST_REGISTRATIONS)
-                .bind(0, tenants)
-                .bind(1, configurations)
-                .bind(2, sessions)
-                .map((row, metadata) -> {
-                    found[row.get("ord", Long.class).intValue() - 1] = new Registration(
-                            row.get("id", UUID.class),
-                            row.get("device_token", String.class),
-                            row.get("platform", String.class),
-                            row.get("provider", String.class),
-                            row.get("apns_environment", String.class),
-                            row.get("app_id", String.class));
-                    return Boolean.TRUE;
-                })
-                .all()
-                .then(Mono.fromSupplier(() -> Arrays.asList(found)));
-    }
-
-    Mono<Long> invalidate(UUID registrationId, String reason) {
-        return database.sql("""
-                        UPDATE delivery.registration SET invalidated_at = now(), invalidated_reason = $2
-                         WHERE id = $1 AND invalidated_at IS NULL""").bind(0, registrationId).bind(1, reason).fetch().rowsUpdated();
+    /** Each notification's device (null for none) in one statement, in order. */
+    Mono<List<Device>> devices(List<Claimed> notifications) {
+        return registrations.devicesFor(notifications.stream()
+                .map(notification -> new Registrations.Session(
+                        notification.tenantId(), notification.configurationId(), notification.sessionId()))
+                .toList());
     }
 
     /**
-     * Ends the notification with {@code status}, recording {@code attempt} if there was one; false
+     * Ends the notification as {@code ending} says, recording its attempt if there was one; false
      * when this instance no longer held the lease (the attempt is recorded all the same: it happened).
      */
-    Mono<Boolean> finish(Claimed notification, String status, Attempt attempt, String errorDetail) {
-        return finishes.submit(new Finish(notification, status, attempt, errorDetail));
+    Mono<Boolean> finish(Claimed notification, Ending ending) {
+        return finishes.submit(new Finish(notification, ending));
     }
 
     /**
@@ -253,47 +234,7 @@ class Deliveries {
 
     /** The finishes of {@code batch} in one statement; whether each row was still held, in order. */
     Mono<List<Boolean>> finishTogether(List<Finish> batch) {
-        int size = batch.size();
-        UUID[] ids = new UUID[size];
-        UUID[] owners = new UUID[size];
-        UUID[] tenants = new UUID[size];
-        String[] providers = new String[size];
-        String[] credentials = new String[size];
-        String[] outcomes = new String[size];
-        String[] errorCodes = new String[size];
-        Double[] latencies = new Double[size];
-        String[] statuses = new String[size];
-        Integer[] attempted = new Integer[size];
-        String[] details = new String[size];
-        for (int i = 0; i < size; i++) {
-            Finish finish = batch.get(i);
-            Attempt attempt = finish.attempt();
-            ids[i] = finish.notification().id();
-            owners[i] = finish.notification().lease();
-            tenants[i] = finish.notification().tenantId();
-            providers[i] = attempt == null ? "" : attempt.provider();
-            credentials[i] = attempt == null || attempt.credentialId() == null
-                    ? ""
-                    : attempt.credentialId().toString();
-            outcomes[i] = attempt == null ? "" : attempt.outcome();
-            errorCodes[i] = attempt == null || attempt.errorCode() == null ? "" : attempt.errorCode();
-            latencies[i] = attempt == null ? 0.0 : attempt.latencyMs();
-            statuses[i] = finish.status();
-            attempted[i] = attempt != null && attempt.sent() ? 1 : 0;
-            details[i] = finish.errorDetail() == null ? "" : finish.errorDetail();
-        }
-        return database.sql(FINISH_ALL)
-                .bind(0, ids)
-                .bind(1, owners)
-                .bind(2, tenants)
-                .bind(3, providers)
-                .bind(4, credentials)
-                .bind(5, outcomes)
-                .bind(6, errorCodes)
-                .bind(7, latencies)
-                .bind(8, statuses)
-                .bind(9, attempted)
-                .bind(10, details)
+        return FINISHES.bind(database.sql(FINISH_ALL), batch)
                 .map((row, metadata) -> new Held(row.get("id", UUID.class), row.get("owner", UUID.class)))
                 .all()
                 .collect(Collectors.toSet())
@@ -306,26 +247,19 @@ class Deliveries {
 
     /** Records a transient failure and gives the lease up until {@code next}, when any instance may try again. */
     Mono<Boolean> retryAt(Claimed notification, Attempt attempt, Instant next) {
-        DatabaseClient.GenericExecuteSpec statement = database.sql(ATTEMPT + """
-                        UPDATE delivery.notification
-                           SET status = 'retrying', lease_owner = NULL, lease_until = $10::timestamptz,
-                               attempts = attempts + $9::int, provider = $4::text, error_code = $7::text,
-                               error_detail = NULL, answered_at = now()
-                         WHERE id = $1 AND lease_owner = $2 AND completed_at IS NULL""")
-                .bind(0, notification.id())
-                .bind(1, notification.lease())
-                .bind(2, notification.tenantId())
-                .bind(3, attempt.provider());
-        statement = bind(statement, 4, attempt.credentialId(), UUID.class);
-        statement = bind(statement, 5, attempt.outcome(), String.class);
-        statement = bind(statement, 6, attempt.errorCode(), String.class);
-        return statement
-                .bind(7, attempt.latencyMs())
-                .bind(8, attempt.sent() ? 1 : 0)
-                .bind(9, next.atOffset(ZoneOffset.UTC))
-                .fetch()
-                .rowsUpdated()
-                .map(rows -> rows == 1);
+        DatabaseClient.GenericExecuteSpec statement = database.sql(RETRY)
+                .bind("id", notification.id())
+                .bind("owner", notification.lease())
+                .bind("tenant_id", notification.tenantId())
+                .bind("status", NotificationStatus.RETRYING.text())
+                .bind("provider", attempt.provider().text())
+                .bind("outcome", attempt.outcome().text())
+                .bind("latency_ms", attempt.latencyMs())
+                .bind("attempted", attempt.sent() ? 1 : 0)
+                .bind("next_attempt_at", next.atOffset(ZoneOffset.UTC));
+        statement = bind(statement, "credential_id", attempt.credentialId(), UUID.class);
+        statement = bind(statement, "error_code", attempt.errorCode(), String.class);
+        return statement.fetch().rowsUpdated().map(rows -> rows == 1);
     }
 
     /** How long the oldest unfinished notification has waited; zero when there is none. */
@@ -337,9 +271,14 @@ class Deliveries {
                 .one();
     }
 
+    /** A column of the finish's attempt: {@code null} for a finish without one. */
+    private static <V> Function<Finish, V> ofAttempt(Function<Attempt, V> value) {
+        return finish -> finish.attempt() == null ? null : value.apply(finish.attempt());
+    }
+
     private static DatabaseClient.GenericExecuteSpec bind(
-            DatabaseClient.GenericExecuteSpec statement, int index, Object value, Class<?> type) {
-        return value == null ? statement.bindNull(index, type) : statement.bind(index, value);
+            DatabaseClient.GenericExecuteSpec statement, String name, Object value, Class<?> type) {
+        return value == null ? statement.bindNull(name, type) : statement.bind(name, value);
     }
 
     /** The event's fields from its stored JSON object (every value a string, as the inbox stores them). */
@@ -365,8 +304,13 @@ class Deliveries {
                 leaseEnds);
     }
 
-    /** One notification to end with {@code status}, if still held under its fencing token. */
-    record Finish(Claimed notification, String status, Attempt attempt, String errorDetail) {}
+    /** One notification to end as {@code ending} says, if still held under its fencing token. */
+    record Finish(Claimed notification, Ending ending) {
+
+        Attempt attempt() {
+            return ending.attempt();
+        }
+    }
 
     /** A notification's row as held under the fencing token {@code owner}. */
     private record Held(UUID id, UUID owner) {}
@@ -406,26 +350,12 @@ class Deliveries {
         }
     }
 
-    /**
-     * The device a notification goes to.
-     *
-     * @param apnsEnvironment {@code production} or {@code sandbox} for an APNs registration that says so
-     * @param appId the app's bundle id (the APNs topic) when the registration names it
-     */
-    record Registration(
-            UUID id, String deviceToken, String platform, String provider, String apnsEnvironment, String appId) {
-
-        @Override
-        public String toString() {
-            return "Registration[id=" + id + ", platform=" + platform + ", provider=" + provider + "]";
-        }
-    }
-
-    /**
-     * One try to send, or (with {@code sent} false) the reason none was possible.
-     *
-     * @param outcome {@code delivered}, {@code token_invalid}, {@code failed} or {@code retry}
-     */
+    /** One try to send, or (with {@code sent} false) the reason none was possible. */
     record Attempt(
-            String provider, UUID credentialId, String outcome, String errorCode, double latencyMs, boolean sent) {}
+            PushProvider provider,
+            UUID credentialId,
+            AttemptOutcome outcome,
+            String errorCode,
+            double latencyMs,
+            boolean sent) {}
 }

@@ -1,5 +1,7 @@
 package io.pushgate.delivery.dispatch;
 
+import io.pushgate.delivery.registration.DevicePlatform;
+import io.pushgate.delivery.registration.PushProvider;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -9,7 +11,7 @@ import java.util.UUID;
  * What delivery needs of an AXP configuration (from {@code tenancy.configuration}): the template,
  * the delivery window and which credential sends to which platform.
  *
- * @param credentials every credential of the tenant (id and type), for the defaults' fallback and checks
+ * @param credentials every credential of the tenant (id and provider), for the defaults' fallback and checks
  */
 record DeliveryConfiguration(
         UUID id,
@@ -24,10 +26,11 @@ record DeliveryConfiguration(
     static final String DEFAULT_TITLE = "New message";
     static final String DEFAULT_BODY = "You have a new message";
 
-    record CredentialRef(UUID id, String type) {
+    /** A credential of the tenant: its id and the provider it talks to. */
+    record CredentialRef(UUID id, PushProvider provider) {
 
-        boolean sendsThroughFcm() {
-            return "fcm".equals(type) || "sandbox".equals(type);
+        boolean delivers(PushProvider registered) {
+            return provider.delivers(registered);
         }
     }
 
@@ -37,15 +40,15 @@ record DeliveryConfiguration(
      * other platform's (one Firebase project usually serves both apps). A default left unset means
      * the tenant's only credential, if it has exactly one.
      */
-    Optional<CredentialRef> credentialFor(String platform, String provider) {
+    Optional<CredentialRef> credentialFor(DevicePlatform platform, PushProvider provider) {
         Optional<CredentialRef> ios = resolve(defaultIosCredentialId);
         Optional<CredentialRef> android = resolve(defaultAndroidCredentialId);
-        if ("apns".equals(provider)) {
-            return ios.filter(ref -> "apns".equals(ref.type()) || "sandbox".equals(ref.type()));
+        if (provider == PushProvider.APNS) {
+            return ios.filter(ref -> ref.delivers(provider));
         }
-        Optional<CredentialRef> own = "ios".equals(platform) ? ios : android;
-        Optional<CredentialRef> other = "ios".equals(platform) ? android : ios;
-        return own.filter(CredentialRef::sendsThroughFcm).or(() -> other.filter(CredentialRef::sendsThroughFcm));
+        Optional<CredentialRef> own = platform == DevicePlatform.IOS ? ios : android;
+        Optional<CredentialRef> other = platform == DevicePlatform.IOS ? android : ios;
+        return own.filter(ref -> ref.delivers(provider)).or(() -> other.filter(ref -> ref.delivers(provider)));
     }
 
     private Optional<CredentialRef> resolve(UUID defaultId) {

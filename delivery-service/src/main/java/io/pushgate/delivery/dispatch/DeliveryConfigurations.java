@@ -2,7 +2,9 @@ package io.pushgate.delivery.dispatch;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.pushgate.delivery.configuration.ChangeKind;
 import io.pushgate.delivery.configuration.TenancyChanged;
+import io.pushgate.delivery.registration.PushProvider;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,9 +43,9 @@ class DeliveryConfigurations {
     @EventListener
     void changed(TenancyChanged change) {
         // a credential's change can change which one a configuration uses (a deleted default): all go
-        if (change.concerns("credential")) {
+        if (change.concerns(ChangeKind.CREDENTIAL)) {
             cache.synchronous().invalidateAll();
-        } else if (change.concerns("configuration")) {
+        } else if (change.concerns(ChangeKind.CONFIGURATION)) {
             cache.synchronous().invalidate(change.id());
         }
     }
@@ -72,7 +74,8 @@ class DeliveryConfigurations {
         List<DeliveryConfiguration.CredentialRef> refs = new ArrayList<>();
         for (JsonNode node : JSON.readTree(json)) {
             refs.add(new DeliveryConfiguration.CredentialRef(
-                    UUID.fromString(node.get("id").asString()), node.get("type").asString()));
+                    UUID.fromString(node.get("id").asString()),
+                    PushProvider.of(node.get("type").asString()).orElseThrow()));
         }
         return refs;
     }

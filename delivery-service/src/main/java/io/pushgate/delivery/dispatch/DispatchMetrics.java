@@ -4,6 +4,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.pushgate.delivery.notification.AttemptOutcome;
+import io.pushgate.delivery.notification.NotificationStatus;
+import io.pushgate.delivery.registration.PushProvider;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,38 +34,38 @@ final class DispatchMetrics {
                 .register(meters);
     }
 
-    void finished(UUID tenantId, String provider, String outcome) {
+    void finished(UUID tenantId, PushProvider provider, NotificationStatus status) {
         Counter.builder("pushgate.deliveries")
                 .description("Notifications finished, by outcome")
                 .tag("tenant", tenantId.toString())
-                .tag("provider", provider == null ? "none" : provider)
-                .tag("outcome", outcome)
+                .tag("provider", provider == null ? "none" : provider.text())
+                .tag("outcome", status.text())
                 .register(meters)
                 .increment();
     }
 
-    void sent(String provider, String outcome, Duration latency) {
+    void sent(PushProvider provider, AttemptOutcome outcome, Duration latency) {
         Timer.builder("pushgate.provider.latency")
                 .description("How long a provider took to answer one send")
-                .tag("provider", provider)
-                .tag("outcome", outcome)
+                .tag("provider", provider.text())
+                .tag("outcome", outcome.text())
                 .publishPercentileHistogram()
                 .register(meters)
                 .record(latency);
     }
 
-    void retried(String provider) {
+    void retried(PushProvider provider) {
         Counter.builder("pushgate.delivery.retries")
                 .description("Transient failures that will be tried again")
-                .tag("provider", provider)
+                .tag("provider", provider.text())
                 .register(meters)
                 .increment();
     }
 
-    void invalidated(String provider, String reason) {
+    void invalidated(PushProvider provider, String reason) {
         Counter.builder("pushgate.registrations.invalidated")
                 .description("Registrations invalidated because the provider rejected their token")
-                .tag("provider", provider)
+                .tag("provider", provider.text())
                 .tag("reason", reason)
                 .register(meters)
                 .increment();

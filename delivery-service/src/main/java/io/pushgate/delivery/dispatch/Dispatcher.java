@@ -8,12 +8,14 @@ import io.pushgate.delivery.channel.Push;
 import io.pushgate.delivery.channel.PushChannel;
 import io.pushgate.delivery.dispatch.Deliveries.Attempt;
 import io.pushgate.delivery.dispatch.Deliveries.Claimed;
-import io.pushgate.delivery.dispatch.Deliveries.Registration;
+import io.pushgate.delivery.notification.AttemptOutcome;
 import io.pushgate.delivery.notification.NotificationAccepted;
 import io.pushgate.delivery.notification.NotificationsAccepted;
+import io.pushgate.delivery.registration.Device;
+import io.pushgate.delivery.registration.PushProvider;
+import io.pushgate.delivery.registration.Registrations;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +29,7 @@ import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
 /**
- * Delivers each accepted notification once: finds the session's newest active registration, sends
+ * Delivers each accepted notification once: finds the device of the session's newest active registration, sends
  * through the credential's channel (in that credential's lane) and records the outcome with the
  * attempt. New notifications come in-process right after their commit, leased to this instance by
  * the inbox ({@link NotificationsAccepted}); the {@link LeaseSweeper} claims the rest (a crashed
@@ -37,11 +39,12 @@ import reactor.core.publisher.Mono;
  * <p>Stopping lets the sends in flight finish and be recorded, and gives every other claimed row back.
  */
 @Service
-public class Dispatcher implements SmartLifecycle {
+class Dispatcher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
     private final Deliveries deliveries;
+    private final Registrations registrations;
     private final DeliveryConfigurations configurations;
     private final ProviderClients clients;
     private final DispatchSettings settings;
@@ -53,11 +56,13 @@ public class Dispatcher implements SmartLifecycle {
 
     Dispatcher(
             Deliveries deliveries,
+            Registrations registrations,
             DeliveryConfigurations configurations,
             ProviderClients clients,
             DispatchSettings settings,
             MeterRegistry meters) {
         this.deliveries = deliveries;
+        this.registrations = registrations;
         this.configurations = configurations;
         this.clients = clients;
         this.settings = settings;
@@ -83,19 +88,15 @@ public class Dispatcher implements SmartLifecycle {
      * back at once, so another instance's sweep takes them without waiting for the lease to end.
      */
     private void giveBack(NotificationsAccepted batch) {
-        List<UUID> ids = new ArrayList<>(batch.notifications().size());
-        List<UUID> owners = new ArrayList<>(batch.notifications().size());
-        for (NotificationAccepted accepted : batch.notifications()) {
-            ids.add(accepted.notificationId());
-            owners.add(accepted.lease());
-        }
+        List<Claimed> held =
+                batch.notifications().stream().map(Claimed::accepted).toList();
         deliveries
-                .releaseAll(ids, owners)
+                .releaseAll(held)
                 .subscribe(
                         released -> {},
                         error -> log.warn(
                                 "{} new notifications could not be given back; they wait for their lease to end: {}",
-                                ids.size(),
+                                held.size(),
                                 error.toString()));
     }
 
@@ -144,61 +145,59 @@ public class Dispatcher implements SmartLifecycle {
                 .flatMap(configuration -> {
                     Instant deadline = notification.receivedAt().plus(configuration.deliveryWindow());
                     if (!Instant.now().isBefore(deadline)) {
-                        return finish(
-                                notification, "expired", null, "delivery_window_closed", "the delivery window closed");
+                        return finish(notification, Ending.windowClosed("the delivery window closed"));
                     }
                     return deliveries
-                            .newestRegistration(notification)
-                            .flatMap(registration -> route(notification, configuration, registration, deadline))
-                            .switchIfEmpty(Mono.defer(() -> finish(notification, "no_device", null, null, null)));
+                            .device(notification)
+                            .flatMap(device -> route(notification, configuration, device, deadline))
+                            .switchIfEmpty(Mono.defer(() -> finish(notification, Ending.noDevice())));
                 })
-                .switchIfEmpty(Mono.defer(() -> finish(
-                        notification, "failed", null, "configuration_deleted", "the configuration no longer exists")));
+                .switchIfEmpty(Mono.defer(() -> finish(notification, Ending.configurationDeleted())));
     }
 
     private Mono<Boolean> route(
-            Claimed notification, DeliveryConfiguration configuration, Registration registration, Instant deadline) {
+            Claimed notification, DeliveryConfiguration configuration, Device device, Instant deadline) {
         Optional<DeliveryConfiguration.CredentialRef> credential =
-                configuration.credentialFor(registration.platform(), registration.provider());
+                configuration.credentialFor(device.platform(), device.provider());
         if (credential.isEmpty()) {
             return refused(
                     notification,
-                    registration,
+                    device,
                     null,
                     "no_credential",
-                    "no " + ("apns".equals(registration.provider()) ? "APNs" : "FCM")
-                            + " credential for " + registration.platform()
+                    "no " + (device.provider() == PushProvider.APNS ? "APNs" : "FCM")
+                            + " credential for " + device.platform().text()
                             + ": set the configuration's default credential");
         }
         UUID credentialId = credential.get().id();
-        String apnsEnvironment = "apns".equals(registration.provider()) ? registration.apnsEnvironment() : null;
+        String apnsEnvironment = device.provider() == PushProvider.APNS ? device.apnsEnvironment() : null;
         return clients.channel(notification.tenantId(), credentialId, apnsEnvironment)
-                .flatMap(channel -> send(notification, configuration, registration, credentialId, channel, deadline))
-                .switchIfEmpty(Mono.defer(() -> refused(
-                        notification, registration, credentialId, "no_credential", "the credential was deleted")))
+                .flatMap(channel -> send(notification, configuration, device, credentialId, channel, deadline))
+                .switchIfEmpty(Mono.defer(() ->
+                        refused(notification, device, credentialId, "no_credential", "the credential was deleted")))
                 .onErrorResume(
                         CredentialUnusableException.class,
-                        e -> refused(notification, registration, credentialId, "credential_unusable", e.getMessage()));
+                        e -> refused(notification, device, credentialId, "credential_unusable", e.getMessage()));
     }
 
     private Mono<Boolean> send(
             Claimed notification,
             DeliveryConfiguration configuration,
-            Registration registration,
+            Device device,
             UUID credentialId,
             PushChannel channel,
             Instant deadline) {
         Map<String, String> fields = notification.fields();
         Push push = new Push(
                 notification.id(),
-                registration.deviceToken(),
-                registration.platform(),
+                device.deviceToken(),
+                device.platform(),
                 fields,
                 configuration.titleOrDefault(),
                 configuration.bodyOrDefault(),
                 fields.getOrDefault("conversationId", notification.sessionId()),
                 deadline,
-                "apns".equals(registration.provider()) ? registration.appId() : null);
+                device.provider() == PushProvider.APNS ? device.appId() : null);
         return lanes.run(
                         credentialId,
                         () -> stillMine(notification).flatMap(mine -> {
@@ -216,11 +215,8 @@ public class Dispatcher implements SmartLifecycle {
                 .flatMap(sent -> sent == Sent.WINDOW_CLOSED
                         ? finish(
                                 notification,
-                                "expired",
-                                null,
-                                "delivery_window_closed",
-                                "the delivery window closed before a send was possible")
-                        : record(notification, registration, credentialId, channel.provider(), sent, deadline))
+                                Ending.windowClosed("the delivery window closed before a send was possible"))
+                        : record(notification, device, credentialId, channel.provider(), sent, deadline))
                 .defaultIfEmpty(false);
     }
 
@@ -230,9 +226,7 @@ public class Dispatcher implements SmartLifecycle {
      */
     private Mono<Boolean> stillMine(Claimed notification) {
         if (!running) {
-            return deliveries
-                    .releaseAll(List.of(notification.id()), List.of(notification.lease()))
-                    .thenReturn(false);
+            return deliveries.releaseAll(List.of(notification)).thenReturn(false);
         }
         // a send needs the lease to outlast it: with less than two thirds of a dispatch lease left
         // (a row that waited in its lane, or one the inbox leased for a short pushgate.inbox.lease)
@@ -246,62 +240,62 @@ public class Dispatcher implements SmartLifecycle {
 
     private Mono<Boolean> record(
             Claimed notification,
-            Registration registration,
+            Device device,
             UUID credentialId,
-            String provider,
+            PushProvider provider,
             Sent sent,
             Instant deadline) {
         DeliveryOutcome outcome = sent.outcome();
         double latencyMs = sent.latency().toNanos() / 1_000_000.0;
         String code = outcome.errorCode();
         if (outcome instanceof DeliveryOutcome.Accepted) {
-            metrics.sent(provider, "delivered", sent.latency());
+            metrics.sent(provider, AttemptOutcome.DELIVERED, sent.latency());
             return finish(
                     notification,
-                    "delivered",
-                    new Attempt(provider, credentialId, "delivered", null, latencyMs, true),
-                    null,
-                    null);
+                    Ending.delivered(
+                            new Attempt(provider, credentialId, AttemptOutcome.DELIVERED, null, latencyMs, true)));
         }
         if (outcome instanceof DeliveryOutcome.TokenRejected) {
-            metrics.sent(provider, "token_invalid", sent.latency());
+            metrics.sent(provider, AttemptOutcome.TOKEN_INVALID, sent.latency());
             metrics.invalidated(provider, code);
             log.info(
                     "Registration {} invalidated: {} rejected token {} with {}",
-                    registration.id(),
-                    provider,
-                    Push.redact(registration.deviceToken()),
+                    device.registrationId(),
+                    provider.text(),
+                    Push.redact(device.deviceToken()),
                     code);
-            return deliveries
-                    .invalidate(registration.id(), code)
+            return registrations
+                    .invalidate(device.registrationId(), code)
                     .then(finish(
                             notification,
-                            "token_invalid",
-                            new Attempt(provider, credentialId, "token_invalid", code, latencyMs, true),
-                            code,
-                            "the provider rejected the device token: " + code));
+                            Ending.tokenInvalid(
+                                    new Attempt(
+                                            provider,
+                                            credentialId,
+                                            AttemptOutcome.TOKEN_INVALID,
+                                            code,
+                                            latencyMs,
+                                            true),
+                                    "the provider rejected the device token: " + code)));
         }
         if (outcome instanceof DeliveryOutcome.Rejected) {
-            metrics.sent(provider, "failed", sent.latency());
+            metrics.sent(provider, AttemptOutcome.FAILED, sent.latency());
             return finish(
                     notification,
-                    "failed",
-                    new Attempt(provider, credentialId, "failed", code, latencyMs, true),
-                    code,
-                    "the provider refused the credential or the request: " + code);
+                    Ending.failed(
+                            new Attempt(provider, credentialId, AttemptOutcome.FAILED, code, latencyMs, true),
+                            "the provider refused the credential or the request: " + code));
         }
         DeliveryOutcome.Transient failure = (DeliveryOutcome.Transient) outcome;
-        metrics.sent(provider, "retry", sent.latency());
-        Attempt attempt = new Attempt(provider, credentialId, "retry", code, latencyMs, true);
+        metrics.sent(provider, AttemptOutcome.RETRY, sent.latency());
+        Attempt attempt = new Attempt(provider, credentialId, AttemptOutcome.RETRY, code, latencyMs, true);
         Duration wait = retries.backoff(notification.attempts() + 1, failure.retryAfter());
         Instant next = Instant.now().plus(wait);
         if (!next.isBefore(deadline)) {
             return finish(
                     notification,
-                    "expired",
-                    attempt,
-                    code,
-                    "the delivery window closed while retrying (last: " + code + ")");
+                    Ending.windowClosedRetrying(
+                            attempt, "the delivery window closed while retrying (last: " + code + ")"));
         }
         metrics.retried(provider);
         return deliveries.retryAt(notification, attempt, next).doOnNext(mine -> {
@@ -317,22 +311,24 @@ public class Dispatcher implements SmartLifecycle {
     }
 
     /** No send was possible for a reason of the tenant's set-up: recorded as a failed attempt without latency. */
-    private Mono<Boolean> refused(
-            Claimed notification, Registration registration, UUID credentialId, String code, String detail) {
+    private Mono<Boolean> refused(Claimed notification, Device device, UUID credentialId, String code, String detail) {
         log.info("Notification {} of tenant {} failed: {}", notification.id(), notification.tenantId(), detail);
         return finish(
                 notification,
-                "failed",
-                new Attempt(registration.provider(), credentialId, "failed", code, 0, false),
-                code,
-                detail);
+                Ending.failed(
+                        new Attempt(device.provider(), credentialId, AttemptOutcome.FAILED, code, 0, false), detail));
     }
 
-    private Mono<Boolean> finish(Claimed notification, String status, Attempt attempt, String code, String detail) {
-        return deliveries.finish(notification, status, attempt, detail).doOnNext(mine -> {
+    private Mono<Boolean> finish(Claimed notification, Ending ending) {
+        return deliveries.finish(notification, ending).doOnNext(mine -> {
             if (mine) {
-                metrics.finished(notification.tenantId(), attempt == null ? null : attempt.provider(), status);
-                log.debug("Notification {} finished: {} {}", notification.id(), status, code == null ? "" : code);
+                Attempt attempt = ending.attempt();
+                metrics.finished(notification.tenantId(), attempt == null ? null : attempt.provider(), ending.status());
+                log.debug(
+                        "Notification {} finished: {} {}",
+                        notification.id(),
+                        ending.status().text(),
+                        ending.reason() == null ? "" : ending.reason());
             }
         });
     }

@@ -3,10 +3,10 @@ package io.pushgate.delivery.notification;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushgate.delivery.batching.Coalescer;
+import io.pushgate.delivery.batching.Unnest;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -47,21 +47,33 @@ public class Inbox {
     private static final Comparator<Key> KEY_ORDER =
             Comparator.comparing(Key::tenantId).thenComparing(Key::eventId);
 
+    /** A new row per event, written already leased to this instance under the row's own fencing token. */
+    private static final Unnest<Row> ROWS = Unnest.<Row>columns()
+            .uuid("id", row -> row.id)
+            .uuid("tenant_id", row -> row.notification.tenantId())
+            .uuid("configuration_id", row -> row.notification.configurationId())
+            .text("event_id", row -> row.notification.event().eventId())
+            .text("session_id", row -> row.notification.event().sessionId())
+            .text("payload", row -> row.payload)
+            .uuid("lease_owner", row -> row.lease);
+
     private static final String INSERT = """
             INSERT INTO delivery.notification
-                   (id, tenant_id, configuration_id, event_id, session_id, payload, lease_owner, lease_until)
-            SELECT n.id, n.tenant_id, n.configuration_id, n.event_id, n.session_id, n.payload::jsonb, n.lease_owner,
-                   now() + $8::bigint * interval '1 millisecond'
-            FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::uuid[])
-                 AS n(id, tenant_id, configuration_id, event_id, session_id, payload, lease_owner)
+                   (id, tenant_id, configuration_id, event_id, session_id, payload, status, lease_owner, lease_until)
+            SELECT n.id, n.tenant_id, n.configuration_id, n.event_id, n.session_id, n.payload::jsonb, :status,
+                   n.lease_owner, now() + :lease_millis::bigint * interval '1 millisecond'
+            FROM %s
             ON CONFLICT (tenant_id, event_id) DO NOTHING
-            RETURNING id, received_at""";
+            RETURNING id, received_at""".formatted(ROWS.as("n"));
+
+    private static final Unnest<Key> KEYS =
+            Unnest.<Key>columns().uuid("tenant_id", Key::tenantId).text("event_id", Key::eventId);
 
     private static final String EXISTING = """
             SELECT n.id, n.tenant_id, n.event_id
             FROM delivery.notification n
-            JOIN unnest($1::uuid[], $2::text[]) AS k(tenant_id, event_id)
-              ON n.tenant_id = k.tenant_id AND n.event_id = k.event_id""";
+            JOIN %s
+              ON n.tenant_id = k.tenant_id AND n.event_id = k.event_id""".formatted(KEYS.as("k"));
 
     private static final Logger log = LoggerFactory.getLogger(Inbox.class);
 
@@ -123,7 +135,7 @@ public class Inbox {
         // concurrent insert of the same key makes it wait for that one's commit — so the look-up
         // of duplicates, in a later statement, finds it.
         Instant leaseEnds = Instant.now().plus(settings.lease());
-        return insert(first.values())
+        return insert(List.copyOf(first.values()))
                 .flatMap(inserted -> resolve(first, inserted))
                 .map(results -> {
                     announce(first, results, leaseEnds);
@@ -142,36 +154,10 @@ public class Inbox {
                 });
     }
 
-    private Mono<Map<UUID, OffsetDateTime>> insert(Collection<Row> rows) {
-        int size = rows.size();
-        UUID[] ids = new UUID[size];
-        UUID[] tenants = new UUID[size];
-        UUID[] configurations = new UUID[size];
-        String[] eventIds = new String[size];
-        String[] sessionIds = new String[size];
-        String[] payloads = new String[size];
-        UUID[] leases = new UUID[size];
-        int i = 0;
-        for (Row row : rows) {
-            NewNotification notification = row.notification;
-            ids[i] = row.id;
-            tenants[i] = notification.tenantId();
-            configurations[i] = notification.configurationId();
-            eventIds[i] = notification.event().eventId();
-            sessionIds[i] = notification.event().sessionId();
-            payloads[i] = row.payload;
-            leases[i] = row.lease;
-            i++;
-        }
-        return database.sql(INSERT)
-                .bind(0, ids)
-                .bind(1, tenants)
-                .bind(2, configurations)
-                .bind(3, eventIds)
-                .bind(4, sessionIds)
-                .bind(5, payloads)
-                .bind(6, leases)
-                .bind(7, settings.lease().toMillis())
+    private Mono<Map<UUID, OffsetDateTime>> insert(List<Row> rows) {
+        return ROWS.bind(database.sql(INSERT), rows)
+                .bind("status", NotificationStatus.ACCEPTED.text())
+                .bind("lease_millis", settings.lease().toMillis())
                 .map((row, metadata) ->
                         Map.entry(row.get("id", UUID.class), row.get("received_at", OffsetDateTime.class)))
                 .all()
@@ -194,9 +180,7 @@ public class Inbox {
         if (duplicates.isEmpty()) {
             return Mono.just(results);
         }
-        return database.sql(EXISTING)
-                .bind(0, duplicates.stream().map(Key::tenantId).toArray(UUID[]::new))
-                .bind(1, duplicates.stream().map(Key::eventId).toArray(String[]::new))
+        return KEYS.bind(database.sql(EXISTING), duplicates)
                 .map((row, metadata) -> Map.entry(
                         new Key(row.get("tenant_id", UUID.class), row.get("event_id", String.class)),
                         row.get("id", UUID.class)))

@@ -10,7 +10,7 @@ import java.util.Map;
  * @param latencyMs from acceptance to the provider's final answer, over the notifications received
  *     in the window that got one; {@code null} percentiles when none did
  */
-public record DeliveryStats(Instant from, Instant to, Map<String, Long> counts, Latency latencyMs) {
+record DeliveryStats(Instant from, Instant to, Map<String, Long> counts, Latency latencyMs) {
 
-    public record Latency(long samples, Double p50, Double p95, Double p99) {}
+    record Latency(long samples, Double p50, Double p95, Double p99) {}
 }

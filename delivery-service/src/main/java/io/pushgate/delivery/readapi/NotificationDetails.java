@@ -8,8 +8,7 @@ import java.util.UUID;
  * One notification with every attempt to send it, oldest first: the answer of {@code GET
  * /v1/notifications/{id}}.
  *
- * @param status {@code accepted}, {@code retrying}, {@code delivered}, {@code no_device}, {@code
- *     token_invalid}, {@code failed} or {@code expired}
+ * @param status the text of its {@link io.pushgate.delivery.notification.NotificationStatus}
  */
 public record NotificationDetails(
         UUID id,
@@ -23,7 +22,7 @@ public record NotificationDetails(
 
     /**
      * @param provider {@code fcm}, {@code apns} or {@code sandbox}
-     * @param outcome {@code delivered}, {@code token_invalid}, {@code failed} or {@code retry}
+     * @param outcome the text of its {@link io.pushgate.delivery.notification.AttemptOutcome}
      * @param errorCode the provider's (e.g. {@code UNREGISTERED}) or ours ({@code no_credential}), else {@code null}
      * @param latencyMs how long the provider took to answer (0 when nothing could be sent)
      */

@@ -1,20 +1,23 @@
 package io.pushgate.delivery.readapi;
 
+import io.pushgate.delivery.notification.NotificationStatus;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * Which notifications a listing shows; every part optional ({@code null} or empty: no restriction).
  *
- * @param statuses any of {@link NotificationQueries#STATUSES}
+ * @param statuses texts of {@link NotificationStatus}
  * @param receivedFrom received at or after
  * @param receivedBefore received before
  * @param sessionId of this session only
  * @param configurationId of this AXP configuration only
  * @param eventId with this {@code eventId} only (at most one per tenant)
  */
-public record NotificationFilter(
+record NotificationFilter(
         Set<String> statuses,
         Instant receivedFrom,
         Instant receivedBefore,
@@ -25,9 +28,11 @@ public record NotificationFilter(
     public NotificationFilter {
         statuses = statuses == null ? Set.of() : Set.copyOf(statuses);
         for (String status : statuses) {
-            if (!NotificationQueries.STATUSES.contains(status)) {
-                throw new IllegalArgumentException(
-                        "status must be one of " + String.join(", ", NotificationQueries.STATUSES));
+            if (NotificationStatus.of(status).isEmpty()) {
+                throw new IllegalArgumentException("status must be one of "
+                        + Arrays.stream(NotificationStatus.values())
+                                .map(NotificationStatus::text)
+                                .collect(Collectors.joining(", ")));
             }
         }
     }

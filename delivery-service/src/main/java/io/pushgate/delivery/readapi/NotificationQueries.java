@@ -1,5 +1,6 @@
 package io.pushgate.delivery.readapi;
 
+import io.pushgate.delivery.notification.NotificationStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -21,10 +22,6 @@ import reactor.core.publisher.Mono;
  */
 @Service
 public class NotificationQueries {
-
-    /** Every status a notification can have. */
-    public static final List<String> STATUSES =
-            List.of("accepted", "retrying", "delivered", "no_device", "token_invalid", "failed", "expired");
 
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 200;
@@ -171,7 +168,9 @@ public class NotificationQueries {
                 .collect(
                         () -> {
                             Map<String, Long> all = new LinkedHashMap<>();
-                            STATUSES.forEach(status -> all.put(status, 0L));
+                            for (NotificationStatus status : NotificationStatus.values()) {
+                                all.put(status.text(), 0L);
+                            }
                             return all;
                         },
                         (all, entry) -> all.put(entry.getKey(), entry.getValue()));

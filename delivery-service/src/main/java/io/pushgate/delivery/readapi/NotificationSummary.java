@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 /** A notification in a listing; {@code configurationId} is the AXP configuration whose callback brought it. */
-public record NotificationSummary(
+record NotificationSummary(
         UUID id,
         UUID configurationId,
         String eventId,

@@ -1,9 +1,6 @@
 package io.pushgate.delivery.readapi;
 
-import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
-import static org.springframework.web.reactive.function.server.RouterFunctions.route;
-
-import io.pushgate.api.problem.DeliveryApiProblems;
+import io.pushgate.api.problem.DeliveryApiProblem;
 import io.pushgate.delivery.sandbox.SandboxMessages;
 import io.pushgate.delivery.sandbox.SandboxUnavailableException;
 import io.pushgate.delivery.security.ApiRejected;
@@ -22,56 +19,63 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /**
- * The delivery read API, for a tenant's admins (scope {@code tenant.read}, checked by the security
- * chain): {@code GET /v1/notifications} (filters {@code status} (repeatable or comma-separated),
- * {@code from}, {@code to}, {@code sessionId}, {@code configurationId}, {@code eventId}; paged by {@code cursor} and {@code limit}), {@code GET
+ * The delivery read API's handlers ({@link ReadApiRoutes}), for a tenant's admins (scope {@code
+ * tenant.read}, checked by the security chain): {@code GET /v1/notifications} (filters {@code
+ * status} (repeatable or comma-separated), {@code from}, {@code to}, {@code sessionId}, {@code
+ * configurationId}, {@code eventId}; paged by {@code cursor} and {@code limit}), {@code GET
  * /v1/notifications/{id}} with its attempts, {@code GET /v1/stats} ({@code from}/{@code to}, default
  * the last hour, at most {@value #MAX_STATS_DAYS} days) and {@code GET /v1/sandbox/messages}. The
  * tenant is always the caller's; another tenant's notification is a 404 like a missing one.
  */
-@Configuration(proxyBeanMethods = false)
+@Component
 class ReadApiEndpoints {
-
-    static final String NOTIFICATIONS = "/v1/notifications";
-    static final String STATS = "/v1/stats";
-    static final String SANDBOX_MESSAGES = "/v1/sandbox/messages";
 
     private static final Logger log = LoggerFactory.getLogger(ReadApiEndpoints.class);
     private static final long MAX_STATS_DAYS = 31;
     private static final Duration DEFAULT_STATS_WINDOW = Duration.ofHours(1);
 
-    @Bean
-    RouterFunction<ServerResponse> deliveryReadApi(
-            NotificationQueries notifications, SandboxMessages sandbox, ReadApiSettings settings) {
-        return route(
-                        GET(NOTIFICATIONS),
-                        request -> forCaller(request, settings, tenant -> list(notifications, tenant, request)))
-                .andRoute(
-                        GET(NOTIFICATIONS + "/{id}"),
-                        request -> forCaller(request, settings, tenant -> one(notifications, tenant, request)))
-                .andRoute(
-                        GET(STATS),
-                        request -> forCaller(request, settings, tenant -> stats(notifications, tenant, request)))
-                .andRoute(
-                        GET(SANDBOX_MESSAGES),
-                        request -> forCaller(request, settings, tenant -> sandbox(sandbox, tenant, request)));
+    private final NotificationQueries notifications;
+    private final SandboxMessages sandbox;
+    private final ReadApiSettings settings;
+
+    ReadApiEndpoints(NotificationQueries notifications, SandboxMessages sandbox, ReadApiSettings settings) {
+        this.notifications = notifications;
+        this.sandbox = sandbox;
+        this.settings = settings;
+    }
+
+    /** {@code GET /v1/notifications}. */
+    Mono<ServerResponse> list(ServerRequest request) {
+        return forCaller(request, tenant -> list(notifications, tenant, request));
+    }
+
+    /** {@code GET /v1/notifications/{id}}. */
+    Mono<ServerResponse> one(ServerRequest request) {
+        return forCaller(request, tenant -> one(notifications, tenant, request));
+    }
+
+    /** {@code GET /v1/stats}. */
+    Mono<ServerResponse> stats(ServerRequest request) {
+        return forCaller(request, tenant -> stats(notifications, tenant, request));
+    }
+
+    /** {@code GET /v1/sandbox/messages}. */
+    Mono<ServerResponse> sandboxMessages(ServerRequest request) {
+        return forCaller(request, tenant -> sandbox(sandbox, tenant, request));
     }
 
     /** A call from an authenticated caller; the chain lets none other reach this. */
-    private static Mono<ServerResponse> forCaller(
-            ServerRequest request, ReadApiSettings settings, Function<UUID, Mono<ServerResponse>> call) {
+    private Mono<ServerResponse> forCaller(ServerRequest request, Function<UUID, Mono<ServerResponse>> call) {
         return Caller.current()
                 .switchIfEmpty(Mono.error(() -> new ApiRejected(
-                        DeliveryApiProblems.UNAUTHENTICATED, "a bearer token with scope tenant.read is required")))
+                        DeliveryApiProblem.UNAUTHENTICATED, "a bearer token with scope tenant.read is required")))
                 .flatMap(caller -> Mono.defer(() -> call.apply(caller.tenantId())))
                 .timeout(settings.timeout())
                 .onErrorResume(error -> problem(request, settings, error));
@@ -202,7 +206,7 @@ class ReadApiEndpoints {
     }
 
     private static ApiRejected notFound() {
-        return new ApiRejected(DeliveryApiProblems.NOT_FOUND, "no such notification");
+        return new ApiRejected(DeliveryApiProblem.NOT_FOUND, "no such notification");
     }
 
     private static Mono<ServerResponse> problem(ServerRequest request, ReadApiSettings settings, Throwable error) {
@@ -212,7 +216,7 @@ class ReadApiEndpoints {
         if (error instanceof SandboxUnavailableException unavailable) {
             log.warn("Sandbox messages could not be read: {}", unavailable.getMessage());
             return Problems.answer(ApiRejected.retryLater(
-                    DeliveryApiProblems.SANDBOX_UNAVAILABLE,
+                    DeliveryApiProblem.SANDBOX_UNAVAILABLE,
                     "the sandbox does not answer; try again later",
                     settings.retryAfter()));
         }
@@ -222,7 +226,7 @@ class ReadApiEndpoints {
                 request.path(),
                 error instanceof TimeoutException ? "no answer within " + settings.timeout() : error.toString());
         return Problems.answer(ApiRejected.retryLater(
-                DeliveryApiProblems.NOTIFICATIONS_UNAVAILABLE,
+                DeliveryApiProblem.NOTIFICATIONS_UNAVAILABLE,
                 "notifications could not be read; try again later",
                 settings.retryAfter()));
     }

@@ -21,7 +21,8 @@ final class DeviceTokens {
                 isApns(token)
                         ? null
                         : "an APNs device token is " + APNS_MIN + "–" + APNS_MAX + " hex digits (an even number)";
-            case FCM ->
+            // the sandbox takes FCM's tokens (no registration names it: see PushProvider.isRegistrable)
+            case FCM, SANDBOX ->
                 isFcm(token)
                         ? null
                         : "an FCM registration token is " + FCM_MIN + "–" + FCM_MAX

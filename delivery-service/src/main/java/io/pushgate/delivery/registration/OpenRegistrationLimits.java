@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
-import io.pushgate.api.problem.DeliveryApiProblems;
+import io.pushgate.api.problem.DeliveryApiProblem;
 import io.pushgate.delivery.security.ApiRejected;
 import java.time.Duration;
 import java.util.UUID;
@@ -53,7 +53,7 @@ class OpenRegistrationLimits {
         if (!probe.isConsumed()) {
             Duration wait = Duration.ofNanos(probe.getNanosToWaitForRefill());
             throw ApiRejected.retryLater(
-                    DeliveryApiProblems.RATE_LIMITED, "too many registrations without a token from " + whose, wait);
+                    DeliveryApiProblem.RATE_LIMITED, "too many registrations without a token from " + whose, wait);
         }
     }
 

@@ -14,7 +14,7 @@ import java.util.UUID;
  * @param invalidatedAt when delivery found the token dead or a newer registration of the session
  *     superseded it, or {@code null}
  */
-public record Registration(
+record Registration(
         UUID id,
         UUID tenantId,
         UUID configurationId,

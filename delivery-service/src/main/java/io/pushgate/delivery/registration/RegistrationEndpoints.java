@@ -1,6 +1,6 @@
 package io.pushgate.delivery.registration;
 
-import io.pushgate.api.problem.DeliveryApiProblems;
+import io.pushgate.api.problem.DeliveryApiProblem;
 import io.pushgate.delivery.configuration.AxpConfiguration;
 import io.pushgate.delivery.configuration.AxpConfigurations;
 import io.pushgate.delivery.security.ApiRejected;
@@ -88,7 +88,7 @@ class RegistrationEndpoints {
         if (open) {
             if (!configuration.openRegistration()) {
                 throw new ApiRejected(
-                        DeliveryApiProblems.UNAUTHENTICATED,
+                        DeliveryApiProblem.UNAUTHENTICATED,
                         "this configuration takes registrations with a bearer token only");
             }
             limits.takeForConfiguration(configuration.id());
@@ -96,7 +96,7 @@ class RegistrationEndpoints {
         return registrations
                 .register(configuration.tenantId(), configuration.id(), registration, open)
                 .switchIfEmpty(Mono.error(() -> new ApiRejected(
-                        DeliveryApiProblems.UNAUTHENTICATED,
+                        DeliveryApiProblem.UNAUTHENTICATED,
                         "this device token was registered with a bearer token; change it with one")))
                 .flatMap(saved -> {
                     log.info(
@@ -104,8 +104,8 @@ class RegistrationEndpoints {
                             saved.tenantId(),
                             saved.configurationId(),
                             DeviceTokens.fingerprint(saved.deviceToken()),
-                            saved.platform().wire(),
-                            saved.provider().wire(),
+                            saved.platform().text(),
+                            saved.provider().text(),
                             open);
                     return ok(shape == Shape.NATIVE ? nativeView(saved) : avayaView(saved));
                 });
@@ -156,8 +156,7 @@ class RegistrationEndpoints {
                                     caller.get().tenantId(), search.sessionId(), search.customerId());
                         } else if (search.customerId() != null) {
                             throw new ApiRejected(
-                                    DeliveryApiProblems.UNAUTHENTICATED,
-                                    "searching by customerId needs a bearer token");
+                                    DeliveryApiProblem.UNAUTHENTICATED, "searching by customerId needs a bearer token");
                         } else {
                             found = registrations.searchOpen(search.sessionId());
                         }
@@ -211,7 +210,7 @@ class RegistrationEndpoints {
                 && !MediaType.APPLICATION_JSON.isCompatibleWith(type)
                 && !"json".equals(type.getSubtypeSuffix())) {
             return Mono.error(
-                    new ApiRejected(DeliveryApiProblems.UNSUPPORTED_MEDIA_TYPE, "the body must be application/json"));
+                    new ApiRejected(DeliveryApiProblem.UNSUPPORTED_MEDIA_TYPE, "the body must be application/json"));
         }
         int max = (int) settings.maxBodySize().toBytes();
         return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), max)
@@ -225,7 +224,7 @@ class RegistrationEndpoints {
                 .onErrorMap(
                         DataBufferLimitException.class,
                         e -> new ApiRejected(
-                                DeliveryApiProblems.PAYLOAD_TOO_LARGE,
+                                DeliveryApiProblem.PAYLOAD_TOO_LARGE,
                                 "the body must not be larger than " + max + " bytes"));
     }
 
@@ -254,8 +253,8 @@ class RegistrationEndpoints {
         view.put("configId", registration.configId());
         view.put("sessionId", registration.sessionId());
         putIfSet(view, "customerId", registration.customerId());
-        view.put("platform", registration.platform().wire());
-        view.put("provider", registration.provider().wire());
+        view.put("platform", registration.platform().text());
+        view.put("provider", registration.provider().text());
         putIfSet(view, "apnsEnvironment", registration.apnsEnvironment());
         putIfSet(view, "appId", registration.appId());
         view.put("openRegistration", registration.openRegistration());
@@ -286,7 +285,7 @@ class RegistrationEndpoints {
                 log.warn("Registration store failed: {}", error.toString());
             }
             rejected = ApiRejected.retryLater(
-                    DeliveryApiProblems.UNAVAILABLE,
+                    DeliveryApiProblem.UNAVAILABLE,
                     "registrations could not be read or written; try again later",
                     settings.retryAfter());
         }

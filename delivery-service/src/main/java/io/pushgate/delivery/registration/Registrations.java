@@ -1,9 +1,11 @@
 package io.pushgate.delivery.registration;
 
+import io.pushgate.delivery.batching.Unnest;
 import io.r2dbc.spi.Readable;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -32,6 +34,26 @@ public class Registrations {
             r.id, r.tenant_id, r.configuration_id, c.axp_configuration_id, r.device_token, r.session_id,
             r.customer_id, r.platform, r.provider, r.apns_environment, r.app_id, r.open_registration,
             r.created_at, r.updated_at, r.expires_at, r.invalidated_at, r.invalidated_reason""";
+
+    /** The sessions of a grouped look-up, in the asker's order. */
+    private static final Unnest<Session> SESSIONS = Unnest.<Session>columns()
+            .uuid("tenant_id", Session::tenantId)
+            .uuid("configuration_id", Session::configurationId)
+            .text("session_id", Session::sessionId);
+
+    /**
+     * The registration each session is delivered to, by the session's position: of its usable ones,
+     * one made with a token (an app client's or a trusted issuer's) before any made without (open
+     * registration: anyone who knows the session id may make one), then the newest.
+     */
+    private static final String NEWEST_FOR_SESSIONS = """
+            SELECT k.ord, r.id, r.device_token, r.platform, r.provider, r.apns_environment, r.app_id
+              FROM %s
+              JOIN LATERAL (SELECT id, device_token, platform, provider, apns_environment, app_id
+                              FROM delivery.registration
+                             WHERE tenant_id = k.tenant_id AND configuration_id = k.configuration_id
+                               AND session_id = k.session_id AND invalidated_at IS NULL AND expires_at > now()
+                             ORDER BY open_registration, updated_at DESC LIMIT 1) r ON true""".formatted(SESSIONS.asNumbered("k", "ord"));
 
     private final DatabaseClient database;
     private final RegistrationSettings settings;
@@ -86,8 +108,8 @@ public class Registrations {
                 .bind(3, request.deviceToken())
                 .bind(4, request.sessionId());
         insert = bindNullable(insert, 5, request.customerId())
-                .bind(6, request.platform().wire())
-                .bind(7, request.provider().wire());
+                .bind(6, request.platform().text())
+                .bind(7, request.provider().text());
         insert = bindNullable(insert, 8, request.apnsEnvironment());
         insert = bindNullable(insert, 9, request.appId());
         return insert.bind(10, open)
@@ -194,6 +216,38 @@ public class Registrations {
     }
 
     /**
+     * The device each session is delivered to: of its registrations that are neither invalidated nor
+     * expired, one made with a token before any made without, then the newest ({@code null} for a
+     * session without one); in one statement, in the sessions' order.
+     */
+    public Mono<List<Device>> devicesFor(List<Session> sessions) {
+        Device[] found = new Device[sessions.size()];
+        return SESSIONS.bind(database.sql(NEWEST_FOR_SESSIONS), sessions)
+                .map((row, metadata) -> {
+                    found[row.get("ord", Long.class).intValue() - 1] = new Device(
+                            row.get("id", UUID.class),
+                            row.get("device_token", String.class),
+                            DevicePlatform.of(row.get("platform", String.class)).orElseThrow(),
+                            PushProvider.of(row.get("provider", String.class)).orElseThrow(),
+                            row.get("apns_environment", String.class),
+                            row.get("app_id", String.class));
+                    return Boolean.TRUE;
+                })
+                .all()
+                .then(Mono.fromSupplier(() -> Arrays.asList(found)));
+    }
+
+    /**
+     * Invalidates the registration {@code registrationId} (its token is dead: {@code reason} is the
+     * provider's word); how many rows changed (none when it was invalidated already).
+     */
+    public Mono<Long> invalidate(UUID registrationId, String reason) {
+        return database.sql("""
+                        UPDATE delivery.registration SET invalidated_at = now(), invalidated_reason = $2
+                         WHERE id = $1 AND invalidated_at IS NULL""").bind(0, registrationId).bind(1, reason).fetch().rowsUpdated();
+    }
+
+    /**
      * Deletes registrations that expired, or were invalidated, longer than {@code retention} ago, in
      * batches; how many.
      */
@@ -209,6 +263,9 @@ public class Registrations {
                 .takeUntil(deleted -> deleted < 1000)
                 .reduce(0L, Long::sum);
     }
+
+    /** An AXP session of a tenant's configuration, whose newest registration a notification goes to. */
+    public record Session(UUID tenantId, UUID configurationId, String sessionId) {}
 
     /** A query of registrations with their AXP Configuration Id (configurations deleted since are not found). */
     private static String select(String where) {
@@ -226,8 +283,8 @@ public class Registrations {
                 row.get("device_token", String.class),
                 row.get("session_id", String.class),
                 row.get("customer_id", String.class),
-                DevicePlatform.parse(row.get("platform", String.class)).orElseThrow(),
-                PushProvider.parse(row.get("provider", String.class)).orElseThrow(),
+                DevicePlatform.of(row.get("platform", String.class)).orElseThrow(),
+                PushProvider.of(row.get("provider", String.class)).orElseThrow(),
                 row.get("apns_environment", String.class),
                 row.get("app_id", String.class),
                 Boolean.TRUE.equals(row.get("open_registration", Boolean.class)),

@@ -1,6 +1,6 @@
 package io.pushgate.delivery.registration;
 
-import io.pushgate.api.problem.DeliveryApiProblems;
+import io.pushgate.api.problem.DeliveryApiProblem;
 import io.pushgate.delivery.security.ApiRejected;
 import java.util.Locale;
 import tools.jackson.core.JacksonException;
@@ -27,12 +27,13 @@ final class RequestReader {
     /** {@code PUT /v1/device-registrations/{deviceToken}}. */
     RegistrationRequest nativeRegistration(String deviceToken, byte[] body) {
         JsonNode object = object(body);
-        DevicePlatform platform = DevicePlatform.parse(required(object, "platform", 16))
+        DevicePlatform platform = DevicePlatform.of(required(object, "platform", 16))
                 .orElseThrow(() -> ApiRejected.invalidField("platform", "must be android or ios"));
         String providerText = optional(object, "provider", 16);
         PushProvider provider = providerText == null
                 ? PushProvider.FCM
-                : PushProvider.parse(providerText)
+                : PushProvider.of(providerText)
+                        .filter(PushProvider::isRegistrable)
                         .orElseThrow(() -> ApiRejected.invalidField("provider", "must be fcm or apns"));
         if (provider == PushProvider.APNS && platform != DevicePlatform.IOS) {
             throw ApiRejected.invalidField("provider", "apns delivers to ios devices only");
@@ -72,7 +73,8 @@ final class RequestReader {
     RegistrationRequest avayaRegistration(String deviceToken, byte[] body) {
         JsonNode object = object(body);
         String type = optional(object, "type", 16);
-        DevicePlatform platform = "ios".equalsIgnoreCase(type) ? DevicePlatform.IOS : DevicePlatform.ANDROID;
+        DevicePlatform platform =
+                DevicePlatform.of(type).filter(DevicePlatform.IOS::equals).orElse(DevicePlatform.ANDROID);
         return checkedToken(new RegistrationRequest(
                 deviceToken,
                 required(object, "configId", MAX_ID),
@@ -112,10 +114,10 @@ final class RequestReader {
         try {
             node = body.length == 0 ? null : json.readTree(body);
         } catch (JacksonException e) {
-            throw new ApiRejected(DeliveryApiProblems.MALFORMED_JSON, "the body is not well-formed JSON");
+            throw new ApiRejected(DeliveryApiProblem.MALFORMED_JSON, "the body is not well-formed JSON");
         }
         if (node == null || !node.isObject()) {
-            throw new ApiRejected(DeliveryApiProblems.MALFORMED_JSON, "the body must be one JSON object");
+            throw new ApiRejected(DeliveryApiProblem.MALFORMED_JSON, "the body must be one JSON object");
         }
         return node;
     }

@@ -1,6 +1,6 @@
 package io.pushgate.delivery.security;
 
-import io.pushgate.api.problem.DeliveryApiProblems;
+import io.pushgate.api.problem.DeliveryApiProblem;
 import java.time.Duration;
 
 /**
@@ -11,15 +11,15 @@ public final class ApiRejected extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    private final transient DeliveryApiProblems kind;
+    private final transient DeliveryApiProblem kind;
     private final String field;
     private final transient Duration retryAfter;
 
-    public ApiRejected(DeliveryApiProblems kind, String detail) {
+    public ApiRejected(DeliveryApiProblem kind, String detail) {
         this(kind, detail, null, null);
     }
 
-    private ApiRejected(DeliveryApiProblems kind, String detail, String field, Duration retryAfter) {
+    private ApiRejected(DeliveryApiProblem kind, String detail, String field, Duration retryAfter) {
         super(detail, null, false, false);
         this.kind = kind;
         this.field = field;
@@ -27,18 +27,18 @@ public final class ApiRejected extends RuntimeException {
     }
 
     public static ApiRejected invalidField(String field, String detail) {
-        return new ApiRejected(DeliveryApiProblems.INVALID_FIELD, field + ": " + detail, field, null);
+        return new ApiRejected(DeliveryApiProblem.INVALID_FIELD, field + ": " + detail, field, null);
     }
 
     public static ApiRejected notFound(String detail) {
-        return new ApiRejected(DeliveryApiProblems.NOT_FOUND, detail);
+        return new ApiRejected(DeliveryApiProblem.NOT_FOUND, detail);
     }
 
-    public static ApiRejected retryLater(DeliveryApiProblems kind, String detail, Duration retryAfter) {
+    public static ApiRejected retryLater(DeliveryApiProblem kind, String detail, Duration retryAfter) {
         return new ApiRejected(kind, detail, null, retryAfter);
     }
 
-    public DeliveryApiProblems kind() {
+    public DeliveryApiProblem kind() {
         return kind;
     }
 

@@ -1,7 +1,7 @@
 package io.pushgate.delivery.security;
 
 import io.pushgate.api.Scopes;
-import io.pushgate.api.problem.DeliveryApiProblems;
+import io.pushgate.api.problem.DeliveryApiProblem;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import org.springframework.context.annotation.Bean;
@@ -138,7 +138,7 @@ class ApiSecurity {
             challenge = Problems.BEARER_CHALLENGE;
             detail = "a valid bearer token is required";
         }
-        return write(exchange, json, Problems.body(DeliveryApiProblems.UNAUTHENTICATED, detail), challenge);
+        return write(exchange, json, Problems.body(DeliveryApiProblem.UNAUTHENTICATED, detail), challenge);
     }
 
     private static Mono<Void> forbidden(ServerWebExchange exchange, ObjectMapper json) {
@@ -148,7 +148,7 @@ class ApiSecurity {
                 exchange,
                 json,
                 Problems.body(
-                        DeliveryApiProblems.FORBIDDEN,
+                        DeliveryApiProblem.FORBIDDEN,
                         registrations
                                 ? "the token lacks the scope registrations"
                                 : "the token's scopes do not allow this action"),

@@ -16,7 +16,7 @@ import reactor.core.publisher.Mono;
 public record Caller(UUID tenantId, String subject, String issuer, Source source) {
 
     /** Where the caller's token comes from. */
-    public enum Source {
+    enum Source {
         /** tenant-service: an app client's client_credentials token or a member's admin token. */
         PLATFORM,
         /** An identity provider the tenant registered as a trusted issuer. */

@@ -1,6 +1,7 @@
 package io.pushgate.delivery.security;
 
-import io.pushgate.api.problem.DeliveryApiProblems;
+import io.pushgate.api.problem.DeliveryApiProblem;
+import io.pushgate.api.problem.ProblemKind;
 import java.time.Duration;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
@@ -9,7 +10,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
-/** The RFC 9457 bodies of delivery-service's API answers, and the RFC 6750 challenge of a 401. */
+/** The RFC 9457 bodies of delivery-service's answers, and the RFC 6750 challenge of an API's 401. */
 public final class Problems {
 
     /** {@code WWW-Authenticate} of a 401 for a request that carried no token (RFC 6750 §3: no error code). */
@@ -28,7 +29,7 @@ public final class Problems {
         }
         ServerResponse.BodyBuilder response =
                 ServerResponse.status(rejected.kind().status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
-        if (rejected.kind() == DeliveryApiProblems.UNAUTHENTICATED) {
+        if (rejected.kind() == DeliveryApiProblem.UNAUTHENTICATED) {
             response.header(HttpHeaders.WWW_AUTHENTICATE, BEARER_CHALLENGE);
         }
         Duration retryAfter = rejected.retryAfter();
@@ -40,7 +41,7 @@ public final class Problems {
     }
 
     /** The problem body of {@code kind} with this occurrence's {@code detail}. */
-    public static ProblemDetail body(DeliveryApiProblems kind, String detail) {
+    public static ProblemDetail body(ProblemKind kind, String detail) {
         ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(kind.status()), detail);
         body.setType(kind.type());
         body.setTitle(kind.title());

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jwt.JWTParser;
+import io.pushgate.delivery.configuration.ChangeKind;
 import io.pushgate.delivery.configuration.TenancyChanged;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -131,7 +132,7 @@ class TrustedIssuers {
 
     @EventListener
     void changed(TenancyChanged change) {
-        if (change.concerns("trusted_issuer")) {
+        if (change.concerns(ChangeKind.TRUSTED_ISSUER)) {
             known = null;
             issuers.synchronous().invalidateAll();
             managers.invalidateAll();

@@ -3,8 +3,9 @@ package io.pushgate.delivery.callback;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushgate.api.axp.AxpEvent;
-import io.pushgate.api.problem.CallbackProblems;
+import io.pushgate.api.problem.CallbackProblem;
 import io.pushgate.delivery.DeliveryServiceApplication;
+import io.pushgate.delivery.TestConfigurations;
 import io.pushgate.embeddedpg.EmbeddedPostgres;
 import io.pushgate.testkit.TestKeyset;
 import java.io.IOException;
@@ -134,7 +135,8 @@ class CallbackDatabaseOutageIntegrationTests {
             assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
             assertThat(response.headers().firstValue("Content-Type"))
                     .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
-            assertThat(response.body()).contains(CallbackProblems.STORAGE_UNAVAILABLE.toString());
+            assertThat(response.body())
+                    .contains(CallbackProblem.STORAGE_UNAVAILABLE.type().toString());
         });
 
         postgres = EmbeddedPostgres.start(folder.resolve("data"), folder.resolve("postgres.log"), true, PASSWORD);

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushgate.api.AxpSignature;
 import io.pushgate.api.axp.AxpEvent;
-import io.pushgate.api.problem.CallbackProblems;
-import io.pushgate.delivery.DeliveryServiceApplication;
+import io.pushgate.api.problem.CallbackProblem;
+import io.pushgate.delivery.DeliveryServiceTest;
+import io.pushgate.delivery.TestConfigurations;
 import io.pushgate.testkit.TestDatabase;
-import io.pushgate.testkit.TestPlatformInitializer;
 import java.io.ByteArrayInputStream;
 import java.io.SequenceInputStream;
 import java.net.URI;
@@ -28,24 +28,20 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ContextConfiguration;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Every answer of {@code POST /axp/callbacks/{callbackKey}}, sent for real, checked in the table too. */
-@SpringBootTest(
+@DeliveryServiceTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-            "spring.config.name=" + DeliveryServiceApplication.CONFIG_NAME,
             // a change must reach the cache through NOTIFY: the TTL alone would take an hour
             "pushgate.configuration.cache-ttl=1h"
         })
-@ContextConfiguration(initializers = TestPlatformInitializer.class)
 class CallbackIngressIntegrationTests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -55,11 +51,6 @@ class CallbackIngressIntegrationTests {
 
     Callbacks callbacks;
     TestConfigurations.Inserted configuration;
-
-    @BeforeAll
-    static void controlPlaneSchema() {
-        TestConfigurations.migrateTenancy();
-    }
 
     @BeforeEach
     void newConfiguration() throws SQLException {
@@ -208,11 +199,11 @@ class CallbackIngressIntegrationTests {
         assertProblem(
                 callbacks.post(configuration.callbackKey(), null, event.toJson()),
                 401,
-                CallbackProblems.INVALID_SIGNATURE);
+                CallbackProblem.INVALID_SIGNATURE.type());
         badSignatures.forEach((name, signature) -> assertProblem(
                 callbacks.post(configuration.callbackKey(), signature, event.toJson()),
                 401,
-                CallbackProblems.INVALID_SIGNATURE));
+                CallbackProblem.INVALID_SIGNATURE.type()));
 
         assertThat(count(event.eventId())).isZero();
         assertThat(callbacks.get("/actuator/prometheus").body())
@@ -238,7 +229,7 @@ class CallbackIngressIntegrationTests {
         assertProblem(
                 callbacks.post(rotated.callbackKey(), after.signature("old-secret"), after.toJson()),
                 401,
-                CallbackProblems.INVALID_SIGNATURE);
+                CallbackProblem.INVALID_SIGNATURE.type());
         assertThat(callbacks
                         .post(rotated.callbackKey(), after.signature("new-secret"), after.toJson())
                         .statusCode())
@@ -254,18 +245,18 @@ class CallbackIngressIntegrationTests {
         assertProblem(
                 callbacks.post("no-such-key", event.signature("x"), event.toJson()),
                 404,
-                CallbackProblems.UNKNOWN_CALLBACK_KEY);
+                CallbackProblem.UNKNOWN_CALLBACK_KEY.type());
         assertProblem(
                 callbacks.post("not/even%20a-key", event.signature("x"), event.toJson()),
                 404,
-                CallbackProblems.UNKNOWN_CALLBACK_KEY);
+                CallbackProblem.UNKNOWN_CALLBACK_KEY.type());
         HttpResponse<String> get = callbacks.get("/axp/callbacks/" + configuration.callbackKey());
-        assertProblem(get, 405, CallbackProblems.METHOD_NOT_ALLOWED);
+        assertProblem(get, 405, CallbackProblem.METHOD_NOT_ALLOWED.type());
         assertThat(get.headers().firstValue("Allow")).hasValue("POST");
         assertProblem(
                 callbacks.post(disabled.callbackKey(), event.signature(disabled.secret()), event.toJson()),
                 404,
-                CallbackProblems.UNKNOWN_CALLBACK_KEY);
+                CallbackProblem.UNKNOWN_CALLBACK_KEY.type());
         assertThat(count(event.eventId())).isZero();
     }
 
@@ -303,7 +294,9 @@ class CallbackIngressIntegrationTests {
             assertThat(response.statusCode()).as(body).isEqualTo(400);
             JsonNode problem = problem(response);
             assertThat(problem.get("type").stringValue())
-                    .isIn(CallbackProblems.MALFORMED_JSON.toString(), CallbackProblems.INVALID_EVENT.toString());
+                    .isIn(
+                            CallbackProblem.MALFORMED_JSON.type().toString(),
+                            CallbackProblem.INVALID_EVENT.type().toString());
             assertThat(problem.get("detail").stringValue()).as(body).contains(detail);
         });
         assertThat(count(eventId)).isZero();
@@ -320,7 +313,7 @@ class CallbackIngressIntegrationTests {
             assertProblem(
                     callbacks.post(configuration.callbackKey(), type, AxpSignature.HEADER, signature, body),
                     415,
-                    CallbackProblems.UNSUPPORTED_MEDIA_TYPE);
+                    CallbackProblem.UNSUPPORTED_MEDIA_TYPE.type());
         }
         assertThat(callbacks
                         .post(
@@ -344,13 +337,15 @@ class CallbackIngressIntegrationTests {
         String pastCap = atCap + " ";
 
         assertProblem(
-                callbacks.post(configuration.callbackKey(), signature, pastCap), 413, CallbackProblems.BODY_TOO_LARGE);
+                callbacks.post(configuration.callbackKey(), signature, pastCap),
+                413,
+                CallbackProblem.BODY_TOO_LARGE.type());
         byte[] tenMegabytes = (json + " ".repeat(10 * 1024 * 1024)).getBytes(StandardCharsets.UTF_8);
         assertProblem(
                 callbacks.post(
                         configuration.callbackKey(), "application/json", AxpSignature.HEADER, signature, tenMegabytes),
                 413,
-                CallbackProblems.BODY_TOO_LARGE);
+                CallbackProblem.BODY_TOO_LARGE.type());
         // without Content-Length the cap applies while reading: the body is never held whole
         byte[] head = json.getBytes(StandardCharsets.UTF_8);
         byte[] spaces = " ".repeat(10 * 1024 * 1024).getBytes(StandardCharsets.US_ASCII);
@@ -363,7 +358,7 @@ class CallbackIngressIntegrationTests {
                                 () -> new SequenceInputStream(
                                         new ByteArrayInputStream(head), new ByteArrayInputStream(spaces))),
                 413,
-                CallbackProblems.BODY_TOO_LARGE);
+                CallbackProblem.BODY_TOO_LARGE.type());
         assertThat(count(event.eventId())).isZero();
         // the streamed one got past the configuration look-up, so it counts for the tenant
         assertThat(callbacks.get("/actuator/prometheus").body())
@@ -446,7 +441,7 @@ class CallbackIngressIntegrationTests {
             blocker.rollback();
         }
 
-        assertProblem(response, 503, CallbackProblems.STORAGE_UNAVAILABLE);
+        assertProblem(response, 503, CallbackProblem.STORAGE_UNAVAILABLE.type());
         assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
     }
 

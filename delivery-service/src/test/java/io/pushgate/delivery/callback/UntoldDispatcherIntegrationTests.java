@@ -3,42 +3,32 @@ package io.pushgate.delivery.callback;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushgate.api.axp.AxpEvent;
-import io.pushgate.delivery.DeliveryServiceApplication;
+import io.pushgate.delivery.DeliveryServiceTest;
+import io.pushgate.delivery.TestConfigurations;
 import io.pushgate.delivery.notification.NotificationsAccepted;
 import io.pushgate.testkit.TestDatabase;
-import io.pushgate.testkit.TestPlatformInitializer;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
-import org.springframework.test.context.ContextConfiguration;
 
 /**
  * The inbox tells this instance's dispatcher of new rows after their commit. Should telling it fail,
  * the callback still gets its 202 — the row is committed and leased, and a sweep delivers it once
  * its lease runs out — never a 503 for an event that is safely stored.
  */
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "spring.config.name=" + DeliveryServiceApplication.CONFIG_NAME)
-@ContextConfiguration(initializers = TestPlatformInitializer.class)
+@DeliveryServiceTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class UntoldDispatcherIntegrationTests {
 
     @LocalServerPort
     int port;
-
-    @BeforeAll
-    static void controlPlaneSchema() {
-        TestConfigurations.migrateTenancy();
-    }
 
     @Test
     void aListenerThatFailsCostsTheCallbackNothing() throws Exception {

@@ -2,11 +2,10 @@ package io.pushgate.delivery.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.auth.oauth2.GoogleCredentials;
+import io.pushgate.delivery.registration.DevicePlatform;
+import io.pushgate.delivery.registration.PushProvider;
 import io.pushgate.emulator.FcmEmulator;
 import io.pushgate.emulator.FcmServiceAccount;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -33,14 +32,20 @@ class FcmChannelIntegrationTests {
         FcmServiceAccount account =
                 fcm.mintServiceAccount("project-" + UUID.randomUUID().toString().substring(0, 8));
         FcmChannel channel = FcmChannel.create(
-                "fcm",
-                "channel-test-" + UUID.randomUUID(),
-                GoogleCredentials.fromStream(
-                        new ByteArrayInputStream(account.json().getBytes(StandardCharsets.UTF_8))),
-                account.projectId(),
-                fcm.baseUri(),
-                Duration.ofSeconds(10),
-                4);
+                new Credential(
+                        UUID.randomUUID(),
+                        UUID.randomUUID(),
+                        PushProvider.FCM,
+                        Map.of("projectId", account.projectId()),
+                        account.json()),
+                new ProviderSettings(
+                        fcm.baseUri(),
+                        null,
+                        null,
+                        Duration.ofSeconds(10),
+                        Duration.ofSeconds(30),
+                        Duration.ofHours(1),
+                        1));
         String token = "fcm-token-" + UUID.randomUUID();
 
         DeliveryOutcome open = channel.send(push(token)).block(Duration.ofSeconds(15));
@@ -56,7 +61,7 @@ class FcmChannelIntegrationTests {
         return new Push(
                 UUID.randomUUID(),
                 token,
-                "android",
+                DevicePlatform.ANDROID,
                 Map.of("eventId", "e-1", "sessionId", "s-1"),
                 "title",
                 "body",

@@ -2,6 +2,7 @@ package io.pushgate.delivery.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pushgate.delivery.registration.DevicePlatform;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -65,7 +66,7 @@ class FcmMessagesTests {
         Push push = new Push(
                 java.util.UUID.randomUUID(),
                 "abcdefghijklmnopqrstuvwxyz",
-                "android",
+                DevicePlatform.ANDROID,
                 Map.of(),
                 "t",
                 "b",

@@ -2,39 +2,24 @@ package io.pushgate.delivery.configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pushgate.delivery.DeliveryServiceApplication;
-import io.pushgate.delivery.callback.TestConfigurations;
+import io.pushgate.delivery.DeliveryServiceTest;
+import io.pushgate.delivery.TestConfigurations;
 import io.pushgate.testkit.TestDatabase;
-import io.pushgate.testkit.TestPlatformInitializer;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.ContextConfiguration;
 
 /**
  * The cache when notifications are lost: with the listener off, a change is seen once the TTL has
  * run out and not before.
  */
-@SpringBootTest(
-        properties = {
-            "spring.config.name=" + DeliveryServiceApplication.CONFIG_NAME,
-            "pushgate.configuration.cache-ttl=2s",
-            "pushgate.configuration.listen=false"
-        })
-@ContextConfiguration(initializers = TestPlatformInitializer.class)
+@DeliveryServiceTest(properties = {"pushgate.configuration.cache-ttl=2s", "pushgate.configuration.listen=false"})
 class ConfigurationCacheIntegrationTests {
 
     @Autowired
     Configurations configurations;
-
-    @BeforeAll
-    static void controlPlaneSchema() {
-        TestConfigurations.migrateTenancy();
-    }
 
     @Test
     void aChangeWithoutNotificationIsSeenAfterTheTtlAndNotBefore() throws Exception {

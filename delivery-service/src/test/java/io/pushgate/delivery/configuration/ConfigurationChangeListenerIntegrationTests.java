@@ -2,28 +2,23 @@ package io.pushgate.delivery.configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pushgate.delivery.DeliveryServiceApplication;
-import io.pushgate.delivery.callback.TestConfigurations;
+import io.pushgate.delivery.DeliveryServiceTest;
+import io.pushgate.delivery.TestConfigurations;
 import io.pushgate.testkit.TestDatabase;
-import io.pushgate.testkit.TestPlatformInitializer;
 import java.util.Optional;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.ContextConfiguration;
 
 /** The listener survives losing its connection: it listens again and evicts what it may have missed. */
-@SpringBootTest(
+@DeliveryServiceTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-            "spring.config.name=" + DeliveryServiceApplication.CONFIG_NAME,
             // only a notification (or listening again) explains a change
             "pushgate.configuration.cache-ttl=1h",
             // a window while disconnected, long enough to change something in it
             "pushgate.configuration.listen-retry-delay=4s"
         })
-@ContextConfiguration(initializers = TestPlatformInitializer.class)
 class ConfigurationChangeListenerIntegrationTests {
 
     @Autowired
@@ -31,11 +26,6 @@ class ConfigurationChangeListenerIntegrationTests {
 
     @Autowired
     ConfigurationChangeListener listener;
-
-    @BeforeAll
-    static void controlPlaneSchema() {
-        TestConfigurations.migrateTenancy();
-    }
 
     /**
      * A change made while the listener is disconnected is never notified to it: listening again, it

@@ -3,6 +3,8 @@ package io.pushgate.delivery.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushgate.delivery.dispatch.DeliveryConfiguration.CredentialRef;
+import io.pushgate.delivery.registration.DevicePlatform;
+import io.pushgate.delivery.registration.PushProvider;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -11,9 +13,9 @@ import org.junit.jupiter.api.Test;
 /** Which credential sends to which registration. */
 class DeliveryConfigurationTests {
 
-    private final CredentialRef fcm = new CredentialRef(UUID.randomUUID(), "fcm");
-    private final CredentialRef apns = new CredentialRef(UUID.randomUUID(), "apns");
-    private final CredentialRef sandbox = new CredentialRef(UUID.randomUUID(), "sandbox");
+    private final CredentialRef fcm = new CredentialRef(UUID.randomUUID(), PushProvider.FCM);
+    private final CredentialRef apns = new CredentialRef(UUID.randomUUID(), PushProvider.APNS);
+    private final CredentialRef sandbox = new CredentialRef(UUID.randomUUID(), PushProvider.SANDBOX);
 
     private DeliveryConfiguration configuration(UUID android, UUID ios, CredentialRef... credentials) {
         return new DeliveryConfiguration(
@@ -31,31 +33,34 @@ class DeliveryConfigurationTests {
     void eachPlatformUsesItsDefault() {
         DeliveryConfiguration configuration = configuration(fcm.id(), apns.id(), fcm, apns);
 
-        assertThat(configuration.credentialFor("android", "fcm")).contains(fcm);
-        assertThat(configuration.credentialFor("ios", "apns")).contains(apns);
+        assertThat(configuration.credentialFor(DevicePlatform.ANDROID, PushProvider.FCM))
+                .contains(fcm);
+        assertThat(configuration.credentialFor(DevicePlatform.IOS, PushProvider.APNS))
+                .contains(apns);
     }
 
     @Test
     void anIosRegistrationThroughFcmUsesTheFcmCredentialWhenTheIosDefaultIsApns() {
-        assertThat(configuration(fcm.id(), apns.id(), fcm, apns).credentialFor("ios", "fcm"))
+        assertThat(configuration(fcm.id(), apns.id(), fcm, apns).credentialFor(DevicePlatform.IOS, PushProvider.FCM))
                 .contains(fcm);
     }
 
     @Test
     void anApnsRegistrationNeedsAnApnsOrSandboxCredential() {
-        assertThat(configuration(fcm.id(), fcm.id(), fcm).credentialFor("ios", "apns"))
+        assertThat(configuration(fcm.id(), fcm.id(), fcm).credentialFor(DevicePlatform.IOS, PushProvider.APNS))
                 .isEmpty();
-        assertThat(configuration(null, sandbox.id(), sandbox, fcm).credentialFor("ios", "apns"))
+        assertThat(configuration(null, sandbox.id(), sandbox, fcm).credentialFor(DevicePlatform.IOS, PushProvider.APNS))
                 .contains(sandbox);
     }
 
     @Test
     void noDefaultMeansTheTenantsOnlyCredential() {
-        assertThat(configuration(null, null, sandbox).credentialFor("android", "fcm"))
+        assertThat(configuration(null, null, sandbox).credentialFor(DevicePlatform.ANDROID, PushProvider.FCM))
                 .contains(sandbox);
-        assertThat(configuration(null, null, fcm, apns).credentialFor("android", "fcm"))
+        assertThat(configuration(null, null, fcm, apns).credentialFor(DevicePlatform.ANDROID, PushProvider.FCM))
                 .isEmpty();
-        assertThat(configuration(null, null).credentialFor("android", "fcm")).isEmpty();
+        assertThat(configuration(null, null).credentialFor(DevicePlatform.ANDROID, PushProvider.FCM))
+                .isEmpty();
     }
 
     @Test

@@ -2,7 +2,7 @@ package io.pushgate.delivery.dispatch;
 
 import io.pushgate.api.AxpSignature;
 import io.pushgate.api.axp.AxpEvent;
-import io.pushgate.delivery.callback.TestConfigurations;
+import io.pushgate.delivery.TestConfigurations;
 import io.pushgate.emulator.ApnsAuthKey;
 import io.pushgate.emulator.FcmServiceAccount;
 import io.pushgate.testkit.TestDatabase;

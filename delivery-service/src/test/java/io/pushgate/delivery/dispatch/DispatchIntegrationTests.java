@@ -8,8 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.eatthepath.pushy.apns.server.RejectionReason;
 import io.pushgate.api.axp.AxpEvent;
-import io.pushgate.delivery.DeliveryServiceApplication;
-import io.pushgate.delivery.callback.TestConfigurations;
+import io.pushgate.delivery.DeliveryServiceTest;
+import io.pushgate.delivery.TestConfigurations;
 import io.pushgate.delivery.readapi.NotificationDetails;
 import io.pushgate.delivery.readapi.NotificationQueries;
 import io.pushgate.delivery.sandbox.SandboxMessagePage;
@@ -21,7 +21,6 @@ import io.pushgate.emulator.FcmEmulator;
 import io.pushgate.emulator.FcmErrorCode;
 import io.pushgate.emulator.FcmFailure;
 import io.pushgate.emulator.FcmServiceAccount;
-import io.pushgate.testkit.TestPlatformInitializer;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.time.Duration;
@@ -40,7 +39,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.ContextConfiguration;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -49,16 +47,14 @@ import tools.jackson.databind.JsonNode;
  * Delivery end to end, with the real firebase-admin and pushy clients talking to the emulators over
  * real sockets, and real PostgreSQL: what arrived, and what was recorded.
  */
-@SpringBootTest(
+@DeliveryServiceTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-            "spring.config.name=" + DeliveryServiceApplication.CONFIG_NAME,
             "pushgate.dispatch.enabled=true",
             "pushgate.dispatch.initial-backoff=100ms",
             "pushgate.dispatch.sweep-interval=200ms",
             "pushgate.providers.send-timeout=5s"
         })
-@ContextConfiguration(initializers = TestPlatformInitializer.class)
 // its emulators stop with the class: so must its dispatcher, or it would take other tests' notifications
 @DirtiesContext
 class DispatchIntegrationTests {
@@ -89,8 +85,7 @@ class DispatchIntegrationTests {
     }
 
     @BeforeAll
-    static void controlPlaneSchema() {
-        TestConfigurations.migrateTenancy();
+    static void acceptTheSandboxToken() {
         fcm.acceptAccessToken(SANDBOX_TOKEN);
     }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushgate.delivery.DeliveryServiceApplication;
-import io.pushgate.delivery.callback.TestConfigurations;
+import io.pushgate.delivery.TestConfigurations;
 import io.pushgate.emulator.FcmEmulator;
 import io.pushgate.testkit.TestDatabase;
 import io.pushgate.testkit.TestPlatformInitializer;

@@ -8,13 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushgate.api.Scopes;
 import io.pushgate.api.axp.AxpEvent;
-import io.pushgate.delivery.DeliveryServiceApplication;
-import io.pushgate.delivery.callback.TestConfigurations;
+import io.pushgate.delivery.AvayaAliases;
+import io.pushgate.delivery.DeliveryServiceTest;
+import io.pushgate.delivery.TestConfigurations;
 import io.pushgate.emulator.FcmEmulator;
 import io.pushgate.emulator.FcmMessage;
 import io.pushgate.testkit.TestHttp;
 import io.pushgate.testkit.TestIssuer;
-import io.pushgate.testkit.TestPlatformInitializer;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.time.Duration;
@@ -31,7 +31,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.ContextConfiguration;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -42,16 +41,14 @@ import tools.jackson.databind.JsonNode;
  * sample does, AXP calls back, the sandbox (the FCM emulator) receives the push, and the tenant's
  * admin reads what happened through the read API with a platform token.
  */
-@SpringBootTest(
+@DeliveryServiceTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-            "spring.config.name=" + DeliveryServiceApplication.CONFIG_NAME,
             "pushgate.dispatch.enabled=true",
             "pushgate.dispatch.sweep-interval=200ms",
             "pushgate.security.allow-loopback-jwks=true",
             "pushgate.security.jwks-refresh-interval=0s"
         })
-@ContextConfiguration(initializers = TestPlatformInitializer.class)
 // its emulator stops with the class: so must its dispatcher, or it would take other tests' notifications
 @DirtiesContext
 class EndToEndIntegrationTests {
@@ -78,8 +75,7 @@ class EndToEndIntegrationTests {
     }
 
     @BeforeAll
-    static void controlPlaneSchema() {
-        TestConfigurations.migrateTenancy();
+    static void acceptTheSandboxToken() {
         sandbox.acceptAccessToken(SANDBOX_TOKEN);
     }
 
@@ -114,11 +110,7 @@ class EndToEndIntegrationTests {
         String deviceToken =
                 "dGhpcy1pcy1hLXNhbXBsZQ:APA91bH" + UUID.randomUUID().toString().replace("-", "");
         // exactly the Android sample's call: no Authorization, {configId, sessionId}
-        http.put()
-                .uri("/custom-notification-connector/device-registrations/{token}", deviceToken)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("configId", axpConfigurationId, "sessionId", "sample-session"))
-                .exchange()
+        AvayaAliases.register(http, deviceToken, Map.of("configId", axpConfigurationId, "sessionId", "sample-session"))
                 .expectStatus()
                 .isOk()
                 .expectBody()
@@ -171,11 +163,7 @@ class EndToEndIntegrationTests {
                 .exchange()
                 .expectStatus()
                 .isOk();
-        http.put()
-                .uri("/custom-notification-connector/device-registrations/{token}", stranger)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("configId", axpConfigurationId, "sessionId", session))
-                .exchange()
+        AvayaAliases.register(http, stranger, Map.of("configId", axpConfigurationId, "sessionId", session))
                 .expectStatus()
                 .isOk();
 

@@ -2,13 +2,15 @@ package io.pushgate.delivery.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pushgate.delivery.DeliveryServiceApplication;
-import io.pushgate.delivery.callback.TestConfigurations;
+import io.pushgate.delivery.DeliveryServiceTest;
+import io.pushgate.delivery.TestConfigurations;
 import io.pushgate.delivery.dispatch.Deliveries.Attempt;
 import io.pushgate.delivery.dispatch.Deliveries.Claimed;
 import io.pushgate.delivery.dispatch.Deliveries.Finish;
-import io.pushgate.delivery.dispatch.Deliveries.Registration;
-import io.pushgate.testkit.TestPlatformInitializer;
+import io.pushgate.delivery.notification.AttemptOutcome;
+import io.pushgate.delivery.registration.Device;
+import io.pushgate.delivery.registration.PushProvider;
+import io.pushgate.delivery.registration.Registrations;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,30 +18,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.ContextConfiguration;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Registration look-ups and outcomes of many notifications in one statement each ({@link
- * Deliveries#newestRegistrations}, {@link Deliveries#finishTogether}): every one still gets its own
+ * Deliveries#devices}, {@link Deliveries#finishTogether}): every one still gets its own
  * answer, in order, and the fencing token still decides per row. The grouped statements are called
  * directly, so a fallback to one statement each could not hide a broken one.
  */
-@SpringBootTest(properties = "spring.config.name=" + DeliveryServiceApplication.CONFIG_NAME)
-@ContextConfiguration(initializers = TestPlatformInitializer.class)
+@DeliveryServiceTest
 class GroupedStatementsIntegrationTests {
 
     @Autowired
     Deliveries deliveries;
 
-    @BeforeAll
-    static void controlPlaneSchema() {
-        TestConfigurations.migrateTenancy();
-    }
+    @Autowired
+    Registrations registrations;
 
     @Test
     void lookUpsTogetherEachFindTheirOwnSessionsNewestUsableRegistration() throws Exception {
@@ -52,18 +48,18 @@ class GroupedStatementsIntegrationTests {
         DeliveryFixtures.registration(configuration, alone, "session-one", "ios", "apns");
         UUID invalidated = DeliveryFixtures.registration(
                 configuration, DeliveryFixtures.fcmToken(), "session-invalidated", "android", "fcm");
-        deliveries.invalidate(invalidated, "UNREGISTERED").block();
+        registrations.invalidate(invalidated, "UNREGISTERED").block();
 
         List<String> sessions = List.of(
                 "session-none", "session-two", "session-invalidated", "session-one", "session-two", "session-none");
 
         List<Optional<String>> found = deliveries
-                .newestRegistrations(sessions.stream()
+                .devices(sessions.stream()
                         .map(session -> claimed(configuration, session, UUID.randomUUID()))
                         .toList())
                 .block(Duration.ofSeconds(10))
                 .stream()
-                .map(registration -> Optional.ofNullable(registration).map(Registration::deviceToken))
+                .map(registration -> Optional.ofNullable(registration).map(Device::deviceToken))
                 .toList();
 
         assertThat(found)
@@ -90,20 +86,24 @@ class GroupedStatementsIntegrationTests {
                 .finishTogether(List.of(
                         new Finish(
                                 held.get(0),
-                                "delivered",
-                                new Attempt("fcm", credential, "delivered", null, 12.5, true),
-                                null),
-                        new Finish(held.get(1), "no_device", null, null),
+                                Ending.delivered(new Attempt(
+                                        PushProvider.FCM, credential, AttemptOutcome.DELIVERED, null, 12.5, true))),
+                        new Finish(held.get(1), Ending.noDevice()),
                         new Finish(
                                 withLease(held.get(2), stale),
-                                "delivered",
-                                new Attempt("fcm", credential, "delivered", null, 3.0, true),
-                                null),
+                                Ending.delivered(new Attempt(
+                                        PushProvider.FCM, credential, AttemptOutcome.DELIVERED, null, 3.0, true))),
                         new Finish(
                                 held.get(3),
-                                "failed",
-                                new Attempt("apns", null, "failed", "no_credential", 0, false),
-                                "no APNs credential for ios")))
+                                Ending.failed(
+                                        new Attempt(
+                                                PushProvider.APNS,
+                                                null,
+                                                AttemptOutcome.FAILED,
+                                                "no_credential",
+                                                0,
+                                                false),
+                                        "no APNs credential for ios"))))
                 .block(Duration.ofSeconds(10));
 
         assertThat(mine).containsExactly(true, true, false, true);
@@ -120,9 +120,9 @@ class GroupedStatementsIntegrationTests {
     }
 
     /**
-     * One outcome the database refuses (an attempt outcome its CHECK does not allow) makes it refuse
-     * the grouped statement as a whole: the outcomes are then written one by one, so only the refused
-     * one is left unrecorded.
+     * One outcome the database refuses (an attempt without the tenant its NOT NULL requires) makes it
+     * refuse the grouped statement as a whole: the outcomes are then written one by one, so only the
+     * refused one is left unrecorded.
      */
     @Test
     void aRefusedGroupIsWrittenOneByOneAndOnlyTheRefusedOutcomeIsLeftOut() throws Exception {
@@ -134,13 +134,12 @@ class GroupedStatementsIntegrationTests {
 
         List<Boolean> mine = deliveries
                 .finishAll(List.of(
-                        new Finish(held.get(0), "no_device", null, null),
+                        new Finish(held.get(0), Ending.noDevice()),
                         new Finish(
-                                held.get(1),
-                                "delivered",
-                                new Attempt("fcm", null, "not-an-outcome", null, 1.0, true),
-                                null),
-                        new Finish(held.get(2), "no_device", null, null)))
+                                withoutTenant(held.get(1)),
+                                Ending.delivered(new Attempt(
+                                        PushProvider.FCM, null, AttemptOutcome.DELIVERED, null, 1.0, true))),
+                        new Finish(held.get(2), Ending.noDevice())))
                 .block(Duration.ofSeconds(10));
 
         assertThat(mine).containsExactly(true, false, true);
@@ -166,10 +165,19 @@ class GroupedStatementsIntegrationTests {
 
     /** {@code claimed} as a holder whose lease was taken over sees it: under another fencing token. */
     private static Claimed withLease(Claimed claimed, UUID lease) {
+        return held(claimed, lease, claimed.tenantId());
+    }
+
+    /** {@code claimed} with its tenant unknown: its attempt breaks {@code delivery.attempt}'s NOT NULL. */
+    private static Claimed withoutTenant(Claimed claimed) {
+        return held(claimed, claimed.lease(), null);
+    }
+
+    private static Claimed held(Claimed claimed, UUID lease, UUID tenantId) {
         return new Claimed(
                 claimed.id(),
                 lease,
-                claimed.tenantId(),
+                tenantId,
                 claimed.configurationId(),
                 claimed.eventId(),
                 claimed.sessionId(),

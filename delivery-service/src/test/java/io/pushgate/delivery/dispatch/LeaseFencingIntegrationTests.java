@@ -2,34 +2,24 @@ package io.pushgate.delivery.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pushgate.delivery.DeliveryServiceApplication;
-import io.pushgate.delivery.callback.TestConfigurations;
-import io.pushgate.testkit.TestPlatformInitializer;
+import io.pushgate.delivery.DeliveryServiceTest;
+import io.pushgate.delivery.TestConfigurations;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.ContextConfiguration;
 
 /**
  * Every claim of a notification is a new lease with its own fencing token, also when the same
  * instance claims it again (its sweeper, after the row waited in a slow lane past its lease): the
  * earlier holder can then neither renew, nor finish, nor send — the push goes out once.
  */
-@SpringBootTest(properties = "spring.config.name=" + DeliveryServiceApplication.CONFIG_NAME)
-@ContextConfiguration(initializers = TestPlatformInitializer.class)
+@DeliveryServiceTest
 class LeaseFencingIntegrationTests {
 
     @Autowired
     Deliveries deliveries;
-
-    @BeforeAll
-    static void controlPlaneSchema() {
-        TestConfigurations.migrateTenancy();
-    }
 
     @Test
     void aReclaimFencesOffTheEarlierHolderEvenInTheSameInstance() throws Exception {
@@ -47,11 +37,11 @@ class LeaseFencingIntegrationTests {
         assertThat(second.lease()).isNotEqualTo(first.lease());
         assertThat(deliveries.renew(id, first.lease(), Duration.ofSeconds(30)).block())
                 .isFalse();
-        assertThat(deliveries.finish(first, "delivered", null, null).block()).isFalse();
+        assertThat(deliveries.finish(first, Ending.delivered(null)).block()).isFalse();
         assertThat(DeliveryFixtures.status(id)).isEqualTo("accepted");
         assertThat(deliveries.renew(id, second.lease(), Duration.ofSeconds(30)).block())
                 .isTrue();
-        assertThat(deliveries.finish(second, "delivered", null, null).block()).isTrue();
+        assertThat(deliveries.finish(second, Ending.delivered(null)).block()).isTrue();
         assertThat(DeliveryFixtures.status(id)).isEqualTo("delivered");
     }
 

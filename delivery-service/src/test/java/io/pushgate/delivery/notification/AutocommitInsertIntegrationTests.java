@@ -3,14 +3,11 @@ package io.pushgate.delivery.notification;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pushgate.delivery.DeliveryServiceApplication;
-import io.pushgate.testkit.TestPlatformInitializer;
+import io.pushgate.delivery.DeliveryServiceTest;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.test.context.ContextConfiguration;
 
 /**
  * What the inbox's 202 rests on since its insert runs without a transaction around it: an {@code
@@ -18,8 +15,7 @@ import org.springframework.test.context.ContextConfiguration;
  * committed. A commit that fails (here a deferred trigger that always raises) fails the insert, and
  * no row is left.
  */
-@SpringBootTest(properties = "spring.config.name=" + DeliveryServiceApplication.CONFIG_NAME)
-@ContextConfiguration(initializers = TestPlatformInitializer.class)
+@DeliveryServiceTest
 class AutocommitInsertIntegrationTests {
 
     @Autowired

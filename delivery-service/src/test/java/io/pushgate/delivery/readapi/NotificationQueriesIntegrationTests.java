@@ -3,29 +3,27 @@ package io.pushgate.delivery.readapi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pushgate.delivery.DeliveryServiceApplication;
+import io.pushgate.delivery.DeliveryServiceTest;
+import io.pushgate.delivery.notification.NotificationStatus;
 import io.pushgate.testkit.TestDatabase;
-import io.pushgate.testkit.TestPlatformInitializer;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.ContextConfiguration;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The read side over real rows: filters, keyset paging, tenant scoping, attempts and statistics. */
-@SpringBootTest(properties = "spring.config.name=" + DeliveryServiceApplication.CONFIG_NAME)
-@ContextConfiguration(initializers = TestPlatformInitializer.class)
+@DeliveryServiceTest
 class NotificationQueriesIntegrationTests {
 
     private static final Instant BASE = Instant.parse("2026-01-01T10:00:00Z");
@@ -195,7 +193,9 @@ class NotificationQueriesIntegrationTests {
                 .containsEntry("no_device", 1L)
                 .containsEntry("retrying", 1L)
                 .containsEntry("expired", 0L)
-                .containsOnlyKeys(NotificationQueries.STATUSES);
+                .containsOnlyKeys(Arrays.stream(NotificationStatus.values())
+                        .map(NotificationStatus::text)
+                        .toList());
         assertThat(stats.latencyMs().samples()).isEqualTo(100);
         assertThat(stats.latencyMs().p50()).isEqualTo(50.5);
         assertThat(stats.latencyMs().p95()).isEqualTo(95.05);

@@ -3,7 +3,7 @@ package io.pushgate.delivery.registration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushgate.api.Scopes;
-import io.pushgate.api.problem.DeliveryApiProblems;
+import io.pushgate.api.problem.DeliveryApiProblem;
 import io.pushgate.testkit.TestIssuer;
 import java.sql.SQLException;
 import java.util.Map;
@@ -68,7 +68,7 @@ class MemberRegistrationIntegrationTests extends RegistrationIntegrationSupport 
                 .value(HttpHeaders.WWW_AUTHENTICATE, value -> assertThat(value).contains("insufficient_scope"))
                 .expectBody()
                 .jsonPath("$.type")
-                .isEqualTo(DeliveryApiProblems.FORBIDDEN.type().toString());
+                .isEqualTo(DeliveryApiProblem.FORBIDDEN.type().toString());
         assertThat(row(tenant.id(), deviceToken)).isNull();
 
         register(tenant, deviceToken, appToken(tenant)).expectStatus().isOk();
@@ -93,7 +93,7 @@ class MemberRegistrationIntegrationTests extends RegistrationIntegrationSupport 
                 .isNotFound()
                 .expectBody()
                 .jsonPath("$.type")
-                .isEqualTo(DeliveryApiProblems.NOT_FOUND.type().toString());
+                .isEqualTo(DeliveryApiProblem.NOT_FOUND.type().toString());
         assertThat(row(theirs.id(), deviceToken)).isNull();
         assertThat(row(mine.id(), deviceToken)).isNull();
     }

@@ -3,7 +3,7 @@ package io.pushgate.delivery.registration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushgate.api.Scopes;
-import io.pushgate.api.problem.DeliveryApiProblems;
+import io.pushgate.api.problem.DeliveryApiProblem;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -197,7 +197,7 @@ class RegistrationApiIntegrationTests extends RegistrationIntegrationSupport {
                 .isNotFound()
                 .expectBody()
                 .jsonPath("$.type")
-                .isEqualTo(DeliveryApiProblems.NOT_FOUND.type().toString());
+                .isEqualTo(DeliveryApiProblem.NOT_FOUND.type().toString());
     }
 
     @Test
@@ -335,7 +335,7 @@ class RegistrationApiIntegrationTests extends RegistrationIntegrationSupport {
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody()
                 .jsonPath("$.type")
-                .isEqualTo(DeliveryApiProblems.MALFORMED_JSON.type().toString());
+                .isEqualTo(DeliveryApiProblem.MALFORMED_JSON.type().toString());
         http.put()
                 .uri("/v1/device-registrations/{token}", fcmToken())
                 .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
@@ -380,7 +380,7 @@ class RegistrationApiIntegrationTests extends RegistrationIntegrationSupport {
                                 .contains("scope=\"registrations\""))
                 .expectBody()
                 .jsonPath("$.type")
-                .isEqualTo(DeliveryApiProblems.FORBIDDEN.type().toString());
+                .isEqualTo(DeliveryApiProblem.FORBIDDEN.type().toString());
     }
 
     @Test
@@ -453,7 +453,7 @@ class RegistrationApiIntegrationTests extends RegistrationIntegrationSupport {
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody()
                 .jsonPath("$.type")
-                .isEqualTo(DeliveryApiProblems.INVALID_FIELD.type().toString())
+                .isEqualTo(DeliveryApiProblem.INVALID_FIELD.type().toString())
                 .jsonPath("$.field")
                 .isEqualTo(field);
     }

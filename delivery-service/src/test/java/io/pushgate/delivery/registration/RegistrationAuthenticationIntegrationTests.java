@@ -3,7 +3,8 @@ package io.pushgate.delivery.registration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushgate.api.Scopes;
-import io.pushgate.api.problem.DeliveryApiProblems;
+import io.pushgate.api.problem.DeliveryApiProblem;
+import io.pushgate.delivery.AvayaAliases;
 import io.pushgate.testkit.TestIssuer;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -51,7 +52,7 @@ class RegistrationAuthenticationIntegrationTests extends RegistrationIntegration
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody()
                 .jsonPath("$.type")
-                .isEqualTo(DeliveryApiProblems.UNAUTHENTICATED.type().toString());
+                .isEqualTo(DeliveryApiProblem.UNAUTHENTICATED.type().toString());
     }
 
     @Test
@@ -176,7 +177,7 @@ class RegistrationAuthenticationIntegrationTests extends RegistrationIntegration
                 .isNotFound()
                 .expectBody()
                 .jsonPath("$.type")
-                .isEqualTo(DeliveryApiProblems.NOT_FOUND.type().toString());
+                .isEqualTo(DeliveryApiProblem.NOT_FOUND.type().toString());
     }
 
     @Test
@@ -299,7 +300,7 @@ class RegistrationAuthenticationIntegrationTests extends RegistrationIntegration
                 .jsonPath("$.registrations[0].deviceToken")
                 .isEqualTo(deviceToken);
         http.post()
-                .uri("/custom-notification-connector/device-registrations:search")
+                .uri(AvayaAliases.REGISTRATIONS + ":search")
                 .header(HttpHeaders.AUTHORIZATION, bearer)
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("sessionId", session))
@@ -445,6 +446,6 @@ class RegistrationAuthenticationIntegrationTests extends RegistrationIntegration
                         value -> assertThat(value).startsWith("Bearer").contains("error=\"invalid_token\""))
                 .expectBody()
                 .jsonPath("$.type")
-                .isEqualTo(DeliveryApiProblems.UNAUTHENTICATED.type().toString());
+                .isEqualTo(DeliveryApiProblem.UNAUTHENTICATED.type().toString());
     }
 }

@@ -2,7 +2,8 @@ package io.pushgate.delivery.registration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pushgate.api.problem.DeliveryApiProblems;
+import io.pushgate.api.problem.DeliveryApiProblem;
+import io.pushgate.delivery.AvayaAliases;
 import java.sql.SQLException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ import org.springframework.http.MediaType;
  */
 class RegistrationAvayaAliasIntegrationTests extends RegistrationIntegrationSupport {
 
-    private static final String ALIAS = "/custom-notification-connector/device-registrations";
+    private static final String ALIAS = AvayaAliases.REGISTRATIONS;
 
     /**
      * The Android sample's registration is stored for the right tenant, configuration and session,
@@ -27,11 +28,10 @@ class RegistrationAvayaAliasIntegrationTests extends RegistrationIntegrationSupp
         Tenant tenant = tenant(true);
         String deviceToken = fcmToken();
 
-        http.put()
-                .uri(ALIAS + "/{token}", deviceToken)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("configId", tenant.configId(), "sessionId", "bf813a5d-2e06-4047-bae2-e01da2f69f7c"))
-                .exchange()
+        AvayaAliases.register(
+                        http,
+                        deviceToken,
+                        Map.of("configId", tenant.configId(), "sessionId", "bf813a5d-2e06-4047-bae2-e01da2f69f7c"))
                 .expectStatus()
                 .isOk()
                 .expectBody()
@@ -55,11 +55,8 @@ class RegistrationAvayaAliasIntegrationTests extends RegistrationIntegrationSupp
     void typeIosInAnyCaseIsAnIosDeviceOverFcm() throws SQLException {
         Tenant tenant = tenant(true);
         String deviceToken = fcmToken();
-        http.put()
-                .uri(ALIAS + "/{token}", deviceToken)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("configId", tenant.configId(), "sessionId", "s-ios", "type", "iOS"))
-                .exchange()
+        AvayaAliases.register(
+                        http, deviceToken, Map.of("configId", tenant.configId(), "sessionId", "s-ios", "type", "iOS"))
                 .expectStatus()
                 .isOk();
         assertThat(row(tenant.id(), deviceToken).get("platform")).isEqualTo("ios");
@@ -71,11 +68,7 @@ class RegistrationAvayaAliasIntegrationTests extends RegistrationIntegrationSupp
         Tenant tenant = tenant(true);
         String deviceToken = fcmToken();
         String session = "s-alias-" + deviceToken.substring(4, 20);
-        http.put()
-                .uri(ALIAS + "/{token}", deviceToken)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("configId", tenant.configId(), "sessionId", session))
-                .exchange()
+        AvayaAliases.register(http, deviceToken, Map.of("configId", tenant.configId(), "sessionId", session))
                 .expectStatus()
                 .isOk();
 
@@ -128,27 +121,19 @@ class RegistrationAvayaAliasIntegrationTests extends RegistrationIntegrationSupp
 
     @Test
     void anUnknownConfigIdIs404() {
-        http.put()
-                .uri(ALIAS + "/{token}", fcmToken())
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("configId", "no-such-configuration", "sessionId", "s"))
-                .exchange()
+        AvayaAliases.register(http, fcmToken(), Map.of("configId", "no-such-configuration", "sessionId", "s"))
                 .expectStatus()
                 .isNotFound()
                 .expectBody()
                 .jsonPath("$.type")
-                .isEqualTo(DeliveryApiProblems.NOT_FOUND.type().toString());
+                .isEqualTo(DeliveryApiProblem.NOT_FOUND.type().toString());
     }
 
     @Test
     void withoutOpenRegistrationTheSampleAppsCallNeedsAToken() throws SQLException {
         Tenant closed = tenant(false);
         String deviceToken = fcmToken();
-        http.put()
-                .uri(ALIAS + "/{token}", deviceToken)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("configId", closed.configId(), "sessionId", "s"))
-                .exchange()
+        AvayaAliases.register(http, deviceToken, Map.of("configId", closed.configId(), "sessionId", "s"))
                 .expectStatus()
                 .isUnauthorized()
                 .expectHeader()
@@ -156,12 +141,8 @@ class RegistrationAvayaAliasIntegrationTests extends RegistrationIntegrationSupp
         assertThat(row(closed.id(), deviceToken)).isNull();
 
         // with an app token the same call works, and is not marked open
-        http.put()
-                .uri(ALIAS + "/{token}", deviceToken)
-                .header(HttpHeaders.AUTHORIZATION, "Bearer " + appToken(closed))
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("configId", closed.configId(), "sessionId", "s"))
-                .exchange()
+        AvayaAliases.register(
+                        http, deviceToken, Map.of("configId", closed.configId(), "sessionId", "s"), appToken(closed))
                 .expectStatus()
                 .isOk();
         assertThat(row(closed.id(), deviceToken).get("open_registration")).isEqualTo(false);
@@ -183,26 +164,19 @@ class RegistrationAvayaAliasIntegrationTests extends RegistrationIntegrationSupp
     void openRegistrationSwitchedOffIsEnforcedOnceTheChangeIsNotified() throws Exception {
         Tenant tenant = tenant(true);
         String deviceToken = fcmToken();
-        http.put()
-                .uri(ALIAS + "/{token}", deviceToken)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("configId", tenant.configId(), "sessionId", "s-on"))
-                .exchange()
+        AvayaAliases.register(http, deviceToken, Map.of("configId", tenant.configId(), "sessionId", "s-on"))
                 .expectStatus()
                 .isOk();
 
         sql("UPDATE tenancy.configuration SET open_registration = false WHERE id = ?", tenant.configurationId());
         changed("configuration", tenant.configurationId(), tenant.id());
 
-        eventually(() -> http.put()
-                        .uri(ALIAS + "/{token}", fcmToken())
-                        .contentType(MediaType.APPLICATION_JSON)
-                        .bodyValue(Map.of("configId", tenant.configId(), "sessionId", "s-off"))
-                        .exchange()
-                        .returnResult(String.class)
-                        .getStatus()
-                        .value()
-                == 401);
+        eventually(() ->
+                AvayaAliases.register(http, fcmToken(), Map.of("configId", tenant.configId(), "sessionId", "s-off"))
+                                .returnResult(String.class)
+                                .getStatus()
+                                .value()
+                        == 401);
         // the open registrations made before are no longer answered without a token
         http.get()
                 .uri(ALIAS + "/{token}", deviceToken)
@@ -215,20 +189,15 @@ class RegistrationAvayaAliasIntegrationTests extends RegistrationIntegrationSupp
     void anOpenCallCannotTakeOverARegistrationMadeWithAToken() throws SQLException {
         Tenant tenant = tenant(true);
         String deviceToken = fcmToken();
-        http.put()
-                .uri(ALIAS + "/{token}", deviceToken)
-                .header(HttpHeaders.AUTHORIZATION, "Bearer " + appToken(tenant))
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("configId", tenant.configId(), "sessionId", "s-owner"))
-                .exchange()
+        AvayaAliases.register(
+                        http,
+                        deviceToken,
+                        Map.of("configId", tenant.configId(), "sessionId", "s-owner"),
+                        appToken(tenant))
                 .expectStatus()
                 .isOk();
 
-        http.put()
-                .uri(ALIAS + "/{token}", deviceToken)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("configId", tenant.configId(), "sessionId", "s-attacker"))
-                .exchange()
+        AvayaAliases.register(http, deviceToken, Map.of("configId", tenant.configId(), "sessionId", "s-attacker"))
                 .expectStatus()
                 .isUnauthorized();
         assertThat(row(tenant.id(), deviceToken).get("session_id")).isEqualTo("s-owner");
@@ -238,22 +207,14 @@ class RegistrationAvayaAliasIntegrationTests extends RegistrationIntegrationSupp
     void anOpenCallForTheSameSessionLeavesRegistrationsMadeWithATokenActive() throws SQLException {
         Tenant tenant = tenant(true);
         String owned = fcmToken();
-        http.put()
-                .uri(ALIAS + "/{token}", owned)
-                .header(HttpHeaders.AUTHORIZATION, "Bearer " + appToken(tenant))
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("configId", tenant.configId(), "sessionId", "s-shared"))
-                .exchange()
+        AvayaAliases.register(
+                        http, owned, Map.of("configId", tenant.configId(), "sessionId", "s-shared"), appToken(tenant))
                 .expectStatus()
                 .isOk();
         String stranger = fcmToken();
 
         // anyone may register a device without a token here, even for a session id they guessed
-        http.put()
-                .uri(ALIAS + "/{token}", stranger)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("configId", tenant.configId(), "sessionId", "s-shared"))
-                .exchange()
+        AvayaAliases.register(http, stranger, Map.of("configId", tenant.configId(), "sessionId", "s-shared"))
                 .expectStatus()
                 .isOk();
 
@@ -265,12 +226,7 @@ class RegistrationAvayaAliasIntegrationTests extends RegistrationIntegrationSupp
     @Test
     void aBadBearerTokenIsRefusedEvenOnAnOpenConfiguration() throws SQLException {
         Tenant tenant = tenant(true);
-        http.put()
-                .uri(ALIAS + "/{token}", fcmToken())
-                .header(HttpHeaders.AUTHORIZATION, "Bearer not.a.token")
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("configId", tenant.configId(), "sessionId", "s"))
-                .exchange()
+        AvayaAliases.register(http, fcmToken(), Map.of("configId", tenant.configId(), "sessionId", "s"), "not.a.token")
                 .expectStatus()
                 .isUnauthorized()
                 .expectHeader()

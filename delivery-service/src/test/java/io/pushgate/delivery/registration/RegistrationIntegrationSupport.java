@@ -3,12 +3,10 @@ package io.pushgate.delivery.registration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushgate.api.Scopes;
-import io.pushgate.delivery.DeliveryServiceApplication;
-import io.pushgate.delivery.callback.TestConfigurations;
+import io.pushgate.delivery.DeliveryServiceTest;
 import io.pushgate.testkit.TestDatabase;
 import io.pushgate.testkit.TestHttp;
 import io.pushgate.testkit.TestIssuer;
-import io.pushgate.testkit.TestPlatformInitializer;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,11 +17,9 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ContextConfiguration;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -33,10 +29,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * tenant-service's platform JWKS: tenants, configurations and trusted issuers are written into
  * {@code tenancy} as the control plane writes them; tokens are real, signed JWTs.
  */
-@SpringBootTest(
+@DeliveryServiceTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-            "spring.config.name=" + DeliveryServiceApplication.CONFIG_NAME,
             "pushgate.security.allow-loopback-jwks=true",
             "pushgate.security.jwks-refresh-interval=0s",
             "pushgate.configuration.cache-ttl=1h",
@@ -44,7 +39,6 @@ import org.springframework.test.web.reactive.server.WebTestClient;
             "pushgate.registration.open-per-configuration-limit=100000",
             "pushgate.read-api.timeout=2s"
         })
-@ContextConfiguration(initializers = TestPlatformInitializer.class)
 abstract class RegistrationIntegrationSupport {
 
     /** The platform's issuer: tenant-service's role, played by a test issuer. */
@@ -64,11 +58,6 @@ abstract class RegistrationIntegrationSupport {
         registry.add("pushgate.security.platform-issuer", () -> PLATFORM_ISSUER);
         registry.add(
                 "pushgate.security.platform-jwks-uri", () -> PLATFORM.jwksUri().toString());
-    }
-
-    @BeforeAll
-    static void controlPlaneSchema() {
-        TestConfigurations.migrateTenancy();
     }
 
     @BeforeEach

@@ -2,12 +2,12 @@ package io.pushgate.delivery.registration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pushgate.api.problem.DeliveryApiProblems;
+import io.pushgate.api.problem.DeliveryApiProblem;
+import io.pushgate.delivery.AvayaAliases;
 import java.sql.SQLException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -36,14 +36,14 @@ class RegistrationRateLimitIntegrationTests extends RegistrationIntegrationSuppo
                 .exists(HttpHeaders.RETRY_AFTER)
                 .expectBody()
                 .jsonPath("$.type")
-                .isEqualTo(DeliveryApiProblems.RATE_LIMITED.type().toString());
+                .isEqualTo(DeliveryApiProblem.RATE_LIMITED.type().toString());
 
         // the address has made 4 calls so far: one more is allowed, on another configuration
         open(second).expectStatus().isOk();
         open(second).expectStatus().isEqualTo(429);
         // reads without a token count for the address too
         http.get()
-                .uri("/custom-notification-connector/device-registrations/{token}", fcmToken())
+                .uri(AvayaAliases.REGISTRATIONS + "/{token}", fcmToken())
                 .exchange()
                 .expectStatus()
                 .isEqualTo(429);
@@ -55,12 +55,7 @@ class RegistrationRateLimitIntegrationTests extends RegistrationIntegrationSuppo
         String token = appToken(first);
         for (int i = 0; i < 5; i++) {
             String deviceToken = fcmToken();
-            http.put()
-                    .uri("/custom-notification-connector/device-registrations/{token}", deviceToken)
-                    .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
-                    .contentType(MediaType.APPLICATION_JSON)
-                    .bodyValue(Map.of("configId", first.configId(), "sessionId", "s-" + i))
-                    .exchange()
+            AvayaAliases.register(http, deviceToken, Map.of("configId", first.configId(), "sessionId", "s-" + i), token)
                     .expectStatus()
                     .isOk();
             assertThat(row(first.id(), deviceToken)).isNotNull();
@@ -72,10 +67,6 @@ class RegistrationRateLimitIntegrationTests extends RegistrationIntegrationSuppo
     }
 
     private WebTestClient.ResponseSpec open(Tenant tenant, String deviceToken) {
-        return http.put()
-                .uri("/custom-notification-connector/device-registrations/{token}", deviceToken)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("configId", tenant.configId(), "sessionId", "s-open"))
-                .exchange();
+        return AvayaAliases.register(http, deviceToken, Map.of("configId", tenant.configId(), "sessionId", "s-open"));
     }
 }

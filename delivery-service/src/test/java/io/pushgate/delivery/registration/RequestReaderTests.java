@@ -3,7 +3,7 @@ package io.pushgate.delivery.registration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pushgate.api.problem.DeliveryApiProblems;
+import io.pushgate.api.problem.DeliveryApiProblem;
 import io.pushgate.delivery.security.ApiRejected;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -85,12 +85,12 @@ class RequestReaderTests {
         assertThatThrownBy(() -> reader.nativeRegistration(TOKEN, bytes(body)))
                 .isInstanceOfSatisfying(
                         ApiRejected.class,
-                        rejected -> assertThat(rejected.kind()).isEqualTo(DeliveryApiProblems.MALFORMED_JSON));
+                        rejected -> assertThat(rejected.kind()).isEqualTo(DeliveryApiProblem.MALFORMED_JSON));
     }
 
     private static void assertInvalid(Runnable call, String field) {
         assertThatThrownBy(call::run).isInstanceOfSatisfying(ApiRejected.class, rejected -> {
-            assertThat(rejected.kind()).isEqualTo(DeliveryApiProblems.INVALID_FIELD);
+            assertThat(rejected.kind()).isEqualTo(DeliveryApiProblem.INVALID_FIELD);
             assertThat(rejected.field()).isEqualTo(field);
         });
     }

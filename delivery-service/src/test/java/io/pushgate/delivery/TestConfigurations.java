@@ -1,4 +1,4 @@
-package io.pushgate.delivery.callback;
+package io.pushgate.delivery;
 
 import io.pushgate.api.secret.SecretCipher;
 import io.pushgate.testkit.TestDatabase;
@@ -55,12 +55,12 @@ public final class TestConfigurations {
         private Instant previousSecretValidUntil;
         private boolean enabled = true;
 
-        Builder secret(String secret) {
+        public Builder secret(String secret) {
             this.secret = secret;
             return this;
         }
 
-        Builder previousSecret(String previousSecret, Instant validUntil) {
+        public Builder previousSecret(String previousSecret, Instant validUntil) {
             this.previousSecret = previousSecret;
             this.previousSecretValidUntil = validUntil;
             return this;
@@ -71,11 +71,11 @@ public final class TestConfigurations {
             return this;
         }
 
-        Inserted insert(String jdbcUrl, String user, String password) throws SQLException {
+        public Inserted insert(String jdbcUrl, String user, String password) throws SQLException {
             return insert(jdbcUrl, user, password, TestKeyset.cipher());
         }
 
-        Inserted insert(String jdbcUrl, String user, String password, SecretCipher cipher) throws SQLException {
+        public Inserted insert(String jdbcUrl, String user, String password, SecretCipher cipher) throws SQLException {
             try (Connection connection = DriverManager.getConnection(jdbcUrl, user, password)) {
                 return insert(connection, cipher);
             }
@@ -85,7 +85,7 @@ public final class TestConfigurations {
             return insert(connection, TestKeyset.cipher());
         }
 
-        Inserted insert(Connection connection, SecretCipher cipher) throws SQLException {
+        public Inserted insert(Connection connection, SecretCipher cipher) throws SQLException {
             UUID tenantId = UUID.randomUUID();
             UUID id = UUID.randomUUID();
             byte[] key = new byte[24];
