@@ -111,6 +111,12 @@ public final class Bench {
                                 options.deliveryTimeout(),
                                 disrupted == null ? Set.of() : disrupted.inDoubt());
             }
+            if (delivery != null
+                    && delivery.duplicated() > 0
+                    && options.verifyDatabase().isPresent()) {
+                delivery = delivery.explaining(StoredEvents.resentAfterUnknownOutcome(
+                        options.verifyDatabase().get(), delivery.duplicatedEventIds()));
+            }
             Map<String, Object> report = report(options, results, lost, delivery);
             if (disrupted != null) {
                 report.put("disruption", disrupted.asMap());
@@ -244,13 +250,13 @@ public final class Bench {
             Map<String, Double> push = (Map<String, Double>) delivery.get("acceptToEmulatorMillis");
             text.append(String.format(
                     Locale.ROOT,
-                    "delivery: %s of %s pushed exactly once, %s duplicated (%s of them in flight in a killed"
-                            + " process), %s not pushed%n"
+                    "delivery: %s of %s pushed exactly once, %s duplicated (%s of them with a cause: in flight"
+                            + " in a killed process, or sent again after a time-out), %s not pushed%n"
                             + "202 → emulator (ms): p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n",
                     delivery.get("deliveredExactlyOnce"),
                     delivery.get("accepted"),
                     delivery.get("duplicated"),
-                    delivery.get("duplicatedInFlightWhenKilled"),
+                    delivery.get("duplicatedWithCause"),
                     delivery.get("pending"),
                     push.get("p50"),
                     push.get("p90"),

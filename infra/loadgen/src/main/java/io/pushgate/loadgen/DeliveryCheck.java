@@ -30,13 +30,29 @@ final class DeliveryCheck {
             long accepted,
             long deliveredOnce,
             long duplicated,
-            long duplicatedInDoubt,
             long pending,
-            Map<String, Double> latencyMillis) {
+            Map<String, Double> latencyMillis,
+            Set<String> duplicatedEventIds,
+            Set<String> explained) {
 
-        /** Pushed twice or more although nothing explains it (see {@link Disruption}): a fault. */
+        /**
+         * Pushed twice or more with a recorded cause: in flight in a process that was killed, or sent
+         * again after an attempt whose outcome the platform could not know (a time-out).
+         */
+        long duplicatedWithCause() {
+            return duplicatedEventIds.stream().filter(explained::contains).count();
+        }
+
+        /** Pushed twice or more although nothing explains it: a fault. */
         long duplicatedWithoutCause() {
-            return duplicated - duplicatedInDoubt;
+            return duplicated - duplicatedWithCause();
+        }
+
+        /** The same report with {@code more} events whose second push has a cause. */
+        Report explaining(Set<String> more) {
+            Set<String> all = new java.util.HashSet<>(explained);
+            all.addAll(more);
+            return new Report(accepted, deliveredOnce, duplicated, pending, latencyMillis, duplicatedEventIds, all);
         }
 
         Map<String, Object> asMap() {
@@ -44,7 +60,7 @@ final class DeliveryCheck {
             map.put("accepted", accepted);
             map.put("deliveredExactlyOnce", deliveredOnce);
             map.put("duplicated", duplicated);
-            map.put("duplicatedInFlightWhenKilled", duplicatedInDoubt);
+            map.put("duplicatedWithCause", duplicatedWithCause());
             map.put("pending", pending);
             map.put("acceptToEmulatorMillis", latencyMillis);
             return map;
@@ -97,13 +113,11 @@ final class DeliveryCheck {
         }
         Histogram latencyMicros = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
         long duplicated = 0;
-        long duplicatedInDoubt = 0;
+        Set<String> duplicatedEventIds = new java.util.HashSet<>();
         for (var arrival : arrivals.entrySet()) {
             if (arrival.getValue() > 1) {
                 duplicated++;
-                if (inDoubt.contains(arrival.getKey())) {
-                    duplicatedInDoubt++;
-                }
+                duplicatedEventIds.add(arrival.getKey());
             }
             long micros = firstArrival.get(arrival.getKey()) - acceptedAt.get(arrival.getKey());
             latencyMicros.recordValue(Math.min(Math.max(0, micros), latencyMicros.getHighestTrackableValue()));
@@ -112,9 +126,10 @@ final class DeliveryCheck {
                 acceptedAt.size(),
                 arrivals.size() - duplicated,
                 duplicated,
-                duplicatedInDoubt,
                 acceptedAt.size() - arrivals.size(),
-                RunResults.percentiles(latencyMicros));
+                RunResults.percentiles(latencyMicros),
+                Set.copyOf(duplicatedEventIds),
+                Set.copyOf(inDoubt));
     }
 
     /** Reads the messages newer than sequence {@code after}; answers the newest sequence read. */

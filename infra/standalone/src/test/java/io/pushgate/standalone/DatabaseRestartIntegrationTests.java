@@ -39,6 +39,7 @@ class DatabaseRestartIntegrationTests {
 
     /** Five JVMs starting at once on two cores: minutes when other builds share the machine. */
     private static final Duration START = Duration.ofMinutes(8);
+
     private static final Pattern UP = Pattern.compile("^(Pushgate is up in .*)$");
     private static final Pattern INSTANCE = Pattern.compile("^\\s+delivery-service-\\d+\\s+(http://\\S+)");
     private static final HttpClient HTTP = HttpClient.newBuilder()
