@@ -197,8 +197,8 @@ final class Cluster implements Launch {
 
     /**
      * Starts {@code service} again whenever it ends while the platform is not stopping, as Kubernetes
-     * replaces a pod; one that keeps ending within a minute of its start waits longer each time (up
-     * to 30 s), as a pod in CrashLoopBackOff does.
+     * replaces a pod; one that lived less than a minute waits 2 s first, so that a service that cannot
+     * start does not spin (its log says why).
      */
     private void supervise(ServiceProcess service) {
         Process process = service.process();
