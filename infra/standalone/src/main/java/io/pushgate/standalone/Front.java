@@ -102,7 +102,12 @@ final class Front implements AutoCloseable {
                 .build();
         client = HttpClient.create(pool).responseTimeout(ANSWER_TIMEOUT);
         health = HttpClient.create(ConnectionProvider.newConnection()).responseTimeout(Duration.ofSeconds(2));
-        checks = Flux.interval(Duration.ZERO, HEALTH_INTERVAL)
+        // the first answers before the port opens: a front that is up routes at once
+        Flux.fromIterable(backends)
+                .flatMap(this::check)
+                .then()
+                .block(Duration.ofSeconds(5));
+        checks = Flux.interval(HEALTH_INTERVAL, HEALTH_INTERVAL)
                 .onBackpressureDrop()
                 .concatMap(tick -> Flux.fromIterable(backends).flatMap(this::check), 1)
                 .subscribe();
