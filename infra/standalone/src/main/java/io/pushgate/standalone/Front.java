@@ -103,10 +103,7 @@ final class Front implements AutoCloseable {
         client = HttpClient.create(pool).responseTimeout(ANSWER_TIMEOUT);
         health = HttpClient.create(ConnectionProvider.newConnection()).responseTimeout(Duration.ofSeconds(2));
         // the first answers before the port opens: a front that is up routes at once
-        Flux.fromIterable(backends)
-                .flatMap(this::check)
-                .then()
-                .block(Duration.ofSeconds(5));
+        Flux.fromIterable(backends).flatMap(this::check).then().block(Duration.ofSeconds(5));
         checks = Flux.interval(HEALTH_INTERVAL, HEALTH_INTERVAL)
                 .onBackpressureDrop()
                 .concatMap(tick -> Flux.fromIterable(backends).flatMap(this::check), 1)
