@@ -146,6 +146,7 @@ final class Cluster implements Launch {
         portal.put("SERVER_PORT", Integer.toString(settings.portalPort()));
         portal.put("PUSHGATE_PORTAL_TENANT_SERVICE_URL", "http://127.0.0.1:" + settings.tenantPort());
         portal.put("PUSHGATE_PORTAL_DELIVERY_SERVICE_URL", "http://127.0.0.1:" + settings.deliveryPort());
+        portal.put("PUSHGATE_PORTAL_SESSION_COOKIE_SECURE", Boolean.toString(settings.portalCookieSecure()));
         ServiceProcess portalService = new ServiceProcess(
                 "web-portal", settings.portalPort(), portalJar, portal, javaOptions, settings.home());
         others.add(portalService);
