@@ -64,6 +64,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
      *     cluster or the server does not start
      */
     public static EmbeddedPostgres start(Path dataDirectory, Path logFile, boolean fsync, String password) {
+        return start(dataDirectory, logFile, fsync, password, 0);
+    }
+
+    /**
+     * The same on {@code port} of 127.0.0.1 ({@code 0}: a free one): a server stopped with {@link
+     * #close()} can be started again where its clients look for it, as a database restart does.
+     */
+    public static EmbeddedPostgres start(Path dataDirectory, Path logFile, boolean fsync, String password, int port) {
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         Objects.requireNonNull(logFile, "logFile");
         PostgresBinaries binaries = PostgresBinaries.extracted();
@@ -79,10 +87,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
         } catch (IOException e) {
             throw new EmbeddedPostgresException("cannot prepare " + data + ": " + e.getMessage(), e);
         }
-        int port = freePort();
+        int chosen = port == 0 ? freePort() : port;
         String options = String.join(
                 " ",
-                "-p " + port,
+                "-p " + chosen,
                 "-c listen_addresses=" + HOST,
                 "-c unix_socket_directories=''",
                 "-c fsync=" + (fsync ? "on" : "off"),
@@ -104,8 +112,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
             throw new EmbeddedPostgresException("embedded PostgreSQL did not start: "
                     + lastFatalLine(logFile).orElse(started.lastLine()) + " (log: " + logFile + ")");
         }
-        log.info("Embedded PostgreSQL {} started on {}:{} with data in {}", binaries.version(), HOST, port, data);
-        return new EmbeddedPostgres(binaries, data, port, password);
+        log.info("Embedded PostgreSQL {} started on {}:{} with data in {}", binaries.version(), HOST, chosen, data);
+        return new EmbeddedPostgres(binaries, data, chosen, password);
     }
 
     public int port() {

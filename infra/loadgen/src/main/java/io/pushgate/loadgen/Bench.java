@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -71,7 +73,26 @@ public final class Bench {
                     options.rate() > 0 ? options.rate() + "/s" : options.concurrency() + " callers",
                     options.duration().toSeconds(),
                     options.warmup().toSeconds());
+            Optional<BenchOptions.Database> database = options.verifyDatabase();
+            Disruption disruption = options.disruption()
+                    .map(plan -> new Disruption(plan, database))
+                    .orElse(null);
+            if (disruption != null) {
+                disruption.schedule(options.warmup());
+            }
             RunResults results = new CallbackLoad(options).run();
+            Disruption.Outcome disrupted = disruption == null ? null : disruption.await();
+            if (disrupted != null) {
+                out.printf(
+                        Locale.ROOT,
+                        "%s process %d %.1f s into the measured window%s%n",
+                        disrupted.kill() ? "Killed (kill -9)" : "Stopped (SIGTERM)",
+                        disrupted.pid(),
+                        disrupted.atMillis() / 1000.0,
+                        disrupted.kill()
+                                ? "; " + disrupted.inDoubt().size() + " notifications were unfinished then"
+                                : "");
+            }
             Long lost = null;
             if (options.verifyDatabase().isPresent()) {
                 lost = StoredEvents.missing(options.verifyDatabase().get(), results.acceptedEventIds());
@@ -85,16 +106,28 @@ public final class Bench {
                         results.acceptedAt().size(),
                         options.emulator().get());
                 delivery = new DeliveryCheck(options.emulator().get())
-                        .check(results.acceptedAt(), options.deliveryTimeout());
+                        .check(
+                                results.acceptedAt(),
+                                options.deliveryTimeout(),
+                                disrupted == null ? Set.of() : disrupted.inDoubt());
+            }
+            if (delivery != null
+                    && delivery.duplicated() > 0
+                    && options.verifyDatabase().isPresent()) {
+                delivery = delivery.explaining(StoredEvents.resentAfterUnknownOutcome(
+                        options.verifyDatabase().get(), delivery.duplicatedEventIds()));
             }
             Map<String, Object> report = report(options, results, lost, delivery);
+            if (disrupted != null) {
+                report.put("disruption", disrupted.asMap());
+            }
             out.print(summary(report));
             JsonMapper.builder()
                     .build()
                     .writerWithDefaultPrettyPrinter()
                     .writeValue(options.out().toFile(), report);
             out.println("Result written to " + options.out().toAbsolutePath());
-            boolean incomplete = delivery != null && (delivery.pending() > 0 || delivery.duplicated() > 0);
+            boolean incomplete = delivery != null && (delivery.pending() > 0 || delivery.duplicatedWithoutCause() > 0);
             return (lost != null && lost > 0) || incomplete ? 1 : 0;
         } catch (IOException e) {
             err.println("pushgate bench: cannot reach a service: " + e.getMessage());
@@ -217,11 +250,13 @@ public final class Bench {
             Map<String, Double> push = (Map<String, Double>) delivery.get("acceptToEmulatorMillis");
             text.append(String.format(
                     Locale.ROOT,
-                    "delivery: %s of %s pushed exactly once, %s duplicated, %s not pushed%n"
+                    "delivery: %s of %s pushed exactly once, %s duplicated (%s of them with a cause: in flight"
+                            + " in a killed process, or sent again after a time-out), %s not pushed%n"
                             + "202 → emulator (ms): p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n",
                     delivery.get("deliveredExactlyOnce"),
                     delivery.get("accepted"),
                     delivery.get("duplicated"),
+                    delivery.get("duplicatedWithCause"),
                     delivery.get("pending"),
                     push.get("p50"),
                     push.get("p90"),

@@ -29,7 +29,8 @@ record BenchOptions(
         Optional<Database> verifyDatabase,
         Optional<URI> emulator,
         Duration deliveryTimeout,
-        Path out) {
+        Path out,
+        Optional<Disruption.Plan> disruption) {
 
     /** The PostgreSQL whose {@code delivery.notification} must hold every accepted event. */
     record Database(String url, String user, String password) {}
@@ -58,7 +59,13 @@ record BenchOptions(
             "                       accepted event was pushed exactly once, and how long from 202 to push;",
             "                       with --setup the configuration pushes Android through the sandbox",
             "  --delivery-timeout D how long to wait for the last pushes (default 60s)",
-            "  --out FILE           where the JSON result goes (default bench-callbacks.json)");
+            "  --out FILE           where the JSON result goes (default bench-callbacks.json)",
+            "  --kill PIDFILE       kill -9 the process whose pid is in PIDFILE (a delivery-service instance of",
+            "                       ./pushgate up --delivery-instances N: PUSHGATE_HOME/run/delivery-service-2.pid)",
+            "                       in the middle of the run; needs --emulator and --verify-db: a push sent twice",
+            "                       counts as a fault unless its notification was unfinished when the process died",
+            "  --stop PIDFILE       the same with SIGTERM, a graceful stop: every push must arrive exactly once",
+            "  --at D               when, counted from the start of the measured window (default: its middle)");
 
     private static final Set<String> FLAGS = Set.of(
             "--setup",
@@ -75,7 +82,10 @@ record BenchOptions(
             "--db-password",
             "--emulator",
             "--delivery-timeout",
-            "--out");
+            "--out",
+            "--kill",
+            "--stop",
+            "--at");
 
     static BenchOptions parse(List<String> args, Map<String, String> environment) {
         Map<String, String> values = new HashMap<>();
@@ -116,13 +126,18 @@ record BenchOptions(
                         db.startsWith("jdbc:") ? db : "jdbc:" + db,
                         values.getOrDefault("--db-user", "postgres"),
                         values.getOrDefault("--db-password", environment.getOrDefault("PUSHGATE_DB_PASSWORD", ""))));
+        Duration duration = duration(values.getOrDefault("--duration", "60s"), "--duration");
+        Optional<Disruption.Plan> disruption = disruption(values, duration, database.isPresent());
+        if (disruption.isPresent() && !values.containsKey("--emulator")) {
+            throw new IllegalArgumentException("--kill and --stop need --emulator: what arrived is counted there");
+        }
         return new BenchOptions(
                 setup,
                 URI.create(url),
                 secret,
                 rate,
                 concurrency,
-                duration(values.getOrDefault("--duration", "60s"), "--duration"),
+                duration,
                 duration(values.getOrDefault("--warmup", "10s"), "--warmup"),
                 Math.max(1, positiveOrZero(values, "--sessions", 1000)),
                 List.of(),
@@ -130,7 +145,32 @@ record BenchOptions(
                 database,
                 Optional.ofNullable(values.get("--emulator")).map(URI::create),
                 duration(values.getOrDefault("--delivery-timeout", "60s"), "--delivery-timeout"),
-                Path.of(values.getOrDefault("--out", "bench-callbacks.json")));
+                Path.of(values.getOrDefault("--out", "bench-callbacks.json")),
+                disruption);
+    }
+
+    private static Optional<Disruption.Plan> disruption(
+            Map<String, String> values, Duration duration, boolean verifiesDatabase) {
+        if (values.containsKey("--kill") && values.containsKey("--stop")) {
+            throw new IllegalArgumentException("give one of --kill and --stop");
+        }
+        boolean kill = values.containsKey("--kill");
+        String pidFile = kill ? values.get("--kill") : values.get("--stop");
+        if (pidFile == null) {
+            if (values.containsKey("--at")) {
+                throw new IllegalArgumentException("--at needs --kill or --stop");
+            }
+            return Optional.empty();
+        }
+        if (kill && !verifiesDatabase) {
+            throw new IllegalArgumentException(
+                    "--kill needs --verify-db: which notifications were unfinished when the process died is read there");
+        }
+        Duration at = values.containsKey("--at") ? duration(values.get("--at"), "--at") : duration.dividedBy(2);
+        if (at.compareTo(duration) >= 0) {
+            throw new IllegalArgumentException("--at must fall within --duration");
+        }
+        return Optional.of(new Disruption.Plan(kill, Path.of(pidFile), at));
     }
 
     /** The same run against the configuration that {@code --setup} made, for its registered sessions. */
@@ -149,7 +189,8 @@ record BenchOptions(
                 verifyDatabase,
                 emulator,
                 deliveryTimeout,
-                out);
+                out,
+                disruption);
     }
 
     private static String require(Map<String, String> values, String flag) {

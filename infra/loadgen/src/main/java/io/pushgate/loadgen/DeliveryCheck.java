@@ -11,6 +11,7 @@ import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import tools.jackson.databind.JsonNode;
@@ -25,13 +26,41 @@ import tools.jackson.databind.json.JsonMapper;
 final class DeliveryCheck {
 
     /** What the emulator saw of the accepted events. */
-    record Report(long accepted, long deliveredOnce, long duplicated, long pending, Map<String, Double> latencyMillis) {
+    record Report(
+            long accepted,
+            long deliveredOnce,
+            long duplicated,
+            long pending,
+            Map<String, Double> latencyMillis,
+            Set<String> duplicatedEventIds,
+            Set<String> explained) {
+
+        /**
+         * Pushed twice or more with a recorded cause: in flight in a process that was killed, or sent
+         * again after an attempt whose outcome the platform could not know (a time-out).
+         */
+        long duplicatedWithCause() {
+            return duplicatedEventIds.stream().filter(explained::contains).count();
+        }
+
+        /** Pushed twice or more although nothing explains it: a fault. */
+        long duplicatedWithoutCause() {
+            return duplicated - duplicatedWithCause();
+        }
+
+        /** The same report with {@code more} events whose second push has a cause. */
+        Report explaining(Set<String> more) {
+            Set<String> all = new java.util.HashSet<>(explained);
+            all.addAll(more);
+            return new Report(accepted, deliveredOnce, duplicated, pending, latencyMillis, duplicatedEventIds, all);
+        }
 
         Map<String, Object> asMap() {
             Map<String, Object> map = new LinkedHashMap<>();
             map.put("accepted", accepted);
             map.put("deliveredExactlyOnce", deliveredOnce);
             map.put("duplicated", duplicated);
+            map.put("duplicatedWithCause", duplicatedWithCause());
             map.put("pending", pending);
             map.put("acceptToEmulatorMillis", latencyMillis);
             return map;
@@ -62,6 +91,15 @@ final class DeliveryCheck {
      * in microseconds since the epoch) to arrive, then counts.
      */
     Report check(Map<String, Long> acceptedAt, Duration wait) throws IOException, InterruptedException {
+        return check(acceptedAt, wait, Set.of());
+    }
+
+    /**
+     * The same; a duplicate of an event in {@code inDoubt} (unfinished when an instance was killed)
+     * is counted apart, as the one duplicate a crash may cause.
+     */
+    Report check(Map<String, Long> acceptedAt, Duration wait, Set<String> inDoubt)
+            throws IOException, InterruptedException {
         Map<String, Integer> arrivals = new HashMap<>();
         Map<String, Long> firstArrival = new HashMap<>();
         long newestSeen = 0;
@@ -75,9 +113,11 @@ final class DeliveryCheck {
         }
         Histogram latencyMicros = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
         long duplicated = 0;
+        Set<String> duplicatedEventIds = new java.util.HashSet<>();
         for (var arrival : arrivals.entrySet()) {
             if (arrival.getValue() > 1) {
                 duplicated++;
+                duplicatedEventIds.add(arrival.getKey());
             }
             long micros = firstArrival.get(arrival.getKey()) - acceptedAt.get(arrival.getKey());
             latencyMicros.recordValue(Math.min(Math.max(0, micros), latencyMicros.getHighestTrackableValue()));
@@ -87,7 +127,9 @@ final class DeliveryCheck {
                 arrivals.size() - duplicated,
                 duplicated,
                 acceptedAt.size() - arrivals.size(),
-                RunResults.percentiles(latencyMicros));
+                RunResults.percentiles(latencyMicros),
+                Set.copyOf(duplicatedEventIds),
+                Set.copyOf(inDoubt));
     }
 
     /** Reads the messages newer than sequence {@code after}; answers the newest sequence read. */

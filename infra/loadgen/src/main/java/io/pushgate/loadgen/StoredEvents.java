@@ -5,7 +5,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** The check that nothing acknowledged was lost: every accepted eventId has its notification row. */
 final class StoredEvents {
@@ -34,5 +36,31 @@ final class StoredEvents {
             }
         }
         return missing;
+    }
+
+    /**
+     * Which of {@code eventIds} the platform knowingly sent again: an attempt of its notification
+     * ended without knowing whether the provider had taken the push (a time-out, a broken or closed
+     * connection), so it was retried — at least once, by design, with the same collapse key.
+     */
+    static Set<String> resentAfterUnknownOutcome(BenchOptions.Database database, Collection<String> eventIds)
+            throws SQLException {
+        Set<String> resent = new HashSet<>();
+        if (eventIds.isEmpty()) {
+            return resent;
+        }
+        try (var connection = DriverManager.getConnection(database.url(), database.user(), database.password());
+                var query = connection.prepareStatement("SELECT DISTINCT n.event_id FROM delivery.notification n"
+                        + " JOIN delivery.attempt a ON a.notification_id = n.id"
+                        + " WHERE n.event_id = ANY (?::text[]) AND a.outcome = 'retry'"
+                        + " AND a.error_code IN ('timeout', 'io_error', 'channel_closed')")) {
+            query.setArray(1, connection.createArrayOf("text", eventIds.toArray()));
+            try (var rows = query.executeQuery()) {
+                while (rows.next()) {
+                    resent.add(rows.getString(1));
+                }
+            }
+        }
+        return resent;
     }
 }

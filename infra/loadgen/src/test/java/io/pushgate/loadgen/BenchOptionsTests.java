@@ -107,4 +107,81 @@ class BenchOptionsTests {
                 .isThrownBy(() -> BenchOptions.duration("soon", "--duration"))
                 .withMessage("--duration must look like 60s, 2m or 500ms, not 'soon'");
     }
+
+    @Test
+    void killsOrStopsAnInstanceInTheMiddleOfTheMeasuredWindow() {
+        List<String> base = List.of(
+                "--setup",
+                "http://localhost:8081",
+                "--rate",
+                "100",
+                "--duration",
+                "60s",
+                "--emulator",
+                "http://127.0.0.1:9090",
+                "--verify-db",
+                "postgresql://127.0.0.1:5432/pushgate");
+
+        BenchOptions kill = BenchOptions.parse(concat(base, "--kill", "run/delivery-service-2.pid"), Map.of());
+        assertThat(kill.disruption()).hasValueSatisfying(plan -> {
+            assertThat(plan.kill()).isTrue();
+            assertThat(plan.at()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(plan.pidFile()).hasToString("run/delivery-service-2.pid");
+        });
+        BenchOptions stop =
+                BenchOptions.parse(concat(base, "--stop", "run/delivery-service-3.pid", "--at", "10s"), Map.of());
+        assertThat(stop.disruption()).hasValueSatisfying(plan -> {
+            assertThat(plan.kill()).isFalse();
+            assertThat(plan.at()).isEqualTo(Duration.ofSeconds(10));
+        });
+        assertThat(BenchOptions.parse(base, Map.of()).disruption()).isEmpty();
+    }
+
+    @Test
+    void refusesADisruptionItCouldNotJudge() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> BenchOptions.parse(
+                        List.of(
+                                "--setup",
+                                "http://localhost:8081",
+                                "--rate",
+                                "100",
+                                "--emulator",
+                                "http://e",
+                                "--kill",
+                                "x.pid"),
+                        Map.of()))
+                .withMessageContaining("--kill needs --verify-db");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> BenchOptions.parse(
+                        List.of("--setup", "http://localhost:8081", "--rate", "100", "--stop", "x.pid"), Map.of()))
+                .withMessageContaining("--kill and --stop need --emulator");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> BenchOptions.parse(
+                        List.of(
+                                "--setup",
+                                "http://localhost:8081",
+                                "--rate",
+                                "100",
+                                "--emulator",
+                                "http://e",
+                                "--duration",
+                                "20s",
+                                "--stop",
+                                "x.pid",
+                                "--at",
+                                "20s"),
+                        Map.of()))
+                .withMessage("--at must fall within --duration");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> BenchOptions.parse(
+                        List.of("--setup", "http://localhost:8081", "--rate", "100", "--at", "5s"), Map.of()))
+                .withMessage("--at needs --kill or --stop");
+    }
+
+    private static List<String> concat(List<String> base, String... more) {
+        List<String> all = new java.util.ArrayList<>(base);
+        all.addAll(List.of(more));
+        return all;
+    }
 }

@@ -20,6 +20,11 @@ import java.util.regex.Pattern;
  * @param portalCookieSecure whether the portal's session cookie is {@code Secure}
  *     ({@code PUSHGATE_PORTAL_SESSION_COOKIE_SECURE}; off by default here, where the portal is served
  *     over plain HTTP; turn it on behind an HTTPS proxy)
+ * @param deliveryInstances how many delivery-service processes ({@code PUSHGATE_DELIVERY_INSTANCES},
+ *     or {@code --delivery-instances}); 1 runs the whole platform in this JVM, more run every service
+ *     in a JVM of its own behind a round-robin front on the delivery port
+ * @param sandboxMaxMessages how many accepted messages the sandbox FCM emulator keeps
+ *     ({@code PUSHGATE_SANDBOX_MAX_MESSAGES})
  */
 record LauncherSettings(
         Path home,
@@ -30,7 +35,17 @@ record LauncherSettings(
         Optional<String> keyset,
         String publicBaseUrl,
         String issuer,
-        boolean portalCookieSecure) {
+        boolean portalCookieSecure,
+        int deliveryInstances,
+        int sandboxMaxMessages) {
+
+    /** The most delivery-service processes one machine is given. */
+    static final int MAX_DELIVERY_INSTANCES = 16;
+
+    /** Whether every service runs in a JVM of its own (more than one delivery-service instance). */
+    boolean multiProcess() {
+        return deliveryInstances > 1;
+    }
 
     /** A PostgreSQL given by URL; {@code url} is libpq-style: {@code postgresql://host:port/database}. */
     record ExternalDatabase(String url, String user, String password) {
@@ -71,8 +86,20 @@ record LauncherSettings(
             throw new LaunchException(
                     "PUSHGATE_PORTAL_SESSION_COOKIE_SECURE must be true or false, not '" + secure + "'");
         }
+        int instances = number(environment, "PUSHGATE_DELIVERY_INSTANCES", 1, 1, MAX_DELIVERY_INSTANCES);
+        int sandboxMessages = number(environment, "PUSHGATE_SANDBOX_MAX_MESSAGES", 100_000, 1, 10_000_000);
         return new LauncherSettings(
-                home, delivery, tenant, portal, external, keyset, publicBaseUrl, issuer, Boolean.parseBoolean(secure));
+                home,
+                delivery,
+                tenant,
+                portal,
+                external,
+                keyset,
+                publicBaseUrl,
+                issuer,
+                Boolean.parseBoolean(secure),
+                instances,
+                sandboxMessages);
     }
 
     /** Accepts {@code postgresql://}, {@code postgres://} and {@code jdbc:postgresql://} URLs. */
@@ -89,6 +116,23 @@ record LauncherSettings(
                     + normalized.replaceFirst("//[^/@]*@", "//"));
         }
         return normalized;
+    }
+
+    private static int number(Map<String, String> environment, String variable, int defaultValue, int min, int max) {
+        String value = environment.get(variable);
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            int number = Integer.parseInt(value.strip());
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below
+        }
+        throw new LaunchException(
+                variable + " must be a whole number from " + min + " to " + max + ", not '" + value + "'");
     }
 
     private static int port(Map<String, String> environment, String variable, int defaultPort) {

@@ -32,7 +32,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * tenant-service, delivery-service and web-portal. It either starts whole or not at all: a failure
  * stops whatever had started before it is reported.
  */
-final class Platform implements AutoCloseable {
+final class Platform implements Launch {
 
     /** One started service, as the launcher reports it. */
     record Service(String name, int port, String purpose) {
@@ -105,7 +105,8 @@ final class Platform implements AutoCloseable {
      * thrown. A {@link #close()} from another thread (the launcher's shutdown hook, on SIGINT or
      * SIGTERM) waits for the step in progress, stops everything, and makes this throw too.
      */
-    void start() {
+    @Override
+    public void start() {
         synchronized (this) {
             if (closed) {
                 throw new LaunchException(STOPPED_DURING_START);
@@ -145,7 +146,8 @@ final class Platform implements AutoCloseable {
                     + settings.home().resolve(HomeSecrets.DATABASE_PASSWORD_FILE) + "), data in "
                     + settings.home().resolve("pgdata");
         }
-        sandbox = adopt(FcmEmulator.start());
+        sandbox = adopt(FcmEmulator.start(
+                "127.0.0.1", 0, Runtime.getRuntime().availableProcessors(), settings.sandboxMaxMessages()));
         // the bearer token sandbox credentials send with: accepted by this emulator for every project
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
@@ -196,12 +198,24 @@ final class Platform implements AutoCloseable {
         return List.copyOf(services);
     }
 
-    String databaseDescription() {
+    @Override
+    public List<Launch.Service> endpoints() {
+        List<Launch.Service> endpoints = new ArrayList<>();
+        for (Service service : services) {
+            endpoints.add(new Launch.Service(service.name(), service.url(), service.purpose()));
+        }
+        endpoints.add(new Launch.Service("sandbox", sandboxUrl(), "FCM emulator: where sandbox credentials send"));
+        return endpoints;
+    }
+
+    @Override
+    public String databaseDescription() {
         return databaseDescription;
     }
 
     /** The sandbox provider's address (the FCM emulator, with its control API under {@code /emulator/fcm}). */
-    String sandboxUrl() {
+    @Override
+    public String sandboxUrl() {
         return sandbox.baseUri().toString();
     }
 
@@ -269,7 +283,7 @@ final class Platform implements AutoCloseable {
         services.add(service);
     }
 
-    private static EmbeddedPostgres startEmbedded(Path data, Path log, String password) {
+    static EmbeddedPostgres startEmbedded(Path data, Path log, String password) {
         try {
             EmbeddedPostgres postgres = EmbeddedPostgres.start(data, log, true, password);
             try {
@@ -284,7 +298,7 @@ final class Platform implements AutoCloseable {
         }
     }
 
-    private static void checkPortIsFree(int port, String service, String variable) {
+    static void checkPortIsFree(int port, String service, String variable) {
         try (var socket = new ServerSocket()) {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(port));
@@ -294,7 +308,7 @@ final class Platform implements AutoCloseable {
         }
     }
 
-    private static void checkReachable(ExternalDatabase database) {
+    static void checkReachable(ExternalDatabase database) {
         Properties properties = new Properties();
         properties.setProperty("user", database.user());
         properties.setProperty("password", database.password());
@@ -314,7 +328,7 @@ final class Platform implements AutoCloseable {
         }
     }
 
-    private static void createDirectories(Path folder) {
+    static void createDirectories(Path folder) {
         try {
             Files.createDirectories(folder);
         } catch (IOException e) {

@@ -3,7 +3,10 @@ package io.pushgate.standalone;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.LoggerFactory;
@@ -23,7 +26,7 @@ public final class PushgateLauncher {
     public static void main(String[] args) {
         String command = args.length == 0 ? "up" : args[0];
         switch (command) {
-            case "up" -> System.exit(up(System.out, System.err));
+            case "up" -> System.exit(up(List.of(args).subList(1, args.length), System.out, System.err));
             case "help", "-h", "--help" -> usage(System.out);
             default -> {
                 System.err.println("pushgate: unknown command '" + command + "'");
@@ -33,18 +36,24 @@ public final class PushgateLauncher {
         }
     }
 
-    static int up(PrintStream out, PrintStream err) {
+    static int up(List<String> args, PrintStream out, PrintStream err) {
         long started = System.nanoTime();
         LauncherSettings settings;
         try {
-            settings = LauncherSettings.from(System.getenv());
+            settings = LauncherSettings.from(environment(args));
             logToFileUnder(settings.home());
         } catch (LaunchException e) {
             err.println("pushgate: " + e.getMessage());
             return 1;
         }
-        out.println("Pushgate is starting (home " + settings.home() + ") ...");
-        Platform platform = new Platform(settings);
+        out.println("Pushgate is starting (home " + settings.home()
+                + (settings.multiProcess()
+                        ? ", a JVM per service, " + settings.deliveryInstances() + " delivery-service instances"
+                        : "")
+                + ") ...");
+        Launch platform = settings.multiProcess()
+                ? new Cluster(settings, ServiceJars.fromSystemProperties())
+                : new Platform(settings);
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean signalled = new AtomicBoolean();
         // registered before anything starts: SIGINT or SIGTERM during the start stops what has started
@@ -79,15 +88,9 @@ public final class PushgateLauncher {
                 "Pushgate is up in %.1f s, on %s:%n",
                 took.toMillis() / 1000.0,
                 platform.databaseDescription());
-        for (Platform.Service service : platform.services()) {
+        for (Launch.Service service : platform.endpoints()) {
             out.printf(Locale.ROOT, "  %-17s %-24s %s%n", service.name(), service.url(), service.purpose());
         }
-        out.printf(
-                Locale.ROOT,
-                "  %-17s %-24s %s%n",
-                "sandbox",
-                platform.sandboxUrl(),
-                "FCM emulator: where sandbox credentials send");
         out.println("Press Ctrl-C to stop.");
         try {
             stopped.await();
@@ -109,7 +112,28 @@ public final class PushgateLauncher {
         System.clearProperty("logback.configurationFile"); // Spring Boot takes logging.config instead
     }
 
+    /**
+     * The environment with the command line's options in it: {@code --delivery-instances N} is
+     * {@code PUSHGATE_DELIVERY_INSTANCES=N}.
+     */
+    static Map<String, String> environment(List<String> args) {
+        Map<String, String> environment = new HashMap<>(System.getenv());
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg.equals("--delivery-instances") && i + 1 < args.size()) {
+                environment.put("PUSHGATE_DELIVERY_INSTANCES", args.get(++i));
+            } else if (arg.startsWith("--delivery-instances=")) {
+                environment.put("PUSHGATE_DELIVERY_INSTANCES", arg.substring("--delivery-instances=".length()));
+            } else {
+                throw new LaunchException("unknown option '" + arg + "' (up takes --delivery-instances N)");
+            }
+        }
+        return environment;
+    }
+
     private static void usage(PrintStream out) {
-        out.println("usage: pushgate up    start the whole platform (see README.md, Configuration)");
+        out.println("usage: pushgate up [--delivery-instances N]    start the whole platform (see README.md,"
+                + " Configuration); with N > 1 every service runs in a JVM of its own, N delivery-service"
+                + " instances behind one port");
     }
 }

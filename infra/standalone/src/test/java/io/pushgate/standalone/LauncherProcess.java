@@ -31,8 +31,20 @@ final class LauncherProcess implements AutoCloseable {
     }
 
     static LauncherProcess start(Map<String, String> environment) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(), "up");
+        return start(environment, List.of());
+    }
+
+    /** The same with options after {@code up}, e.g. {@code --delivery-instances 3}. */
+    static LauncherProcess start(Map<String, String> environment, List<String> options) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // where a multi-process start finds the services' jars, as ./pushgate sets it
+                "-Dpushgate.root=" + System.getProperty("pushgate.root", "../.."),
+                "-jar",
+                JAR.toString(),
+                "up"));
+        command.addAll(options);
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(name -> name.startsWith("PUSHGATE_"));
         builder.environment().putAll(environment);
         return new LauncherProcess(builder.start());
@@ -69,6 +81,13 @@ final class LauncherProcess implements AutoCloseable {
         // let the readers take the last lines
         Thread.sleep(200);
         return process.exitValue();
+    }
+
+    /** Whether any line of standard error so far contains {@code text}. */
+    boolean stderrContains(String text) {
+        synchronized (err) {
+            return err.stream().anyMatch(line -> line.contains(text));
+        }
     }
 
     /** SIGTERM, as Ctrl-C or a service manager sends it, then waits for a clean exit. */

@@ -83,4 +83,34 @@ class LauncherSettingsTests {
                 .isThrownBy(() -> LauncherSettings.from(Map.of("PUSHGATE_PORTAL_SESSION_COOKIE_SECURE", "yes")))
                 .withMessage("PUSHGATE_PORTAL_SESSION_COOKIE_SECURE must be true or false, not 'yes'");
     }
+
+    @Test
+    void runsOneJvmUnlessMoreDeliveryInstancesAreAskedFor() {
+        assertThat(LauncherSettings.from(Map.of()).multiProcess()).isFalse();
+        LauncherSettings three = LauncherSettings.from(Map.of("PUSHGATE_DELIVERY_INSTANCES", "3"));
+
+        assertThat(three.deliveryInstances()).isEqualTo(3);
+        assertThat(three.multiProcess()).isTrue();
+    }
+
+    @Test
+    void refusesADeliveryInstanceCountOutOfRange() {
+        assertThatExceptionOfType(LaunchException.class)
+                .isThrownBy(() -> LauncherSettings.from(Map.of("PUSHGATE_DELIVERY_INSTANCES", "0")))
+                .withMessage("PUSHGATE_DELIVERY_INSTANCES must be a whole number from 1 to 16, not '0'");
+        assertThatExceptionOfType(LaunchException.class)
+                .isThrownBy(() -> LauncherSettings.from(Map.of("PUSHGATE_DELIVERY_INSTANCES", "many")))
+                .withMessageContaining("not 'many'");
+    }
+
+    @Test
+    void takesTheDeliveryInstancesFromTheCommandLineOverTheEnvironment() {
+        assertThat(PushgateLauncher.environment(java.util.List.of("--delivery-instances", "4")))
+                .containsEntry("PUSHGATE_DELIVERY_INSTANCES", "4");
+        assertThat(PushgateLauncher.environment(java.util.List.of("--delivery-instances=2")))
+                .containsEntry("PUSHGATE_DELIVERY_INSTANCES", "2");
+        assertThatExceptionOfType(LaunchException.class)
+                .isThrownBy(() -> PushgateLauncher.environment(java.util.List.of("--replicas", "3")))
+                .withMessage("unknown option '--replicas' (up takes --delivery-instances N)");
+    }
 }

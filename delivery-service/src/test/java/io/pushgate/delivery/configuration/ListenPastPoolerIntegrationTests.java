@@ -1,0 +1,59 @@
+package io.pushgate.delivery.configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pushgate.delivery.DeliveryServiceApplication;
+import io.pushgate.delivery.callback.TestConfigurations;
+import io.pushgate.testkit.TestDatabase;
+import io.pushgate.testkit.TestPlatformInitializer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * With {@code pushgate.db.direct-url} naming another address than {@code pushgate.db.url} (the server
+ * itself behind a transaction-mode PgBouncer), the {@code LISTEN} connection goes there and the pool
+ * does not. The two URLs differ here by an application name, which PostgreSQL shows per session.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "spring.config.name=" + DeliveryServiceApplication.CONFIG_NAME,
+            "pushgate.db.direct-url=${pushgate.db.url}?applicationName=pushgate-direct"
+        })
+@ContextConfiguration(initializers = TestPlatformInitializer.class)
+class ListenPastPoolerIntegrationTests {
+
+    @Autowired
+    ConfigurationChangeListener listener;
+
+    @BeforeAll
+    static void controlPlaneSchema() {
+        TestConfigurations.migrateTenancy();
+    }
+
+    @Test
+    void listensOnTheDirectUrlAndPoolsOnTheOther() throws Exception {
+        for (int i = 0; i < 200 && !listener.isListening(); i++) {
+            Thread.sleep(100);
+        }
+        assertThat(listener.isListening()).isTrue();
+
+        List<String> listening = new ArrayList<>();
+        List<String> others = new ArrayList<>();
+        try (var connection = TestDatabase.get().connect();
+                var statement = connection.createStatement();
+                var rows = statement.executeQuery("SELECT application_name, query FROM pg_stat_activity"
+                        + " WHERE datname = current_database() AND pid <> pg_backend_pid()")) {
+            while (rows.next()) {
+                (rows.getString(2).startsWith("LISTEN ") ? listening : others).add(rows.getString(1));
+            }
+        }
+        assertThat(listening).containsExactly("pushgate-direct");
+        assertThat(others).isNotEmpty().doesNotContain("pushgate-direct");
+    }
+}

@@ -1,0 +1,92 @@
+{{/* The name of one service's objects: <release>-<service>. */}}
+{{- define "pushgate.fullname" -}}
+{{- printf "%s-%s" .root.Release.Name .service | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* The labels a service's pods carry; its Service, PodDisruptionBudget and NetworkPolicy select them. */}}
+{{- define "pushgate.selector" -}}
+app.kubernetes.io/name: pushgate
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .service }}
+{{- end -}}
+
+{{- define "pushgate.labels" -}}
+{{ include "pushgate.selector" . }}
+app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
+{{- end -}}
+
+{{- define "pushgate.image" -}}
+{{ .root.Values.image.registry }}/pushgate-{{ .service }}:{{ .root.Values.image.tag | default .root.Chart.AppVersion }}
+{{- end -}}
+
+{{/* The database settings tenant-service and delivery-service share; credentials from the existing Secret. */}}
+{{- define "pushgate.databaseEnv" -}}
+- name: PUSHGATE_DB_URL
+  value: {{ required "database.url is required" .Values.database.url | quote }}
+- name: PUSHGATE_DB_DIRECT_URL
+  value: {{ .Values.database.directUrl | default .Values.database.url | quote }}
+- name: PUSHGATE_DB_USER
+  valueFrom:
+    secretKeyRef:
+      name: {{ required "database.existingSecret is required" .Values.database.existingSecret }}
+      key: {{ .Values.database.userKey }}
+- name: PUSHGATE_DB_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.database.existingSecret }}
+      key: {{ .Values.database.passwordKey }}
+- name: PUSHGATE_KEYSET
+  value: /etc/pushgate/keyset/{{ .Values.keyset.key }}
+- name: PUSHGATE_ISSUER
+  value: {{ required "issuer is required" .Values.issuer | quote }}
+- name: SERVER_FORWARD_HEADERS_STRATEGY
+  value: native
+{{- end -}}
+
+{{/* Probes on the actuator's groups: live = the JVM works; ready = started and not shutting down. */}}
+{{- define "pushgate.probes" -}}
+startupProbe:
+  httpGet: {path: /actuator/health/liveness, port: http}
+  periodSeconds: 5
+  failureThreshold: 36
+livenessProbe:
+  httpGet: {path: /actuator/health/liveness, port: http}
+  periodSeconds: 10
+  timeoutSeconds: 3
+  failureThreshold: 3
+readinessProbe:
+  httpGet: {path: /actuator/health/readiness, port: http}
+  periodSeconds: 5
+  timeoutSeconds: 3
+  failureThreshold: 2
+{{- end -}}
+
+{{- define "pushgate.podSecurity" -}}
+automountServiceAccountToken: false
+securityContext:
+  runAsNonRoot: true
+  runAsUser: 65532
+  runAsGroup: 65532
+  fsGroup: 65532
+  seccompProfile: {type: RuntimeDefault}
+{{- with .Values.image.pullSecrets }}
+imagePullSecrets:
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{- define "pushgate.containerSecurity" -}}
+securityContext:
+  allowPrivilegeEscalation: false
+  readOnlyRootFilesystem: true
+  capabilities: {drop: [ALL]}
+{{- end -}}
+
+{{- define "pushgate.extraEnv" -}}
+{{- range $name, $value := . }}
+- name: {{ $name }}
+  value: {{ $value | quote }}
+{{- end }}
+{{- end -}}

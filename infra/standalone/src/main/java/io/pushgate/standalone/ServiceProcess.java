@@ -1,0 +1,192 @@
+package io.pushgate.standalone;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One service in a JVM of its own, as a container runs it: its executable jar, its settings in
+ * environment variables (never on the command line, where {@code ps} shows them), its output in
+ * {@code logs/<name>.log}, its process id in {@code run/<name>.pid}. {@link #start()} may be called
+ * again after it ended: the launcher restarts what stopped without being asked to.
+ */
+final class ServiceProcess {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
+
+    private final String name;
+    private final int port;
+    private final Path jar;
+    private final Map<String, String> environment;
+    private final List<String> javaOptions;
+    private final Path log;
+    private final Path pidFile;
+    private volatile Process process;
+
+    ServiceProcess(
+            String name, int port, Path jar, Map<String, String> environment, List<String> javaOptions, Path home) {
+        this.name = name;
+        this.port = port;
+        this.jar = jar;
+        this.environment = Map.copyOf(environment);
+        this.javaOptions = List.copyOf(javaOptions);
+        this.log = home.resolve("logs").resolve(name + ".log");
+        this.pidFile = home.resolve("run").resolve(name + ".pid");
+    }
+
+    String name() {
+        return name;
+    }
+
+    int port() {
+        return port;
+    }
+
+    URI url() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    Path log() {
+        return log;
+    }
+
+    Path pidFile() {
+        return pidFile;
+    }
+
+    /** The running process, or null before the first start. */
+    Process process() {
+        return process;
+    }
+
+    /** Starts the JVM; does not wait for it to be ready. */
+    synchronized Process start() {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(javaOptions);
+        command.add("-jar");
+        command.add(jar.toString());
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
+        try {
+            Files.createDirectories(pidFile.getParent());
+            process = builder.start();
+            Files.writeString(pidFile, Long.toString(process.pid()), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new LaunchException(name + " did not start: " + e.getMessage(), e);
+        }
+        return process;
+    }
+
+    /**
+     * Waits until {@code /actuator/health/readiness} answers 200; fails with the last lines of its log
+     * when the process ends first or the wait is over.
+     */
+    void awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        URI readiness = url().resolve("/actuator/health/readiness");
+        while (System.nanoTime() < deadline) {
+            Process current = process;
+            if (current == null || !current.isAlive()) {
+                throw new LaunchException(name + " did not start: " + lastError());
+            }
+            if (ready(readiness)) {
+                return;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LaunchException(name + " did not start: interrupted");
+            }
+        }
+        throw new LaunchException(name + " was not ready within " + timeout.toSeconds() + " s (log: " + log + ")");
+    }
+
+    private static boolean ready(URI readiness) {
+        try {
+            return HTTP.send(
+                                    HttpRequest.newBuilder(readiness)
+                                            .timeout(Duration.ofSeconds(2))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode()
+                    == 200;
+        } catch (IOException notYet) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** SIGTERM, then up to {@code grace} for the process to end by itself, then SIGKILL. */
+    void stop(Duration grace) {
+        Process current = process;
+        if (current == null || !current.isAlive()) {
+            return;
+        }
+        current.destroy();
+        try {
+            if (!current.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                System.err.println("pushgate: " + name + " did not stop within " + grace.toSeconds()
+                        + " s; killing it (log: " + log + ")");
+                current.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            current.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        try {
+            Files.deleteIfExists(pidFile);
+        } catch (IOException ignored) {
+            // a stale pid file names a process that is gone
+        }
+    }
+
+    /** The service's own reason from its log: the last line that names an error, else the last line. */
+    String lastError() {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            for (int i = lines.size() - 1; i >= Math.max(0, lines.size() - 200); i--) {
+                String line = lines.get(i);
+                if (line.contains("APPLICATION FAILED TO START")) {
+                    // Spring Boot's failure analysis follows this banner: its "Description" line says why
+                    for (int j = i; j < Math.min(lines.size(), i + 8); j++) {
+                        if (!lines.get(j).isBlank()
+                                && !lines.get(j).contains("*")
+                                && !lines.get(j).startsWith("Description")) {
+                            return Failures.firstLine(lines.get(j)) + " (log: " + log + ")";
+                        }
+                    }
+                }
+            }
+            for (int i = lines.size() - 1; i >= Math.max(0, lines.size() - 200); i--) {
+                String line = lines.get(i);
+                if (line.contains(" ERROR ") || line.startsWith("Caused by:") || line.startsWith("Error")) {
+                    return Failures.firstLine(line.strip()) + " (log: " + log + ")";
+                }
+            }
+            return (lines.isEmpty()
+                            ? "it ended without a word"
+                            : lines.get(lines.size() - 1).strip()) + " (log: " + log + ")";
+        } catch (IOException e) {
+            return "see " + log;
+        }
+    }
+}
