@@ -2,39 +2,23 @@ package io.pushgate.delivery.configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pushgate.delivery.DeliveryServiceApplication;
-import io.pushgate.delivery.callback.TestConfigurations;
+import io.pushgate.delivery.DeliveryServiceTest;
 import io.pushgate.testkit.TestDatabase;
-import io.pushgate.testkit.TestPlatformInitializer;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.ContextConfiguration;
 
 /**
  * With {@code pushgate.db.direct-url} naming another address than {@code pushgate.db.url} (the server
  * itself behind a transaction-mode PgBouncer), the {@code LISTEN} connection goes there and the pool
  * does not. The two URLs differ here by an application name, which PostgreSQL shows per session.
  */
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {
-            "spring.config.name=" + DeliveryServiceApplication.CONFIG_NAME,
-            "pushgate.db.direct-url=${pushgate.db.url}?applicationName=pushgate-direct"
-        })
-@ContextConfiguration(initializers = TestPlatformInitializer.class)
+@DeliveryServiceTest(properties = "pushgate.db.direct-url=${pushgate.db.url}?applicationName=pushgate-direct")
 class ListenPastPoolerIntegrationTests {
 
     @Autowired
     ConfigurationChangeListener listener;
-
-    @BeforeAll
-    static void controlPlaneSchema() {
-        TestConfigurations.migrateTenancy();
-    }
 
     @Test
     void listensOnTheDirectUrlAndPoolsOnTheOther() throws Exception {
