@@ -54,7 +54,7 @@ class MultiInstanceIntegrationTests {
 
     @Test
     void threeInstancesPushEveryAcceptedCallbackOnceThroughAKillAndAGracefulStop() throws Exception {
-        TestDatabase database = TestDatabase.get();
+        TestDatabase database = TestDatabase.fresh(); // this platform's keyset is its own
         Map<String, String> environment = environment();
         environment.put("PUSHGATE_DB_URL", database.url());
         environment.put("PUSHGATE_DB_USER", database.user());

@@ -47,7 +47,7 @@ final class PortalPlatform implements AutoCloseable {
      * such cookies for http://localhost) and {@code extraArguments} per service name.
      */
     static PortalPlatform start(Map<String, List<String>> extraArguments) throws IOException {
-        TestDatabase database = TestDatabase.get();
+        TestDatabase database = TestDatabase.fresh(); // this platform's keyset is its own
         Path home = Files.createTempDirectory("pushgate-portal-test");
         int tenant = freePort();
         int delivery = freePort();

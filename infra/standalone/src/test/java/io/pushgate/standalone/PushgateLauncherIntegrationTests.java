@@ -109,7 +109,7 @@ class PushgateLauncherIntegrationTests {
 
     @Test
     void usesTheConfiguredPostgresqlInsteadOfAnEmbeddedOne() throws Exception {
-        TestDatabase database = TestDatabase.get();
+        TestDatabase database = TestDatabase.fresh(); // this platform's keyset is its own
         Map<String, String> environment = environment();
         environment.put("PUSHGATE_DB_URL", "jdbc:" + database.url());
         environment.put("PUSHGATE_DB_USER", database.user());
@@ -159,34 +159,21 @@ class PushgateLauncherIntegrationTests {
 
     @Test
     void aServiceThatDoesNotStartIsReportedInOneLineAndTheRestIsStopped() throws Exception {
-        TestDatabase server = TestDatabase.get();
-        String name = "launcher_broken_" + UUID.randomUUID().toString().replace("-", "");
-        try (var connection = server.connect();
+        TestDatabase broken = TestDatabase.fresh();
+        try (var connection = broken.connect();
                 var statement = connection.createStatement()) {
-            statement.execute("CREATE DATABASE " + name);
+            // a schema tenancy that Flyway did not make: tenant-service refuses to migrate it
+            statement.execute("CREATE SCHEMA tenancy");
+            statement.execute("CREATE TABLE tenancy.not_ours (id int)");
         }
-        String url = server.url().replaceFirst("^(postgresql://[^/]+)/[^?]*", "$1/" + name);
-        try {
-            try (var connection = DriverManager.getConnection("jdbc:" + url, server.user(), server.password());
-                    var statement = connection.createStatement()) {
-                // a schema tenancy that Flyway did not make: tenant-service refuses to migrate it
-                statement.execute("CREATE SCHEMA tenancy");
-                statement.execute("CREATE TABLE tenancy.not_ours (id int)");
-            }
-            Map<String, String> environment = environment();
-            environment.put("PUSHGATE_DB_URL", url);
-            environment.put("PUSHGATE_DB_USER", server.user());
-            environment.put("PUSHGATE_DB_PASSWORD", server.password());
+        Map<String, String> environment = environment();
+        environment.put("PUSHGATE_DB_URL", broken.url());
+        environment.put("PUSHGATE_DB_USER", broken.user());
+        environment.put("PUSHGATE_DB_PASSWORD", broken.password());
 
-            assertFailsWithOneLine(environment, "pushgate: tenant-service did not start: ");
-            assertThat(isListening(Integer.parseInt(environment.get("PUSHGATE_TENANT_PORT"))))
-                    .isFalse();
-        } finally {
-            try (var connection = server.connect();
-                    var statement = connection.createStatement()) {
-                statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-            }
-        }
+        assertFailsWithOneLine(environment, "pushgate: tenant-service did not start: ");
+        assertThat(isListening(Integer.parseInt(environment.get("PUSHGATE_TENANT_PORT"))))
+                .isFalse();
     }
 
     @Test

@@ -59,6 +59,31 @@ public record TestDatabase(String url, String user, String password, String sour
         return database;
     }
 
+    /**
+     * Another empty database on this run's server, dropped when the JVM ends: for a test that
+     * starts a whole platform with its own keyset, which cannot open the secrets another platform
+     * sealed into this run's database (its signing key above all).
+     */
+    public static TestDatabase fresh() {
+        TestDatabase server = get();
+        String name = newName();
+        try (Connection admin = server.connect();
+                var statement = admin.createStatement()) {
+            statement.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create database " + name + " beside " + server.url(), e);
+        }
+        TestDatabase database = new TestDatabase(
+                replaceDatabase(server.url(), name), server.user(), server.password(), server.source());
+        if (server.source().equals(URL_VARIABLE)) { // an embedded or container server goes with the JVM
+            String maintenance = replaceDatabase(server.url(), "postgres");
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> drop(maintenance, server.user(), server.password(), name), "drop-" + name));
+        }
+        return database;
+    }
+
     public String jdbcUrl() {
         return "jdbc:" + url;
     }
@@ -122,8 +147,7 @@ public record TestDatabase(String url, String user, String password, String sour
     }
 
     private static TestDatabase freshDatabaseOn(String serverUrl, String user, String password) {
-        String name = "pushgate_test_" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss"))
-                + "_" + HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
+        String name = newName();
         try (Connection admin = DriverManager.getConnection("jdbc:" + serverUrl, user, password);
                 var statement = admin.createStatement()) {
             statement.execute("CREATE DATABASE " + name);
@@ -134,6 +158,11 @@ public record TestDatabase(String url, String user, String password, String sour
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> drop(serverUrl, user, password, name), "drop-" + name));
         return new TestDatabase(replaceDatabase(serverUrl, name), user, password, URL_VARIABLE);
+    }
+
+    private static String newName() {
+        return "pushgate_test_" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss")) + "_"
+                + HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
     }
 
     private static void drop(String serverUrl, String user, String password, String name) {
