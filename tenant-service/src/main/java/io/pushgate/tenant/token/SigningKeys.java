@@ -7,6 +7,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import io.pushgate.api.secret.SecretCipher;
+import io.pushgate.api.secret.SecretUnreadableException;
 import io.r2dbc.spi.Parameters;
 import java.text.ParseException;
 import java.time.Clock;
@@ -183,7 +184,7 @@ public class SigningKeys {
                         Instant retiredAt = (Instant) row[4];
                         published.add(new StoredKey(id, parse((String) row[2]), (Instant) row[3], retiredAt));
                         if (retiredAt == null && signing == null) {
-                            signing = parse(cipher.openText((byte[]) row[1], PLATFORM, id));
+                            signing = parse(open((byte[]) row[1], id));
                             signingSince = (Instant) row[3];
                         }
                     }
@@ -191,6 +192,29 @@ public class SigningKeys {
                     keys.set(fresh);
                     return fresh;
                 });
+    }
+
+    private String open(byte[] sealed, UUID id) {
+        try {
+            return cipher.openText(sealed, PLATFORM, id);
+        } catch (SecretUnreadableException e) {
+            throw new KeysetMismatchException(id); // the cause would only say "does not decrypt"
+        }
+    }
+
+    /**
+     * The keyset this service was given does not open the signing key in its database: the database
+     * was set up with another keyset (a restored backup, a new {@code PUSHGATE_HOME}), and nothing
+     * sealed before can be read. Start-up fails with it rather than every sign-in answering 500.
+     */
+    public static final class KeysetMismatchException extends IllegalStateException {
+
+        private static final long serialVersionUID = 1L;
+
+        KeysetMismatchException(UUID keyId) {
+            super("the keyset (pushgate.keyset, PUSHGATE_KEYSET) does not open the signing key " + keyId
+                    + " stored in this database: the database was set up with another keyset; start with that one");
+        }
     }
 
     private static ECKey parse(String json) {
