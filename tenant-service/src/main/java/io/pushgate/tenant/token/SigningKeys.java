@@ -207,7 +207,7 @@ public class SigningKeys {
      * was set up with another keyset (a restored backup, a new {@code PUSHGATE_HOME}), and nothing
      * sealed before can be read. Start-up fails with it rather than every sign-in answering 500.
      */
-    public static final class KeysetMismatchException extends IllegalStateException {
+    static final class KeysetMismatchException extends IllegalStateException {
 
         private static final long serialVersionUID = 1L;
 
