@@ -16,14 +16,22 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-/** The home page tells which backend services are ready, from their real readiness answers. */
+/**
+ * The status page tells which backend services are ready and whether they reach their database,
+ * from their real health answers.
+ */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "spring.config.name=" + WebPortalApplication.CONFIG_NAME)
 class WebPortalIntegrationTests {
 
-    /** A tenant-service stand-in that is ready; delivery-service is pointed at a port nobody listens on. */
+    /**
+     * A tenant-service stand-in that is ready, with its database's health as the test sets it;
+     * delivery-service is pointed at a port nobody listens on.
+     */
     private static final HttpServer TENANT_SERVICE = readyServer();
+
+    private static volatile String tenantDatabase = "UP";
 
     @LocalServerPort
     int port;
@@ -46,8 +54,29 @@ class WebPortalIntegrationTests {
     }
 
     @Test
-    void showsEachServicesReadiness() {
-        String page = WebTestClient.bindToServer()
+    void showsEachServicesReadinessAndDatabase() {
+        tenantDatabase = "UP";
+
+        assertThat(statusPage())
+                .contains("Some services are not ready yet.")
+                .containsPattern(
+                        "tenant-service</td>\\s*<td>.*</td>\\s*<td class=\"UP\">UP</td>\\s*<td class=\"UP\">UP</td>")
+                .containsPattern(
+                        "delivery-service</td>\\s*<td>.*</td>\\s*<td class=\"down\">UNREACHABLE</td>\\s*<td class=\"down\">UNKNOWN</td>");
+    }
+
+    @Test
+    void aReadyServiceWithoutItsDatabaseIsNotCalledHealthy() {
+        tenantDatabase = "DOWN"; // ready on purpose: it answers 503 + Retry-After instead of leaving its balancer
+
+        assertThat(statusPage())
+                .containsPattern(
+                        "tenant-service</td>\\s*<td>.*</td>\\s*<td class=\"UP\">UP</td>\\s*<td class=\"down\">DOWN</td>")
+                .doesNotContain("All services are ready.");
+    }
+
+    private String statusPage() {
+        return WebTestClient.bindToServer()
                 .baseUrl("http://127.0.0.1:" + port)
                 .build()
                 .get()
@@ -58,11 +87,6 @@ class WebPortalIntegrationTests {
                 .expectBody(String.class)
                 .returnResult()
                 .getResponseBody();
-
-        assertThat(page)
-                .contains("Some services are not ready yet.")
-                .containsPattern("tenant-service</td>\\s*<td>.*</td>\\s*<td class=\"UP\">UP</td>")
-                .containsPattern("delivery-service</td>\\s*<td>.*</td>\\s*<td class=\"down\">UNREACHABLE</td>");
     }
 
     @Test
@@ -87,6 +111,16 @@ class WebPortalIntegrationTests {
                 byte[] body = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
                 exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            server.createContext("/actuator/health", exchange -> {
+                String database = tenantDatabase;
+                byte[] body = ("{\"status\":\"" + database + "\",\"components\":{\"r2dbc\":{\"status\":\"" + database
+                                + "\"},\"ping\":{\"status\":\"UP\"}}}")
+                        .getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders("UP".equals(database) ? 200 : 503, body.length);
                 exchange.getResponseBody().write(body);
                 exchange.close();
             });

@@ -5,7 +5,10 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import reactor.core.publisher.Mono;
 
-/** {@code /status}: whether the services behind the portal are ready, for anyone (signed in or not). */
+/**
+ * {@code /status}: whether the services behind the portal are ready and reach their database, for
+ * anyone (signed in or not).
+ */
 @Controller
 class StatusPage {
 
@@ -20,6 +23,7 @@ class StatusPage {
         return status.services().map(services -> {
             model.addAttribute("services", services);
             model.addAttribute("allUp", services.stream().allMatch(PlatformStatus.ServiceStatus::up));
+            model.addAttribute("databaseUp", services.stream().allMatch(PlatformStatus.ServiceStatus::databaseUp));
             return "status";
         });
     }
