@@ -3,8 +3,8 @@ package io.pushgate.api.problem;
 import java.net.URI;
 
 /**
- * The problems of delivery-service's API (device registrations, the delivery read API and the sandbox
- * under {@code /v1/}, the Avaya aliases under {@code /custom-notification-connector/}; the callback
+ * The problems of delivery-service's API (device registrations, the delivery read API, the sandbox and
+ * credential tests under {@code /v1/}, the Avaya aliases under {@code /custom-notification-connector/}; the callback
  * URL has its own, {@link CallbackProblem}). Kinds that tenant-service answers too (unauthenticated,
  * forbidden, not found, invalid field) carry the same {@code type} URI there and here.
  */
@@ -37,7 +37,9 @@ public enum DeliveryApiProblem implements ProblemKind {
     /** Notifications or their statistics could not be read in time; see {@code Retry-After}. */
     NOTIFICATIONS_UNAVAILABLE(503, "notification-store-unavailable", "Notifications are unavailable"),
     /** The sandbox's FCM emulator is not configured or does not answer; see {@code Retry-After}. */
-    SANDBOX_UNAVAILABLE(503, "sandbox-unavailable", "The sandbox is unavailable");
+    SANDBOX_UNAVAILABLE(503, "sandbox-unavailable", "The sandbox is unavailable"),
+    /** The credential to test could not be read (the database failed); a provider's answer is never this. */
+    CREDENTIALS_UNAVAILABLE(503, "credential-store-unavailable", "Credentials are unavailable");
 
     private final int status;
     private final URI type;

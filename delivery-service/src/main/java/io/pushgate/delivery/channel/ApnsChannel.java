@@ -18,6 +18,7 @@ import java.security.GeneralSecurityException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import reactor.core.publisher.Mono;
@@ -37,6 +38,14 @@ final class ApnsChannel implements PushChannel {
             Set.of("BadDeviceToken", "Unregistered", "DeviceTokenNotForTopic");
     private static final Set<String> TRANSIENT_REJECTIONS =
             Set.of("TooManyRequests", "InternalServerError", "ServiceUnavailable", "Shutdown", "IdleTimeout");
+
+    /**
+     * The device token of {@link #probe}: well-formed, and never issued (APNs issues none of zeros);
+     * with {@code apns-expiration} 0 and no alert, nothing would be stored or shown even if it were.
+     */
+    static final String PROBE_TOKEN = "0".repeat(64);
+
+    private static final String PROBE_PAYLOAD = "{\"aps\":{\"content-available\":1}}";
 
     private final ApnsClient client;
     private final String topic;
@@ -106,6 +115,16 @@ final class ApnsChannel implements PushChannel {
                 PushType.ALERT,
                 push.collapseId(),
                 push.notificationId());
+        return Mono.defer(() -> Mono.fromFuture(client.sendNotification(notification)))
+                .map(ApnsChannel::outcome)
+                .timeout(timeout, Mono.fromSupplier(() -> new DeliveryOutcome.Transient("timeout", null)))
+                .onErrorResume(error -> Mono.just(new DeliveryOutcome.Transient("io_error", null)));
+    }
+
+    @Override
+    public Mono<DeliveryOutcome> probe() {
+        SimpleApnsPushNotification notification = new SimpleApnsPushNotification(
+                PROBE_TOKEN, topic, PROBE_PAYLOAD, Instant.EPOCH, DeliveryPriority.CONSERVE_POWER, PushType.BACKGROUND);
         return Mono.defer(() -> Mono.fromFuture(client.sendNotification(notification)))
                 .map(ApnsChannel::outcome)
                 .timeout(timeout, Mono.fromSupplier(() -> new DeliveryOutcome.Transient("timeout", null)))

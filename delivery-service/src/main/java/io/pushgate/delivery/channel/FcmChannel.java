@@ -13,6 +13,7 @@ import com.google.firebase.FirebaseOptions;
 import com.google.firebase.IncomingHttpResponse;
 import com.google.firebase.messaging.FirebaseMessaging;
 import com.google.firebase.messaging.FirebaseMessagingException;
+import com.google.firebase.messaging.Message;
 import com.google.firebase.messaging.MessagingErrorCode;
 import io.pushgate.delivery.registration.PushProvider;
 import io.pushgate.delivery.sandbox.SandboxSettings;
@@ -31,6 +32,8 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
@@ -41,6 +44,13 @@ import reactor.core.publisher.Mono;
 final class FcmChannel implements PushChannel {
 
     private static final int MAX_CONNECTIONS = 64;
+
+    /** The registration token of {@link #probe}: well-formed as FCM's are, and never issued by FCM. */
+    static final String PROBE_TOKEN = "pushgate-connection-test:APA91b" + "0".repeat(120);
+
+    /** An RFC 6749 §5.2 error in a token endpoint's answer: {@code "error": "invalid_grant"}. */
+    private static final Pattern OAUTH_ERROR = Pattern.compile("\"error\"\\s*:\\s*\"([a-z_]+)\"");
+
     private static final AtomicLong GENERATION = new AtomicLong();
 
     private final PushProvider provider;
@@ -141,6 +151,60 @@ final class FcmChannel implements PushChannel {
                             MoreExecutors.directExecutor());
                 })
                 .timeout(timeout, Mono.fromSupplier(() -> new DeliveryOutcome.Transient("timeout", null)));
+    }
+
+    @Override
+    public Mono<DeliveryOutcome> probe() {
+        return Mono.<DeliveryOutcome>create(sink -> {
+                    ApiFuture<String> future;
+                    try {
+                        future = messaging.sendAsync(probeMessage(), true);
+                    } catch (RuntimeException e) {
+                        sink.success(new DeliveryOutcome.Transient("channel_closed", null));
+                        return;
+                    }
+                    ApiFutures.addCallback(
+                            future,
+                            new ApiFutureCallback<>() {
+                                @Override
+                                public void onSuccess(String name) {
+                                    sink.success(new DeliveryOutcome.Accepted(name));
+                                }
+
+                                @Override
+                                public void onFailure(Throwable error) {
+                                    sink.success(probeOutcome(error));
+                                }
+                            },
+                            MoreExecutors.directExecutor());
+                })
+                .timeout(timeout, Mono.fromSupplier(() -> new DeliveryOutcome.Transient("timeout", null)));
+    }
+
+    // setToken is deprecated in firebase-admin 9.11 in favour of setFid; FCM still takes registration tokens
+    @SuppressWarnings("deprecation")
+    private static Message probeMessage() {
+        return Message.builder()
+                .setToken(PROBE_TOKEN)
+                .putData("pushgate", "connection-test")
+                .build();
+    }
+
+    /**
+     * The answer to {@link #probe}: Google's token endpoint refusing the service account (a deleted or
+     * disabled key, a file that is not one of its keys) is its OAuth error code, e.g. {@code
+     * invalid_grant}; anything else as {@link #outcome}.
+     */
+    static DeliveryOutcome probeOutcome(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof IOException && cause.getMessage() != null) {
+                Matcher oauth = OAUTH_ERROR.matcher(cause.getMessage());
+                if (oauth.find()) {
+                    return new DeliveryOutcome.Rejected(oauth.group(1));
+                }
+            }
+        }
+        return outcome(error);
     }
 
     /** firebase-admin's failure as an outcome: the FCM error code decides, then the canonical one. */

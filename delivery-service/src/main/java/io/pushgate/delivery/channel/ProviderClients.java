@@ -92,6 +92,32 @@ public class ProviderClients implements DisposableBean {
                 .onErrorMap(SecretUnreadableException.class, CredentialUnusableException::new);
     }
 
+    /**
+     * Tests credential {@code credentialId} of tenant {@code tenantId} with a client of its own (never
+     * the one deliveries share; closed afterwards): {@link PushChannel#probe}, a send that cannot reach
+     * a device. Empty when the tenant has no such credential. Built and closed off the event loop;
+     * nothing is recorded.
+     */
+    public Mono<Probe> probe(UUID tenantId, UUID credentialId) {
+        return load(tenantId, credentialId)
+                .onErrorMap(SecretUnreadableException.class, CredentialUnusableException::new)
+                .flatMap(credential -> Mono.usingWhen(
+                                Mono.fromCallable(() -> build(credential, null))
+                                        .subscribeOn(Schedulers.boundedElastic()),
+                                channel -> channel.probe(),
+                                channel -> Mono.fromRunnable(channel::close)
+                                        .subscribeOn(Schedulers.boundedElastic())
+                                        .onErrorResume(e -> Mono.empty()))
+                        .onErrorResume(
+                                CredentialUnusableException.class,
+                                unusable -> Mono.just(new DeliveryOutcome.Rejected(
+                                        unusable.getMessage() != null
+                                                        && unusable.getMessage().startsWith(Probe.SANDBOX_UNAVAILABLE)
+                                                ? Probe.SANDBOX_UNAVAILABLE
+                                                : Probe.CREDENTIAL_UNUSABLE)))
+                        .map(outcome -> new Probe(credential.provider(), credential.metadata(), outcome)));
+    }
+
     @EventListener
     void changed(TenancyChanged change) {
         if (!change.concerns(ChangeKind.CREDENTIAL)) {

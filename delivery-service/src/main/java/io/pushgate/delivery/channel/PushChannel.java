@@ -15,6 +15,14 @@ public interface PushChannel {
 
     Mono<DeliveryOutcome> send(Push push);
 
+    /**
+     * A send that cannot reach a device, to learn whether the provider accepts the credential: FCM
+     * validates a message to a made-up token without sending it ({@code validate_only}); APNs gets a
+     * background push to a token it never issued, so {@code BadDeviceToken} means the key, team and
+     * topic were accepted. Never fails, as {@link #send}.
+     */
+    Mono<DeliveryOutcome> probe();
+
     /** Releases the client; sends still in flight may fail (as {@link DeliveryOutcome.Transient}). */
     void close();
 }

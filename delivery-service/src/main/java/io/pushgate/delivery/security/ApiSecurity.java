@@ -55,6 +55,9 @@ class ApiSecurity {
         "/v1/device-registrations:search", "/custom-notification-connector/device-registrations:search"
     };
 
+    /** A credential's connection test: it talks to the provider with the tenant's credential. */
+    static final String CREDENTIAL_TEST = "/v1/credentials/*:test";
+
     /**
      * No observations of Spring Security's own: they wrap every request in two more observations —
      * AXP callbacks too, which no chain secures — at a cost the callback path measured. {@code
@@ -99,6 +102,9 @@ class ApiSecurity {
      *
      * <p>The delivery read API (notifications, their statistics, sandbox messages): admin tokens with
      * {@code tenant.read}.
+     *
+     * <p>A credential's connection test: admin tokens with {@code tenant.write} (owners and admins, as
+     * every change of a credential in tenant-service); a trusted issuer's token never has it.
      */
     static void rules(ServerHttpSecurity.AuthorizeExchangeSpec exchange) {
         exchange.pathMatchers(HttpMethod.GET, REGISTRATION)
@@ -110,6 +116,8 @@ class ApiSecurity {
                 .pathMatchers(
                         HttpMethod.GET, "/v1/notifications", "/v1/notifications/*", "/v1/stats", "/v1/sandbox/messages")
                 .hasAuthority(TENANT_READ)
+                .pathMatchers(HttpMethod.POST, CREDENTIAL_TEST)
+                .hasAuthority(TENANT_WRITE)
                 .anyExchange()
                 .denyAll();
     }

@@ -1,6 +1,7 @@
 package io.pushgate.emulator;
 
 import com.eatthepath.pushy.apns.auth.ApnsVerificationKey;
+import com.eatthepath.pushy.apns.auth.AuthenticationToken;
 import com.eatthepath.pushy.apns.server.MockApnsServer;
 import com.eatthepath.pushy.apns.server.MockApnsServerBuilder;
 import com.eatthepath.pushy.apns.server.MockApnsServerListener;
@@ -16,6 +17,7 @@ import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -37,12 +39,16 @@ import org.slf4j.LoggerFactory;
 /**
  * An APNs server on a real TLS socket: pushy's {@link MockApnsServer} with its validating handler (token
  * authentication with the keys it was told about, topics per key, device tokens per topic,
- * {@code BadDeviceToken}, {@code Unregistered} with its timestamp, {@code DeviceTokenNotForTopic}), a
+ * {@code BadDeviceToken}, {@code Unregistered} with its timestamp, {@code DeviceTokenNotForTopic}),
+ * checking the provider token and topic first as APNs does ({@code InvalidProviderToken} for an unknown
+ * key, a wrong team or a bad signature; {@code TopicDisallowed} for a topic the key may not send to), a
  * certificate made at start-up ({@link #serverCertificate()}, to trust), a record of every accepted
  * notification, and rejections injected per device token (e.g. {@code TooManyRequests}).
  *
  * <p>With {@code openRegistration}, any well-formed device token is accepted for the topic it is sent to
- * (for the standalone sandbox and load runs); otherwise only {@linkplain #registerDevice registered} ones.
+ * (for the standalone sandbox and load runs); otherwise only {@linkplain #registerDevice registered} ones,
+ * and a well-formed token registered for no topic is a {@code BadDeviceToken}, as APNs answers for a token
+ * it never issued.
  * Latency cannot be injected: pushy's handler answers synchronously on the connection's event loop.
  * Thread-safe.
  */
@@ -51,6 +57,7 @@ public final class ApnsEmulator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApnsEmulator.class);
     private static final Pattern DEVICE_TOKEN = Pattern.compile("[0-9a-fA-F]{64}");
     private static final String PATH_PREFIX = "/3/device/";
+    private static final Duration PROVIDER_TOKEN_LIFETIME = Duration.ofHours(1);
 
     private final Clock clock = Clock.systemUTC();
     private final boolean openRegistration;
@@ -249,6 +256,13 @@ public final class ApnsEmulator implements AutoCloseable {
                         .computeIfAbsent(topic.toString(), t -> ConcurrentHashMap.newKeySet())
                         .add(token);
             }
+            authenticate(headers, topic);
+            if (!openRegistration
+                    && token != null
+                    && DEVICE_TOKEN.matcher(token).matches()
+                    && neverIssued(token)) {
+                throw new RejectedNotificationException(RejectionReason.BAD_DEVICE_TOKEN);
+            }
             validating.handlePushNotification(headers, payload);
             Injected failure = token == null ? null : injected.get(token);
             if (failure != null
@@ -256,6 +270,70 @@ public final class ApnsEmulator implements AutoCloseable {
                 throw new RejectedNotificationException(failure.reason());
             }
         };
+    }
+
+    /**
+     * The provider token and topic, checked before the device token as APNs does (its 403 answers do not
+     * depend on the device): {@code InvalidProviderToken} for a token that does not parse, a key it does
+     * not know, a team that is not the key's or a signature the key does not verify; {@code
+     * ExpiredProviderToken} for one older than an hour; {@code TopicDisallowed} for a topic the key may
+     * not send to. pushy's validating handler checks the device token first, and the team only against
+     * the connection's first token.
+     */
+    private void authenticate(Http2Headers headers, CharSequence topic) throws RejectedNotificationException {
+        CharSequence authorization = headers.get("authorization");
+        if (authorization == null) {
+            throw new RejectedNotificationException(RejectionReason.MISSING_PROVIDER_TOKEN);
+        }
+        String bearer = authorization.toString();
+        if (bearer.regionMatches(true, 0, "bearer ", 0, 7)) {
+            bearer = bearer.substring(7).trim();
+        }
+        AuthenticationToken token;
+        try {
+            token = new AuthenticationToken(bearer);
+        } catch (RuntimeException e) {
+            throw new RejectedNotificationException(RejectionReason.INVALID_PROVIDER_TOKEN);
+        }
+        ApnsVerificationKey key = token.getKeyId() == null ? null : keysById.get(token.getKeyId());
+        if (key == null || !key.getTeamId().equals(token.getTeamId()) || !verifies(token, key)) {
+            throw new RejectedNotificationException(RejectionReason.INVALID_PROVIDER_TOKEN);
+        }
+        if (clock.instant().isAfter(token.getIssuedAt().plus(PROVIDER_TOKEN_LIFETIME))) {
+            throw new RejectedNotificationException(RejectionReason.EXPIRED_PROVIDER_TOKEN);
+        }
+        if (topic == null) {
+            throw new RejectedNotificationException(RejectionReason.MISSING_TOPIC);
+        }
+        Set<String> topics = topicsByKey.get(key);
+        if (topics == null || !topics.contains(topic.toString())) {
+            throw new RejectedNotificationException(RejectionReason.TOPIC_DISALLOWED);
+        }
+    }
+
+    private static boolean verifies(AuthenticationToken token, ApnsVerificationKey key) {
+        try {
+            return token.verifySignature(key);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether APNs never issued {@code deviceToken}: it is registered for no topic and was never
+     * unregistered. APNs answers {@code BadDeviceToken} for such a token (it decodes none it did not
+     * issue); {@code DeviceTokenNotForTopic} is for a real token of another app.
+     */
+    private boolean neverIssued(String deviceToken) {
+        if (expirationsByDeviceToken.containsKey(deviceToken)) {
+            return false;
+        }
+        for (Set<String> tokens : deviceTokensByTopic.values()) {
+            if (tokens.contains(deviceToken)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String deviceToken(Http2Headers headers) {

@@ -142,6 +142,15 @@ public final class FcmEmulator implements AutoCloseable {
         return account;
     }
 
+    /**
+     * Deletes the key of {@code account}, as a project owner does in Google Cloud's console: the token
+     * endpoint refuses its assertions from now on with {@code invalid_grant} "Invalid JWT Signature.", as
+     * Google's does for a deleted key; access tokens it already issued stay valid until they expire.
+     */
+    public void revokeServiceAccount(FcmServiceAccount account) {
+        tokens.revoke(account.clientEmail());
+    }
+
     /** Accepts {@code accessToken} as a bearer token for every project (for "sandbox" credentials). */
     public void acceptAccessToken(String accessToken) {
         requireText(accessToken, "accessToken");

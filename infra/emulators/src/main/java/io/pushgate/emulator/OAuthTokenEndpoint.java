@@ -51,6 +51,10 @@ final class OAuthTokenEndpoint {
         accounts.put(account.clientEmail(), account);
     }
 
+    void revoke(String clientEmail) {
+        accounts.remove(clientEmail);
+    }
+
     void acceptStatic(String token) {
         staticTokens.add(token);
     }

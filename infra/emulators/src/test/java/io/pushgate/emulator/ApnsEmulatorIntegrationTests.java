@@ -140,14 +140,53 @@ class ApnsEmulatorIntegrationTests {
     }
 
     @Test
-    void aTopicTheKeyMayNotSendToIsRejectedAsAnInvalidProviderToken() throws Exception {
+    void aTopicTheKeyMayNotSendToIsRejectedAsTopicDisallowed() throws Exception {
         String token = hexToken();
         emulator.registerDevice("io.pushgate.foreign", token);
 
         PushNotificationResponse<SimpleApnsPushNotification> response = send(token, "io.pushgate.foreign");
 
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(response.getRejectionReason()).contains("TopicDisallowed");
+        assertThat(emulator.notificationsTo(token)).isEmpty();
+    }
+
+    @Test
+    void aWellFormedTokenTheEmulatorNeverIssuedIsABadDeviceToken() throws Exception {
+        String token = hexToken();
+
+        PushNotificationResponse<SimpleApnsPushNotification> response = send(token, TOPIC);
+
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(response.getRejectionReason()).contains("BadDeviceToken");
+    }
+
+    @Test
+    void theProviderTokenIsCheckedBeforeTheDeviceToken() throws Exception {
+        emulator.revokeKey(key.keyId());
+
+        PushNotificationResponse<SimpleApnsPushNotification> response = send(hexToken(), TOPIC);
+
         assertThat(response.getStatusCode()).isEqualTo(403);
         assertThat(response.getRejectionReason()).contains("InvalidProviderToken");
+    }
+
+    @Test
+    void aKeySignedForAnotherTeamIsRejected() throws Exception {
+        String token = registeredToken();
+        ApnsAuthKey otherTeam =
+                new ApnsAuthKey(ApnsAuthKey.randomId(), key.keyId(), key.privateKeyPem(), key.publicKey());
+        ApnsClient stranger = client(otherTeam);
+        try {
+            PushNotificationResponse<SimpleApnsPushNotification> response = stranger.sendNotification(
+                            new SimpleApnsPushNotification(token, TOPIC, PAYLOAD))
+                    .get();
+
+            assertThat(response.getStatusCode()).isEqualTo(403);
+            assertThat(response.getRejectionReason()).contains("InvalidProviderToken");
+        } finally {
+            stranger.close().get();
+        }
     }
 
     @Test

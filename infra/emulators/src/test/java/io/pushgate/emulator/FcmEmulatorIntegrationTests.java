@@ -292,6 +292,22 @@ class FcmEmulatorIntegrationTests {
     }
 
     @Test
+    void aRevokedServiceAccountGetsNoAccessToken() {
+        FcmServiceAccount revoked = emulator.mintServiceAccount("pushgate-test");
+        emulator.revokeServiceAccount(revoked);
+        FirebaseApp stranger = TestFirebaseApps.withServiceAccount(emulator, revoked);
+        try {
+            FirebaseMessagingException e = catchThrowableOfType(
+                    FirebaseMessagingException.class,
+                    () -> TestFirebaseApps.messaging(stranger).send(message(deviceToken()), true));
+            assertThat(e).rootCause().hasMessageContaining("invalid_grant");
+            assertThat(emulator.messages()).isEmpty();
+        } finally {
+            stranger.delete();
+        }
+    }
+
+    @Test
     void aDryRunIsValidatedButNotRecorded() throws Exception {
         String name = messaging.send(message(deviceToken()), true);
 

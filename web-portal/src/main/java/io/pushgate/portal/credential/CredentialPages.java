@@ -151,7 +151,12 @@ class CredentialPages {
                         ApiProblem.class,
                         problem -> Mono.just(
                                 switch (problem.status()) {
-                                    case 403, 404, 405 ->
+                                    case 403 ->
+                                        ConnectionTest.untested("Only owners and admins can test a credential.");
+                                    case 404 ->
+                                        ConnectionTest.untested(
+                                                "The credential was not found: it may have been deleted meanwhile.");
+                                    case 405 ->
                                         ConnectionTest.untested(
                                                 "This Pushgate cannot test credentials yet: the first push will show whether"
                                                         + " it works (see the delivery's status).");
