@@ -11,6 +11,12 @@ import com.eatthepath.pushy.apns.server.RejectionReason;
 import com.eatthepath.pushy.apns.server.ValidatingPushNotificationHandlerFactory;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
@@ -41,6 +47,11 @@ import org.slf4j.LoggerFactory;
  * certificate made at start-up ({@link #serverCertificate()}, to trust), a record of every accepted
  * notification, and rejections injected per device token (e.g. {@code TooManyRequests}).
  *
+ * <p>Certificate authentication as Apple does it: a client that presents a certificate must present one
+ * issued by the emulator's own {@linkplain #certificateAuthority() authority} ({@link #mintCertificate})
+ * and still valid, or the TLS handshake fails; such a connection may send to the certificate's topic
+ * (its subject's {@code UID}) only. A client that presents none authenticates with tokens.
+ *
  * <p>With {@code openRegistration}, any well-formed device token is accepted for the topic it is sent to
  * (for the standalone sandbox and load runs); otherwise only {@linkplain #registerDevice registered} ones.
  * Latency cannot be injected: pushy's handler answers synchronously on the connection's event loop.
@@ -55,6 +66,7 @@ public final class ApnsEmulator implements AutoCloseable {
     private final Clock clock = Clock.systemUTC();
     private final boolean openRegistration;
     private final SelfSignedCertificate certificate;
+    private final ApnsCertificateAuthority authority;
     private final Map<String, Set<String>> deviceTokensByTopic = new ConcurrentHashMap<>();
     private final Map<String, Instant> expirationsByDeviceToken = new ConcurrentHashMap<>();
     private final Map<String, ApnsVerificationKey> keysById = new ConcurrentHashMap<>();
@@ -71,10 +83,17 @@ public final class ApnsEmulator implements AutoCloseable {
     private ApnsEmulator(int port, boolean openRegistration) {
         this.openRegistration = openRegistration;
         this.certificate = SelfSignedCertificate.forLocalhost();
+        this.authority = ApnsCertificateAuthority.create("Pushgate APNs emulator client CA");
         PushNotificationHandlerFactory validating = new ValidatingPushNotificationHandlerFactory(
                 deviceTokensByTopic, expirationsByDeviceToken, keysById, topicsByKey);
         try {
-            this.server = new MockApnsServerBuilder()
+            SslContext tls = SslContextBuilder.forServer(certificate.privateKey(), certificate.certificate())
+                    .sslProvider(SslProvider.JDK)
+                    .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+                    .clientAuth(ClientAuth.OPTIONAL)
+                    .trustManager(new ClientCertificateTrust(authority.certificate()))
+                    .build();
+            this.server = new WithTls(tls)
                     .setServerCredentials(
                             new X509Certificate[] {certificate.certificate()}, certificate.privateKey(), null)
                     .setHandlerFactory(session -> handler(validating.buildHandler(session)))
@@ -116,6 +135,19 @@ public final class ApnsEmulator implements AutoCloseable {
     /** The server's certificate in PEM. */
     public String serverCertificatePem() {
         return certificate.pem();
+    }
+
+    /** The authority whose client certificates the emulator accepts, as APNs accepts Apple's. */
+    public ApnsCertificateAuthority certificateAuthority() {
+        return authority;
+    }
+
+    /**
+     * Mints a client certificate for {@code topic} (a {@code .p12} and its password) that the emulator
+     * accepts for a year; sends with it may go to {@code topic} only.
+     */
+    public ApnsCertificate mintCertificate(String topic) {
+        return authority.issue(topic);
     }
 
     /** Mints a key for {@code teamId} and lets it send to {@code topics}. */
@@ -256,6 +288,24 @@ public final class ApnsEmulator implements AutoCloseable {
                 throw new RejectedNotificationException(failure.reason());
             }
         };
+    }
+
+    /**
+     * pushy's builder, serving {@code tls} instead of the context it builds itself (which names its
+     * trusted client authorities in the certificate request: see {@link ClientCertificateTrust}).
+     */
+    private static final class WithTls extends MockApnsServerBuilder {
+
+        private final SslContext tls;
+
+        WithTls(SslContext tls) {
+            this.tls = tls;
+        }
+
+        @Override
+        protected MockApnsServer constructServer(SslContext built) {
+            return super.constructServer(tls);
+        }
     }
 
     private static String deviceToken(Http2Headers headers) {
