@@ -2,10 +2,16 @@ package io.pushgate.tenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pushgate.api.secret.ApnsCertificateSecret;
+import io.pushgate.emulator.ApnsCertificate;
+import io.pushgate.emulator.ApnsCertificateAuthority;
 import io.pushgate.testkit.TestDatabase;
 import io.pushgate.testkit.TestKeyset;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +25,8 @@ import tools.jackson.databind.JsonNode;
 /** Provider credentials: checked, sealed, never answered, replaceable. */
 @ControlPlaneTest
 class CredentialsIntegrationTests {
+
+    private static final ApnsCertificateAuthority AUTHORITY = ApnsCertificateAuthority.create("Test Apple WWDR");
 
     @Autowired
     Api api;
@@ -91,6 +99,144 @@ class CredentialsIntegrationTests {
         assertField(apnsWith("topic", "not a bundle id"), "topic");
         assertField(apnsWith("environment", "staging"), "environment");
         assertField(apnsWith("p8Key", null), "p8Key");
+    }
+
+    @Test
+    void anApnsCertificateIsSealedAndOnlyItsSubjectEnvironmentsAndExpiryAreShown() throws SQLException {
+        ApnsCertificate certificate = AUTHORITY.issue("com.example.app");
+        JsonNode created =
+                api.created(tenant.token(), "/v1/credentials", TestCredentials.apnsCertificateBody(certificate));
+        String id = created.get("id").asString();
+        assertThat(created.get("type").asString()).isEqualTo("apns");
+        JsonNode metadata = created.get("metadata");
+        assertThat(metadata.get("authentication").asString()).isEqualTo("certificate");
+        assertThat(metadata.get("topic").asString()).isEqualTo("com.example.app");
+        assertThat(metadata.get("environments").asString()).isEqualTo("sandbox, production");
+        assertThat(metadata.get("environment").asString()).isEqualTo("production");
+        assertThat(metadata.get("certificateSubject").asString()).isEqualTo("Apple Push Services: com.example.app");
+        assertThat(metadata.get("teamId").asString()).matches("[A-Z0-9]{10}");
+        assertThat(Instant.parse(metadata.get("expiresAt").asString())).isEqualTo(certificate.expiresAt());
+        assertThat(created.get("fingerprint").asString()).matches("sha256:[0-9a-f]{32}");
+
+        String one = Api.text(api.get(tenant.token(), "/v1/credentials/" + id), 200);
+        String list = Api.text(api.get(tenant.token(), "/v1/credentials"), 200);
+        for (String answer : List.of(created.toString(), one, list)) {
+            assertThat(answer)
+                    .contains(certificate.expiresAt().toString())
+                    .doesNotContain(
+                            certificate.password(), certificate.p12Base64().substring(100, 160), "pkcs12:");
+        }
+
+        byte[] sealed = material(id);
+        assertThat(new String(sealed, java.nio.charset.StandardCharsets.ISO_8859_1))
+                .doesNotContain(certificate.password());
+        ApnsCertificateSecret opened = ApnsCertificateSecret.decode(
+                TestKeyset.cipher().openText(sealed, tenant.tenantId(), UUID.fromString(id)));
+        assertThat(opened.p12()).isEqualTo(certificate.p12());
+        assertThat(opened.password()).isEqualTo(certificate.password());
+    }
+
+    @Test
+    void aCertificateForTheDevelopmentEnvironmentOnlyCoversSandbox() {
+        Instant now = Instant.now();
+        ApnsCertificate development = AUTHORITY.issue(
+                "com.example.app", now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(30)), true, false);
+        JsonNode created =
+                api.created(tenant.token(), "/v1/credentials", TestCredentials.apnsCertificateBody(development));
+        assertThat(created.get("metadata").get("environments").asString()).isEqualTo("sandbox");
+        assertThat(created.get("metadata").get("environment").asString()).isEqualTo("sandbox");
+        assertThat(created.get("metadata").get("certificateSubject").asString())
+                .isEqualTo("Apple Development IOS Push Services: com.example.app");
+
+        Map<String, Object> production = new HashMap<>(TestCredentials.apnsCertificateBody(development));
+        production.put("environment", "production");
+        assertField(api.post(tenant.token(), "/v1/credentials", production), "environment");
+    }
+
+    @Test
+    void aWrongPasswordIsRefusedNamingThePassword() {
+        ApnsCertificate certificate = AUTHORITY.issue("com.example.app");
+        Map<String, Object> body = new HashMap<>(TestCredentials.apnsCertificateBody(certificate));
+        body.put("certificatePassword", "not-" + certificate.password());
+        assertRefusedCertificate(body, "certificatePassword", "does not open", certificate);
+        body.remove("certificatePassword");
+        assertRefusedCertificate(body, "certificatePassword", "does not open", certificate);
+    }
+
+    @Test
+    void aFileThatIsNotPkcs12IsRefusedNamingTheCertificate() {
+        ApnsCertificate certificate = AUTHORITY.issue("com.example.app");
+        Map<String, Object> body = new HashMap<>(TestCredentials.apnsCertificateBody(certificate));
+        body.put(
+                "certificate",
+                Base64.getEncoder()
+                        .encodeToString(TestCredentials.p8Key().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        assertRefusedCertificate(body, "certificate", "PKCS#12", certificate);
+        body.put("certificate", "not base64 at all!");
+        assertRefusedCertificate(body, "certificate", "base64", certificate);
+        body.put("certificate", TestCredentials.p12WithoutKey(certificate.certificate(), certificate.password()));
+        assertRefusedCertificate(body, "certificate", "no private key", certificate);
+        body.remove("certificate");
+        assertField(api.post(tenant.token(), "/v1/credentials", body), "p8Key");
+    }
+
+    @Test
+    void anExpiredCertificateIsRefusedNamingTheCertificate() {
+        Instant now = Instant.now();
+        ApnsCertificate expired = AUTHORITY.issue(
+                "com.example.app", now.minus(Duration.ofDays(400)), now.minus(Duration.ofDays(35)), true, true);
+        assertRefusedCertificate(
+                TestCredentials.apnsCertificateBody(expired),
+                "certificate",
+                "expired on " + expired.expiresAt(),
+                expired);
+    }
+
+    @Test
+    void aCertificateThatIsNotForApnsOrNotForTheTopicIsRefused() {
+        Instant now = Instant.now();
+        ApnsCertificate notPush = AUTHORITY.issue(
+                "com.example.app", now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(30)), false, false);
+        assertRefusedCertificate(
+                TestCredentials.apnsCertificateBody(notPush), "certificate", "not an Apple Push", notPush);
+
+        ApnsCertificate certificate = AUTHORITY.issue("com.example.app");
+        Map<String, Object> otherTopic = new HashMap<>(TestCredentials.apnsCertificateBody(certificate));
+        otherTopic.put("topic", "com.example.other");
+        assertField(api.post(tenant.token(), "/v1/credentials", otherTopic), "topic");
+        Map<String, Object> both = new HashMap<>(TestCredentials.apnsCertificateBody(certificate));
+        both.put("p8Key", TestCredentials.p8Key());
+        assertField(api.post(tenant.token(), "/v1/credentials", both), "certificate");
+    }
+
+    @Test
+    void aTokenKeyCanBeReplacedByACertificate() {
+        JsonNode created =
+                api.created(tenant.token(), "/v1/credentials", TestCredentials.apnsBody(TestCredentials.p8Key()));
+        ApnsCertificate certificate = AUTHORITY.issue("com.example.app");
+        JsonNode replaced = Api.json(
+                api.put(
+                        tenant.token(),
+                        "/v1/credentials/" + created.get("id").asString(),
+                        TestCredentials.apnsCertificateBody(certificate)),
+                200);
+        assertThat(replaced.get("type").asString()).isEqualTo("apns");
+        assertThat(replaced.get("metadata").get("authentication").asString()).isEqualTo("certificate");
+        assertThat(replaced.get("metadata").has("keyId")).isFalse();
+        assertThat(replaced.get("metadata").get("expiresAt").asString())
+                .isEqualTo(certificate.expiresAt().toString());
+    }
+
+    private void assertRefusedCertificate(
+            Map<String, Object> body, String field, String saying, ApnsCertificate certificate) {
+        String answer = Api.text(api.post(tenant.token(), "/v1/credentials", body), 400);
+        JsonNode problem = Api.parse(answer);
+        assertThat(problem.get("type").asString())
+                .isEqualTo("https://pushgate.io/problems/invalid-credential-material");
+        assertThat(problem.get("field").asString()).isEqualTo(field);
+        assertThat(problem.get("detail").asString()).contains(saying);
+        assertThat(answer)
+                .doesNotContain(certificate.password(), certificate.p12Base64().substring(100, 160));
     }
 
     @Test

@@ -1,8 +1,12 @@
 package io.pushgate.tenant;
 
+import io.pushgate.emulator.ApnsCertificate;
+import java.io.ByteArrayOutputStream;
 import java.security.KeyPairGenerator;
+import java.security.KeyStore;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -60,6 +64,30 @@ public final class TestCredentials {
     /** An APNs .p8 key (EC P-256, PKCS#8 PEM). */
     public static String p8Key() {
         return pem(ecKey("secp256r1"));
+    }
+
+    /** An APNs certificate credential's body: the .p12 in base64 and its password. */
+    public static Map<String, Object> apnsCertificateBody(ApnsCertificate certificate) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "apns");
+        body.put("name", "iOS app (certificate)");
+        body.put("certificate", certificate.p12Base64());
+        body.put("certificatePassword", certificate.password());
+        return body;
+    }
+
+    /** A .p12 that holds {@code certificate} alone, without its private key, opened by {@code password}. */
+    public static String p12WithoutKey(X509Certificate certificate, String password) {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setCertificateEntry("apns", certificate);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            store.store(out, password.toCharArray());
+            return Base64.getEncoder().encodeToString(out.toByteArray());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static Map<String, Object> apnsBody(String p8Key) {

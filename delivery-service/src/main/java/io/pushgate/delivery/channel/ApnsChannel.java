@@ -8,6 +8,7 @@ import com.eatthepath.pushy.apns.PushType;
 import com.eatthepath.pushy.apns.auth.ApnsSigningKey;
 import com.eatthepath.pushy.apns.util.SimpleApnsPushNotification;
 import io.netty.channel.EventLoopGroup;
+import io.pushgate.api.secret.ApnsCertificateSecret;
 import io.pushgate.delivery.registration.PushProvider;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -27,9 +28,10 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * APNs over HTTP/2 through pushy: one {@link ApnsClient} per credential and APNs environment (token
- * authentication with the tenant's .p8 key); the topic is the registration's app id, else the
- * credential's. A rejection is an answer, not an error; only a broken connection or a
- * time-out fails a send, and both are transient.
+ * authentication with the tenant's .p8 key, or TLS client authentication with its .p12 certificate);
+ * the topic is the registration's app id, else the credential's. A rejection is an answer, not an
+ * error; a broken connection or a time-out fails a send transiently, and APNs refusing a certificate
+ * at the TLS handshake is the permanent {@code certificate_refused}.
  */
 final class ApnsChannel implements PushChannel {
 
@@ -47,19 +49,33 @@ final class ApnsChannel implements PushChannel {
 
     private static final String PROBE_PAYLOAD = "{\"aps\":{\"content-available\":1}}";
 
+    /** A credential's {@code metadata.authentication} when it is a .p12 certificate (else a .p8 token key). */
+    private static final String CERTIFICATE = "certificate";
+    /** The TLS alerts with which APNs refuses a client certificate (unknown, expired, revoked). */
+    private static final Set<String> CERTIFICATE_ALERTS = Set.of(
+            "bad_certificate",
+            "certificate_unknown",
+            "certificate_expired",
+            "certificate_revoked",
+            "unknown_ca",
+            "access_denied",
+            "certificate_required");
+
     private final ApnsClient client;
     private final String topic;
     private final Duration timeout;
+    private final boolean certificate;
 
-    private ApnsChannel(ApnsClient client, String topic, Duration timeout) {
+    private ApnsChannel(ApnsClient client, String topic, Duration timeout, boolean certificate) {
         this.client = client;
         this.topic = topic;
         this.timeout = timeout;
+        this.certificate = certificate;
     }
 
     /**
      * The channel of an APNs credential: token authentication with its .p8 key, its team and key id
-     * and its topic, to the APNs environment {@code apnsEnvironment} ({@code production} or {@code
+     * (or, for a certificate, TLS client authentication with its .p12 and password) and its topic, to the APNs environment {@code apnsEnvironment} ({@code production} or {@code
      * sandbox}; {@code null}: the credential's own), or to {@code settings}' APNs server when one is
      * set. Every APNs channel shares {@code loop}.
      */
@@ -68,11 +84,20 @@ final class ApnsChannel implements PushChannel {
             throws IOException, GeneralSecurityException {
         Map<String, String> metadata = credential.metadata();
         String environment = apnsEnvironment != null ? apnsEnvironment : metadata.get("environment");
-        ApnsClientBuilder builder = new ApnsClientBuilder()
-                .setSigningKey(ApnsSigningKey.loadFromInputStream(
-                        credential.material(), metadata.get("teamId"), metadata.get("keyId")))
-                .setEventLoopGroup(loop)
-                .setConnectionTimeout(settings.sendTimeout());
+        boolean certificate = CERTIFICATE.equals(metadata.get("authentication"));
+        ApnsClientBuilder builder =
+                new ApnsClientBuilder().setEventLoopGroup(loop).setConnectionTimeout(settings.sendTimeout());
+        if (certificate) {
+            // the .p12 and its password, as tenant-service sealed them (checked there: one key, Apple's, valid)
+            if (credential.secret() == null) {
+                throw new CredentialUnusableException("the credential has no material");
+            }
+            ApnsCertificateSecret p12 = ApnsCertificateSecret.decode(credential.secret());
+            builder.setClientCredentials(new ByteArrayInputStream(p12.p12()), p12.password());
+        } else {
+            builder.setSigningKey(ApnsSigningKey.loadFromInputStream(
+                    credential.material(), metadata.get("teamId"), metadata.get("keyId")));
+        }
         if (settings.apnsServer() != null) {
             int port = settings.apnsServer().getPort() < 0
                     ? 443
@@ -88,7 +113,7 @@ final class ApnsChannel implements PushChannel {
                 && !settings.apnsTrustedCertificate().isBlank()) {
             builder.setTrustedServerCertificateChain(trustedCertificate(settings.apnsTrustedCertificate()));
         }
-        return new ApnsChannel(builder.build(), metadata.get("topic"), settings.sendTimeout());
+        return new ApnsChannel(builder.build(), metadata.get("topic"), settings.sendTimeout(), certificate);
     }
 
     private static X509Certificate trustedCertificate(String pemOrPath) throws IOException, GeneralSecurityException {
@@ -118,7 +143,24 @@ final class ApnsChannel implements PushChannel {
         return Mono.defer(() -> Mono.fromFuture(client.sendNotification(notification)))
                 .map(ApnsChannel::outcome)
                 .timeout(timeout, Mono.fromSupplier(() -> new DeliveryOutcome.Transient("timeout", null)))
-                .onErrorResume(error -> Mono.just(new DeliveryOutcome.Transient("io_error", null)));
+                .onErrorResume(error -> Mono.just(failure(error)));
+    }
+
+    /**
+     * Whether the TLS handshake failed on a certificate alert: APNs refused the tenant's certificate
+     * (unknown, expired or revoked), which sending again cannot fix.
+     */
+    static boolean refusedCertificate(Throwable error) {
+        Set<Throwable> seen = new java.util.HashSet<>();
+        for (Throwable cause = error; cause != null && seen.add(cause); cause = cause.getCause()) {
+            if (cause instanceof javax.net.ssl.SSLException && cause.getMessage() != null) {
+                String message = cause.getMessage();
+                if (CERTIFICATE_ALERTS.stream().anyMatch(message::contains)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Override
@@ -128,7 +170,14 @@ final class ApnsChannel implements PushChannel {
         return Mono.defer(() -> Mono.fromFuture(client.sendNotification(notification)))
                 .map(ApnsChannel::outcome)
                 .timeout(timeout, Mono.fromSupplier(() -> new DeliveryOutcome.Transient("timeout", null)))
-                .onErrorResume(error -> Mono.just(new DeliveryOutcome.Transient("io_error", null)));
+                .onErrorResume(error -> Mono.just(failure(error)));
+    }
+
+    /** A send that failed before APNs answered: a refused certificate, or a transient I/O error. */
+    private DeliveryOutcome failure(Throwable error) {
+        return certificate && refusedCertificate(error)
+                ? new DeliveryOutcome.Rejected("certificate_refused")
+                : new DeliveryOutcome.Transient("io_error", null);
     }
 
     static DeliveryOutcome outcome(PushNotificationResponse<SimpleApnsPushNotification> response) {

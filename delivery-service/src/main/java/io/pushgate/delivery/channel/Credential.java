@@ -12,7 +12,8 @@ import java.util.UUID;
  *
  * @param provider what the credential talks to ({@code tenancy.credential.type})
  * @param metadata its public metadata (project id; team id, key id, topic, environment)
- * @param secret its material: a service account's JSON, an APNs .p8 key; {@code null} for none
+ * @param secret its material: a service account's JSON, an APNs .p8 key, an encoded {@code
+ *     ApnsCertificateSecret}; {@code null} for none
  */
 record Credential(UUID id, UUID tenantId, PushProvider provider, Map<String, String> metadata, String secret) {
 

@@ -126,6 +126,9 @@ class ConnectionTests {
                 + " com.example.app; it must be an app of team " + teamId
                 + " with Push Notifications enabled for its App ID.";
         String reason = outcome.errorCode();
+        if ("certificate".equals(metadata.get("authentication"))) {
+            return apnsCertificate(metadata, outcome, topic, environment, bundleHint);
+        }
         if (outcome instanceof DeliveryOutcome.Accepted
                 || "BadDeviceToken".equals(reason)
                 || "Unregistered".equals(reason)) {
@@ -182,6 +185,50 @@ class ConnectionTests {
                                 "Apple refused the test notification (" + reason + ").",
                                 "Check the key, team ID and bundle ID in your Apple Developer account, and replace"
                                         + " this credential if one of them is wrong.");
+        };
+    }
+
+    /** An APNs certificate (.p12): Apple authenticates it at the TLS handshake, then holds it to its topic. */
+    private static ConnectionTest apnsCertificate(
+            Map<String, String> metadata,
+            DeliveryOutcome outcome,
+            String topic,
+            String environment,
+            String bundleHint) {
+        String reason = outcome.errorCode();
+        String expires = metadata.containsKey("expiresAt") ? " It expires " + metadata.get("expiresAt") + "." : "";
+        if (outcome instanceof DeliveryOutcome.Accepted
+                || "BadDeviceToken".equals(reason)
+                || "Unregistered".equals(reason)) {
+            return ConnectionTest.accepted("Apple accepted the certificate for the app " + topic + " in the "
+                    + environment + " environment. No notification was delivered." + expires);
+        }
+        return switch (reason) {
+            case "certificate_refused", "BadCertificate", "BadCertificateEnvironment" ->
+                ConnectionTest.failed(
+                        ConnectionOutcome.REJECTED,
+                        "Apple did not accept the certificate for the " + environment + " environment: it is"
+                                + " revoked, expired, or not an Apple Push Notification service certificate.",
+                        "In your Apple Developer account (Certificates, Identifiers & Profiles), create an Apple"
+                                + " Push Notification service SSL certificate for the app, export it with its key as"
+                                + " .p12 from Keychain Access, and replace this credential.");
+            case "TopicDisallowed", "BadTopic", "MissingTopic", "DeviceTokenNotForTopic" ->
+                ConnectionTest.failed(
+                        ConnectionOutcome.REJECTED,
+                        "Apple does not let this certificate send to the app " + topic + ".",
+                        bundleHint);
+            default ->
+                outcome instanceof DeliveryOutcome.Transient
+                        ? ConnectionTest.failed(
+                                ConnectionOutcome.UNREACHABLE,
+                                "Pushgate could not reach Apple's push service (" + reason
+                                        + "): the certificate was not tested.",
+                                APNS_NETWORK_HINT)
+                        : ConnectionTest.failed(
+                                ConnectionOutcome.REJECTED,
+                                "Apple refused the test notification (" + reason + ").",
+                                "Check the certificate and the bundle ID, and replace this credential if one of them"
+                                        + " is wrong.");
         };
     }
 

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.eatthepath.pushy.apns.server.RejectionReason;
 import io.pushgate.api.Scopes;
 import io.pushgate.api.problem.DeliveryApiProblem;
+import io.pushgate.api.secret.ApnsCertificateSecret;
 import io.pushgate.delivery.DeliveryServiceTest;
 import io.pushgate.emulator.ApnsAuthKey;
+import io.pushgate.emulator.ApnsCertificate;
+import io.pushgate.emulator.ApnsCertificateAuthority;
 import io.pushgate.emulator.ApnsEmulator;
 import io.pushgate.emulator.FcmEmulator;
 import io.pushgate.emulator.FcmServiceAccount;
@@ -210,6 +213,40 @@ class CredentialTestIntegrationTests {
     }
 
     @Test
+    void aValidApnsCertificateIsAcceptedBecauseApnsAnsweredBadDeviceToken() throws Exception {
+        ApnsCertificate certificate = apns.mintCertificate(TOPIC);
+        UUID credential = apnsCertificateCredential(tenantId, certificate);
+
+        ConnectionTest test = test(credential, admin(tenantId));
+
+        assertThat(test.ok()).isTrue();
+        assertThat(test.outcome()).isEqualTo("accepted");
+        assertThat(test.message()).contains("accepted the certificate").contains(TOPIC);
+        assertThat(apns.rejections()).singleElement().satisfies(rejection -> {
+            assertThat(rejection.reason()).isEqualTo(RejectionReason.BAD_DEVICE_TOKEN);
+            assertThat(rejection.deviceToken()).isEqualTo(APNS_PROBE_TOKEN);
+        });
+        assertThat(apns.notifications()).isEmpty();
+        assertNothingStored(tenantId);
+    }
+
+    @Test
+    void anApnsCertificateApnsDoesNotTrustIsRefusedInWords() throws Exception {
+        ApnsCertificate foreign = ApnsCertificateAuthority.create("Not Apple").issue(TOPIC);
+        UUID credential = apnsCertificateCredential(tenantId, foreign);
+
+        ConnectionTest test = test(credential, admin(tenantId));
+
+        assertThat(test.ok()).isFalse();
+        assertThat(test.outcome()).as(test.message()).isEqualTo("rejected");
+        assertThat(test.message()).contains("did not accept the certificate");
+        assertThat(test.hint()).contains(".p12");
+        assertThat(apns.rejections())
+                .as("refused at the handshake, before any request")
+                .isEmpty();
+    }
+
+    @Test
     void theSandboxWorks() throws Exception {
         UUID credential = credential(tenantId, "sandbox", "{\"target\":\"fcm-emulator\"}", null);
 
@@ -367,6 +404,15 @@ class CredentialTestIntegrationTests {
                 "{\"keyId\":\"" + keyId + "\",\"teamId\":\"" + teamId + "\",\"topic\":\"" + topic
                         + "\",\"environment\":\"sandbox\"}",
                 p8);
+    }
+
+    private static UUID apnsCertificateCredential(UUID tenantId, ApnsCertificate certificate) throws SQLException {
+        return credential(
+                tenantId,
+                "apns",
+                "{\"authentication\":\"certificate\",\"topic\":\"" + certificate.topic()
+                        + "\",\"environment\":\"production\",\"expiresAt\":\"" + certificate.expiresAt() + "\"}",
+                new ApnsCertificateSecret(certificate.p12(), certificate.password()).encode());
     }
 
     /** A credential as tenant-service writes it: its material sealed with this run's keyset. */

@@ -2,8 +2,10 @@ package io.pushgate.delivery.dispatch;
 
 import io.pushgate.api.AxpSignature;
 import io.pushgate.api.axp.AxpEvent;
+import io.pushgate.api.secret.ApnsCertificateSecret;
 import io.pushgate.delivery.TestConfigurations;
 import io.pushgate.emulator.ApnsAuthKey;
+import io.pushgate.emulator.ApnsCertificate;
 import io.pushgate.emulator.FcmServiceAccount;
 import io.pushgate.testkit.TestDatabase;
 import io.pushgate.testkit.TestKeyset;
@@ -67,6 +69,16 @@ final class DeliveryFixtures {
                 "{\"keyId\":\"" + key.keyId() + "\",\"teamId\":\"" + key.teamId() + "\",\"topic\":\"" + topic
                         + "\",\"environment\":\"sandbox\"}",
                 key.privateKeyPem());
+    }
+
+    /** An APNs certificate credential as tenant-service writes it: the .p12 and password sealed together. */
+    static UUID apnsCertificateCredential(UUID tenantId, ApnsCertificate certificate) throws SQLException {
+        return credential(
+                tenantId,
+                "apns",
+                "{\"authentication\":\"certificate\",\"topic\":\"" + certificate.topic()
+                        + "\",\"environment\":\"production\",\"expiresAt\":\"" + certificate.expiresAt() + "\"}",
+                new ApnsCertificateSecret(certificate.p12(), certificate.password()).encode());
     }
 
     static UUID credential(UUID tenantId, String type, String metadata, String secret) throws SQLException {

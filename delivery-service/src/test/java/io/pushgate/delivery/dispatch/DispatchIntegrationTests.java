@@ -15,6 +15,8 @@ import io.pushgate.delivery.readapi.NotificationQueries;
 import io.pushgate.delivery.sandbox.SandboxMessagePage;
 import io.pushgate.delivery.sandbox.SandboxMessages;
 import io.pushgate.emulator.ApnsAuthKey;
+import io.pushgate.emulator.ApnsCertificate;
+import io.pushgate.emulator.ApnsCertificateAuthority;
 import io.pushgate.emulator.ApnsEmulator;
 import io.pushgate.emulator.ApnsNotification;
 import io.pushgate.emulator.FcmEmulator;
@@ -212,6 +214,53 @@ class DispatchIntegrationTests {
         assertThat(details(id).attempts())
                 .singleElement()
                 .satisfies(attempt -> assertThat(attempt.provider()).isEqualTo("apns"));
+    }
+
+    @Test
+    void anApnsCertificateCredentialDeliversThroughPushyAuthenticatedByItsCertificate() throws Exception {
+        UUID credential =
+                DeliveryFixtures.apnsCertificateCredential(configuration.tenantId(), apns.mintCertificate(TOPIC));
+        DeliveryFixtures.deliverySettings(configuration, null, credential, "Agent replied", "Tap to continue", 600);
+        String token = DeliveryFixtures.apnsToken();
+        apns.registerDevice(TOPIC, token);
+        DeliveryFixtures.registration(configuration, token, "session-p12", "ios", "apns");
+
+        UUID id = send(event("session-p12"));
+
+        assertThat(awaitFinished(id)).isEqualTo("delivered");
+        ApnsNotification arrived = apns.notificationsTo(token).get(0);
+        assertThat(arrived.topic()).isEqualTo(TOPIC);
+        assertThat(arrived.apnsId()).isEqualTo(id.toString());
+        assertThat(arrived.payloadJson().at("/aps/alert/title").asString()).isEqualTo("Agent replied");
+        assertThat(details(id).attempts()).singleElement().satisfies(attempt -> {
+            assertThat(attempt.provider()).isEqualTo("apns");
+            assertThat(attempt.outcome()).isEqualTo("delivered");
+        });
+    }
+
+    /**
+     * A certificate APNs does not trust (here: issued by another authority, as a revoked or foreign one
+     * would be) is refused at the TLS handshake: one failed attempt that says so, nothing delivered,
+     * the device's registration kept (the device is not at fault).
+     */
+    @Test
+    void anUntrustedApnsCertificateIsRefusedAsOneClearFailedAttempt() throws Exception {
+        ApnsCertificate foreign = ApnsCertificateAuthority.create("Not Apple").issue(TOPIC);
+        UUID credential = DeliveryFixtures.apnsCertificateCredential(configuration.tenantId(), foreign);
+        DeliveryFixtures.deliverySettings(configuration, null, credential, "Agent replied", "Tap to continue", 600);
+        String token = DeliveryFixtures.apnsToken();
+        apns.registerDevice(TOPIC, token);
+        UUID registration = DeliveryFixtures.registration(configuration, token, "session-foreign-p12", "ios", "apns");
+
+        UUID id = send(event("session-foreign-p12"));
+
+        assertThat(awaitFinished(id)).isEqualTo("failed");
+        assertThat(details(id).attempts()).singleElement().satisfies(attempt -> {
+            assertThat(attempt.outcome()).isEqualTo("failed");
+            assertThat(attempt.errorCode()).isEqualTo("certificate_refused");
+        });
+        assertThat(apns.notificationsTo(token)).isEmpty();
+        assertThat(invalidatedReason(registration)).isNull();
     }
 
     /**

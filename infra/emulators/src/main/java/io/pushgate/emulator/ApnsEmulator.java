@@ -12,6 +12,12 @@ import com.eatthepath.pushy.apns.server.RejectionReason;
 import com.eatthepath.pushy.apns.server.ValidatingPushNotificationHandlerFactory;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
@@ -45,6 +51,11 @@ import org.slf4j.LoggerFactory;
  * certificate made at start-up ({@link #serverCertificate()}, to trust), a record of every accepted
  * notification, and rejections injected per device token (e.g. {@code TooManyRequests}).
  *
+ * <p>Certificate authentication as Apple does it: a client that presents a certificate must present one
+ * issued by the emulator's own {@linkplain #certificateAuthority() authority} ({@link #mintCertificate})
+ * and still valid, or the TLS handshake fails; such a connection may send to the certificate's topic
+ * (its subject's {@code UID}) only. A client that presents none authenticates with tokens.
+ *
  * <p>With {@code openRegistration}, any well-formed device token is accepted for the topic it is sent to
  * (for the standalone sandbox and load runs); otherwise only {@linkplain #registerDevice registered} ones,
  * and a well-formed token registered for no topic is a {@code BadDeviceToken}, as APNs answers for a token
@@ -62,6 +73,7 @@ public final class ApnsEmulator implements AutoCloseable {
     private final Clock clock = Clock.systemUTC();
     private final boolean openRegistration;
     private final SelfSignedCertificate certificate;
+    private final ApnsCertificateAuthority authority;
     private final Map<String, Set<String>> deviceTokensByTopic = new ConcurrentHashMap<>();
     private final Map<String, Instant> expirationsByDeviceToken = new ConcurrentHashMap<>();
     private final Map<String, ApnsVerificationKey> keysById = new ConcurrentHashMap<>();
@@ -78,13 +90,21 @@ public final class ApnsEmulator implements AutoCloseable {
     private ApnsEmulator(int port, boolean openRegistration) {
         this.openRegistration = openRegistration;
         this.certificate = SelfSignedCertificate.forLocalhost();
+        this.authority = ApnsCertificateAuthority.create("Pushgate APNs emulator client CA");
         PushNotificationHandlerFactory validating = new ValidatingPushNotificationHandlerFactory(
                 deviceTokensByTopic, expirationsByDeviceToken, keysById, topicsByKey);
         try {
-            this.server = new MockApnsServerBuilder()
+            SslContext tls = SslContextBuilder.forServer(certificate.privateKey(), certificate.certificate())
+                    .sslProvider(SslProvider.JDK)
+                    .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+                    .clientAuth(ClientAuth.OPTIONAL)
+                    .trustManager(new ClientCertificateTrust(authority.certificate()))
+                    .build();
+            this.server = new WithTls(tls)
                     .setServerCredentials(
                             new X509Certificate[] {certificate.certificate()}, certificate.privateKey(), null)
-                    .setHandlerFactory(session -> handler(validating.buildHandler(session)))
+                    .setHandlerFactory(
+                            session -> handler(validating.buildHandler(session), certificateAuthenticated(session)))
                     .setListener(new Recorder())
                     .build();
             this.port = server.start(port).get(10, TimeUnit.SECONDS);
@@ -123,6 +143,19 @@ public final class ApnsEmulator implements AutoCloseable {
     /** The server's certificate in PEM. */
     public String serverCertificatePem() {
         return certificate.pem();
+    }
+
+    /** The authority whose client certificates the emulator accepts, as APNs accepts Apple's. */
+    public ApnsCertificateAuthority certificateAuthority() {
+        return authority;
+    }
+
+    /**
+     * Mints a client certificate for {@code topic} (a {@code .p12} and its password) that the emulator
+     * accepts for a year; sends with it may go to {@code topic} only.
+     */
+    public ApnsCertificate mintCertificate(String topic) {
+        return authority.issue(topic);
     }
 
     /** Mints a key for {@code teamId} and lets it send to {@code topics}. */
@@ -244,7 +277,20 @@ public final class ApnsEmulator implements AutoCloseable {
         return found;
     }
 
-    private PushNotificationHandler handler(PushNotificationHandler validating) {
+    /** Whether the connection authenticated with a client certificate (else it sends provider tokens). */
+    private static boolean certificateAuthenticated(javax.net.ssl.SSLSession session) {
+        try {
+            return session.getPeerCertificates().length > 0;
+        } catch (javax.net.ssl.SSLPeerUnverifiedException none) {
+            return false;
+        }
+    }
+
+    /**
+     * Each notification of a connection: {@code certificate} connections are held to their
+     * certificate's topic by pushy's validating handler; the others are authenticated here first.
+     */
+    private PushNotificationHandler handler(PushNotificationHandler validating, boolean certificate) {
         return (headers, payload) -> {
             String token = deviceToken(headers);
             CharSequence topic = headers.get("apns-topic");
@@ -256,7 +302,9 @@ public final class ApnsEmulator implements AutoCloseable {
                         .computeIfAbsent(topic.toString(), t -> ConcurrentHashMap.newKeySet())
                         .add(token);
             }
-            authenticate(headers, topic);
+            if (!certificate) {
+                authenticate(headers, topic);
+            }
             if (!openRegistration
                     && token != null
                     && DEVICE_TOKEN.matcher(token).matches()
@@ -334,6 +382,24 @@ public final class ApnsEmulator implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /**
+     * pushy's builder, serving {@code tls} instead of the context it builds itself (which names its
+     * trusted client authorities in the certificate request: see {@link ClientCertificateTrust}).
+     */
+    private static final class WithTls extends MockApnsServerBuilder {
+
+        private final SslContext tls;
+
+        WithTls(SslContext tls) {
+            this.tls = tls;
+        }
+
+        @Override
+        protected MockApnsServer constructServer(SslContext built) {
+            return super.constructServer(tls);
+        }
     }
 
     private static String deviceToken(Http2Headers headers) {

@@ -54,8 +54,9 @@ public final class Emulators implements AutoCloseable {
     }
 
     /**
-     * Runs both emulators; writes the APNs server certificate and a minted APNs key for the topic into the
-     * output folder and prints where everything is. Exit status 2 on bad arguments.
+     * Runs both emulators; writes the APNs server certificate, a minted APNs key and a minted APNs
+     * client certificate ({@code .p12}) for the topic into the output folder and prints where everything
+     * is (and the {@code .p12}'s password: a test credential of this emulator only). Exit status 2 on bad arguments.
      */
     public static void main(String[] args) throws InterruptedException {
         EmulatorsOptions options;
@@ -79,10 +80,13 @@ public final class Emulators implements AutoCloseable {
         ApnsAuthKey key = emulators.apns().mintAuthKey(ApnsAuthKey.randomId(), options.apnsTopic());
         Path certificate = options.out().resolve("apns-emulator.crt");
         Path keyFile = options.out().resolve("AuthKey_" + key.keyId() + ".p8");
+        ApnsCertificate clientCertificate = emulators.apns().mintCertificate(options.apnsTopic());
+        Path p12File = options.out().resolve("apns-" + options.apnsTopic() + ".p12");
         try {
             Files.createDirectories(options.out());
             Files.writeString(certificate, emulators.apns().serverCertificatePem(), StandardCharsets.US_ASCII);
             Files.writeString(keyFile, key.privateKeyPem(), StandardCharsets.US_ASCII);
+            Files.write(p12File, clientCertificate.p12());
         } catch (IOException e) {
             emulators.close();
             throw new UncheckedIOException("cannot write into " + options.out(), e);
@@ -92,7 +96,8 @@ public final class Emulators implements AutoCloseable {
                 + emulators.fcm().baseUri() + "/emulator/fcm)");
         System.out.println("APNs emulator  localhost:" + emulators.apns().port() + "  (trust " + certificate
                 + "; key " + keyFile + ", team " + key.teamId() + ", key id " + key.keyId() + ", topic "
-                + options.apnsTopic() + ")");
+                + options.apnsTopic() + "; or the certificate " + p12File + ", password "
+                + clientCertificate.password() + ")");
         System.out.println("Press Ctrl-C to stop.");
         stopped.await();
     }

@@ -1,6 +1,7 @@
 package io.pushgate.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.eatthepath.pushy.apns.ApnsClient;
 import com.eatthepath.pushy.apns.ApnsClientBuilder;
@@ -10,12 +11,15 @@ import com.eatthepath.pushy.apns.PushType;
 import com.eatthepath.pushy.apns.server.RejectionReason;
 import com.eatthepath.pushy.apns.util.SimpleApnsPushNotification;
 import io.netty.channel.EventLoopGroup;
+import java.io.ByteArrayInputStream;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -240,6 +244,73 @@ class ApnsEmulatorIntegrationTests {
                 openClient.close().get();
             }
         }
+    }
+
+    @Test
+    void aCertificateOfTheEmulatorsAuthorityIsAcceptedForItsTopicOnly() throws Exception {
+        ApnsClient certified = certificateClient(emulator.mintCertificate(TOPIC));
+        try {
+            String token = registeredToken();
+            emulator.registerDevice("io.pushgate.other", token);
+            assertThat(certified
+                            .sendNotification(new SimpleApnsPushNotification(token, TOPIC, PAYLOAD))
+                            .get()
+                            .isAccepted())
+                    .isTrue();
+            assertThat(emulator.notificationsTo(token)).hasSize(1);
+            assertThat(certified
+                            .sendNotification(new SimpleApnsPushNotification(token, "io.pushgate.other", PAYLOAD))
+                            .get()
+                            .getRejectionReason())
+                    .contains("BadTopic");
+        } finally {
+            certified.close().get();
+        }
+    }
+
+    @Test
+    void anExpiredCertificateIsRefusedAtTheHandshake() throws Exception {
+        Instant now = Instant.now();
+        ApnsCertificate expired = emulator.certificateAuthority()
+                .issue(TOPIC, now.minus(400, ChronoUnit.DAYS), now.minus(1, ChronoUnit.DAYS), true, true);
+        assertRefusedAtTheHandshake(expired);
+    }
+
+    @Test
+    void aCertificateOfAnotherAuthorityIsRefusedAtTheHandshake() throws Exception {
+        assertRefusedAtTheHandshake(ApnsCertificateAuthority.create("Not Apple").issue(TOPIC));
+    }
+
+    private void assertRefusedAtTheHandshake(ApnsCertificate certificate) throws Exception {
+        ApnsClient refused = certificateClient(certificate);
+        try {
+            String token = registeredToken();
+            assertThatThrownBy(() -> refused.sendNotification(new SimpleApnsPushNotification(token, TOPIC, PAYLOAD))
+                            .get(10, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .satisfies(failure -> assertThat(causes(failure))
+                            .anySatisfy(cause -> assertThat(cause).isInstanceOf(SSLException.class)));
+            assertThat(emulator.notificationsTo(token)).isEmpty();
+        } finally {
+            refused.close().get();
+        }
+    }
+
+    private static java.util.List<Throwable> causes(Throwable failure) {
+        java.util.List<Throwable> chain = new java.util.ArrayList<>();
+        for (Throwable cause = failure; cause != null && !chain.contains(cause); cause = cause.getCause()) {
+            chain.add(cause);
+        }
+        return chain;
+    }
+
+    private static ApnsClient certificateClient(ApnsCertificate certificate) throws Exception {
+        return new ApnsClientBuilder()
+                .setApnsServer("localhost", emulator.port())
+                .setTrustedServerCertificateChain(emulator.serverCertificate())
+                .setClientCredentials(new ByteArrayInputStream(certificate.p12()), certificate.password())
+                .setEventLoopGroup(clientLoop)
+                .build();
     }
 
     private PushNotificationResponse<SimpleApnsPushNotification> send(String token, String topic) throws Exception {

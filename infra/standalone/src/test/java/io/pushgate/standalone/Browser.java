@@ -105,6 +105,15 @@ final class Browser implements AutoCloseable {
         settled();
     }
 
+    /** Clicks the submit button of the form that holds {@code fieldCss} and waits until the page has settled. */
+    void submitFormOf(String fieldCss) {
+        WebElement button = find(fieldCss).findElement(By.xpath("ancestor::form//button[@type='submit']"));
+        String before = marker();
+        button.click();
+        waitFor(ignored -> !marker().equals(before));
+        settled();
+    }
+
     /** Waits (up to 30 s) for {@code condition}. */
     <T> T waitFor(Function<WebDriver, T> condition) {
         return new WebDriverWait(driver, Duration.ofSeconds(30)).until(condition::apply);

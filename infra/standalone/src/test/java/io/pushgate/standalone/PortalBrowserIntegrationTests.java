@@ -3,6 +3,8 @@ package io.pushgate.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushgate.api.AxpSignature;
+import io.pushgate.emulator.ApnsCertificate;
+import io.pushgate.emulator.ApnsCertificateAuthority;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -259,6 +261,45 @@ class PortalBrowserIntegrationTests {
                 .isNotBlank();
         assertThat(browser.driver.getPageSource()).as("the key is never shown").doesNotContain("BEGIN PRIVATE KEY");
         browser.screenshot("21-credential-added");
+    }
+
+    @Test
+    void anApnsCertificateIsUploadedWithItsPasswordAndItsExpiryIsShown() throws Exception {
+        PortalPlatform.Account account = platform.signUp();
+        signIn(account);
+        browser.open(platform.portal("/credentials"));
+        ApnsCertificate certificate =
+                ApnsCertificateAuthority.create("Test Apple WWDR").issue("com.example.portal");
+        java.nio.file.Path p12 = java.nio.file.Files.createTempFile("apns", ".p12");
+        java.nio.file.Files.write(p12, certificate.p12());
+
+        browser.driver
+                .findElement(org.openqa.selenium.By.xpath("//summary[normalize-space(.)='APNs certificate (.p12)']"))
+                .click();
+        browser.type("#p12-name", "iOS certificate");
+        browser.find("#p12-file").sendKeys(p12.toString());
+        browser.type("#p12-password", "not-" + certificate.password());
+        browser.submitFormOf("#p12-file");
+        assertThat(browser.find("#p12-password-error").getText()).contains("Does not open the .p12 file");
+        assertThat(browser.find("#p12-name").getAttribute("value")).isEqualTo("iOS certificate");
+        browser.screenshot("22-certificate-refused");
+        browser.assertAccessible("credentials with a certificate error");
+
+        browser.find("#p12-file").sendKeys(p12.toString());
+        browser.type("#p12-password", certificate.password());
+        browser.submitFormOf("#p12-file");
+        assertThat(browser.find(".notice").getText()).contains("Credential \"iOS certificate\" added.");
+        WebElement card = browser.find(".card");
+        assertThat(card.getText())
+                .contains("APNs certificate", "com.example.portal", "Certificate expires")
+                .contains(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+                        .withZone(java.time.ZoneOffset.UTC)
+                        .format(certificate.expiresAt()));
+        assertThat(browser.driver.getPageSource())
+                .as("neither the password nor the file is ever shown")
+                .doesNotContain(certificate.password())
+                .doesNotContain(certificate.p12Base64().substring(100, 160));
+        browser.screenshot("23-certificate-added");
     }
 
     @Test

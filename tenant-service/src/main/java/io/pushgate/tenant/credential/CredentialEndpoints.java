@@ -5,6 +5,7 @@ import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Caller;
 import io.pushgate.tenant.platform.Fields;
 import io.pushgate.tenant.platform.Page;
+import java.time.Clock;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -22,7 +23,9 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * {@code /v1/credentials}: provider credentials. The material is checked, sealed with the
- * credential's id and never answered; {@code PUT /v1/credentials/{id}} replaces it (rotation).
+ * credential's id and never answered; {@code PUT /v1/credentials/{id}} replaces it (rotation). An
+ * {@code apns} credential authenticates with a token key ({@code p8Key}) or a certificate ({@code
+ * certificate}: a .p12, base64, with {@code certificatePassword}); a replacement may switch between them.
  */
 @RestController
 @RequestMapping("/v1/credentials")
@@ -37,7 +40,9 @@ class CredentialEndpoints {
             String keyId,
             String teamId,
             String topic,
-            String environment) {
+            String environment,
+            String certificate,
+            String certificatePassword) {
         @Override
         public String toString() {
             return "CredentialRequest[type=" + type + ", name=" + name + "]";
@@ -46,10 +51,12 @@ class CredentialEndpoints {
 
     private final Credentials credentials;
     private final ObjectMapper json;
+    private final Clock clock;
 
-    CredentialEndpoints(Credentials credentials, ObjectMapper json) {
+    CredentialEndpoints(Credentials credentials, ObjectMapper json, Clock clock) {
         this.credentials = credentials;
         this.json = json;
+        this.clock = clock;
     }
 
     @PostMapping
@@ -97,8 +104,20 @@ class CredentialEndpoints {
         return switch (type) {
             case SANDBOX -> CredentialMaterial.sandbox();
             case FCM -> CredentialMaterial.fcm(body.serviceAccountJson(), json);
-            case APNS ->
-                CredentialMaterial.apns(body.p8Key(), body.keyId(), body.teamId(), body.topic(), body.environment());
+            case APNS -> apns(body);
         };
+    }
+
+    /** An APNs token key ({@code p8Key}, key id, team id) or an APNs certificate ({@code certificate}, a .p12). */
+    private CredentialMaterial apns(CredentialRequest body) {
+        boolean certificate = body.certificate() != null && !body.certificate().isBlank();
+        if (certificate && body.p8Key() != null && !body.p8Key().isBlank()) {
+            throw ApiRejected.invalidField(
+                    "certificate", "give either a token key (p8Key) or a certificate (certificate), not both");
+        }
+        return certificate
+                ? CredentialMaterial.apnsCertificate(
+                        body.certificate(), body.certificatePassword(), body.topic(), body.environment(), clock)
+                : CredentialMaterial.apns(body.p8Key(), body.keyId(), body.teamId(), body.topic(), body.environment());
     }
 }

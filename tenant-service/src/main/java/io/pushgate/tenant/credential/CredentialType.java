@@ -14,7 +14,10 @@ public enum CredentialType {
     SANDBOX("sandbox"),
     /** A Firebase service account: delivers to Android. */
     FCM("fcm"),
-    /** An APNs .p8 key: delivers to iOS. */
+    /**
+     * APNs: a .p8 token key, or a .p12 certificate ({@code metadata.authentication = certificate}); delivers
+     * to iOS.
+     */
     APNS("apns");
 
     private final String text;

@@ -38,7 +38,8 @@ public class Formats {
             case "topic" -> "Bundle ID";
             case "environment" -> "Environment";
             case "authentication" -> "Authentication";
-            case "certificateExpiresAt" -> "Certificate expires";
+            case "expiresAt" -> "Certificate expires";
+            case "environments" -> "Environments covered";
             case "certificateSubject" -> "Certificate subject";
             case "target" -> "Sends to";
             default -> key;
