@@ -128,7 +128,7 @@ class Accounts {
                                     .then(Mono.zip(
                                             tokens.issueForMember(member.tenantId(), member.id(), member.role()),
                                             refreshTokens.start(member.tenantId(), member.id())))
-                                    .map(issued -> TokenAnswer.withRefreshToken(issued.getT1(), issued.getT2()));
+                                    .map(issued -> answer(issued.getT1(), issued.getT2()));
                         }));
     }
 
@@ -141,7 +141,7 @@ class Accounts {
         return refreshTokens.refresh(refreshToken, sourceIp).flatMap(rotation -> {
             if (rotation instanceof Rotated rotated) {
                 return tokens.issueForMember(rotated.tenantId(), rotated.memberId(), rotated.role())
-                        .map((IssuedToken issued) -> TokenAnswer.withRefreshToken(issued, rotated.refreshToken()));
+                        .map(issued -> answer(issued, rotated.refreshToken()));
             }
             return Mono.error(new ApiRejected(
                     ControlPlaneProblem.REFRESH_TOKEN_INVALID,
@@ -152,6 +152,11 @@ class Accounts {
     /** Sign-out: revokes the family of {@code refreshToken}; an unknown or revoked token changes nothing. */
     Mono<Void> signOut(String refreshToken, String sourceIp) {
         return refreshTokens.revoke(refreshToken, sourceIp).then();
+    }
+
+    /** The answer of a sign-in and of a refresh: the member's access token and the refresh token that gets the next one. */
+    private static TokenAnswer answer(IssuedToken access, String refreshToken) {
+        return TokenAnswer.withRefreshToken(access, refreshToken);
     }
 
     /** Passwords have 12 to 1024 characters and are not the e-mail. */
