@@ -17,7 +17,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Secrets (passwords, callback secrets, key material, client secrets, tokens) appear in the answer
+ * Secrets (passwords, callback secrets, key material, client secrets, tokens, refresh tokens) appear in the answer
  * that creates them and nowhere else: not in any GET, not in any of the server's log lines
  * (captured at DEBUG, every logger), not in the audit log.
  */
@@ -58,12 +58,27 @@ class SecretsNeverShownIntegrationTests {
                             Map.of("email", email, "password", "a wrong password guess")),
                     401);
             secrets.add("a wrong password guess");
-            String token = expect(
-                            http.send("POST", "/v1/auth/login", null, Map.of("email", email, "password", password)),
-                            200)
-                    .get("access_token")
-                    .asString();
+            JsonNode signedIn = expect(
+                    http.send("POST", "/v1/auth/login", null, Map.of("email", email, "password", password)), 200);
+            String token = signedIn.get("access_token").asString();
             secrets.add(token);
+            String firstRefresh = signedIn.get("refresh_token").asString();
+            secrets.add(firstRefresh);
+            JsonNode refreshed =
+                    expect(http.send("POST", "/v1/auth/refresh", null, Map.of("refresh_token", firstRefresh)), 200);
+            secrets.add(refreshed.get("access_token").asString());
+            secrets.add(refreshed.get("refresh_token").asString());
+            // a replay (it revokes the family, and is logged without the token) and a sign-out
+            expect(http.send("POST", "/v1/auth/refresh", null, Map.of("refresh_token", firstRefresh)), 401);
+            assertThat(http.send(
+                                    "POST",
+                                    "/v1/auth/logout",
+                                    null,
+                                    Map.of(
+                                            "refresh_token",
+                                            refreshed.get("refresh_token").asString()))
+                            .status())
+                    .isEqualTo(204);
 
             JsonNode configuration = expect(http.send("POST", "/v1/configurations", token, Map.of("name", "App")), 201);
             String id = configuration.get("id").asString();

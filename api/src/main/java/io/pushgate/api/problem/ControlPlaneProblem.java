@@ -16,6 +16,12 @@ public enum ControlPlaneProblem implements ProblemKind {
     MALFORMED_REQUEST(400, "malformed-request", "The request body is missing or not JSON"),
     /** The e-mail and password do not match an account (the same answer for an unknown e-mail). */
     SIGN_IN_FAILED(401, "sign-in-failed", "The e-mail or the password is wrong"),
+    /**
+     * The refresh token is unknown, expired, revoked or already used (which, for a used one, also
+     * revoked every token of its sign-in); the same answer for each, so it reveals nothing. Sign in
+     * again.
+     */
+    REFRESH_TOKEN_INVALID(401, "refresh-token-invalid", "The refresh token is not valid"),
     /** No valid bearer token. */
     UNAUTHENTICATED(401, "unauthenticated", "A valid bearer token is required"),
     /** The token is valid but its role or scopes do not allow this action. */

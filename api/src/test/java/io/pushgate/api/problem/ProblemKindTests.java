@@ -41,6 +41,7 @@ class ProblemKindTests {
             ControlPlaneProblem.INVALID_CREDENTIAL_MATERIAL | 400 | https://pushgate.io/problems/invalid-credential-material | The credential material is not usable
             ControlPlaneProblem.MALFORMED_REQUEST | 400 | https://pushgate.io/problems/malformed-request | The request body is missing or not JSON
             ControlPlaneProblem.SIGN_IN_FAILED | 401 | https://pushgate.io/problems/sign-in-failed | The e-mail or the password is wrong
+            ControlPlaneProblem.REFRESH_TOKEN_INVALID | 401 | https://pushgate.io/problems/refresh-token-invalid | The refresh token is not valid
             ControlPlaneProblem.UNAUTHENTICATED | 401 | https://pushgate.io/problems/unauthenticated | A valid bearer token is required
             ControlPlaneProblem.FORBIDDEN | 403 | https://pushgate.io/problems/forbidden | Your role does not allow this action
             ControlPlaneProblem.NOT_FOUND | 404 | https://pushgate.io/problems/not-found | No such resource

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.server.WebSession;
 import org.springframework.web.server.adapter.WebHttpHandlerBuilder;
@@ -21,7 +20,6 @@ import org.springframework.web.server.session.DefaultWebSessionManager;
  * is revoked. The platform runs with short admin tokens, and the portal refreshes only when a token
  * has less than a second left.
  */
-@Disabled("needs POST /v1/auth/refresh — lead merges it")
 class PortalTokenRefreshIntegrationTests {
 
     static PortalPlatform platform;

@@ -9,6 +9,13 @@ public enum AuditAction {
     TENANT_SIGNUP("tenant.signup"),
     /** A sign-in, successful or not (the event's outcome says which). */
     SIGN_IN("auth.login"),
+    /** A sign-out: the refresh token's family was revoked. */
+    SIGN_OUT("auth.logout"),
+    /**
+     * A refresh token was presented again after it had been used (stolen, or a client that kept it):
+     * every token of its sign-in was revoked. Always a failure.
+     */
+    REFRESH_TOKEN_REPLAY("auth.refresh.replay"),
     /** An app client's client_credentials token. */
     OAUTH2_TOKEN("oauth2.token"),
     CONFIGURATION_CREATE("configuration.create"),

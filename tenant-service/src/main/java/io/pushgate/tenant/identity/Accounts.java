@@ -4,8 +4,10 @@ import io.pushgate.api.problem.ControlPlaneProblem;
 import io.pushgate.tenant.audit.AuditAction;
 import io.pushgate.tenant.audit.AuditLog;
 import io.pushgate.tenant.identity.Members.Member;
+import io.pushgate.tenant.identity.RefreshTokens.Rotated;
 import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Fields;
+import io.pushgate.tenant.token.TokenAnswer;
 import io.pushgate.tenant.token.TokenIssuer;
 import io.pushgate.tenant.token.TokenIssuer.IssuedToken;
 import java.time.Duration;
@@ -17,7 +19,10 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
-/** Sign-up (a tenant and its first owner) and sign-in (a member's admin token). */
+/**
+ * Sign-up (a tenant and its first owner), sign-in (a member's admin token and refresh token), the
+ * refresh of a member's tokens, and sign-out.
+ */
 @Service
 class Accounts {
 
@@ -32,6 +37,7 @@ class Accounts {
     private final Passwords passwords;
     private final SignInThrottle throttle;
     private final TokenIssuer tokens;
+    private final RefreshTokens refreshTokens;
     private final AuditLog audit;
 
     Accounts(
@@ -41,6 +47,7 @@ class Accounts {
             Passwords passwords,
             SignInThrottle throttle,
             TokenIssuer tokens,
+            RefreshTokens refreshTokens,
             AuditLog audit) {
         this.db = db;
         this.tx = tx;
@@ -48,6 +55,7 @@ class Accounts {
         this.passwords = passwords;
         this.throttle = throttle;
         this.tokens = tokens;
+        this.refreshTokens = refreshTokens;
         this.audit = audit;
     }
 
@@ -76,7 +84,7 @@ class Accounts {
                 .onErrorMap(DuplicateKeyException.class, Accounts::emailTaken);
     }
 
-    Mono<IssuedToken> signIn(String emailField, String password, String sourceIp) {
+    Mono<TokenAnswer> signIn(String emailField, String password, String sourceIp) {
         if (password == null || password.isEmpty()) {
             throw ApiRejected.invalidField("password", "is required");
         }
@@ -117,8 +125,38 @@ class Accounts {
                                             email,
                                             sourceIp,
                                             true)
-                                    .then(tokens.issueForMember(member.tenantId(), member.id(), member.role()));
+                                    .then(Mono.zip(
+                                            tokens.issueForMember(member.tenantId(), member.id(), member.role()),
+                                            refreshTokens.start(member.tenantId(), member.id())))
+                                    .map(issued -> answer(issued.getT1(), issued.getT2()));
                         }));
+    }
+
+    /**
+     * A new access token and refresh token for {@code refreshToken}, with the member's current role;
+     * 401 {@code refresh-token-invalid} for a token that is unknown, expired, revoked or spent (a
+     * spent one revokes its family first: that is committed, the answer is still the 401).
+     */
+    Mono<TokenAnswer> refresh(String refreshToken, String sourceIp) {
+        return refreshTokens.refresh(refreshToken, sourceIp).flatMap(rotation -> {
+            if (rotation instanceof Rotated rotated) {
+                return tokens.issueForMember(rotated.tenantId(), rotated.memberId(), rotated.role())
+                        .map(issued -> answer(issued, rotated.refreshToken()));
+            }
+            return Mono.error(new ApiRejected(
+                    ControlPlaneProblem.REFRESH_TOKEN_INVALID,
+                    "the refresh token is unknown, expired, revoked or already used; sign in again"));
+        });
+    }
+
+    /** Sign-out: revokes the family of {@code refreshToken}; an unknown or revoked token changes nothing. */
+    Mono<Void> signOut(String refreshToken, String sourceIp) {
+        return refreshTokens.revoke(refreshToken, sourceIp).then();
+    }
+
+    /** The answer of a sign-in and of a refresh: the member's access token and the refresh token that gets the next one. */
+    private static TokenAnswer answer(IssuedToken access, String refreshToken) {
+        return TokenAnswer.withRefreshToken(access, refreshToken);
     }
 
     /** Passwords have 12 to 1024 characters and are not the e-mail. */

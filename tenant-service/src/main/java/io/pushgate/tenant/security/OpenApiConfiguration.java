@@ -29,7 +29,8 @@ class OpenApiConfiguration {
                         .title("Pushgate control plane")
                         .description("Tenants, members, AXP configurations, provider credentials, app clients,"
                                 + " trusted issuers and the audit log. Sign in with POST /v1/auth/login and use"
-                                + " its access_token as the bearer token.")
+                                + " its access_token as the bearer token; POST /v1/auth/refresh exchanges its"
+                                + " refresh_token (once) for new tokens, POST /v1/auth/logout revokes it.")
                         .version("v1"))
                 .components(new Components()
                         .addSecuritySchemes(

@@ -29,7 +29,7 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * All of tenant-service's access rules: sign-up, sign-in, the OAuth endpoints, the API docs and
+ * All of tenant-service's access rules: sign-up, sign-in, refresh and sign-out, the OAuth endpoints, the API docs and
  * health are public; {@code /v1/**} needs a platform token of this issuer and audience, reading
  * with {@code tenant.read}, changing with {@code tenant.write}, members with {@code members.write}.
  */
@@ -47,7 +47,8 @@ class SecurityConfiguration {
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
                 .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
-                .authorizeExchange(exchange -> exchange.pathMatchers(HttpMethod.POST, "/v1/signup", "/v1/auth/login")
+                .authorizeExchange(exchange -> exchange.pathMatchers(
+                                HttpMethod.POST, "/v1/signup", "/v1/auth/login", "/v1/auth/refresh", "/v1/auth/logout")
                         .permitAll()
                         .pathMatchers(HttpMethod.POST, "/oauth2/token")
                         .permitAll()

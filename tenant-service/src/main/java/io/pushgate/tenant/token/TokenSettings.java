@@ -12,13 +12,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param clientTokenLifetime how long an app client's token is valid; at most 15 minutes
  * @param keyRotationInterval how long a signing key signs before a new one takes over; the retired
  *     key stays in the JWKS until the last token it signed has expired
+ * @param refreshTokenIdleTimeout a member's refresh token not used for this long no longer
+ *     refreshes (each refresh answers a new one, so a session in use stays signed in)
+ * @param refreshTokenMaxLifetime this long after a sign-in, none of its refresh tokens refreshes any
+ *     more, used or not: the member signs in again
  */
 @ConfigurationProperties("pushgate.tokens")
 public record TokenSettings(
         @DefaultValue("pushgate") String audience,
         @DefaultValue("15m") Duration adminTokenLifetime,
         @DefaultValue("15m") Duration clientTokenLifetime,
-        @DefaultValue("7d") Duration keyRotationInterval) {
+        @DefaultValue("7d") Duration keyRotationInterval,
+        @DefaultValue("30m") Duration refreshTokenIdleTimeout,
+        @DefaultValue("12h") Duration refreshTokenMaxLifetime) {
 
     static final Duration MAX_LIFETIME = Duration.ofMinutes(15);
 
@@ -31,6 +37,15 @@ public record TokenSettings(
         }
         if (keyRotationInterval.compareTo(MAX_LIFETIME) < 0) {
             throw new IllegalArgumentException("pushgate.tokens.key-rotation-interval must be at least 15 minutes");
+        }
+        if (refreshTokenIdleTimeout.isNegative() || refreshTokenIdleTimeout.isZero()) {
+            throw new IllegalArgumentException(
+                    "pushgate.tokens.refresh-token-idle-timeout must be positive, not " + refreshTokenIdleTimeout);
+        }
+        if (refreshTokenMaxLifetime.compareTo(refreshTokenIdleTimeout) < 0) {
+            throw new IllegalArgumentException(
+                    "pushgate.tokens.refresh-token-max-lifetime must be at least the refresh-token-idle-timeout, not "
+                            + refreshTokenMaxLifetime);
         }
     }
 

@@ -35,8 +35,13 @@ class SigningKeyRotationIntegrationTests {
     @Test
     void aRetiredKeyStaysPublishedUntilItsLastTokenHasExpired() {
         ManualClock clock = new ManualClock(Instant.now().plus(Duration.ofDays(1)));
-        TokenSettings settings =
-                new TokenSettings("pushgate", Duration.ofMinutes(15), Duration.ofMinutes(10), Duration.ofHours(1));
+        TokenSettings settings = new TokenSettings(
+                "pushgate",
+                Duration.ofMinutes(15),
+                Duration.ofMinutes(10),
+                Duration.ofHours(1),
+                Duration.ofMinutes(30),
+                Duration.ofHours(12));
         SigningKeys keys = new SigningKeys(db, cipher, settings, tx, clock);
 
         String first = keys.current().block().signing().getKeyID();
