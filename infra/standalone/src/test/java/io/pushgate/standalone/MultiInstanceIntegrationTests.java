@@ -78,6 +78,7 @@ class MultiInstanceIntegrationTests {
                     .hasSize(3);
 
             String kill = bench(tenantPort, sandbox, database, "--kill", killed, "kill.json");
+            report("kill -9", kill);
             assertThat(kill).contains("\"kind\" : \"kill -9\"").contains("\"pid\" : " + killedPid);
             assertEveryAcceptedPushArrived(kill);
             assertThat(number(kill, "duplicated") - number(kill, "duplicatedWithCause"))
@@ -86,6 +87,7 @@ class MultiInstanceIntegrationTests {
             awaitRestarted(launcher, "delivery-service-2", killed, killedPid);
 
             String stop = bench(tenantPort, sandbox, database, "--stop", stopped, "stop.json");
+            report("graceful stop", stop);
             assertThat(stop).contains("\"kind\" : \"graceful stop (SIGTERM)\"");
             assertEveryAcceptedPushArrived(stop);
             // a graceful stop causes no second push: only a send that timed out (recorded as such) may be
@@ -153,6 +155,18 @@ class MultiInstanceIntegrationTests {
                 .as("the simulator's verdict:\n" + output)
                 .isZero();
         return Files.readString(result);
+    }
+
+    /** The run's figures in one line of the test's output, so that a CI log keeps them. */
+    private static void report(String disruption, String result) {
+        System.out.printf(
+                "Multi-instance run with a %s: accepted %d, lost %d, pending %d, pushed twice %d (with a recorded cause %d)%n",
+                disruption,
+                number(result, "accepted"),
+                number(result, "lost"),
+                number(result, "pending"),
+                number(result, "duplicated"),
+                number(result, "duplicatedWithCause"));
     }
 
     private static void assertEveryAcceptedPushArrived(String result) {
