@@ -55,6 +55,9 @@ class CallbackIngress {
 
     private static final Logger log = LoggerFactory.getLogger(CallbackIngress.class);
     private static final int SIGNATURE_HEX_DIGITS = 64;
+    private static final String RATE_LIMIT_LIMIT = "RateLimit-Limit";
+    private static final String RATE_LIMIT_REMAINING = "RateLimit-Remaining";
+    private static final String RATE_LIMIT_RESET = "RateLimit-Reset";
 
     private final Configurations configurations;
     private final Inbox inbox;
@@ -140,6 +143,7 @@ class CallbackIngress {
         AxpEvent event = reader.event(object);
         return admission(configuration)
                 .flatMap(admission -> {
+                    trace.admission = admission;
                     if (!admission.allowed()) {
                         throw new CallbackRejected(
                                 CallbackProblem.RATE_LIMITED,
@@ -178,9 +182,24 @@ class CallbackIngress {
         trace.outcome = stored.duplicate() ? CallbackOutcome.DUPLICATE : CallbackOutcome.ACCEPTED;
         String json = "{\"notificationId\":\"" + stored.notificationId() + "\",\"status\":\""
                 + (stored.duplicate() ? "duplicate" : "accepted") + "\"}";
-        return ServerResponse.status(trace.outcome.status())
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(json);
+        ServerResponse.BodyBuilder response =
+                ServerResponse.status(trace.outcome.status()).contentType(MediaType.APPLICATION_JSON);
+        rateLimitHeaders(response, trace.admission);
+        return response.bodyValue(json);
+    }
+
+    /**
+     * The IETF draft's {@code RateLimit-Limit} (the burst), {@code RateLimit-Remaining} (callbacks
+     * left now) and {@code RateLimit-Reset} (whole seconds until the bucket is full again), on every
+     * answer the tenant's limit was taken for.
+     */
+    private static void rateLimitHeaders(ServerResponse.BodyBuilder response, Admission admission) {
+        if (admission == null) {
+            return;
+        }
+        response.header(RATE_LIMIT_LIMIT, Long.toString(admission.limit()));
+        response.header(RATE_LIMIT_REMAINING, Long.toString(admission.remaining()));
+        response.header(RATE_LIMIT_RESET, Long.toString(admission.resetSeconds()));
     }
 
     /** The body, read up to the cap: a larger one fails as soon as the cap is passed. */
@@ -250,6 +269,7 @@ class CallbackIngress {
         if (kind == CallbackProblem.METHOD_NOT_ALLOWED) {
             response.allow(HttpMethod.POST);
         }
+        rateLimitHeaders(response, trace.admission);
         if (rejected.retryAfterSeconds() > 0) {
             response.header(HttpHeaders.RETRY_AFTER, Long.toString(rejected.retryAfterSeconds()));
         } else if (kind.status() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
@@ -311,6 +331,7 @@ class CallbackIngress {
     private static final class Trace {
         CallbackConfiguration configuration;
         String eventId;
+        Admission admission;
         CallbackOutcome outcome = CallbackOutcome.STORAGE_UNAVAILABLE;
     }
 }

@@ -77,6 +77,26 @@ class CallbackLimitIntegrationTests {
     }
 
     @Test
+    void everyAnswerTheLimitWasTakenForCarriesTheRateLimitHeaders() throws Exception {
+        TestConfigurations.Inserted configuration = tenantWithPlan(1, 3);
+        List<String> seen = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            HttpResponse<String> answer = send(configuration, event());
+            seen.add(answer.statusCode() + " " + header(answer, "RateLimit-Limit") + " "
+                    + header(answer, "RateLimit-Remaining") + " " + header(answer, "RateLimit-Reset"));
+        }
+        // the bucket holds 3 and refills one a second: full again after as many seconds as are missing
+        assertThat(seen).containsExactly("202 3 2 1", "202 3 1 2", "202 3 0 3", "429 3 0 3");
+        HttpResponse<String> unsigned = callbacks.post(configuration.callbackKey(), "0".repeat(64), event().toJson());
+        assertThat(unsigned.statusCode()).isEqualTo(401);
+        assertThat(unsigned.headers().firstValue("RateLimit-Limit")).isEmpty();
+    }
+
+    private static String header(HttpResponse<String> answer, String name) {
+        return answer.headers().firstValue(name).orElse("-");
+    }
+
+    @Test
     void aRetryAfterRetryAfterSucceeds() throws Exception {
         TestConfigurations.Inserted configuration = tenantWithPlan(1, 1);
         assertThat(send(configuration, event()).statusCode()).isEqualTo(202);
