@@ -42,6 +42,30 @@ public final class TestConfigurations {
                 .migrate();
     }
 
+    /**
+     * Gives {@code tenantId} the plan of {@code callbacksPerSecond} and {@code callbackBurst} (the other
+     * rates generous), the next version, and announces it as tenant-service does: a {@code plan} change
+     * notification after the commit.
+     */
+    public static void plan(Connection connection, UUID tenantId, long callbacksPerSecond, long callbackBurst)
+            throws SQLException {
+        try (var plan = connection.prepareStatement("""
+                INSERT INTO tenancy.plan (tenant_id, callbacks_per_second, callback_burst, registrations_per_second,
+                    api_calls_per_second, deliveries_per_second_per_credential, version)
+                VALUES (?, ?, ?, 1000, 100, 5000, 1)
+                ON CONFLICT (tenant_id) DO UPDATE SET callbacks_per_second = excluded.callbacks_per_second,
+                    callback_burst = excluded.callback_burst, version = tenancy.plan.version + 1""")) {
+            plan.setObject(1, tenantId);
+            plan.setLong(2, callbacksPerSecond);
+            plan.setLong(3, callbackBurst);
+            plan.executeUpdate();
+        }
+        try (var notify = connection.prepareStatement("SELECT pg_notify('pushgate_tenancy_changed', ?)")) {
+            notify.setString(1, "{\"kind\":\"plan\",\"id\":\"" + tenantId + "\",\"tenantId\":\"" + tenantId + "\"}");
+            notify.execute();
+        }
+    }
+
     public static Builder configuration() {
         return new Builder();
     }

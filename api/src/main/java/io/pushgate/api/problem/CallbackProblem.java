@@ -25,6 +25,11 @@ public enum CallbackProblem implements ProblemKind {
     /** The JSON object breaks the event's rules (a field missing, of a wrong type or too long). */
     INVALID_EVENT(400, "callback-invalid-event", "Invalid AXP event"),
     /**
+     * The tenant's plan allows no more callbacks just now (its callbacks per second and burst);
+     * nothing was stored. Comes with {@code Retry-After}: whole seconds until one more is allowed.
+     */
+    RATE_LIMITED(429, "callback-rate-limited", "Too many callbacks"),
+    /**
      * The event could not be stored durably in time (database unavailable, too slow, or the ingress
      * overloaded); nothing was acknowledged. Comes with {@code Retry-After}.
      */

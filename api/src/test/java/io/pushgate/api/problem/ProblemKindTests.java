@@ -23,6 +23,7 @@ class ProblemKindTests {
             CallbackProblem.INVALID_SIGNATURE | 401 | https://pushgate.io/problems/callback-invalid-signature | Invalid X-hmac signature
             CallbackProblem.MALFORMED_JSON | 400 | https://pushgate.io/problems/callback-malformed-json | Malformed JSON
             CallbackProblem.INVALID_EVENT | 400 | https://pushgate.io/problems/callback-invalid-event | Invalid AXP event
+            CallbackProblem.RATE_LIMITED | 429 | https://pushgate.io/problems/callback-rate-limited | Too many callbacks
             CallbackProblem.STORAGE_UNAVAILABLE | 503 | https://pushgate.io/problems/callback-storage-unavailable | Event storage unavailable
             CallbackProblem.CONFIGURATION_UNUSABLE | 503 | https://pushgate.io/problems/callback-configuration-unusable | Configuration secret unreadable
             DeliveryApiProblem.INVALID_FIELD | 400 | https://pushgate.io/problems/invalid-field | A field is missing or invalid

@@ -6,6 +6,8 @@ import io.pushgate.api.problem.CallbackProblem;
 import io.pushgate.api.secret.SecretUnreadableException;
 import io.pushgate.delivery.configuration.CallbackConfiguration;
 import io.pushgate.delivery.configuration.Configurations;
+import io.pushgate.delivery.limit.Admission;
+import io.pushgate.delivery.limit.CallbackLimits;
 import io.pushgate.delivery.notification.Inbox;
 import io.pushgate.delivery.notification.InboxUnavailableException;
 import io.pushgate.delivery.notification.NewNotification;
@@ -36,8 +38,14 @@ import reactor.core.publisher.Mono;
  * buffered), content type (415), configuration from the cache (404 when unknown or disabled),
  * {@code X-hmac} present and well-formed (401), JSON object (400), signature over {@code eventId} +
  * {@code sessionId} with the current or, in its grace window, the previous secret (401), the event's
- * rules (400), then the durable write: 202 for a new event, 200 for a duplicate, both only after
- * the commit; 503 with {@code Retry-After} when it cannot be stored in time. Never a 500.
+ * rules (400), the tenant's callback limit (429 with {@code Retry-After}), then the durable write:
+ * 202 for a new event, 200 for a duplicate, both only after the commit; 503 with {@code
+ * Retry-After} when it cannot be stored in time. Never a 500.
+ *
+ * <p>The limit comes after the signature so that callbacks nobody signed (a flood with a leaked or
+ * guessed callback URL) never spend the tenant's budget, and after the event's rules so that only
+ * callbacks that would be stored do; it comes before the write, so a refused callback writes
+ * nothing.
  *
  * <p>Each callback ends with one log line (tenant, configuration, eventId, outcome, latency; no
  * secret, no signature) and its meters.
@@ -47,18 +55,28 @@ class CallbackIngress {
 
     private static final Logger log = LoggerFactory.getLogger(CallbackIngress.class);
     private static final int SIGNATURE_HEX_DIGITS = 64;
+    private static final String RATE_LIMIT_LIMIT = "RateLimit-Limit";
+    private static final String RATE_LIMIT_REMAINING = "RateLimit-Remaining";
+    private static final String RATE_LIMIT_RESET = "RateLimit-Reset";
 
     private final Configurations configurations;
     private final Inbox inbox;
     private final CallbackMetrics metrics;
     private final CallbackSettings settings;
+    private final CallbackLimits limits;
     private final AxpEventReader reader = new AxpEventReader();
 
-    CallbackIngress(Configurations configurations, Inbox inbox, CallbackMetrics metrics, CallbackSettings settings) {
+    CallbackIngress(
+            Configurations configurations,
+            Inbox inbox,
+            CallbackMetrics metrics,
+            CallbackSettings settings,
+            CallbackLimits limits) {
         this.configurations = configurations;
         this.inbox = inbox;
         this.metrics = metrics;
         this.settings = settings;
+        this.limits = limits;
     }
 
     Mono<ServerResponse> receive(ServerRequest request) {
@@ -123,17 +141,65 @@ class CallbackIngress {
                     CallbackProblem.INVALID_SIGNATURE, "X-hmac is not the signature of this eventId and sessionId");
         }
         AxpEvent event = reader.event(object);
-        return inbox.store(new NewNotification(configuration.tenantId(), configuration.id(), event))
+        return admission(configuration)
+                .flatMap(admission -> {
+                    trace.admission = admission;
+                    if (!admission.allowed()) {
+                        throw new CallbackRejected(
+                                CallbackProblem.RATE_LIMITED,
+                                "the tenant's plan allows " + admission.limit()
+                                        + " callbacks at once and refills them at its callbacks per second;"
+                                        + " this one was not stored",
+                                admission.retryAfterSeconds());
+                    }
+                    return inbox.store(new NewNotification(configuration.tenantId(), configuration.id(), event));
+                })
                 .flatMap(stored -> answer(stored, trace));
+    }
+
+    /** The tenant's callback limit's answer: at once when its plan is in memory, else after reading it (in time). */
+    private Mono<Admission> admission(CallbackConfiguration configuration) {
+        Admission now = limits.admitNow(configuration.tenantId(), configuration.id());
+        if (now != null) {
+            return Mono.just(now);
+        }
+        return limits.admit(configuration.tenantId(), configuration.id())
+                .timeout(
+                        settings.lookupTimeout(),
+                        Mono.error(() -> new TimeoutException("no plan within " + settings.lookupTimeout())))
+                .onErrorMap(CallbackIngress::planUnreadable);
+    }
+
+    private static Throwable planUnreadable(Throwable error) {
+        return new CallbackRejected(
+                CallbackProblem.STORAGE_UNAVAILABLE,
+                error instanceof TimeoutException
+                        ? "the tenant's plan could not be read in time"
+                        : "the tenant's plan could not be read");
     }
 
     private static Mono<ServerResponse> answer(Stored stored, Trace trace) {
         trace.outcome = stored.duplicate() ? CallbackOutcome.DUPLICATE : CallbackOutcome.ACCEPTED;
         String json = "{\"notificationId\":\"" + stored.notificationId() + "\",\"status\":\""
                 + (stored.duplicate() ? "duplicate" : "accepted") + "\"}";
-        return ServerResponse.status(trace.outcome.status())
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(json);
+        ServerResponse.BodyBuilder response =
+                ServerResponse.status(trace.outcome.status()).contentType(MediaType.APPLICATION_JSON);
+        rateLimitHeaders(response, trace.admission);
+        return response.bodyValue(json);
+    }
+
+    /**
+     * The IETF draft's {@code RateLimit-Limit} (the burst), {@code RateLimit-Remaining} (callbacks
+     * left now) and {@code RateLimit-Reset} (whole seconds until the bucket is full again), on every
+     * answer the tenant's limit was taken for.
+     */
+    private static void rateLimitHeaders(ServerResponse.BodyBuilder response, Admission admission) {
+        if (admission == null) {
+            return;
+        }
+        response.header(RATE_LIMIT_LIMIT, Long.toString(admission.limit()));
+        response.header(RATE_LIMIT_REMAINING, Long.toString(admission.remaining()));
+        response.header(RATE_LIMIT_RESET, Long.toString(admission.resetSeconds()));
     }
 
     /** The body, read up to the cap: a larger one fails as soon as the cap is passed. */
@@ -203,7 +269,10 @@ class CallbackIngress {
         if (kind == CallbackProblem.METHOD_NOT_ALLOWED) {
             response.allow(HttpMethod.POST);
         }
-        if (kind.status() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
+        rateLimitHeaders(response, trace.admission);
+        if (rejected.retryAfterSeconds() > 0) {
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(rejected.retryAfterSeconds()));
+        } else if (kind.status() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
             response.header(
                     HttpHeaders.RETRY_AFTER,
                     Long.toString(Math.max(1, settings.retryAfter().toSeconds())));
@@ -262,6 +331,7 @@ class CallbackIngress {
     private static final class Trace {
         CallbackConfiguration configuration;
         String eventId;
+        Admission admission;
         CallbackOutcome outcome = CallbackOutcome.STORAGE_UNAVAILABLE;
     }
 }

@@ -14,7 +14,9 @@ public enum ChangeKind {
     /** A row of {@code tenancy.credential}. */
     CREDENTIAL,
     /** A row of {@code tenancy.trusted_issuer}. */
-    TRUSTED_ISSUER;
+    TRUSTED_ISSUER,
+    /** A row of {@code tenancy.plan}; the notification's {@code id} is the tenant's. */
+    PLAN;
 
     private final String text = name().toLowerCase(Locale.ROOT);
 

@@ -24,14 +24,15 @@ import reactor.util.retry.Retry;
  * {@code LISTEN}s on the control plane's channel {@value #CHANNEL} over a dedicated connection (not
  * from the pool; to {@code pushgate.db.direct-url} when that names another server than the pool's,
  * e.g. past a transaction-mode PgBouncer) and evicts what each change makes stale. The payload is {@code
- * {"kind":"configuration"|"credential"|"trusted_issuer","id":"<uuid>","tenantId":"<uuid>"}}.
+ * {"kind":"configuration"|"credential"|"trusted_issuer"|"plan","id":"<uuid>","tenantId":"<uuid>"}}.
  *
  * <p>When the connection drops it listens again after {@code listen-retry-delay} and then evicts
  * everything, since notifications may have been missed meanwhile; the cache's TTL bounds staleness
  * if the drop goes unnoticed.
  *
  * <p>Every change is also published as a {@link TenancyChanged} event, for the other caches of the
- * control plane's tables (AXP Configuration Ids, trusted issuers, delivery settings, provider clients).
+ * control plane's tables (AXP Configuration Ids, trusted issuers, delivery settings, provider clients,
+ * plans).
  */
 @Component
 class ConfigurationChangeListener implements SmartLifecycle {

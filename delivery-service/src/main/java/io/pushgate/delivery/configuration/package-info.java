@@ -1,2 +1,2 @@
-/** The read model of the control plane's AXP configurations: a cache evicted by PostgreSQL NOTIFY. */
+/** The read model of the control plane's AXP configurations and tenants' plans: caches evicted by PostgreSQL NOTIFY. */
 package io.pushgate.delivery.configuration;

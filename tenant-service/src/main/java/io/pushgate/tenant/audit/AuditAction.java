@@ -38,7 +38,9 @@ public enum AuditAction {
     MEMBER_ROLE_OWNER("member.role.owner"),
     MEMBER_ROLE_ADMIN("member.role.admin"),
     MEMBER_ROLE_VIEWER("member.role.viewer"),
-    MEMBER_REMOVE("member.remove");
+    MEMBER_REMOVE("member.remove"),
+    /** The platform operator gave the tenant another plan (actor {@code operator}). */
+    PLAN_UPDATE("plan.update");
 
     private final String text;
 

@@ -6,7 +6,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Tells delivery-service that a configuration, credential or trusted issuer changed, so that it
+ * Tells delivery-service that a configuration, credential, trusted issuer or plan changed, so that it
  * evicts its caches: {@code pg_notify('pushgate_tenancy_changed', '{"kind":…,"id":…,"tenantId":…}')}.
  * Call it inside the transaction of the change: PostgreSQL delivers the notification only on commit.
  */
@@ -20,7 +20,9 @@ public class ChangeEvents {
     public enum Kind {
         CONFIGURATION("configuration"),
         CREDENTIAL("credential"),
-        TRUSTED_ISSUER("trusted_issuer");
+        TRUSTED_ISSUER("trusted_issuer"),
+        /** A tenant's plan; the payload's {@code id} is the tenant's id. */
+        PLAN("plan");
 
         private final String json;
 

@@ -11,12 +11,20 @@ import java.util.List;
 import java.util.Objects;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.ReactiveAuthenticationManager;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
@@ -24,6 +32,10 @@ import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
+import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.ObjectMapper;
@@ -31,7 +43,9 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * All of tenant-service's access rules: sign-up, sign-in, refresh and sign-out, the OAuth endpoints, the API docs and
  * health are public; {@code /v1/**} needs a platform token of this issuer and audience, reading
- * with {@code tenant.read}, changing with {@code tenant.write}, members with {@code members.write}.
+ * with {@code tenant.read}, changing with {@code tenant.write}, members with {@code members.write};
+ * {@code /v1/operator/**} is the platform operator's, a chain of its own that only the operator
+ * token passes.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -39,6 +53,55 @@ class SecurityConfiguration {
     private static final String READ = "SCOPE_" + Scopes.TENANT_READ;
     private static final String WRITE = "SCOPE_" + Scopes.TENANT_WRITE;
     private static final String MEMBERS = "SCOPE_" + Scopes.MEMBERS_WRITE;
+    private static final String OPERATOR = "operator";
+    private static final String OPERATOR_AUTHORITY = "PLATFORM_OPERATOR";
+
+    /**
+     * The platform operator's API, {@code /v1/operator/**}, checked before the tenants' chain ever
+     * sees it: only {@code Authorization: Bearer <operator token>} passes; anything else, a platform
+     * token of any role or an app client's among them, answers 401. Without an operator token
+     * ({@link OperatorToken#isSet()}) every request there answers 404, as if the API did not exist.
+     */
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    SecurityWebFilterChain operatorSecurity(ServerHttpSecurity http, OperatorToken operator, ObjectMapper json) {
+        ServerAuthenticationEntryPoint refuse = (exchange, e) -> operator.isSet()
+                ? write(
+                        exchange,
+                        json,
+                        ApiRejected.body(ControlPlaneProblem.UNAUTHENTICATED, "the operator token is required"),
+                        "Bearer")
+                : write(exchange, json, ApiRejected.body(ControlPlaneProblem.NOT_FOUND, "no such resource"), null);
+        ReactiveAuthenticationManager operatorOnly = presented -> operator.matches((String) presented.getCredentials())
+                ? Mono.just(UsernamePasswordAuthenticationToken.authenticated(
+                        OPERATOR, null, AuthorityUtils.createAuthorityList(OPERATOR_AUTHORITY)))
+                : Mono.error(new BadCredentialsException("not the operator token"));
+        AuthenticationWebFilter authentication = new AuthenticationWebFilter(operatorOnly);
+        authentication.setServerAuthenticationConverter(SecurityConfiguration::bearer);
+        authentication.setAuthenticationFailureHandler(new ServerAuthenticationEntryPointFailureHandler(refuse));
+        return http.securityMatcher(ServerWebExchangeMatchers.pathMatchers("/v1/operator/**"))
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
+                .addFilterAt(authentication, SecurityWebFiltersOrder.AUTHENTICATION)
+                .authorizeExchange(exchange -> exchange.anyExchange().hasAuthority(OPERATOR_AUTHORITY))
+                .exceptionHandling(exceptions -> exceptions
+                        .authenticationEntryPoint(refuse)
+                        .accessDeniedHandler((exchange, e) -> refuse.commence(exchange, null)))
+                .build();
+    }
+
+    /** The bearer token of {@code Authorization}, as an authentication request; none without one. */
+    private static Mono<Authentication> bearer(ServerWebExchange exchange) {
+        String authorization = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Mono.empty();
+        }
+        return Mono.just(UsernamePasswordAuthenticationToken.unauthenticated(
+                OPERATOR, authorization.substring(7).strip()));
+    }
 
     @Bean
     SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, ReactiveJwtDecoder decoder, ObjectMapper json) {

@@ -1,0 +1,2 @@
+/** Rate limits from tenants' plans (bucket4j): the callback ingress's per tenant, in process. */
+package io.pushgate.delivery.limit;

@@ -1,0 +1,122 @@
+package io.pushgate.tenant.plan;
+
+import io.pushgate.api.Plan;
+import io.pushgate.tenant.audit.AuditAction;
+import io.pushgate.tenant.audit.AuditLog;
+import io.pushgate.tenant.platform.ApiRejected;
+import io.pushgate.tenant.platform.ChangeEvents;
+import io.r2dbc.spi.Readable;
+import java.time.Instant;
+import java.util.UUID;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+
+/**
+ * Tenants' plans ({@code tenancy.plan}). A tenant without a row has {@link Plan#DEFAULT} at version
+ * 0; the operator's first change writes version 1 and each later one adds 1, in one transaction with
+ * its audit event (actor {@value #OPERATOR}) and its change notification.
+ */
+@Service
+class Plans {
+
+    /** The audit log's actor for the platform operator. */
+    static final String OPERATOR = "operator";
+
+    private static final String COLUMNS = "callbacks_per_second, callback_burst, registrations_per_second,"
+            + " api_calls_per_second, deliveries_per_second_per_credential, version, updated_at";
+
+    /**
+     * A tenant's plan as the API shows it.
+     *
+     * @param version 0 for the default plan, then one more with each change
+     * @param updatedAt when the operator last changed it, {@code null} for the default plan
+     */
+    record PlanView(
+            long callbacksPerSecond,
+            long callbackBurst,
+            long registrationsPerSecond,
+            long apiCallsPerSecond,
+            long deliveriesPerSecondPerCredential,
+            long version,
+            Instant updatedAt) {
+
+        static PlanView of(Plan plan, long version, Instant updatedAt) {
+            return new PlanView(
+                    plan.callbacksPerSecond(),
+                    plan.callbackBurst(),
+                    plan.registrationsPerSecond(),
+                    plan.apiCallsPerSecond(),
+                    plan.deliveriesPerSecondPerCredential(),
+                    version,
+                    updatedAt);
+        }
+    }
+
+    private final DatabaseClient db;
+    private final TransactionalOperator tx;
+    private final AuditLog audit;
+    private final ChangeEvents changes;
+
+    Plans(DatabaseClient db, TransactionalOperator tx, AuditLog audit, ChangeEvents changes) {
+        this.db = db;
+        this.tx = tx;
+        this.audit = audit;
+        this.changes = changes;
+    }
+
+    /** The plan of {@code tenantId}: its row, or the default plan. */
+    Mono<PlanView> of(UUID tenantId) {
+        return db.sql("SELECT " + COLUMNS + " FROM tenancy.plan WHERE tenant_id = :tenantId")
+                .bind("tenantId", tenantId)
+                .map(Plans::view)
+                .one()
+                .defaultIfEmpty(PlanView.of(Plan.DEFAULT, 0, null));
+    }
+
+    /** Gives {@code tenantId} the plan {@code plan}, the next version; 404 when there is no such tenant. */
+    Mono<PlanView> replace(UUID tenantId, Plan plan, String sourceIp) {
+        return tx.transactional(db.sql("""
+                        INSERT INTO tenancy.plan (tenant_id, callbacks_per_second, callback_burst,
+                            registrations_per_second, api_calls_per_second, deliveries_per_second_per_credential,
+                            version)
+                        SELECT id, :callbacksPerSecond, :callbackBurst, :registrationsPerSecond,
+                            :apiCallsPerSecond, :deliveriesPerSecondPerCredential, 1
+                        FROM tenancy.tenant WHERE id = :tenantId
+                        ON CONFLICT (tenant_id) DO UPDATE SET
+                            callbacks_per_second = excluded.callbacks_per_second,
+                            callback_burst = excluded.callback_burst,
+                            registrations_per_second = excluded.registrations_per_second,
+                            api_calls_per_second = excluded.api_calls_per_second,
+                            deliveries_per_second_per_credential = excluded.deliveries_per_second_per_credential,
+                            version = tenancy.plan.version + 1,
+                            updated_at = now()
+                        RETURNING\s""" + COLUMNS)
+                .bind("tenantId", tenantId)
+                .bind("callbacksPerSecond", plan.callbacksPerSecond())
+                .bind("callbackBurst", plan.callbackBurst())
+                .bind("registrationsPerSecond", plan.registrationsPerSecond())
+                .bind("apiCallsPerSecond", plan.apiCallsPerSecond())
+                .bind("deliveriesPerSecondPerCredential", plan.deliveriesPerSecondPerCredential())
+                .map(Plans::view)
+                .one()
+                .switchIfEmpty(Mono.error(() -> ApiRejected.notFound("tenant")))
+                .flatMap(view -> audit.append(
+                                tenantId, OPERATOR, AuditAction.PLAN_UPDATE, "plan:v" + view.version(), sourceIp, true)
+                        .then(changes.changed(ChangeEvents.Kind.PLAN, tenantId, tenantId))
+                        .thenReturn(view)));
+    }
+
+    private static PlanView view(Readable row) {
+        return PlanView.of(
+                new Plan(
+                        row.get("callbacks_per_second", Long.class),
+                        row.get("callback_burst", Long.class),
+                        row.get("registrations_per_second", Long.class),
+                        row.get("api_calls_per_second", Long.class),
+                        row.get("deliveries_per_second_per_credential", Long.class)),
+                row.get("version", Long.class),
+                row.get("updated_at", Instant.class));
+    }
+}
