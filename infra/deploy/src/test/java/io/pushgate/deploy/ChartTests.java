@@ -103,8 +103,8 @@ class ChartTests {
         for (String service : List.of("tenant-service", "delivery-service")) {
             Container container = container(chart, service);
             assertThat(value(container, "PUSHGATE_TRUSTED_PROXIES")).isEqualTo("10.42.0.0/16");
-            assertThat(container.getEnv()).noneMatch(variable -> variable.getName()
-                    .equals("SERVER_FORWARD_HEADERS_STRATEGY"));
+            assertThat(container.getEnv())
+                    .noneMatch(variable -> variable.getName().equals("SERVER_FORWARD_HEADERS_STRATEGY"));
         }
     }
 
