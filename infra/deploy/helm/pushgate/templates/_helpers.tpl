@@ -21,7 +21,7 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 {{ .root.Values.image.registry }}/pushgate-{{ .service }}:{{ .root.Values.image.tag | default .root.Chart.AppVersion }}
 {{- end -}}
 
-{{/* The database settings tenant-service and delivery-service share; credentials from the existing Secret. */}}
+{{/* The settings tenant-service and delivery-service share: the database (credentials from the existing Secret), the keyset, the issuer, the trusted proxies. */}}
 {{- define "pushgate.databaseEnv" -}}
 - name: PUSHGATE_DB_URL
   value: {{ required "database.url is required" .Values.database.url | quote }}
@@ -41,8 +41,8 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
   value: /etc/pushgate/keyset/{{ .Values.keyset.key }}
 - name: PUSHGATE_ISSUER
   value: {{ required "issuer is required" .Values.issuer | quote }}
-- name: SERVER_FORWARD_HEADERS_STRATEGY
-  value: native
+- name: PUSHGATE_TRUSTED_PROXIES
+  value: {{ .Values.trustedProxies | quote }}
 {{- end -}}
 
 {{/* Probes on the actuator's groups: live = the JVM works; ready = started and not shutting down. */}}

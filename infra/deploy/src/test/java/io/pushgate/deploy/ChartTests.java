@@ -95,6 +95,19 @@ class ChartTests {
         }
     }
 
+    /** Spring Boot's own handling would believe any peer (and refuses to start beside pushgate.trusted-proxies). */
+    @Test
+    void theServicesBelieveForwardedHeadersOnlyFromTheTrustedProxies() {
+        RenderedChart chart = RenderedChart.render(Map.of("trustedProxies", "10.42.0.0/16"));
+
+        for (String service : List.of("tenant-service", "delivery-service")) {
+            Container container = container(chart, service);
+            assertThat(value(container, "PUSHGATE_TRUSTED_PROXIES")).isEqualTo("10.42.0.0/16");
+            assertThat(container.getEnv())
+                    .noneMatch(variable -> variable.getName().equals("SERVER_FORWARD_HEADERS_STRATEGY"));
+        }
+    }
+
     @Test
     void refusesToRenderAGracePeriodThatAStoppingInstanceOutlasts() {
         assertThatThrownBy(() -> RenderedChart.render(Map.of("deliveryService.terminationGracePeriodSeconds", "20")))

@@ -130,8 +130,8 @@ final class Cluster implements Launch {
             delivery.put("SERVER_PORT", Integer.toString(port));
             // behind the front only: it is the one public address
             delivery.put("SERVER_ADDRESS", "127.0.0.1");
-            // the front sets X-Forwarded-For to the caller's address (the per-address limits count it)
-            delivery.put("SERVER_FORWARD_HEADERS_STRATEGY", "native");
+            // the front (on loopback, trusted by pushgate.trusted-proxies' default) sets X-Forwarded-For
+            // to the caller's address: the per-address limits count it
             delivery.put(
                     "PUSHGATE_SECURITY_PLATFORM_JWKS_URI",
                     "http://127.0.0.1:" + settings.tenantPort() + "/oauth2/jwks");

@@ -181,7 +181,8 @@ final class Front implements AutoCloseable {
                 headers.add(header.getKey(), header.getValue());
             }
         });
-        // the instances trust these (server.forward-headers-strategy=native): set here, never passed on
+        // set here, never passed on: the instances believe X-Forwarded-For from loopback
+        // (pushgate.trusted-proxies), so a caller's own header must not reach them
         InetSocketAddress peer = request.remoteAddress();
         if (peer != null) {
             headers.set("X-Forwarded-For", peer.getAddress().getHostAddress());

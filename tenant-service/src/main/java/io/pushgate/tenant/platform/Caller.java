@@ -20,7 +20,10 @@ public record Caller(UUID tenantId, UUID memberId, String sourceIp) {
                 sourceIp(request));
     }
 
-    /** The peer's address (forwarded headers are honoured only where the server is configured to). */
+    /**
+     * The client's address: the peer's, or from a trusted proxy the client its {@code X-Forwarded-For}
+     * names ({@code pushgate.trusted-proxies}, applied by {@link ClientAddressFilter} before anything else).
+     */
     public static String sourceIp(ServerHttpRequest request) {
         InetSocketAddress remote = request.getRemoteAddress();
         if (remote == null) {

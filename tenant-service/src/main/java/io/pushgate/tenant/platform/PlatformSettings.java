@@ -1,6 +1,7 @@
 package io.pushgate.tenant.platform;
 
 import java.net.URI;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -14,13 +15,17 @@ import org.springframework.util.unit.DataSize;
  *     ({@code PUSHGATE_PUBLIC_BASE_URL})
  * @param keyset the secrets-at-rest keyset, Tink JSON or a file path ({@code PUSHGATE_KEYSET})
  * @param maxRequestSize the largest request body accepted; larger answers 413
+ * @param trustedProxies the addresses and CIDR ranges whose {@code X-Forwarded-For} names the
+ *     client ({@code PUSHGATE_TRUSTED_PROXIES}, comma-separated); loopback by default, where
+ *     {@code ./pushgate up} runs the portal; empty trusts none
  */
 @ConfigurationProperties("pushgate")
 public record PlatformSettings(
         @DefaultValue("http://localhost:8081") URI issuer,
         @DefaultValue("http://localhost:8080") URI publicBaseUrl,
         String keyset,
-        @DefaultValue("64KB") DataSize maxRequestSize) {
+        @DefaultValue("64KB") DataSize maxRequestSize,
+        @DefaultValue({"127.0.0.0/8", "::1"}) List<String> trustedProxies) {
 
     /** {@code base} without a trailing slash, so that paths can be appended. */
     public static String withoutTrailingSlash(URI base) {

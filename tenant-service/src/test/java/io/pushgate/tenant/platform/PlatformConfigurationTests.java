@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pushgate.api.secret.SecretCipher;
 import io.pushgate.testkit.TestKeyset;
 import java.net.URI;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
@@ -56,6 +57,7 @@ class PlatformConfigurationTests {
                 URI.create("http://localhost:8081"),
                 URI.create("http://localhost:8080"),
                 keyset,
-                DataSize.ofKilobytes(64));
+                DataSize.ofKilobytes(64),
+                List.of("127.0.0.0/8", "::1"));
     }
 }
