@@ -42,6 +42,9 @@ class DatabaseRestartIntegrationTests {
 
     private static final Pattern UP = Pattern.compile("^(Pushgate is up in .*)$");
     private static final Pattern INSTANCE = Pattern.compile("^\\s+delivery-service-\\d+\\s+(http://\\S+)");
+    /** The line after the instances' lines: once it is out, they are too (they follow the "up" line). */
+    private static final Pattern PORTAL = Pattern.compile("^  web-portal\\s+");
+
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
@@ -70,6 +73,7 @@ class DatabaseRestartIntegrationTests {
 
             try (var launcher = LauncherProcess.start(environment, List.of("--delivery-instances", "2"))) {
                 launcher.awaitOutput(UP, START);
+                launcher.awaitOutput(PORTAL, Duration.ofSeconds(10));
                 List<URI> instances = launcher.stdout().stream()
                         .map(INSTANCE::matcher)
                         .filter(Matcher::find)
