@@ -1,7 +1,7 @@
 package io.pushgate.delivery.limit;
 
 /** Where the buckets of the limits live: {@code pushgate.limits.backend}, and the {@code backend} tag of the metrics. */
-public enum LimitBackend {
+enum LimitBackend {
     /** In process: each instance holds its own buckets. */
     LOCAL("local"),
     /** In Redis, shared by every instance, through bucket4j's Lettuce proxy manager. */
@@ -14,7 +14,7 @@ public enum LimitBackend {
     }
 
     /** The name in settings and metrics. */
-    public String text() {
+    String text() {
         return text;
     }
 }
