@@ -17,6 +17,7 @@ import io.pushgate.delivery.TestConfigurations;
 import io.pushgate.testkit.TestDatabase;
 import io.pushgate.testkit.TestPlatformInitializer;
 import io.pushgate.testkit.TestRedis;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -53,13 +54,15 @@ class CallbackLimitRedisIntegrationTests {
     private RedisClient redisClient;
     private StatefulRedisConnection<String, String> redis;
     private TcpProxy proxy;
+    private TcpProxy slowProxy;
     private ConfigurableApplicationContext one;
     private ConfigurableApplicationContext two;
     private ConfigurableApplicationContext cutOff;
+    private ConfigurableApplicationContext slow;
     private ListAppender<ILoggingEvent> logged;
 
     @BeforeAll
-    void start() {
+    void start() throws IOException {
         redisUrl = TestRedis.require();
         redisClient = RedisClient.create(redisUrl.toString());
         redis = redisClient.connect();
@@ -70,6 +73,14 @@ class CallbackLimitRedisIntegrationTests {
         // its Redis (the proxy) does not listen yet: a port nobody answers on
         cutOff = instance(
                 URI.create("redis://127.0.0.1:" + proxy.port()),
+                "--pushgate.limits.instances=2",
+                "--pushgate.limits.redis-retry-interval=200ms");
+        // its Redis answers, but each answer 300 ms late: past the default timeout (50 ms)
+        slowProxy = new TcpProxy(redisUrl);
+        slowProxy.open();
+        slowProxy.delayAnswers(300);
+        slow = instance(
+                URI.create("redis://127.0.0.1:" + slowProxy.port()),
                 "--pushgate.limits.instances=2",
                 "--pushgate.limits.redis-retry-interval=200ms");
         LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
@@ -87,6 +98,9 @@ class CallbackLimitRedisIntegrationTests {
         instances.forEach(ConfigurableApplicationContext::close);
         if (proxy != null) {
             proxy.close();
+        }
+        if (slowProxy != null) {
+            slowProxy.close();
         }
         if (redis != null) {
             redis.sync().keys(PREFIX + "*").forEach(key -> redis.sync().del(key));
@@ -222,11 +236,38 @@ class CallbackLimitRedisIntegrationTests {
                 .satisfies(message -> assertThat(message).contains("answers again"));
     }
 
+    @Test
+    void anInstanceWhoseRedisAnswersTooLateDecidesWithItsShareInstead() throws Exception {
+        TestConfigurations.Inserted configuration = tenantWithPlan(2, 20);
+        Callbacks callbacks = callbacks(slow);
+        double fallbacksBefore = fallbacks(slow);
+        int sent = 20;
+        int accepted = 0;
+        long start = System.nanoTime();
+        for (int i = 0; i < sent; i++) {
+            int status = send(callbacks, configuration).statusCode();
+            assertThat(status).as("answered by the local fallback").isIn(202, 429);
+            accepted += status == 202 ? 1 : 0;
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        // every callback was decided by this instance's share (burst 10, 1 a second), none waited for Redis's answer
+        assertThat(fallbacks(slow) - fallbacksBefore).isEqualTo(sent);
+        assertThat(accepted).isBetween(10, 10 + (int) Math.ceil(seconds) + 1);
+        assertThat(throttled(slow, configuration, "local")).isEqualTo(sent - accepted);
+        assertThat(messages(Level.WARN, slowProxy))
+                .singleElement()
+                .satisfies(message -> assertThat(message).contains("TimeoutException"));
+    }
+
     private List<String> messages(Level level) {
+        return messages(level, proxy);
+    }
+
+    private List<String> messages(Level level, TcpProxy through) {
         return logged.list.stream()
                 .filter(event -> event.getLevel() == level)
                 .map(ILoggingEvent::getFormattedMessage)
-                .filter(message -> message.contains("127.0.0.1:" + proxy.port()))
+                .filter(message -> message.contains("127.0.0.1:" + through.port()))
                 .toList();
     }
 

@@ -14,7 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A loopback TCP proxy to a real server that a test can close (its port refuses connections, the
- * ones it carried are cut) and open again on the same port: a dependency that goes away and returns.
+ * ones it carried are cut) and open again on the same port: a dependency that goes away and returns;
+ * or slow down (each answer held back a while): a dependency that answers too late.
  */
 final class TcpProxy implements AutoCloseable {
 
@@ -22,9 +23,15 @@ final class TcpProxy implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private int port;
     private ServerSocket server;
+    private volatile long answerDelayMillis;
 
     TcpProxy(URI target) {
         this.target = new InetSocketAddress(target.getHost(), target.getPort());
+    }
+
+    /** Holds every chunk the server sends back for {@code millis} before passing it on. */
+    void delayAnswers(long millis) {
+        answerDelayMillis = millis;
     }
 
     /** A free loopback port, nothing listening on it until {@link #open()}. */
@@ -51,8 +58,8 @@ final class TcpProxy implements AutoCloseable {
                     Socket upstream = new Socket(target.getAddress(), target.getPort());
                     sockets.add(client);
                     sockets.add(upstream);
-                    pump(client, upstream);
-                    pump(upstream, client);
+                    pump(client, upstream, false);
+                    pump(upstream, client, true);
                 } catch (IOException closed) {
                     return;
                 }
@@ -60,18 +67,24 @@ final class TcpProxy implements AutoCloseable {
         });
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean answers) {
         daemon("tcp-proxy-pump", () -> {
             byte[] buffer = new byte[8192];
             try (InputStream in = from.getInputStream();
                     OutputStream out = to.getOutputStream()) {
                 int read;
                 while ((read = in.read(buffer)) >= 0) {
+                    long delay = answers ? answerDelayMillis : 0;
+                    if (delay > 0) {
+                        Thread.sleep(delay);
+                    }
                     out.write(buffer, 0, read);
                     out.flush();
                 }
             } catch (IOException cut) {
                 // closed by close() or by either side
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
             } finally {
                 closeQuietly(from);
                 closeQuietly(to);
