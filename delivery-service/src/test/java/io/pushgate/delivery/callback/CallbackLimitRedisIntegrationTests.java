@@ -234,6 +234,17 @@ class CallbackLimitRedisIntegrationTests {
         assertThat(messages(Level.INFO))
                 .singleElement()
                 .satisfies(message -> assertThat(message).contains("answers again"));
+
+        // and cut off again, this time with its connection made: Lettuce's reconnecting refuses commands at once
+        proxy.close();
+        double fallbacksBeforeCut = fallbacks(cutOff);
+        for (int i = 0; i < 10; i++) {
+            assertThat(send(callbacks, later).statusCode())
+                    .as("answered by the local fallback")
+                    .isIn(202, 429);
+        }
+        assertThat(fallbacks(cutOff) - fallbacksBeforeCut).isEqualTo(10);
+        assertThat(messages(Level.WARN)).hasSize(2);
     }
 
     @Test
