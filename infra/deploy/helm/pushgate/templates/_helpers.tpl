@@ -41,6 +41,11 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
   value: /etc/pushgate/keyset/{{ .Values.keyset.key }}
 - name: PUSHGATE_ISSUER
   value: {{ required "issuer is required" .Values.issuer | quote }}
+{{ include "pushgate.trustedProxiesEnv" . }}
+{{- end -}}
+
+{{/* The proxies whose X-Forwarded-For names the client, for every service (the portal's sign-ins too). */}}
+{{- define "pushgate.trustedProxiesEnv" -}}
 - name: PUSHGATE_TRUSTED_PROXIES
   value: {{ .Values.trustedProxies | quote }}
 {{- end -}}

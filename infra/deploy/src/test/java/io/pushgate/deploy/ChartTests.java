@@ -100,7 +100,7 @@ class ChartTests {
     void theServicesBelieveForwardedHeadersOnlyFromTheTrustedProxies() {
         RenderedChart chart = RenderedChart.render(Map.of("trustedProxies", "10.42.0.0/16"));
 
-        for (String service : List.of("tenant-service", "delivery-service")) {
+        for (String service : List.of("tenant-service", "delivery-service", "web-portal")) {
             Container container = container(chart, service);
             assertThat(value(container, "PUSHGATE_TRUSTED_PROXIES")).isEqualTo("10.42.0.0/16");
             assertThat(container.getEnv())

@@ -23,7 +23,10 @@ public final class Redirects {
         return exchange.getResponse().setComplete();
     }
 
-    /** The browser's address as the portal sees it (behind a proxy: with forwarded headers honoured). */
+    /**
+     * The browser's address: the peer's, or from a peer in {@code pushgate.trusted-proxies} the
+     * client its {@code X-Forwarded-For} names ({@link ClientAddressFilter}, which runs first).
+     */
     public static String clientAddress(ServerWebExchange exchange) {
         InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
         if (remote == null) {
