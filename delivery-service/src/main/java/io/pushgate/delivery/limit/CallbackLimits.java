@@ -1,70 +1,60 @@
 package io.pushgate.delivery.limit;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
-import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.Bucket;
-import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.TokensInheritanceStrategy;
-import io.pushgate.api.Plan;
 import io.pushgate.delivery.configuration.Plans;
 import io.pushgate.delivery.configuration.TenantPlan;
-import java.time.Duration;
 import java.util.UUID;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
  * The callback ingress's limit per tenant, from its plan: a bucket4j bucket of {@code callbackBurst}
  * callbacks refilled greedily at {@code callbacksPerSecond}, over all the tenant's configurations.
- * Backend {@value #BACKEND}: each instance holds its own buckets (with several instances, each lets
- * the whole plan through).
+ * Where the buckets live is {@code pushgate.limits.backend}: {@code local}, each instance holds its
+ * own (with several instances, each lets the whole plan through); {@code redis}, one bucket per
+ * tenant in Redis shared by every instance ({@link RedisBuckets}, with its local fallback).
  *
  * <p>Cheap on the hot path: the plan comes from {@link Plans}' memory without a {@code Mono} when it
- * is there, the bucket is lock-free and takes one token without blocking. When a plan's version
- * changes the tenant's bucket takes the new configuration, keeping the tokens it has (at most the
- * new burst), as bucket4j's configuration replacement does. A bucket idle long enough to be full
- * again is dropped: made again, it is the same.
+ * is there; a local bucket is lock-free and takes one token without blocking; Redis is asked
+ * asynchronously, no thread waiting for its answer.
  */
 @Component
 public class CallbackLimits {
 
-    /** The name of this backend in metrics. */
-    static final String BACKEND = "local";
-
-    private static final Duration MIN_IDLE = Duration.ofMinutes(1);
-
     private final Plans plans;
     private final LimitMetrics metrics;
-    private final Cache<UUID, TenantBucket> buckets;
+    private final LocalBuckets local = new LocalBuckets(1);
+    private final RedisBuckets redis;
 
-    CallbackLimits(Plans plans, LimitMetrics metrics) {
+    CallbackLimits(Plans plans, LimitMetrics metrics, ObjectProvider<RedisBuckets> redis) {
         this.plans = plans;
         this.metrics = metrics;
-        this.buckets = Caffeine.newBuilder()
-                .expireAfter(Expiry.accessing((UUID tenant, TenantBucket bucket) -> bucket.idle))
-                .maximumSize(1_000_000)
-                .build();
+        this.redis = redis.getIfAvailable();
     }
 
     /**
      * Takes one callback of {@code tenantId} (arriving on {@code configurationId}, for the metric of
-     * refusals) when the tenant's plan is in memory; {@code null} when it is not, and nothing taken
-     * (then {@link #admit}).
+     * refusals) at once, when the backend is {@code local} and the tenant's plan is in memory; {@code
+     * null} otherwise, and nothing taken (then {@link #admit}).
      */
     public Admission admitNow(UUID tenantId, UUID configurationId) {
+        if (redis != null) {
+            return null;
+        }
         TenantPlan plan = plans.cached(tenantId);
         return plan == null ? null : take(plan, configurationId);
     }
 
     /**
      * Takes one callback of {@code tenantId}, reading its plan first when it is not in memory. Fails
-     * with the database's error when the plan cannot be read.
+     * with the database's error when the plan cannot be read; never because of Redis.
      */
     public Mono<Admission> admit(UUID tenantId, UUID configurationId) {
         TenantPlan plan = plans.cached(tenantId);
+        if (redis != null) {
+            Mono<TenantPlan> known = plan != null ? Mono.just(plan) : plans.of(tenantId);
+            return known.flatMap(loaded -> redis.take(loaded, configurationId));
+        }
         if (plan != null) {
             return Mono.just(take(plan, configurationId));
         }
@@ -72,67 +62,10 @@ public class CallbackLimits {
     }
 
     private Admission take(TenantPlan plan, UUID configurationId) {
-        TenantBucket tenant = bucketOf(plan);
-        ConsumptionProbe probe = tenant.bucket.tryConsumeAndReturnRemaining(1);
-        long remaining = probe.getRemainingTokens();
-        long nanosToFull = (tenant.burst - remaining) * 1_000_000_000L / tenant.rate;
-        if (probe.isConsumed()) {
-            return new Admission(true, tenant.burst, remaining, 0, nanosToFull);
+        Admission admission = local.take(plan);
+        if (!admission.allowed()) {
+            metrics.callbackRefused(plan.tenantId(), configurationId, LimitBackend.LOCAL);
         }
-        metrics.callbackRefused(plan.tenantId(), configurationId);
-        return new Admission(false, tenant.burst, 0, probe.getNanosToWaitForRefill(), nanosToFull);
-    }
-
-    private TenantBucket bucketOf(TenantPlan plan) {
-        TenantBucket current = buckets.getIfPresent(plan.tenantId());
-        if (current != null && current.version == plan.version()) {
-            return current;
-        }
-        return buckets.asMap().compute(plan.tenantId(), (tenant, existing) -> {
-            if (existing != null && existing.version == plan.version()) {
-                return existing;
-            }
-            return existing == null ? TenantBucket.of(plan) : existing.replacedBy(plan);
-        });
-    }
-
-    /** A tenant's bucket and the plan version it was configured from. */
-    private static final class TenantBucket {
-        final Bucket bucket;
-        final long version;
-        final long rate;
-        final long burst;
-        final Duration idle;
-
-        private TenantBucket(Bucket bucket, TenantPlan plan) {
-            this.bucket = bucket;
-            this.version = plan.version();
-            this.rate = plan.plan().callbacksPerSecond();
-            this.burst = plan.plan().callbackBurst();
-            // the time an empty bucket takes to fill up: idle that long, it is full, and a new one is the same
-            Duration refill = Duration.ofSeconds(burst / rate + 1);
-            this.idle = refill.compareTo(MIN_IDLE) > 0 ? refill : MIN_IDLE;
-        }
-
-        static TenantBucket of(TenantPlan plan) {
-            return new TenantBucket(
-                    Bucket.builder().addLimit(bandwidth(plan.plan())).build(), plan);
-        }
-
-        TenantBucket replacedBy(TenantPlan plan) {
-            bucket.replaceConfiguration(
-                    BucketConfiguration.builder()
-                            .addLimit(bandwidth(plan.plan()))
-                            .build(),
-                    TokensInheritanceStrategy.AS_IS);
-            return new TenantBucket(bucket, plan);
-        }
-
-        private static Bandwidth bandwidth(Plan plan) {
-            return Bandwidth.builder()
-                    .capacity(plan.callbackBurst())
-                    .refillGreedy(plan.callbacksPerSecond(), Duration.ofSeconds(1))
-                    .build();
-        }
+        return admission;
     }
 }

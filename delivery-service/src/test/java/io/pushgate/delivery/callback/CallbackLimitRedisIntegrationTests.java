@@ -1,0 +1,325 @@
+package io.pushgate.delivery.callback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pushgate.api.axp.AxpEvent;
+import io.pushgate.delivery.DeliveryServiceApplication;
+import io.pushgate.delivery.TenancySchema;
+import io.pushgate.delivery.TestConfigurations;
+import io.pushgate.testkit.TestDatabase;
+import io.pushgate.testkit.TestPlatformInitializer;
+import io.pushgate.testkit.TestRedis;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The callback limit's {@code redis} backend on the real Redis of this run: two delivery-service
+ * instances share a tenant's limit, a plan change replaces the bucket stored in Redis, keys expire
+ * when idle, and an instance whose Redis does not answer keeps answering callbacks with its local
+ * share of the limit, says so once, counts it, and comes back to Redis when it answers again (a
+ * loopback proxy to the real Redis, closed and opened again; the machine's Redis is never stopped).
+ * Every key is under a prefix of this run.
+ */
+@ExtendWith(TenancySchema.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CallbackLimitRedisIntegrationTests {
+
+    private static final String PREFIX = "pushgate-test:" + UUID.randomUUID() + ":";
+    private static final String FALLBACK_LOGGER = "io.pushgate.delivery.limit.RedisBuckets";
+
+    private final List<ConfigurableApplicationContext> instances = new ArrayList<>();
+    private URI redisUrl;
+    private RedisClient redisClient;
+    private StatefulRedisConnection<String, String> redis;
+    private TcpProxy proxy;
+    private TcpProxy slowProxy;
+    private ConfigurableApplicationContext one;
+    private ConfigurableApplicationContext two;
+    private ConfigurableApplicationContext cutOff;
+    private ConfigurableApplicationContext slow;
+    private ListAppender<ILoggingEvent> logged;
+
+    @BeforeAll
+    void start() throws IOException {
+        redisUrl = TestRedis.require();
+        redisClient = RedisClient.create(redisUrl.toString());
+        redis = redisClient.connect();
+        proxy = new TcpProxy(redisUrl);
+        // a generous timeout for the two sharing instances, so a slow CI machine does not make them fall back
+        one = instance(redisUrl, "--pushgate.limits.redis-timeout=500ms");
+        two = instance(redisUrl, "--pushgate.limits.redis-timeout=500ms");
+        // its Redis (the proxy) does not listen yet: a port nobody answers on
+        cutOff = instance(
+                URI.create("redis://127.0.0.1:" + proxy.port()),
+                "--pushgate.limits.instances=2",
+                "--pushgate.limits.redis-retry-interval=200ms");
+        // its Redis answers, but each answer 300 ms late: past the default timeout (50 ms)
+        slowProxy = new TcpProxy(redisUrl);
+        slowProxy.open();
+        slowProxy.delayAnswers(300);
+        slow = instance(
+                URI.create("redis://127.0.0.1:" + slowProxy.port()),
+                "--pushgate.limits.instances=2",
+                "--pushgate.limits.redis-retry-interval=200ms");
+        LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
+        logged = new ListAppender<>();
+        logged.setContext(logging);
+        logged.start();
+        logging.getLogger(FALLBACK_LOGGER).addAppender(logged);
+    }
+
+    @AfterAll
+    void stop() {
+        ((LoggerContext) LoggerFactory.getILoggerFactory())
+                .getLogger(FALLBACK_LOGGER)
+                .detachAppender(logged);
+        instances.forEach(ConfigurableApplicationContext::close);
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (slowProxy != null) {
+            slowProxy.close();
+        }
+        if (redis != null) {
+            redis.sync().keys(PREFIX + "*").forEach(key -> redis.sync().del(key));
+            redis.close();
+            redisClient.shutdown();
+        }
+    }
+
+    private ConfigurableApplicationContext instance(URI redisUrl, String... properties) {
+        SpringApplication application = DeliveryServiceApplication.application();
+        application.addInitializers(new TestPlatformInitializer());
+        List<String> arguments = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--pushgate.dispatch.enabled=false",
+                "--pushgate.configuration.cache-ttl=1h",
+                "--pushgate.limits.backend=redis",
+                "--pushgate.limits.redis-url=" + redisUrl,
+                "--pushgate.limits.redis-key-prefix=" + PREFIX));
+        arguments.addAll(List.of(properties));
+        ConfigurableApplicationContext context = application.run(arguments.toArray(String[]::new));
+        instances.add(context);
+        return context;
+    }
+
+    @Test
+    void twoInstancesShareATenantsLimit() throws Exception {
+        TestConfigurations.Inserted configuration = tenantWithPlan(20, 20);
+        Callbacks[] callbacks = {callbacks(one), callbacks(two)};
+        // 40 a second for 3 s, alternating between the instances: each alone gets its own plan's rate
+        int sent = 120;
+        long intervalNanos = 25_000_000L;
+        int accepted = 0;
+        long start = System.nanoTime();
+        for (int i = 0; i < sent; i++) {
+            long wait = start + i * intervalNanos - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            int status = send(callbacks[i % 2], configuration).statusCode();
+            assertThat(status).isIn(202, 429);
+            accepted += status == 202 ? 1 : 0;
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        // the plan over the run: the burst, and 20 a second after it
+        double allowed = 20 + 20 * seconds;
+        assertThat((double) accepted).isBetween(allowed * 0.85, allowed * 1.15);
+        assertThat(throttled(one, configuration, "redis") + throttled(two, configuration, "redis"))
+                .isEqualTo(sent - accepted);
+    }
+
+    @Test
+    void aPlanChangeReplacesTheBucketStoredInRedis() throws Exception {
+        TestConfigurations.Inserted configuration = tenantWithPlan(1, 1);
+        assertThat(send(callbacks(one), configuration).statusCode()).isEqualTo(202);
+        assertThat(send(callbacks(two), configuration).statusCode()).isEqualTo(429);
+
+        try (Connection connection = TestDatabase.get().connect()) {
+            TestConfigurations.plan(connection, configuration.tenantId(), 10_000, 10_000);
+        }
+
+        // under the stored bucket (1/s) twenty in a row never pass; replaced by the new version's, they do
+        boolean allAccepted = false;
+        for (int round = 0; round < 50 && !allAccepted; round++) {
+            allAccepted = true;
+            for (int i = 0; i < 20; i++) {
+                allAccepted &=
+                        send(callbacks(i % 2 == 0 ? one : two), configuration).statusCode() == 202;
+            }
+            if (!allAccepted) {
+                Thread.sleep(200);
+            }
+        }
+        assertThat(allAccepted).isTrue();
+    }
+
+    @Test
+    void aTenantsKeyExpiresOnceItsBucketWouldBeFullAgain() throws Exception {
+        TestConfigurations.Inserted configuration = tenantWithPlan(10, 20);
+        assertThat(send(callbacks(one), configuration).statusCode()).isEqualTo(202);
+
+        long ttl = redis.sync().pttl(PREFIX + "callbacks:" + configuration.tenantId());
+
+        // one token taken refills in 100 ms; the key is kept 10 s after the bucket is full
+        assertThat(ttl).isPositive().isLessThanOrEqualTo(10_000 + 2_000);
+    }
+
+    @Test
+    void anInstanceWhoseRedisDoesNotAnswerFallsBackToItsShareAndReturnsWhenItAnswers() throws Exception {
+        // a slow refill, so the share (burst 10, 1 a second) and the whole plan (20, 2 a second) stay apart
+        TestConfigurations.Inserted configuration = tenantWithPlan(2, 20);
+        Callbacks callbacks = callbacks(cutOff);
+        double fallbacksBefore = fallbacks(cutOff);
+        int sent = 30;
+        int accepted = 0;
+        long start = System.nanoTime();
+        for (int i = 0; i < sent; i++) {
+            int status = send(callbacks, configuration).statusCode();
+            assertThat(status).as("answered by the local fallback").isIn(202, 429);
+            accepted += status == 202 ? 1 : 0;
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        // this instance's share with two instances: burst 10, 1 a second
+        assertThat(accepted).isBetween(10, 10 + (int) Math.ceil(seconds) + 1);
+        assertThat(fallbacks(cutOff) - fallbacksBefore).isEqualTo(sent);
+        assertThat(throttled(cutOff, configuration, "local")).isEqualTo(sent - accepted);
+        assertThat(redis.sync().exists(PREFIX + "callbacks:" + configuration.tenantId()))
+                .isZero();
+        assertThat(messages(Level.WARN))
+                .singleElement()
+                .satisfies(message -> assertThat(message).contains("127.0.0.1:" + proxy.port()));
+
+        proxy.open();
+
+        TestConfigurations.Inserted later = tenantWithPlan(20, 20);
+        String key = PREFIX + "callbacks:" + later.tenantId();
+        boolean shared = false;
+        for (int i = 0; i < 100 && !shared; i++) {
+            assertThat(send(callbacks, later).statusCode()).isIn(202, 429);
+            shared = redis.sync().exists(key) == 1;
+            if (!shared) {
+                Thread.sleep(100);
+            }
+        }
+        assertThat(shared).as("the tenant's bucket is in Redis again").isTrue();
+        double fallbacksNow = fallbacks(cutOff);
+        for (int i = 0; i < 5; i++) {
+            assertThat(send(callbacks, later).statusCode()).isEqualTo(202);
+        }
+        assertThat(fallbacks(cutOff)).isEqualTo(fallbacksNow);
+        assertThat(messages(Level.WARN)).hasSize(1);
+        assertThat(messages(Level.INFO))
+                .singleElement()
+                .satisfies(message -> assertThat(message).contains("answers again"));
+
+        // and cut off again, this time with its connection made: Lettuce's reconnecting refuses commands at once
+        proxy.close();
+        double fallbacksBeforeCut = fallbacks(cutOff);
+        for (int i = 0; i < 10; i++) {
+            assertThat(send(callbacks, later).statusCode())
+                    .as("answered by the local fallback")
+                    .isIn(202, 429);
+        }
+        assertThat(fallbacks(cutOff) - fallbacksBeforeCut).isEqualTo(10);
+        assertThat(messages(Level.WARN)).hasSize(2);
+    }
+
+    @Test
+    void anInstanceWhoseRedisAnswersTooLateDecidesWithItsShareInstead() throws Exception {
+        TestConfigurations.Inserted configuration = tenantWithPlan(2, 20);
+        Callbacks callbacks = callbacks(slow);
+        double fallbacksBefore = fallbacks(slow);
+        int sent = 20;
+        int accepted = 0;
+        long start = System.nanoTime();
+        for (int i = 0; i < sent; i++) {
+            int status = send(callbacks, configuration).statusCode();
+            assertThat(status).as("answered by the local fallback").isIn(202, 429);
+            accepted += status == 202 ? 1 : 0;
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        // every callback was decided by this instance's share (burst 10, 1 a second), none waited for Redis's answer
+        assertThat(fallbacks(slow) - fallbacksBefore).isEqualTo(sent);
+        assertThat(accepted).isBetween(10, 10 + (int) Math.ceil(seconds) + 1);
+        assertThat(throttled(slow, configuration, "local")).isEqualTo(sent - accepted);
+        assertThat(messages(Level.WARN, slowProxy))
+                .singleElement()
+                .satisfies(message -> assertThat(message).contains("TimeoutException"));
+    }
+
+    private List<String> messages(Level level) {
+        return messages(level, proxy);
+    }
+
+    private List<String> messages(Level level, TcpProxy through) {
+        return logged.list.stream()
+                .filter(event -> event.getLevel() == level)
+                .map(ILoggingEvent::getFormattedMessage)
+                .filter(message -> message.contains("127.0.0.1:" + through.port()))
+                .toList();
+    }
+
+    private static Callbacks callbacks(ConfigurableApplicationContext context) {
+        return new Callbacks(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
+    }
+
+    private static double fallbacks(ConfigurableApplicationContext context) {
+        Counter counter = context.getBean(MeterRegistry.class)
+                .find("pushgate.limit.fallbacks")
+                .tag("limit", "callbacks")
+                .counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private static double throttled(
+            ConfigurableApplicationContext context, TestConfigurations.Inserted configuration, String backend) {
+        Counter counter = context.getBean(MeterRegistry.class)
+                .find("pushgate.throttled")
+                .tags(
+                        "tenant",
+                        configuration.tenantId().toString(),
+                        "configuration",
+                        configuration.id().toString())
+                .tags("limit", "callbacks", "backend", backend)
+                .counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private static HttpResponse<String> send(Callbacks callbacks, TestConfigurations.Inserted configuration) {
+        AxpEvent event = AxpEvent.of(UUID.randomUUID().toString(), "session-" + UUID.randomUUID());
+        return callbacks.post(configuration.callbackKey(), event.signature(configuration.secret()), event.toJson());
+    }
+
+    private static TestConfigurations.Inserted tenantWithPlan(long callbacksPerSecond, long callbackBurst)
+            throws SQLException {
+        try (Connection connection = TestDatabase.get().connect()) {
+            TestConfigurations.Inserted configuration =
+                    TestConfigurations.configuration().insert(connection);
+            TestConfigurations.plan(connection, configuration.tenantId(), callbacksPerSecond, callbackBurst);
+            return configuration;
+        }
+    }
+}
