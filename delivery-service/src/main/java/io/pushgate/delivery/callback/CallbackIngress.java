@@ -157,7 +157,10 @@ class CallbackIngress {
                 .flatMap(stored -> answer(stored, trace));
     }
 
-    /** The tenant's callback limit's answer: at once when its plan is in memory, else after reading it (in time). */
+    /**
+     * The tenant's callback limit's answer: at once when the local backend has its plan in memory,
+     * else after reading the plan or asking Redis (in time).
+     */
     private Mono<Admission> admission(CallbackConfiguration configuration) {
         Admission now = limits.admitNow(configuration.tenantId(), configuration.id());
         if (now != null) {
