@@ -3,7 +3,6 @@
 -- plan (Plan.DEFAULT, version 0): defaults live in code so that raising them reaches every tenant
 -- that was never given a plan of its own. version grows by one with every change; delivery-service
 -- replaces a tenant's buckets when it sees a new one.
--- (V4, not V3: V3 is taken by the refresh tokens' migration on another branch.)
 
 CREATE TABLE tenancy.plan (
     tenant_id                            uuid        PRIMARY KEY REFERENCES tenancy.tenant (id) ON DELETE CASCADE,
