@@ -53,6 +53,9 @@ final class RedisBuckets implements AutoCloseable {
     private final LimitMetrics metrics;
 
     private final AtomicBoolean fallingBack = new AtomicBoolean();
+    /** When the instance last fell back (System.nanoTime): only an answer to a later request takes it back. */
+    private volatile long fellBackAt;
+
     private final AtomicLong nextTry = new AtomicLong();
     private volatile CompletableFuture<Connected> connected;
 
@@ -78,6 +81,7 @@ final class RedisBuckets implements AutoCloseable {
         }
         long rate = plan.plan().callbacksPerSecond();
         long burst = plan.plan().callbackBurst();
+        long asked = System.nanoTime();
         return Mono.fromFuture(() -> connection()
                         .thenCompose(redis -> redis.buckets
                                 .builder()
@@ -89,7 +93,7 @@ final class RedisBuckets implements AutoCloseable {
                                 .tryConsumeAndReturnRemaining(1)))
                 .timeout(timeout, Mono.error(() -> new TimeoutException("no answer within " + timeout)))
                 .map(probe -> {
-                    answered();
+                    answered(asked);
                     Admission admission = LocalBuckets.admission(probe, burst, rate);
                     if (!admission.allowed()) {
                         metrics.callbackRefused(plan.tenantId(), configurationId, LimitBackend.REDIS);
@@ -121,15 +125,22 @@ final class RedisBuckets implements AutoCloseable {
         return admission;
     }
 
-    private void answered() {
-        if (fallingBack.compareAndSet(true, false)) {
+    /**
+     * Redis answered a request made at {@code asked}. Requests already in flight when the instance fell
+     * back (under load many are) do not take it back: only one asked since, so that a slow Redis does
+     * not flip the instance back and forth (and log each flip) with every late answer.
+     */
+    private void answered(long asked) {
+        if (fallingBack.get() && asked - fellBackAt > 0 && fallingBack.compareAndSet(true, false)) {
             log.info("Redis at {} answers again: callback limits are shared again", safeUri());
         }
     }
 
     private void failed(Throwable error) {
+        long now = System.nanoTime();
         if (fallingBack.compareAndSet(false, true)) {
-            nextTry.set(System.nanoTime() + retryNanos);
+            fellBackAt = now;
+            nextTry.set(now + retryNanos);
             log.warn(
                     "Redis at {} did not answer ({}): callback limits fall back to this instance's share of each"
                             + " plan until it answers again",
