@@ -129,10 +129,7 @@ class ConnectionTests {
         if ("certificate".equals(metadata.get("authentication"))) {
             return apnsCertificate(metadata, outcome, topic, environment, bundleHint);
         }
-        if (outcome instanceof DeliveryOutcome.Accepted
-                || "BadDeviceToken".equals(reason)
-                || "Unregistered".equals(reason)) {
-            // the made-up device token is only looked at once the key, team and topic are accepted
+        if (apnsAccepted(outcome)) {
             return ConnectionTest.accepted("Apple accepted key " + keyId + " of team " + teamId + " for the app "
                     + topic + " in the " + environment + " environment. No notification was delivered.");
         }
@@ -188,6 +185,16 @@ class ConnectionTests {
         };
     }
 
+    /**
+     * Whether APNs accepted the credential: the made-up device token is only looked at once the key
+     * (or certificate), team and topic are accepted, so its rejection says they were.
+     */
+    private static boolean apnsAccepted(DeliveryOutcome outcome) {
+        return outcome instanceof DeliveryOutcome.Accepted
+                || "BadDeviceToken".equals(outcome.errorCode())
+                || "Unregistered".equals(outcome.errorCode());
+    }
+
     /** An APNs certificate (.p12): Apple authenticates it at the TLS handshake, then holds it to its topic. */
     private static ConnectionTest apnsCertificate(
             Map<String, String> metadata,
@@ -197,9 +204,7 @@ class ConnectionTests {
             String bundleHint) {
         String reason = outcome.errorCode();
         String expires = metadata.containsKey("expiresAt") ? " It expires " + metadata.get("expiresAt") + "." : "";
-        if (outcome instanceof DeliveryOutcome.Accepted
-                || "BadDeviceToken".equals(reason)
-                || "Unregistered".equals(reason)) {
+        if (apnsAccepted(outcome)) {
             return ConnectionTest.accepted("Apple accepted the certificate for the app " + topic + " in the "
                     + environment + " environment. No notification was delivered." + expires);
         }
