@@ -13,4 +13,12 @@ record ConnectionTest(boolean ok, String outcome, String message, String hint) {
     static ConnectionTest untested(String message) {
         return new ConnectionTest(false, "untested", message, null);
     }
+
+    /**
+     * Whether the test said nothing about the credential: it could not run, or the provider could not
+     * be reached. Shown as "Not tested", never as a failed connection a tenant would try to fix.
+     */
+    public boolean notTested() {
+        return "untested".equals(outcome) || "unreachable".equals(outcome);
+    }
 }
