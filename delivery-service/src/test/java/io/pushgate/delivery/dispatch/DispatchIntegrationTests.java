@@ -549,14 +549,15 @@ class DispatchIntegrationTests {
         List<UUID> ids = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             String token = DeliveryFixtures.fcmToken();
-            fcm.injectLatency(token, Duration.ofSeconds(1));
+            fcm.injectLatency(token, Duration.ofSeconds(3));
             DeliveryFixtures.registration(configuration, token, "session-replaced-" + i, "android", "fcm");
             tokens.add(token);
         }
         for (int i = 0; i < 10; i++) {
             ids.add(send(event("session-replaced-" + i)));
         }
-        // a send is in flight: the emulator has its message, its answer (a second late) is on the way
+        // a send is in flight: the emulator has its message, its answer (three seconds late, so that a busy machine
+        // still finds it in flight) is on the way
         DeliveryFixtures.await(
                 Duration.ofSeconds(10), () -> !fcm.messagesTo(tokens.get(0)).isEmpty());
         assertThat(DeliveryFixtures.status(ids.get(0))).as("answered yet").isEqualTo("accepted");
