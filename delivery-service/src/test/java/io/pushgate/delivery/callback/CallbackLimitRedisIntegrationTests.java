@@ -229,7 +229,9 @@ class CallbackLimitRedisIntegrationTests {
             }
         }
         assertThat(back).as("the instance says Redis answers again").isTrue();
-        assertThat(redis.sync().exists(key)).as("the tenant's bucket is in Redis again").isEqualTo(1);
+        assertThat(redis.sync().exists(key))
+                .as("the tenant's bucket is in Redis again")
+                .isEqualTo(1);
         double fallbacksNow = fallbacks(cutOff);
         for (int i = 0; i < 5; i++) {
             assertThat(send(callbacks, later).statusCode()).isEqualTo(202);
