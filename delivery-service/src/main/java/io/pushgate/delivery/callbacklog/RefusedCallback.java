@@ -9,4 +9,4 @@ import java.time.Instant;
  * @param reason the stable code, {@link RefusalReason#text()}
  * @param hint what to fix in AXP
  */
-public record RefusedCallback(Instant at, String sourceIp, String reason, String hint) {}
+record RefusedCallback(Instant at, String sourceIp, String reason, String hint) {}

@@ -31,8 +31,8 @@ import reactor.core.publisher.Mono;
 @Service
 public class RefusedCallbacks {
 
-    public static final int DEFAULT_LIMIT = 50;
-    public static final int MAX_LIMIT = 100;
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 100;
 
     /** A field name as the log keeps it: at most this many characters, no control characters. */
     static final int MAX_FIELD = 64;
@@ -132,7 +132,7 @@ public class RefusedCallbacks {
      * tenantId}'s), newest first, {@code limit} per page; {@code cursor} is a page's {@code
      * nextCursor}. A bad cursor is an {@link IllegalArgumentException}.
      */
-    public Mono<RefusedCallbackPage> page(UUID tenantId, UUID configurationId, String cursor, int limit) {
+    Mono<RefusedCallbackPage> page(UUID tenantId, UUID configurationId, String cursor, int limit) {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be 1 to " + MAX_LIMIT);
         }

@@ -107,7 +107,7 @@ public class SecretUsage {
     }
 
     /** The counts of {@code rotation}'s configuration since that rotation (all zero before the first flush). */
-    public Mono<SecretUsageView> of(SecretRotation rotation) {
+    Mono<SecretUsageView> of(SecretRotation rotation) {
         DatabaseClient.GenericExecuteSpec statement =
                 database.sql("""
                         SELECT current_count, previous_count, last_previous_at FROM delivery.secret_usage

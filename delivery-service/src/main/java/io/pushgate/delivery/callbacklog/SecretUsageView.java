@@ -10,4 +10,4 @@ import java.time.Instant;
  * @param previousValidUntil when the previous secret stops being accepted; {@code null} without one
  * @param lastPreviousAt when the previous secret last verified a callback; {@code null} if never
  */
-public record SecretUsageView(long current, long previous, Instant previousValidUntil, Instant lastPreviousAt) {}
+record SecretUsageView(long current, long previous, Instant previousValidUntil, Instant lastPreviousAt) {}
