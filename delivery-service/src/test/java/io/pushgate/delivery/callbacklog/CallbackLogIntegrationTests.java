@@ -173,6 +173,24 @@ class CallbackLogIntegrationTests {
     }
 
     @Test
+    void theSourceAddressIsTheClientATrustedProxyNamedAndNoOtherPeersClaim() throws Exception {
+        // the test's requests come from loopback, which pushgate.trusted-proxies trusts by default
+        assertThat(callback(
+                        configuration.callbackKey(),
+                        "application/json",
+                        null,
+                        event("e", "s"),
+                        "X-Forwarded-For",
+                        "198.51.100.23, 203.0.113.7"))
+                .isEqualTo(401);
+        assertThat(items(configuration))
+                .singleElement()
+                .satisfies(item -> assertThat(item.get("sourceIp").stringValue())
+                        .as("the right-most address a trusted proxy added")
+                        .isEqualTo("203.0.113.7"));
+    }
+
+    @Test
     void aFloodOfTwoThousandBadCallbacksWritesABoundedNumberOfRowsAndKeepsTheNewest() throws Exception {
         long before = lastId();
         String sessionId = "session-flood";
@@ -474,7 +492,7 @@ class CallbackLogIntegrationTests {
         return "{\"eventId\":\"" + eventId + "\",\"sessionId\":\"" + sessionId + "\"}";
     }
 
-    private int callback(String callbackKey, String contentType, String signature, String body) {
+    private int callback(String callbackKey, String contentType, String signature, String body, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + "/axp/callbacks/" + callbackKey))
                 .timeout(Duration.ofSeconds(30))
@@ -482,6 +500,9 @@ class CallbackLogIntegrationTests {
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (signature != null) {
             request.header(AxpSignature.HEADER, signature);
+        }
+        if (headers.length > 0) {
+            request.headers(headers);
         }
         return send(request.build()).statusCode();
     }
