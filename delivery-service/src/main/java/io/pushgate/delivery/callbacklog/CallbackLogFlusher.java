@@ -60,7 +60,11 @@ class CallbackLogFlusher implements SmartLifecycle {
         Disposable current = schedule;
         if (current != null) {
             current.dispose();
-            flush().block(LAST_FLUSH);
+            try {
+                flush().block(LAST_FLUSH);
+            } catch (RuntimeException e) {
+                log.warn("Last flush of the callback log not finished within {}: {}", LAST_FLUSH, e.toString());
+            }
         }
     }
 
