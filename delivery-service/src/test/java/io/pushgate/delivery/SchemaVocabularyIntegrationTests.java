@@ -2,6 +2,7 @@ package io.pushgate.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pushgate.delivery.callbacklog.RefusalReason;
 import io.pushgate.delivery.notification.AttemptOutcome;
 import io.pushgate.delivery.notification.NotificationStatus;
 import io.pushgate.delivery.registration.DevicePlatform;
@@ -51,6 +52,12 @@ class SchemaVocabularyIntegrationTests {
                         .filter(PushProvider::isRegistrable)
                         .map(PushProvider::text)
                         .toList());
+    }
+
+    @Test
+    void aRefusedCallbacksReasonIsOneOfRefusalReason() {
+        assertThat(allowed("refused_callback", "reason"))
+                .containsExactlyInAnyOrderElementsOf(texts(RefusalReason.values(), RefusalReason::text));
     }
 
     /** The literals of the one CHECK of {@code delivery.<table>} that is about {@code column} alone. */

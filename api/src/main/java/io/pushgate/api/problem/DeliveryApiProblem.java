@@ -39,7 +39,9 @@ public enum DeliveryApiProblem implements ProblemKind {
     /** The sandbox's FCM emulator is not configured or does not answer; see {@code Retry-After}. */
     SANDBOX_UNAVAILABLE(503, "sandbox-unavailable", "The sandbox is unavailable"),
     /** The credential to test could not be read (the database failed); a provider's answer is never this. */
-    CREDENTIALS_UNAVAILABLE(503, "credential-store-unavailable", "Credentials are unavailable");
+    CREDENTIALS_UNAVAILABLE(503, "credential-store-unavailable", "Credentials are unavailable"),
+    /** A configuration's refused callbacks or secret usage could not be read in time; see {@code Retry-After}. */
+    CALLBACK_LOG_UNAVAILABLE(503, "callback-log-unavailable", "The callback log is unavailable");
 
     private final int status;
     private final URI type;

@@ -1,6 +1,7 @@
 package io.pushgate.delivery.batching;
 
 import java.lang.reflect.Array;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -44,6 +45,14 @@ public final class Unnest<T> {
 
     public Unnest<T> int4(String name, Function<? super T, Integer> value) {
         return with(name, "int", Integer.class, value);
+    }
+
+    public Unnest<T> timestamptz(String name, Function<? super T, OffsetDateTime> value) {
+        return with(name, "timestamptz", OffsetDateTime.class, value);
+    }
+
+    public Unnest<T> int8(String name, Function<? super T, Long> value) {
+        return with(name, "int8", Long.class, value);
     }
 
     public Unnest<T> float8(String name, Function<? super T, Double> value) {

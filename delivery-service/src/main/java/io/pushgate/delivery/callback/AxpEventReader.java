@@ -3,6 +3,7 @@ package io.pushgate.delivery.callback;
 import io.pushgate.api.axp.AxpEvent;
 import io.pushgate.api.axp.InvalidAxpEventException;
 import io.pushgate.api.problem.CallbackProblem;
+import io.pushgate.delivery.callbacklog.RefusalReason;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
@@ -42,7 +43,7 @@ final class AxpEventReader {
             throw new CallbackRejected(CallbackProblem.MALFORMED_JSON, "the body must be one JSON object");
         }
         if (node.size() > AxpEvent.MAX_FIELDS) {
-            throw invalid("an event has at most " + AxpEvent.MAX_FIELDS + " fields");
+            throw invalid(null, "an event has at most " + AxpEvent.MAX_FIELDS + " fields");
         }
         return node;
     }
@@ -51,7 +52,7 @@ final class AxpEventReader {
     String signedField(JsonNode object, String name) {
         String value = namedField(object, name);
         if (value == null) {
-            throw invalid(name + " is required");
+            throw invalid(name, name + " is required");
         }
         return value;
     }
@@ -70,7 +71,7 @@ final class AxpEventReader {
             } else if (value.isNumber() || value.isBoolean()) {
                 others.put(name, value.asString());
             } else {
-                throw invalid(quoted(name) + " must be a string, a number or a boolean");
+                throw invalid(name, quoted(name) + " must be a string, a number or a boolean");
             }
         }
         try {
@@ -82,7 +83,7 @@ final class AxpEventReader {
                     namedField(object, "eventDate"),
                     others);
         } catch (InvalidAxpEventException e) {
-            throw invalid(e.getMessage());
+            throw invalid(e.field(), e.getMessage());
         }
     }
 
@@ -92,7 +93,7 @@ final class AxpEventReader {
             return null;
         }
         if (!value.isString()) {
-            throw invalid(name + " must be a string");
+            throw invalid(name, name + " must be a string");
         }
         return value.stringValue();
     }
@@ -102,7 +103,8 @@ final class AxpEventReader {
         return "field \"" + shown.replaceAll("\\p{Cntrl}", "?") + "\"";
     }
 
-    private static CallbackRejected invalid(String detail) {
-        return new CallbackRejected(CallbackProblem.INVALID_EVENT, detail);
+    /** The event breaks a rule; {@code field} names the field at fault for the refused-callback log, if one is. */
+    private static CallbackRejected invalid(String field, String detail) {
+        return new CallbackRejected(CallbackProblem.INVALID_EVENT, detail, RefusalReason.MALFORMED_EVENT, field);
     }
 }

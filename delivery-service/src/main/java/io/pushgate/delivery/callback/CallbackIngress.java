@@ -4,8 +4,12 @@ import io.pushgate.api.AxpSignature;
 import io.pushgate.api.axp.AxpEvent;
 import io.pushgate.api.problem.CallbackProblem;
 import io.pushgate.api.secret.SecretUnreadableException;
+import io.pushgate.delivery.callbacklog.RefusalReason;
+import io.pushgate.delivery.callbacklog.RefusedCallbacks;
+import io.pushgate.delivery.callbacklog.SecretUsage;
 import io.pushgate.delivery.configuration.CallbackConfiguration;
 import io.pushgate.delivery.configuration.Configurations;
+import io.pushgate.delivery.configuration.SecretMatch;
 import io.pushgate.delivery.limit.Admission;
 import io.pushgate.delivery.limit.CallbackLimits;
 import io.pushgate.delivery.notification.Inbox;
@@ -13,6 +17,8 @@ import io.pushgate.delivery.notification.InboxUnavailableException;
 import io.pushgate.delivery.notification.NewNotification;
 import io.pushgate.delivery.notification.Stored;
 import io.pushgate.delivery.security.Problems;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.OptionalLong;
@@ -48,7 +54,10 @@ import reactor.core.publisher.Mono;
  * nothing.
  *
  * <p>Each callback ends with one log line (tenant, configuration, eventId, outcome, latency; no
- * secret, no signature) and its meters.
+ * secret, no signature) and its meters. A callback of a known configuration refused for a reason in
+ * AXP's set-up is recorded for the tenant's refused-callback log ({@link RefusedCallbacks}), and one
+ * verified is counted by the secret that verified it ({@link SecretUsage}): both in memory, written
+ * off this path.
  */
 @Component
 class CallbackIngress {
@@ -64,6 +73,8 @@ class CallbackIngress {
     private final CallbackMetrics metrics;
     private final CallbackSettings settings;
     private final CallbackLimits limits;
+    private final RefusedCallbacks refused;
+    private final SecretUsage secretUsage;
     private final AxpEventReader reader = new AxpEventReader();
 
     CallbackIngress(
@@ -71,17 +82,22 @@ class CallbackIngress {
             Inbox inbox,
             CallbackMetrics metrics,
             CallbackSettings settings,
-            CallbackLimits limits) {
+            CallbackLimits limits,
+            RefusedCallbacks refused,
+            SecretUsage secretUsage) {
         this.configurations = configurations;
         this.inbox = inbox;
         this.metrics = metrics;
         this.settings = settings;
         this.limits = limits;
+        this.refused = refused;
+        this.secretUsage = secretUsage;
     }
 
     Mono<ServerResponse> receive(ServerRequest request) {
         long started = System.nanoTime();
         Trace trace = new Trace();
+        trace.request = request;
         return Mono.defer(() -> accept(request, trace))
                 .onErrorResume(error -> problem(error, trace))
                 .doOnNext(response -> finish(trace, started));
@@ -112,19 +128,30 @@ class CallbackIngress {
                         Mono.error(() -> new TimeoutException("no configuration within " + settings.lookupTimeout())))
                 .onErrorMap(error -> !(error instanceof CallbackRejected), CallbackIngress::lookupFailed)
                 .flatMap(found -> {
-                    CallbackConfiguration configuration = found.filter(CallbackConfiguration::enabled)
-                            .orElseThrow(() -> new CallbackRejected(
-                                    CallbackProblem.UNKNOWN_CALLBACK_KEY,
-                                    "no enabled configuration has this callback key"));
+                    CallbackConfiguration configuration = found.orElseThrow(CallbackIngress::unknownKey);
+                    if (!configuration.enabled()) {
+                        trace.disabled = configuration;
+                        throw new CallbackRejected(
+                                CallbackProblem.UNKNOWN_CALLBACK_KEY,
+                                "no enabled configuration has this callback key",
+                                RefusalReason.CONFIGURATION_DISABLED,
+                                null);
+                    }
                     trace.configuration = configuration;
                     String signature = request.headers().firstHeader(AxpSignature.HEADER);
                     if (signature == null) {
-                        throw new CallbackRejected(CallbackProblem.INVALID_SIGNATURE, "the X-hmac header is missing");
+                        throw new CallbackRejected(
+                                CallbackProblem.INVALID_SIGNATURE,
+                                "the X-hmac header is missing",
+                                RefusalReason.SIGNATURE_MISSING,
+                                null);
                     }
                     if (!isHexSignature(signature)) {
                         throw new CallbackRejected(
                                 CallbackProblem.INVALID_SIGNATURE,
-                                "X-hmac must be the 64 hex digits of an HMAC-SHA256");
+                                "X-hmac must be the 64 hex digits of an HMAC-SHA256",
+                                RefusalReason.SIGNATURE_MALFORMED,
+                                null);
                     }
                     return body(request).flatMap(body -> store(configuration, signature, body, trace));
                 });
@@ -136,10 +163,17 @@ class CallbackIngress {
         String eventId = reader.signedField(object, "eventId");
         String sessionId = reader.signedField(object, "sessionId");
         trace.eventId = eventId;
-        if (!configuration.isSignedBy(eventId, sessionId, signature, Instant.now())) {
+        SecretMatch match = configuration.match(eventId, sessionId, signature, Instant.now());
+        if (!match.verified()) {
             throw new CallbackRejected(
-                    CallbackProblem.INVALID_SIGNATURE, "X-hmac is not the signature of this eventId and sessionId");
+                    CallbackProblem.INVALID_SIGNATURE,
+                    "X-hmac is not the signature of this eventId and sessionId",
+                    match == SecretMatch.EXPIRED_PREVIOUS
+                            ? RefusalReason.SIGNATURE_EXPIRED_SECRET
+                            : RefusalReason.SIGNATURE_MISMATCH,
+                    null);
         }
+        secretUsage.verified(configuration, match);
         AxpEvent event = reader.event(object);
         return admission(configuration)
                 .flatMap(admission -> {
@@ -267,6 +301,7 @@ class CallbackIngress {
         }
         CallbackProblem kind = rejected.kind();
         trace.outcome = rejected.outcome();
+        logRefusal(rejected, trace);
         ServerResponse.BodyBuilder response =
                 ServerResponse.status(kind.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
         if (kind == CallbackProblem.METHOD_NOT_ALLOWED) {
@@ -281,6 +316,40 @@ class CallbackIngress {
                     Long.toString(Math.max(1, settings.retryAfter().toSeconds())));
         }
         return response.bodyValue(Problems.body(kind, rejected.getMessage()));
+    }
+
+    /**
+     * Records a refusal for its configuration's refused-callback log. A size or content type refused
+     * before the configuration was looked up is attributed by a look-up after the answer, off this
+     * callback's path (served from the cache; an unknown key is cached as unknown).
+     */
+    private void logRefusal(CallbackRejected rejected, Trace trace) {
+        RefusalReason reason = rejected.reason();
+        if (reason == null || trace.request == null) {
+            return;
+        }
+        CallbackConfiguration configuration = trace.configuration != null ? trace.configuration : trace.disabled;
+        InetAddress source =
+                trace.request.remoteAddress().map(InetSocketAddress::getAddress).orElse(null);
+        if (configuration != null) {
+            refused.refused(configuration.tenantId(), configuration.id(), reason, source, rejected.field());
+            return;
+        }
+        if (reason == RefusalReason.TOO_LARGE || reason == RefusalReason.UNSUPPORTED_MEDIA_TYPE) {
+            configurations
+                    .byCallbackKey(trace.request.pathVariable("callbackKey"))
+                    .timeout(settings.lookupTimeout())
+                    .subscribe(
+                            found -> found.ifPresent(
+                                    known -> refused.refused(known.tenantId(), known.id(), reason, source, null)),
+                            error -> log.debug(
+                                    "A refused callback's configuration was not found: {}", error.toString()));
+        }
+    }
+
+    private static CallbackRejected unknownKey() {
+        return new CallbackRejected(
+                CallbackProblem.UNKNOWN_CALLBACK_KEY, "no enabled configuration has this callback key");
     }
 
     private void finish(Trace trace, long started) {
@@ -332,7 +401,11 @@ class CallbackIngress {
 
     /** What is known about one callback so far, for its log line and meters. */
     private static final class Trace {
+        ServerRequest request;
         CallbackConfiguration configuration;
+        /** A disabled configuration the callback was for: its refusal is logged, its meters stay tenant-less. */
+        CallbackConfiguration disabled;
+
         String eventId;
         Admission admission;
         CallbackOutcome outcome = CallbackOutcome.STORAGE_UNAVAILABLE;

@@ -24,13 +24,33 @@ public record CallbackConfiguration(
      * or with the previous one while its grace window is open at {@code now}.
      */
     public boolean isSignedBy(String eventId, String sessionId, String signature, Instant now) {
+        return match(eventId, sessionId, signature, now).verified();
+    }
+
+    /**
+     * Which secret {@code signature} signs {@code eventId} + {@code sessionId} with: the current one,
+     * the previous one in its grace window at {@code now}, the previous one after it (refused, but the
+     * tenant learns that AXP still has the old secret), or neither. The previous secret is only tried
+     * when the current one fails.
+     */
+    public SecretMatch match(String eventId, String sessionId, String signature, Instant now) {
         if (AxpSignature.verify(secret, eventId, sessionId, signature)) {
-            return true;
+            return SecretMatch.CURRENT;
         }
-        return previousSecret != null
-                && previousSecretValidUntil != null
-                && now.isBefore(previousSecretValidUntil)
-                && AxpSignature.verify(previousSecret, eventId, sessionId, signature);
+        if (previousSecret == null
+                || previousSecretValidUntil == null
+                || !AxpSignature.verify(previousSecret, eventId, sessionId, signature)) {
+            return SecretMatch.NONE;
+        }
+        return now.isBefore(previousSecretValidUntil) ? SecretMatch.PREVIOUS : SecretMatch.EXPIRED_PREVIOUS;
+    }
+
+    /**
+     * The rotation a callback is counted under: the previous secret's end, or {@code null} while there
+     * is no previous secret.
+     */
+    public Instant rotation() {
+        return previousSecret == null ? null : previousSecretValidUntil;
     }
 
     @Override

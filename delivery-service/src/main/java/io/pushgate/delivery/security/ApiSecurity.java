@@ -55,6 +55,10 @@ class ApiSecurity {
         "/v1/device-registrations:search", "/custom-notification-connector/device-registrations:search"
     };
 
+    /** A configuration's refused callbacks and secret usage. */
+    static final String[] CALLBACK_LOG = {"/v1/configurations/*/refused-callbacks", "/v1/configurations/*/secret-usage"
+    };
+
     /** A credential's connection test: it talks to the provider with the tenant's credential. */
     static final String CREDENTIAL_TEST = "/v1/credentials/*:test";
 
@@ -100,8 +104,8 @@ class ApiSecurity {
      * the handler only for a configuration in open-registration mode (401 otherwise); a request with an
      * invalid token never gets that far.
      *
-     * <p>The delivery read API (notifications, their statistics, sandbox messages): admin tokens with
-     * {@code tenant.read}.
+     * <p>The delivery read API (notifications, their statistics, sandbox messages) and a
+     * configuration's refused callbacks and secret usage: admin tokens with {@code tenant.read}.
      *
      * <p>A credential's connection test: admin tokens with {@code tenant.write} (owners and admins, as
      * every change of a credential in tenant-service); a trusted issuer's token never has it.
@@ -115,6 +119,8 @@ class ApiSecurity {
                 .access(withoutTokenOrWith(REGISTRATIONS, TENANT_WRITE))
                 .pathMatchers(
                         HttpMethod.GET, "/v1/notifications", "/v1/notifications/*", "/v1/stats", "/v1/sandbox/messages")
+                .hasAuthority(TENANT_READ)
+                .pathMatchers(HttpMethod.GET, CALLBACK_LOG)
                 .hasAuthority(TENANT_READ)
                 .pathMatchers(HttpMethod.POST, CREDENTIAL_TEST)
                 .hasAuthority(TENANT_WRITE)

@@ -38,9 +38,14 @@ class PortalBrowserIntegrationTests {
     static PortalPlatform platform;
     Browser browser;
 
+    /** A rotated-out secret works this long here (24 h by default): the refused-callback test waits it out. */
+    private static final Duration GRACE_PERIOD = Duration.ofSeconds(8);
+
     @BeforeAll
     static void startPlatform() throws Exception {
-        platform = PortalPlatform.start(Map.of());
+        platform = PortalPlatform.start(Map.of(
+                "tenant-service",
+                List.of("--pushgate.configurations.secret-grace-period=" + GRACE_PERIOD.toSeconds() + "s")));
     }
 
     @AfterAll
@@ -204,6 +209,105 @@ class PortalBrowserIntegrationTests {
                 .contains("configuration.create");
         visit("/status", "16-status");
         assertThat(browser.find("#summary").getText()).isEqualTo("All services are ready.");
+    }
+
+    @Test
+    void theConfigurationPageSaysWhyAxpIsRefusedAndWhichSecretItUses() throws Exception {
+        PortalPlatform.Account account = platform.signUp();
+        String token = platform.login(account);
+        String created = PortalPlatform.send(
+                "POST", platform.tenantService("/v1/configurations"), token, "{\"name\":\"Rotated app\"}", 201);
+        String id = PortalPlatform.field(created, "id");
+        String callbackUrl = PortalPlatform.field(created, "callbackUrl");
+        String previous = PortalPlatform.field(created, "secret");
+        // rotated before AXP ever called: delivery-service reads the rotated configuration on the first callback
+        String rotated = PortalPlatform.send(
+                "POST", platform.tenantService("/v1/configurations/" + id + "/secret:rotate"), token, null, 200);
+        String current = PortalPlatform.field(rotated, "secret");
+        java.time.Instant previousEnds =
+                java.time.Instant.parse(PortalPlatform.field(rotated, "previousSecretValidUntil"));
+
+        assertThat(callback(callbackUrl, previous))
+                .as("the previous secret in its grace window")
+                .isEqualTo(202);
+        assertThat(callback(callbackUrl, current)).isEqualTo(202);
+        assertThat(callback(callbackUrl, "not this configuration's secret")).isEqualTo(401);
+        Thread.sleep(Math.max(
+                        0,
+                        Duration.between(java.time.Instant.now(), previousEnds).toMillis())
+                + 500);
+        assertThat(callback(callbackUrl, previous))
+                .as("the previous secret after its grace window")
+                .isEqualTo(401);
+
+        String other = PortalPlatform.send(
+                "POST", platform.tenantService("/v1/configurations"), token, "{\"name\":\"Disabled app\"}", 201);
+        String disabledId = PortalPlatform.field(other, "id");
+        PortalPlatform.send(
+                "PATCH", platform.tenantService("/v1/configurations/" + disabledId), token, "{\"enabled\":false}", 200);
+        assertThat(callback(PortalPlatform.field(other, "callbackUrl"), PortalPlatform.field(other, "secret")))
+                .isEqualTo(404);
+
+        signIn(account);
+        // delivery-service writes what it gathered every second: the page shows it once written
+        openUntilShown("/configurations/" + id, "#refused-callbacks tr[data-reason='signature-expired-secret']");
+        WebElement mismatch = browser.find("#refused-callbacks tr[data-reason='signature-mismatch']");
+        assertThat(mismatch.getText())
+                .contains("Wrong secret")
+                .contains("rotate it here and paste the new one")
+                .contains("127.0.0.1");
+        assertThat(browser.find("#refused-callbacks tr[data-reason='signature-expired-secret']")
+                        .getText())
+                .contains("Old secret")
+                .contains("previous secret");
+        assertThat(browser.all("#refused-callbacks tbody tr")).hasSize(2);
+        assertThat(browser.find("#usage-current").getText()).isEqualTo("1");
+        assertThat(browser.find("#usage-previous").getText()).isEqualTo("1");
+        assertThat(browser.find("#expire-advice").getText())
+                .as("the previous secret verified a callback just now")
+                .startsWith("Not safe yet")
+                .contains("less than 15 minutes ago");
+        assertThat(browser.driver.getPageSource()).doesNotContain(current).doesNotContain(previous);
+        browser.screenshot("24-configuration-refused-callbacks");
+        browser.assertAccessible("configuration with refused callbacks");
+
+        openUntilShown("/configurations/" + disabledId, "#refused-callbacks tr[data-reason='configuration-disabled']");
+        assertThat(browser.find("#refused-callbacks tr[data-reason='configuration-disabled']")
+                        .getText())
+                .contains("Configuration disabled")
+                .contains("enable it here");
+        assertThat(browser.find("#expire-advice").getText()).contains("no previous secret");
+        browser.assertAccessible("disabled configuration with a refused callback");
+    }
+
+    /** Opens {@code path} again until {@code selector} is on it (delivery-service flushes every second). */
+    private void openUntilShown(String path, String selector) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (true) {
+            browser.open(platform.portal(path));
+            if (!browser.all(selector).isEmpty()) {
+                return;
+            }
+            assertThat(System.nanoTime())
+                    .as("waited 15 s for " + selector + " on " + path)
+                    .isLessThan(deadline);
+            Thread.sleep(500);
+        }
+    }
+
+    /** A callback as AXP sends it, signed with {@code secret}; answers the status. */
+    private static int callback(String callbackUrl, String secret) throws Exception {
+        String eventId = UUID.randomUUID().toString();
+        String sessionId = "omni-session-" + UUID.randomUUID();
+        return HTTP.send(
+                        HttpRequest.newBuilder(URI.create(callbackUrl))
+                                .header("Content-Type", "application/json")
+                                .header(AxpSignature.HEADER, AxpSignature.sign(secret, eventId, sessionId))
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"eventId\":\"" + eventId + "\",\"sessionId\":\"" + sessionId + "\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     @Test

@@ -5,6 +5,8 @@ import io.pushgate.portal.backend.Backend;
 import io.pushgate.portal.backend.Configuration;
 import io.pushgate.portal.backend.Credential;
 import io.pushgate.portal.backend.Page;
+import io.pushgate.portal.backend.RefusedCallback;
+import io.pushgate.portal.backend.SecretUsage;
 import io.pushgate.portal.web.Flash;
 import io.pushgate.portal.web.FormErrors;
 import java.time.Instant;
@@ -12,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpMethod;
@@ -36,6 +39,10 @@ class ConfigurationPages {
 
     static final ParameterizedTypeReference<Page<Configuration>> CONFIGURATIONS = new ParameterizedTypeReference<>() {};
     static final ParameterizedTypeReference<Page<Credential>> CREDENTIALS = new ParameterizedTypeReference<>() {};
+    static final ParameterizedTypeReference<Page<RefusedCallback>> REFUSED = new ParameterizedTypeReference<>() {};
+
+    /** Refused callbacks the configuration page shows: the newest. */
+    static final int REFUSED_SHOWN = 20;
 
     /** A rotated secret, for its one showing. */
     record SecretRotated(String secret, Instant previousSecretValidUntil) {
@@ -167,12 +174,30 @@ class ConfigurationPages {
             exchange.getResponse().setStatusCode(HttpStatus.UNPROCESSABLE_CONTENT);
         }
         Backend.Calls tenant = backend.tenant(exchange);
+        Backend.Calls delivery = backend.delivery(exchange);
         return Mono.zip(
                         tenant.get(Configuration.class, "/v1/configurations/{id}", id),
-                        tenant.get(CREDENTIALS, "/v1/credentials?limit=200"))
+                        tenant.get(CREDENTIALS, "/v1/credentials?limit=200"),
+                        optional(delivery.get(
+                                REFUSED, "/v1/configurations/{id}/refused-callbacks?limit=" + REFUSED_SHOWN, id)),
+                        optional(delivery.get(SecretUsage.class, "/v1/configurations/{id}/secret-usage", id)))
                 .map(found -> {
                     Configuration configuration = found.getT1();
                     List<Credential> credentials = found.getT2().items();
+                    model.addAttribute("refused", found.getT3().map(Page::items).orElse(null));
+                    model.addAttribute("usage", found.getT4().orElse(null));
+                    model.addAttribute(
+                            "safeToExpire",
+                            found.getT4()
+                                    .map(usage -> usage.safeToExpire(Instant.now()))
+                                    .orElse(false));
+                    model.addAttribute("quietMinutes", SecretUsage.QUIET.toMinutes());
+                    model.addAttribute(
+                            "previousEnded",
+                            found.getT4()
+                                    .map(usage -> usage.hasPrevious()
+                                            && !usage.previousValidUntil().isAfter(Instant.now()))
+                                    .orElse(false));
                     model.addAttribute("configuration", configuration);
                     model.addAttribute("credentials", credentials);
                     Map<UUID, String> names = new HashMap<>();
@@ -182,6 +207,14 @@ class ConfigurationPages {
                     model.addAttribute("form", form == null ? formOf(configuration) : form);
                     return "configuration";
                 });
+    }
+
+    /**
+     * What delivery-service answered, or empty when it could not: the page is the control plane's,
+     * and shows it without the refused callbacks and the secret usage rather than not at all.
+     */
+    private static <T> Mono<Optional<T>> optional(Mono<T> call) {
+        return call.map(Optional::of).onErrorResume(error -> Mono.just(Optional.empty()));
     }
 
     /** The settings form's values for a configuration as stored. */
