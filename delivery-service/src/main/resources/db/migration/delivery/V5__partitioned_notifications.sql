@@ -106,8 +106,8 @@ BEGIN
             EXECUTE format(
                 'CREATE TABLE delivery.%I (LIKE delivery.%I INCLUDING DEFAULTS INCLUDING CONSTRAINTS) WITH ('
                     || 'autovacuum_vacuum_scale_factor = 0.02, autovacuum_vacuum_insert_scale_factor = 0.05, '
-                    || 'autovacuum_analyze_scale_factor = 0.02, autovacuum_vacuum_cost_delay = 1, fillfactor = %s)',
-                part, parent, CASE parent WHEN 'notification' THEN 85 ELSE 100 END);
+                    || 'autovacuum_analyze_scale_factor = 0.02, autovacuum_vacuum_cost_delay = 1)',
+                part, parent);
             created := true;
         END IF;
         IF NOT EXISTS (SELECT 1 FROM pg_inherits
