@@ -137,6 +137,37 @@ class MaintenanceIntegrationTests {
         }
     }
 
+    @Test
+    void dedupKeysAreForgottenAfterTheDedupWindowOnly() throws Exception {
+        String old = "event-" + UUID.randomUUID();
+        String recent = "event-" + UUID.randomUUID();
+        dedupKey(old, Instant.parse("2020-09-01T10:00:00Z"));
+        dedupKey(recent, Instant.parse("2020-09-07T10:00:00Z"));
+
+        // 7 days (the default window) before this pass is 2020-09-01T12:00: the key of 10:00 that day is older
+        MaintenancePass pass =
+                maintenance.runOnce(Instant.parse("2020-09-08T12:00:00Z")).block();
+
+        assertThat(pass.dedupPruned()).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM delivery.notification_dedup WHERE event_id = '" + old + "'"))
+                .isZero();
+        assertThat(count("SELECT count(*) FROM delivery.notification_dedup WHERE event_id = '" + recent + "'"))
+                .isEqualTo(1);
+    }
+
+    private static void dedupKey(String eventId, Instant receivedAt) throws SQLException {
+        try (Connection connection = TestDatabase.get().connect();
+                var insert = connection.prepareStatement("""
+                        INSERT INTO delivery.notification_dedup (tenant_id, event_id, notification_id, received_at)
+                        VALUES (?, ?, ?, ?)""")) {
+            insert.setObject(1, UUID.randomUUID());
+            insert.setString(2, eventId);
+            insert.setObject(3, UUID.randomUUID());
+            insert.setTimestamp(4, Timestamp.from(receivedAt));
+            insert.executeUpdate();
+        }
+    }
+
     /** Another delivery-service on the same database: its own context, pool and maintenance. */
     private static ConfigurableApplicationContext secondInstance() {
         SpringApplication application = DeliveryServiceApplication.application();
