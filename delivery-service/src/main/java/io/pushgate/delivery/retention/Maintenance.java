@@ -103,7 +103,12 @@ class Maintenance implements SmartLifecycle {
                             new SingleConnectionFactory(connection, connections.getMetadata(), true));
                     return Mono.usingWhen(
                             lock(session),
-                            locked -> locked ? pass(session, now) : Mono.just(MaintenancePass.skipped()),
+                            locked -> locked
+                                    ? session.sql("SELECT set_config('lock_timeout', $1, false)")
+                                            .bind(0, settings.lockTimeout().toMillis() + "ms")
+                                            .then()
+                                            .then(pass(session, now))
+                                    : Mono.just(MaintenancePass.skipped()),
                             locked -> unlock(session, locked),
                             (locked, error) -> unlock(session, locked),
                             locked -> unlock(session, locked));
@@ -117,13 +122,7 @@ class Maintenance implements SmartLifecycle {
         return session.sql("SELECT pg_try_advisory_lock(hashtext($1)) AS locked")
                 .bind(0, LOCK_NAME)
                 .map((row, metadata) -> row.get("locked", Boolean.class))
-                .one()
-                .flatMap(locked -> locked
-                        ? session.sql("SELECT set_config('lock_timeout', $1, false)")
-                                .bind(0, settings.lockTimeout().toMillis() + "ms")
-                                .then()
-                                .thenReturn(true)
-                        : Mono.just(false));
+                .one();
     }
 
     /** Releases the lock and the session's lock timeout before the connection goes back to the pool. */
