@@ -3,6 +3,7 @@ package io.pushgate.delivery.dispatch;
 import io.pushgate.delivery.batching.Coalescer;
 import io.pushgate.delivery.batching.Unnest;
 import io.pushgate.delivery.notification.AttemptOutcome;
+import io.pushgate.delivery.notification.HotPartitions;
 import io.pushgate.delivery.notification.NotificationAccepted;
 import io.pushgate.delivery.notification.NotificationStatus;
 import io.pushgate.delivery.registration.Device;
@@ -36,6 +37,12 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class Deliveries {
 
+    /**
+     * Every statement here names the partition key's bound ({@link HotPartitions}): only the
+     * partitions that can still hold a notification to deliver are planned and touched.
+     */
+    private static final String HOT = HotPartitions.bound("n");
+
     private static final String RETURNING = """
              RETURNING n.id, n.lease_owner, n.tenant_id, n.configuration_id, n.event_id, n.session_id,
                        n.payload::text AS payload, n.received_at, n.attempts""";
@@ -44,17 +51,17 @@ class Deliveries {
     private static final String CLAIM = """
             UPDATE delivery.notification n
                SET lease_owner = gen_random_uuid(), lease_until = now() + $2::bigint * interval '1 millisecond'
-             WHERE n.id = $1 AND n.completed_at IS NULL
-               AND (n.lease_until <= now() OR (n.lease_owner IS NULL AND n.attempts = 0))""" + "\n" + RETURNING;
+             WHERE n.id = $1 AND n.completed_at IS NULL AND %s
+               AND (n.lease_until <= now() OR (n.lease_owner IS NULL AND n.attempts = 0))""".formatted(HOT) + "\n" + RETURNING;
 
     private static final String CLAIM_OVERDUE = """
             UPDATE delivery.notification n
                SET lease_owner = gen_random_uuid(), lease_until = now() + $1::bigint * interval '1 millisecond'
-              FROM (SELECT id FROM delivery.notification
-                     WHERE completed_at IS NULL AND lease_until <= now()
+              FROM (SELECT id, received_at FROM delivery.notification d
+                     WHERE completed_at IS NULL AND lease_until <= now() AND %s
                      ORDER BY lease_until LIMIT $2
                      FOR UPDATE SKIP LOCKED) due
-             WHERE n.id = due.id""" + "\n" + RETURNING;
+             WHERE n.id = due.id AND n.received_at = due.received_at AND %s""".formatted(HotPartitions.bound("d"), HOT) + "\n" + RETURNING;
 
     /** The finishes of a grouped statement: the row, its fencing token, its ending and the attempt's record. */
     private static final Unnest<Finish> FINISHES = Unnest.<Finish>columns()
@@ -85,8 +92,8 @@ class Deliveries {
                    error_detail = f.error_detail,
                    answered_at = CASE WHEN f.attempted = 1 THEN now() ELSE n.answered_at END
               FROM f
-             WHERE n.id = f.id AND n.lease_owner = f.owner AND n.completed_at IS NULL
-            RETURNING n.id, f.owner""".formatted(FINISHES.as("f"));
+             WHERE n.id = f.id AND n.lease_owner = f.owner AND n.completed_at IS NULL AND %s
+            RETURNING n.id, f.owner""".formatted(FINISHES.as("f"), HOT);
 
     /** Records a transient failure and gives the lease up until the next attempt is due. */
     private static final String RETRY = """
@@ -94,11 +101,11 @@ class Deliveries {
                 INSERT INTO delivery.attempt (notification_id, tenant_id, provider, credential_id, outcome, error_code, latency_ms)
                 VALUES (:id, :tenant_id::uuid, :provider::text, :credential_id::uuid, :outcome::text, :error_code::text,
                         :latency_ms::float8))
-            UPDATE delivery.notification
+            UPDATE delivery.notification n
                SET status = :status, lease_owner = NULL, lease_until = :next_attempt_at::timestamptz,
                    attempts = attempts + :attempted::int, provider = :provider::text, error_code = :error_code::text,
                    error_detail = NULL, answered_at = now()
-             WHERE id = :id AND lease_owner = :owner AND completed_at IS NULL""";
+             WHERE id = :id AND lease_owner = :owner AND completed_at IS NULL AND %s""".formatted(HOT);
 
     private static final Unnest<Claimed> HELD =
             Unnest.<Claimed>columns().uuid("id", Claimed::id).uuid("owner", Claimed::lease);
@@ -107,7 +114,7 @@ class Deliveries {
     private static final String RELEASE_ALL = """
             UPDATE delivery.notification n SET lease_until = now(), lease_owner = NULL
               FROM %s
-             WHERE n.id = r.id AND n.lease_owner = r.owner AND n.completed_at IS NULL""".formatted(HELD.as("r"));
+             WHERE n.id = r.id AND n.lease_owner = r.owner AND n.completed_at IS NULL AND %s""".formatted(HELD.as("r"), HOT);
 
     private static final Logger log = LoggerFactory.getLogger(Deliveries.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -155,8 +162,8 @@ class Deliveries {
     /** Extends the lease before a send; false when it was taken over since (then this holder must not send). */
     Mono<Boolean> renew(UUID id, UUID owner, Duration lease) {
         return database.sql("""
-                        UPDATE delivery.notification SET lease_until = now() + $3::bigint * interval '1 millisecond'
-                         WHERE id = $1 AND lease_owner = $2 AND completed_at IS NULL""")
+                        UPDATE delivery.notification n SET lease_until = now() + $3::bigint * interval '1 millisecond'
+                         WHERE id = $1 AND lease_owner = $2 AND completed_at IS NULL AND %s""".formatted(HOT))
                 .bind(0, id)
                 .bind(1, owner)
                 .bind(2, lease.toMillis())
@@ -266,7 +273,7 @@ class Deliveries {
     Mono<Duration> oldestUnfinishedAge() {
         return database.sql("""
                         SELECT coalesce(extract(epoch FROM now() - min(received_at)), 0)::float8 AS age
-                          FROM delivery.notification WHERE completed_at IS NULL""")
+                          FROM delivery.notification n WHERE completed_at IS NULL AND %s""".formatted(HOT))
                 .map((row, metadata) -> Duration.ofMillis((long) (row.get("age", Double.class) * 1000)))
                 .one();
     }

@@ -26,8 +26,10 @@ import reactor.core.publisher.Mono;
 /**
  * Stores each AXP event once in {@code delivery.notification}, with group commit: events that
  * arrive while inserts are in flight wait in a queue and go into the next insert together (one
- * multi-row {@code INSERT … ON CONFLICT (tenant_id, event_id) DO NOTHING RETURNING}, its own
- * transaction, through a {@link Coalescer}). An idle inbox writes a lone event at once, without
+ * multi-row statement, its own transaction, through a {@link Coalescer}: {@code INSERT … ON CONFLICT
+ * (tenant_id, event_id) DO NOTHING} into {@code delivery.notification_dedup}, and the notification
+ * rows of the keys it took). A duplicate is recognised for as long as its key is kept there ({@code
+ * pushgate.retention.dedup-window}), whichever day's partition holds its first row. An idle inbox writes a lone event at once, without
  * waiting for company.
  *
  * <p>A caller learns its event's fate only after the insert holding it has committed: {@link
@@ -57,23 +59,34 @@ public class Inbox {
             .text("payload", row -> row.payload)
             .uuid("lease_owner", row -> row.lease);
 
+    /**
+     * The batch's keys go into the dedup table first; only the keys it took get their notification
+     * row (the partitioned table cannot hold a unique (tenant_id, event_id): its unique indexes must
+     * include received_at). Still one statement, committed on its own.
+     */
     private static final String INSERT = """
+            WITH n AS (SELECT * FROM %s),
+            fresh AS (
+                INSERT INTO delivery.notification_dedup (tenant_id, event_id, notification_id)
+                SELECT n.tenant_id, n.event_id, n.id FROM n
+                ON CONFLICT (tenant_id, event_id) DO NOTHING
+                RETURNING notification_id)
             INSERT INTO delivery.notification
                    (id, tenant_id, configuration_id, event_id, session_id, payload, status, lease_owner, lease_until)
             SELECT n.id, n.tenant_id, n.configuration_id, n.event_id, n.session_id, n.payload::jsonb, :status,
                    n.lease_owner, now() + :lease_millis::bigint * interval '1 millisecond'
-            FROM %s
-            ON CONFLICT (tenant_id, event_id) DO NOTHING
+            FROM n JOIN fresh ON fresh.notification_id = n.id
             RETURNING id, received_at""".formatted(ROWS.as("n"));
 
     private static final Unnest<Key> KEYS =
             Unnest.<Key>columns().uuid("tenant_id", Key::tenantId).text("event_id", Key::eventId);
 
+    /** The first row of each duplicate key, as the dedup table knows it (in any partition). */
     private static final String EXISTING = """
-            SELECT n.id, n.tenant_id, n.event_id
-            FROM delivery.notification n
+            SELECT d.notification_id AS id, d.tenant_id, d.event_id
+            FROM delivery.notification_dedup d
             JOIN %s
-              ON n.tenant_id = k.tenant_id AND n.event_id = k.event_id""".formatted(KEYS.as("k"));
+              ON d.tenant_id = k.tenant_id AND d.event_id = k.event_id""".formatted(KEYS.as("k"));
 
     private static final Logger log = LoggerFactory.getLogger(Inbox.class);
 

@@ -1,7 +1,9 @@
 package io.pushgate.delivery.readapi;
 
+import io.pushgate.delivery.notification.HotPartitions;
 import io.pushgate.delivery.notification.NotificationStatus;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -26,6 +28,15 @@ public class NotificationQueries {
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 200;
 
+    /** What a first page without {@code receivedFrom} reads first: the hot partitions' span. */
+    static final Duration FIRST_PAGE_SPAN = HotPartitions.WINDOW;
+
+    /**
+     * How long after its receipt a notification's attempts can be made: its delivery window (at most
+     * {@link HotPartitions#WINDOW}) and a day's margin for attempts recorded late.
+     */
+    static final Duration ATTEMPT_SPAN = HotPartitions.WINDOW.plus(Duration.ofDays(1));
+
     private final DatabaseClient database;
 
     NotificationQueries(DatabaseClient database) {
@@ -36,12 +47,52 @@ public class NotificationQueries {
      * The tenant's notifications matching {@code filter}, newest first, {@code limit} (1–{@value
      * #MAX_LIMIT}) per page; {@code cursor} is a page's {@code nextCursor} (or {@code null} for the
      * first page). A bad cursor or limit is an {@link IllegalArgumentException}.
+     *
+     * <p>Every query names the partition key, so that the planner leaves out the days it cannot
+     * need: a page after a cursor reads no partition newer than the cursor, and a first page without
+     * {@code receivedFrom} reads the partitions of the last {@link #FIRST_PAGE_SPAN} first, and the
+     * older ones only when those did not fill the page.
      */
     public Mono<NotificationPage> list(UUID tenantId, NotificationFilter filter, String cursor, int limit) {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be 1 to " + MAX_LIMIT);
         }
         Cursor after = cursor == null || cursor.isBlank() ? null : Cursor.parse(cursor);
+        Mono<List<NotificationSummary>> rows;
+        if (after == null && filter.receivedFrom() == null) {
+            Instant since = Instant.now().minus(FIRST_PAGE_SPAN);
+            rows = summaries(firstPage(tenantId, filter, limit, since))
+                    .flatMap(recent -> recent.size() > limit
+                            ? Mono.just(recent)
+                            : summaries(listQuery(tenantId, filter, null, limit - recent.size(), null, since))
+                                    .map(older -> {
+                                        List<NotificationSummary> both = new ArrayList<>(recent);
+                                        both.addAll(older);
+                                        return both;
+                                    }));
+        } else {
+            rows = summaries(listQuery(tenantId, filter, after, limit, null, null));
+        }
+        return rows.map(found -> {
+            if (found.size() <= limit) {
+                return new NotificationPage(List.copyOf(found), null);
+            }
+            List<NotificationSummary> page = found.subList(0, limit);
+            NotificationSummary last = page.get(limit - 1);
+            return new NotificationPage(List.copyOf(page), new Cursor(last.receivedAt(), last.id()).encode());
+        });
+    }
+
+    /** A first page's statement: the rows received since {@code since}, in the hot partitions only. */
+    Query firstPage(UUID tenantId, NotificationFilter filter, int limit, Instant since) {
+        return listQuery(tenantId, filter, null, limit, since, null);
+    }
+
+    /**
+     * The list's statement for {@code limit} + 1 rows: the filter's and the cursor's conditions, and
+     * {@code received_at} at or after {@code from} and before {@code before} when given.
+     */
+    Query listQuery(UUID tenantId, NotificationFilter filter, Cursor after, int limit, Instant from, Instant before) {
         StringBuilder sql = new StringBuilder("""
                 SELECT id, configuration_id, event_id, session_id, status, received_at, completed_at
                   FROM delivery.notification WHERE tenant_id = $1""");
@@ -51,12 +102,17 @@ public class NotificationQueries {
             values.add(filter.statuses().toArray(String[]::new));
             sql.append(" AND status = ANY($").append(values.size()).append(")");
         }
-        if (filter.receivedFrom() != null) {
-            values.add(utc(filter.receivedFrom()));
+        Instant lowest = latest(filter.receivedFrom(), from);
+        if (lowest != null) {
+            values.add(utc(lowest));
             sql.append(" AND received_at >= $").append(values.size());
         }
         if (filter.receivedBefore() != null) {
             values.add(utc(filter.receivedBefore()));
+            sql.append(" AND received_at < $").append(values.size());
+        }
+        if (before != null) {
+            values.add(utc(before));
             sql.append(" AND received_at < $").append(values.size());
         }
         if (filter.sessionId() != null) {
@@ -74,7 +130,11 @@ public class NotificationQueries {
         if (after != null) {
             values.add(utc(after.receivedAt()));
             values.add(after.id());
-            sql.append(" AND (received_at, id) < ($")
+            // the first condition is the row comparison's consequence, said so that the planner
+            // prunes the partitions newer than the cursor
+            sql.append(" AND received_at <= $")
+                    .append(values.size() - 1)
+                    .append(" AND (received_at, id) < ($")
                     .append(values.size() - 1)
                     .append(", $")
                     .append(values.size())
@@ -82,9 +142,13 @@ public class NotificationQueries {
         }
         values.add(limit + 1);
         sql.append(" ORDER BY received_at DESC, id DESC LIMIT $").append(values.size());
-        DatabaseClient.GenericExecuteSpec statement = database.sql(sql.toString());
-        for (int i = 0; i < values.size(); i++) {
-            statement = statement.bind(i, values.get(i));
+        return new Query(sql.toString(), List.copyOf(values));
+    }
+
+    private Mono<List<NotificationSummary>> summaries(Query query) {
+        DatabaseClient.GenericExecuteSpec statement = database.sql(query.sql());
+        for (int i = 0; i < query.values().size(); i++) {
+            statement = statement.bind(i, query.values().get(i));
         }
         return statement
                 .map((row, metadata) -> new NotificationSummary(
@@ -96,32 +160,25 @@ public class NotificationQueries {
                         instant(row.get("received_at", OffsetDateTime.class)),
                         instant(row.get("completed_at", OffsetDateTime.class))))
                 .all()
-                .collectList()
-                .map(rows -> {
-                    if (rows.size() <= limit) {
-                        return new NotificationPage(rows, null);
-                    }
-                    List<NotificationSummary> page = rows.subList(0, limit);
-                    NotificationSummary last = page.get(limit - 1);
-                    return new NotificationPage(List.copyOf(page), new Cursor(last.receivedAt(), last.id()).encode());
-                });
+                .collectList();
     }
 
-    /** The tenant's notification {@code id} with its attempts; empty when the tenant has none such. */
+    private static Instant latest(Instant a, Instant b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.isAfter(b) ? a : b;
+    }
+
+    /** A statement and its positional values ({@code $1} …). */
+    record Query(String sql, List<Object> values) {}
+
+    /**
+     * The tenant's notification {@code id} with its attempts; empty when the tenant has none such.
+     * Its attempts are read from the partitions of the days they can have been made on: from its
+     * receipt to {@link #ATTEMPT_SPAN} later.
+     */
     public Mono<NotificationDetails> get(UUID tenantId, UUID id) {
-        Mono<List<NotificationDetails.AttemptView>> attempts = database.sql("""
-                        SELECT provider, outcome, error_code, latency_ms, at FROM delivery.attempt
-                         WHERE notification_id = $1 AND tenant_id = $2 ORDER BY id""")
-                .bind(0, id)
-                .bind(1, tenantId)
-                .map((row, metadata) -> new NotificationDetails.AttemptView(
-                        row.get("provider", String.class),
-                        row.get("outcome", String.class),
-                        row.get("error_code", String.class),
-                        row.get("latency_ms", Double.class),
-                        instant(row.get("at", OffsetDateTime.class))))
-                .all()
-                .collectList();
         return database.sql("""
                         SELECT id, configuration_id, event_id, session_id, status, received_at, completed_at
                           FROM delivery.notification WHERE id = $1 AND tenant_id = $2""")
@@ -136,9 +193,8 @@ public class NotificationQueries {
                         instant(row.get("received_at", OffsetDateTime.class)),
                         instant(row.get("completed_at", OffsetDateTime.class))))
                 .one()
-                .zipWith(
-                        attempts,
-                        (n, list) -> new NotificationDetails(
+                .flatMap(n -> attempts(tenantId, n)
+                        .map(list -> new NotificationDetails(
                                 n.id(),
                                 n.configurationId(),
                                 n.eventId(),
@@ -146,7 +202,25 @@ public class NotificationQueries {
                                 n.status(),
                                 n.receivedAt(),
                                 n.completedAt(),
-                                list));
+                                list)));
+    }
+
+    private Mono<List<NotificationDetails.AttemptView>> attempts(UUID tenantId, NotificationSummary notification) {
+        return database.sql("""
+                        SELECT provider, outcome, error_code, latency_ms, at FROM delivery.attempt
+                         WHERE notification_id = $1 AND tenant_id = $2 AND at >= $3 AND at < $4 ORDER BY id""")
+                .bind(0, notification.id())
+                .bind(1, tenantId)
+                .bind(2, utc(notification.receivedAt()))
+                .bind(3, utc(notification.receivedAt().plus(ATTEMPT_SPAN)))
+                .map((row, metadata) -> new NotificationDetails.AttemptView(
+                        row.get("provider", String.class),
+                        row.get("outcome", String.class),
+                        row.get("error_code", String.class),
+                        row.get("latency_ms", Double.class),
+                        instant(row.get("at", OffsetDateTime.class))))
+                .all()
+                .collectList();
     }
 
     /**

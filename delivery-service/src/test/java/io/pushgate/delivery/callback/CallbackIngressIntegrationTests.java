@@ -131,6 +131,46 @@ class CallbackIngressIntegrationTests {
         assertThat(count(upper.eventId()) + count(lower.eventId())).isEqualTo(2);
     }
 
+    /**
+     * The partitioned table cannot hold (tenant_id, event_id) unique across days: the dedup table
+     * does, so a duplicate of yesterday's event, whose row lies in yesterday's partition, is still one.
+     */
+    @Test
+    void answersADuplicateWith200AcrossAPartitionBoundary() throws Exception {
+        AxpEvent event = AxpEvent.of(UUID.randomUUID().toString(), "s-dup-yesterday");
+        String signature = event.signature(configuration.secret());
+        HttpResponse<String> first = callbacks.post(configuration.callbackKey(), signature, event.toJson());
+        assertThat(first.statusCode()).isEqualTo(202);
+        String yesterday;
+        try (Connection connection = TestDatabase.get().connect();
+                var statement = connection.createStatement()) {
+            statement.execute(
+                    "SELECT delivery.create_day_partitions(((now() AT TIME ZONE 'UTC') - interval '1 day')::date)");
+            // the first row as if it had come yesterday: moved into yesterday's partition, its key as old
+            statement.executeUpdate("UPDATE delivery.notification SET received_at = received_at - interval '1 day'"
+                    + " WHERE event_id = '" + event.eventId() + "'");
+            statement.executeUpdate(
+                    "UPDATE delivery.notification_dedup SET received_at = received_at - interval '1 day'"
+                            + " WHERE event_id = '" + event.eventId() + "'");
+            try (var rows = statement.executeQuery("SELECT tableoid::regclass::text,"
+                    + " 'delivery.notification_p' || to_char((now() AT TIME ZONE 'UTC') - interval '1 day', 'YYYYMMDD')"
+                    + " FROM delivery.notification WHERE event_id = '" + event.eventId() + "'")) {
+                assertThat(rows.next()).isTrue();
+                yesterday = rows.getString(2);
+                assertThat(rows.getString(1)).isEqualTo(yesterday);
+            }
+        }
+
+        HttpResponse<String> second = callbacks.post(configuration.callbackKey(), signature, event.toJson());
+
+        assertThat(second.statusCode()).isEqualTo(200);
+        JsonNode answer = JSON.readTree(second.body());
+        assertThat(answer.get("status").stringValue()).isEqualTo("duplicate");
+        assertThat(answer.get("notificationId").stringValue())
+                .isEqualTo(JSON.readTree(first.body()).get("notificationId").stringValue());
+        assertThat(count(event.eventId())).isEqualTo(1);
+    }
+
     @Test
     void answersADuplicateWith200AndTheFirstRowsIdWithoutWritingAgain() throws Exception {
         AxpEvent event = AxpEvent.of(UUID.randomUUID().toString(), "s-dup");

@@ -31,6 +31,9 @@ class NotificationQueriesIntegrationTests {
     @Autowired
     NotificationQueries queries;
 
+    @Autowired
+    org.springframework.r2dbc.core.DatabaseClient database;
+
     UUID tenant;
     UUID configuration;
 
@@ -42,6 +45,7 @@ class NotificationQueriesIntegrationTests {
 
     private UUID notification(String session, String status, Instant receivedAt, Long latencyMs) throws Exception {
         UUID id = UUID.randomUUID();
+        partitionsOf(receivedAt);
         try (Connection connection = connect();
                 var insert = connection.prepareStatement("""
                         INSERT INTO delivery.notification (id, tenant_id, configuration_id, event_id, session_id, payload,
@@ -66,15 +70,26 @@ class NotificationQueriesIntegrationTests {
             throws Exception {
         try (Connection connection = connect();
                 var insert = connection.prepareStatement("""
-                        INSERT INTO delivery.attempt (notification_id, tenant_id, provider, outcome, error_code, latency_ms)
-                        VALUES (?, ?, ?, ?, ?, ?)""")) {
+                        INSERT INTO delivery.attempt (notification_id, tenant_id, provider, outcome, error_code, latency_ms, at)
+                        SELECT ?, ?, ?, ?, ?, ?, received_at + interval '1 second' FROM delivery.notification WHERE id = ?""")) {
             insert.setObject(1, notification);
             insert.setObject(2, tenant);
             insert.setString(3, provider);
             insert.setString(4, outcome);
             insert.setString(5, errorCode);
             insert.setDouble(6, latencyMs);
+            insert.setObject(7, notification);
             insert.executeUpdate();
+        }
+    }
+
+    /** The partitions of the day {@code at} falls on (the migration made only today's and the next days'). */
+    static void partitionsOf(Instant at) throws Exception {
+        try (Connection connection = connect();
+                var create = connection.prepareStatement("SELECT delivery.create_day_partitions(?::date)")) {
+            create.setString(
+                    1, at.atOffset(java.time.ZoneOffset.UTC).toLocalDate().toString());
+            create.execute();
         }
     }
 
@@ -200,5 +215,68 @@ class NotificationQueriesIntegrationTests {
         assertThat(stats.latencyMs().p50()).isEqualTo(50.5);
         assertThat(stats.latencyMs().p95()).isEqualTo(95.05);
         assertThat(stats.latencyMs().p99()).isEqualTo(99.01);
+    }
+
+    @Test
+    void theFirstPageIsPlannedOnTheHotPartitionsOnly() throws Exception {
+        Instant now = Instant.now();
+        Instant old = now.minus(3, ChronoUnit.DAYS);
+        List<UUID> recent = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            recent.add(0, notification("s", "delivered", now.minusSeconds(60 - i), 1L));
+        }
+        notification("s", "delivered", old, 1L);
+
+        assertThat(queries.list(tenant, NotificationFilter.none(), null, 3)
+                        .block()
+                        .items())
+                .extracting(NotificationSummary::id)
+                .containsExactlyElementsOf(recent.subList(0, 3));
+        String plan = explain(queries.firstPage(
+                tenant, NotificationFilter.none(), 3, now.minus(NotificationQueries.FIRST_PAGE_SPAN)));
+        assertThat(plan).contains(partition(now)).doesNotContain(partition(old));
+
+        // a page after a cursor plans no partition newer than the cursor
+        NotificationQueries.Cursor cursor = new NotificationQueries.Cursor(old.plusSeconds(1), UUID.randomUUID());
+        String after = explain(queries.listQuery(tenant, NotificationFilter.none(), cursor, 3, null, null));
+        assertThat(after).contains(partition(old)).doesNotContain(partition(now));
+    }
+
+    @Test
+    void aQuietTenantsFirstPageGoesOnToTheOlderPartitions() throws Exception {
+        Instant now = Instant.now();
+        UUID fresh = notification("s", "delivered", now.minusSeconds(5), 1L);
+        UUID older = notification("s", "delivered", now.minus(3, ChronoUnit.DAYS), 1L);
+        UUID oldest = notification("s", "delivered", now.minus(4, ChronoUnit.DAYS), 1L);
+
+        NotificationPage page =
+                queries.list(tenant, NotificationFilter.none(), null, 2).block();
+
+        assertThat(page.items()).extracting(NotificationSummary::id).containsExactly(fresh, older);
+        assertThat(queries.list(tenant, NotificationFilter.none(), page.nextCursor(), 2)
+                        .block()
+                        .items())
+                .extracting(NotificationSummary::id)
+                .containsExactly(oldest);
+    }
+
+    private String explain(NotificationQueries.Query query) {
+        var statement = database.sql("EXPLAIN " + query.sql());
+        for (int i = 0; i < query.values().size(); i++) {
+            statement = statement.bind(i, query.values().get(i));
+        }
+        return String.join(
+                "\n",
+                statement
+                        .map((row, metadata) -> row.get(0, String.class))
+                        .all()
+                        .collectList()
+                        .block());
+    }
+
+    private static String partition(Instant at) {
+        return "notification_p"
+                + java.time.format.DateTimeFormatter.BASIC_ISO_DATE.format(
+                        at.atOffset(java.time.ZoneOffset.UTC).toLocalDate());
     }
 }

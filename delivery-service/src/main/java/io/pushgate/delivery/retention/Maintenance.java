@@ -1,0 +1,285 @@
+package io.pushgate.delivery.retention;
+
+import io.pushgate.delivery.notification.HotPartitions;
+import io.pushgate.delivery.notification.NotificationStatus;
+import io.r2dbc.spi.ConnectionFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.r2dbc.connection.SingleConnectionFactory;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The notification store's maintenance pass, every {@code pushgate.retention.interval} and once at
+ * start-up. Each step is idempotent, and exactly one instance runs a pass at a time: a pass holds a
+ * session-level advisory lock on its own connection, and an instance that does not get it leaves
+ * the pass to the one that has it.
+ *
+ * <p>In order: creates the partitions of today and the next {@code partitions-ahead} days (UTC);
+ * expires the notifications below the hot partitions ({@link HotPartitions}) that an outage left
+ * unfinished and that no instance holds a lease on; drops each day whose end is older than {@code
+ * pushgate.retention.notifications}, unless a notification in it is still unfinished (a held lease
+ * keeps it: the next pass looks again); forgets dedup keys older than {@code dedup-window}, a batch
+ * at a time. A partition is removed with {@code DETACH PARTITION … CONCURRENTLY} and then dropped, so
+ * the inserts and claims on the other partitions never wait for it.
+ */
+@Component
+class Maintenance implements SmartLifecycle {
+
+    /** The advisory lock of the pass, one key across the database: the text's hash. */
+    static final String LOCK_NAME = "pushgate.delivery.retention";
+
+    private static final Pattern PARTITION = Pattern.compile("(notification|attempt)_p(\\d{8})");
+    private static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
+    private static final int DEDUP_BATCH = 10_000;
+
+    private static final Logger log = LoggerFactory.getLogger(Maintenance.class);
+
+    private final ConnectionFactory connections;
+    private final RetentionSettings settings;
+    private final Clock clock;
+    private volatile Disposable schedule;
+
+    Maintenance(ConnectionFactory connections, RetentionSettings settings) {
+        this.connections = connections;
+        this.settings = settings;
+        this.clock = Clock.systemUTC();
+    }
+
+    @Override
+    public void start() {
+        if (!settings.enabled()) {
+            return;
+        }
+        schedule = Flux.interval(Duration.ZERO, settings.interval())
+                .onBackpressureDrop()
+                .concatMap(tick -> runOnce(clock.instant()).onErrorResume(error -> {
+                    log.warn(
+                            "Maintenance of the notification store failed ({}); again in {}",
+                            error,
+                            settings.interval());
+                    return Mono.empty();
+                }))
+                .subscribe();
+    }
+
+    @Override
+    public void stop() {
+        Disposable current = schedule;
+        if (current != null) {
+            current.dispose();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return schedule != null && !schedule.isDisposed();
+    }
+
+    /**
+     * One pass as if the time were {@code now} (the schedule passes the clock's; a test its own): what
+     * it did, or {@link MaintenancePass#skipped()} when another instance's pass holds the lock.
+     */
+    Mono<MaintenancePass> runOnce(Instant now) {
+        return Mono.usingWhen(
+                Mono.from(connections.create()),
+                connection -> {
+                    DatabaseClient session = DatabaseClient.create(
+                            new SingleConnectionFactory(connection, connections.getMetadata(), true));
+                    return Mono.usingWhen(
+                            lock(session),
+                            locked -> locked
+                                    ? session.sql("SELECT set_config('lock_timeout', $1, false)")
+                                            .bind(0, settings.lockTimeout().toMillis() + "ms")
+                                            .then()
+                                            .then(pass(session, now))
+                                    : Mono.just(MaintenancePass.skipped()),
+                            locked -> unlock(session, locked),
+                            (locked, error) -> unlock(session, locked),
+                            locked -> unlock(session, locked));
+                },
+                connection -> Mono.from(connection.close()),
+                (connection, error) -> Mono.from(connection.close()),
+                connection -> Mono.from(connection.close()));
+    }
+
+    private Mono<Boolean> lock(DatabaseClient session) {
+        return session.sql("SELECT pg_try_advisory_lock(hashtext($1)) AS locked")
+                .bind(0, LOCK_NAME)
+                .map((row, metadata) -> row.get("locked", Boolean.class))
+                .one();
+    }
+
+    /** Releases the lock and the session's lock timeout before the connection goes back to the pool. */
+    private static Mono<Void> unlock(DatabaseClient session, boolean locked) {
+        if (!locked) {
+            return Mono.empty();
+        }
+        return session.sql("SELECT pg_advisory_unlock(hashtext($1))")
+                .bind(0, LOCK_NAME)
+                .then()
+                .then(session.sql("RESET lock_timeout").then());
+    }
+
+    private Mono<MaintenancePass> pass(DatabaseClient session, Instant now) {
+        List<String> created = new ArrayList<>();
+        List<String> dropped = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        return Flux.range(0, settings.partitionsAhead() + 1)
+                .map(today::plusDays)
+                .concatMap(day -> session.sql("SELECT delivery.create_day_partitions($1) AS created")
+                        .bind(0, day)
+                        .map((row, metadata) -> row.get("created", Boolean.class))
+                        .one()
+                        .doOnNext(made -> {
+                            if (made) {
+                                created.add("notification_p" + DAY.format(day));
+                                created.add("attempt_p" + DAY.format(day));
+                            }
+                        }))
+                .then(expireStale(session, now))
+                .flatMap(expired -> dropExpiredDays(session, now, dropped, kept)
+                        .then(pruneDedup(session, now))
+                        .map(pruned -> new MaintenancePass(
+                                true, List.copyOf(created), List.copyOf(dropped), List.copyOf(kept), expired, pruned)))
+                .doOnNext(done -> {
+                    if (!dropped.isEmpty() || !created.isEmpty() || !kept.isEmpty()) {
+                        log.info(
+                                "Notification store maintenance: created {}, dropped {}, kept past retention {}",
+                                created,
+                                dropped,
+                                kept);
+                    }
+                });
+    }
+
+    /** Unfinished notifications below the hot partitions and not leased: their window closed long ago. */
+    private Mono<Long> expireStale(DatabaseClient session, Instant now) {
+        return session.sql("""
+                        UPDATE delivery.notification
+                           SET status = $1, completed_at = now(), lease_owner = NULL,
+                               error_code = coalesce(error_code, 'delivery_window_closed'),
+                               error_detail = 'not finished within its delivery window; expired by maintenance'
+                         WHERE completed_at IS NULL AND received_at <= $2 AND lease_until <= $3""")
+                .bind(0, NotificationStatus.EXPIRED.text())
+                .bind(1, utc(now.minus(HotPartitions.WINDOW)))
+                .bind(2, utc(now))
+                .fetch()
+                .rowsUpdated();
+    }
+
+    /** Each day whose end is older than the retention: its partitions go, unless one of its notifications is unfinished. */
+    private Mono<Void> dropExpiredDays(DatabaseClient session, Instant now, List<String> dropped, List<String> kept) {
+        LocalDate lastExpired = LocalDate.ofInstant(now.minus(settings.notifications()), ZoneOffset.UTC)
+                .minusDays(1);
+        return session.sql("""
+                        SELECT c.relname, i.inhdetachpending AS pending, i.inhrelid IS NOT NULL AS attached
+                          FROM pg_class c
+                          JOIN pg_namespace s ON s.oid = c.relnamespace AND s.nspname = 'delivery'
+                          LEFT JOIN pg_inherits i ON i.inhrelid = c.oid
+                         WHERE c.relkind = 'r' AND c.relname ~ '^(notification|attempt)_p[0-9]{8}$'
+                         ORDER BY c.relname DESC""")
+                .map((row, metadata) -> new Partition(
+                        row.get("relname", String.class),
+                        Boolean.TRUE.equals(row.get("pending", Boolean.class)),
+                        Boolean.TRUE.equals(row.get("attached", Boolean.class))))
+                .all()
+                .filter(partition -> !partition.day().isAfter(lastExpired))
+                // newest first, every notification_… before any attempt_…: a kept day keeps its attempts
+                .concatMap(partition -> {
+                    if (partition.parent().equals("attempt")
+                            && kept.contains("notification_p" + DAY.format(partition.day()))) {
+                        return Mono.empty(); // its day is kept: so are its attempts
+                    }
+                    Mono<Boolean> deliverable = partition.parent().equals("notification")
+                            ? unfinishedIn(session, partition.name())
+                            : Mono.just(false);
+                    return deliverable.flatMap(unfinished -> {
+                        if (unfinished) {
+                            kept.add(partition.name());
+                            log.warn(
+                                    "Partition {} is past retention but holds a notification that can still be delivered; kept",
+                                    partition.name());
+                            return Mono.empty();
+                        }
+                        return drop(session, partition).doOnSuccess(done -> dropped.add(partition.name()));
+                    });
+                })
+                .then();
+    }
+
+    private static Mono<Boolean> unfinishedIn(DatabaseClient session, String partition) {
+        return session.sql("SELECT EXISTS (SELECT 1 FROM delivery." + partition
+                        + " WHERE completed_at IS NULL) AS unfinished")
+                .map((row, metadata) -> row.get("unfinished", Boolean.class))
+                .one();
+    }
+
+    /** Detaches without blocking the parent's writers (finishing a detach an earlier pass left pending), then drops. */
+    private static Mono<Void> drop(DatabaseClient session, Partition partition) {
+        String table = "delivery." + partition.name();
+        String parent = "delivery." + partition.parent();
+        Mono<Void> detach;
+        if (!partition.attached()) {
+            detach = Mono.empty();
+        } else if (partition.pending()) {
+            detach = session.sql("ALTER TABLE " + parent + " DETACH PARTITION " + table + " FINALIZE")
+                    .then();
+        } else {
+            detach = session.sql("ALTER TABLE " + parent + " DETACH PARTITION " + table + " CONCURRENTLY")
+                    .then();
+        }
+        return detach.then(session.sql("DROP TABLE " + table).then());
+    }
+
+    private Mono<Long> pruneDedup(DatabaseClient session, Instant now) {
+        OffsetDateTime cutoff = utc(now.minus(settings.dedupWindow()));
+        Mono<Long> batch =
+                session.sql("""
+                        DELETE FROM delivery.notification_dedup
+                         WHERE ctid = ANY (ARRAY(SELECT ctid FROM delivery.notification_dedup
+                                                  WHERE received_at < $1 LIMIT $2))""").bind(0, cutoff).bind(1, DEDUP_BATCH).fetch().rowsUpdated();
+        return batch.expand(deleted -> deleted < DEDUP_BATCH ? Mono.empty() : batch)
+                .reduce(0L, Long::sum);
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    /** A day's partition of {@code notification} or {@code attempt}, as the catalog has it. */
+    private record Partition(String name, boolean pending, boolean attached) {
+
+        private Matcher matcher() {
+            Matcher matcher = PARTITION.matcher(name);
+            if (!matcher.matches()) {
+                throw new IllegalStateException("not a day's partition: " + name);
+            }
+            return matcher;
+        }
+
+        String parent() {
+            return matcher().group(1);
+        }
+
+        LocalDate day() {
+            return LocalDate.parse(matcher().group(2), DAY);
+        }
+    }
+}
