@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushgate.api.Scopes;
 import io.pushgate.delivery.DeliveryServiceTest;
+import io.pushgate.delivery.configuration.TenancyChanged;
 import io.pushgate.testkit.TestDatabase;
 import io.pushgate.testkit.TestHttp;
 import io.pushgate.testkit.TestIssuer;
@@ -15,11 +16,17 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.PayloadApplicationEvent;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -53,6 +60,14 @@ abstract class RegistrationIntegrationSupport {
 
     WebTestClient http;
 
+    @Autowired
+    ConfigurableApplicationContext context;
+
+    /** The changes delivery-service's listeners were told of, by id (every context of this JVM). */
+    private static final Set<UUID> heard = ConcurrentHashMap.newKeySet();
+
+    private static final Set<ConfigurableApplicationContext> listening = ConcurrentHashMap.newKeySet();
+
     @DynamicPropertySource
     static void platform(DynamicPropertyRegistry registry) {
         registry.add("pushgate.security.platform-issuer", () -> PLATFORM_ISSUER);
@@ -62,6 +77,16 @@ abstract class RegistrationIntegrationSupport {
 
     @BeforeEach
     void client() {
+        // registered after the application's own listeners, so it hears of a change after they have acted on it
+        if (listening.add(context)) {
+            context.addApplicationListener(event -> {
+                if (event instanceof PayloadApplicationEvent<?> payload
+                        && payload.getPayload() instanceof TenancyChanged change
+                        && change.id() != null) {
+                    heard.add(change.id());
+                }
+            });
+        }
         http = WebTestClient.bindToServer(TestHttp.unpooled())
                 .baseUrl("http://127.0.0.1:" + port)
                 .responseTimeout(Duration.ofSeconds(10))
@@ -110,14 +135,17 @@ abstract class RegistrationIntegrationSupport {
         return new Tenant(tenantId, id, configId);
     }
 
-    /** Registers {@code issuer} (JWKS and audience) as trusted by {@code tenant}, and tells delivery-service. */
-    static UUID trust(Tenant tenant, TestIssuer issuer, String audience) throws SQLException {
+    /**
+     * Registers {@code issuer} (JWKS and audience) as trusted by {@code tenant}, tells delivery-service,
+     * and waits until it has heard (the notification arrives asynchronously: a token sent at once could
+     * meet the issuer's rows cached before the change).
+     */
+    UUID trust(Tenant tenant, TestIssuer issuer, String audience) throws SQLException {
         return trustWithJwksUri(tenant, issuer, issuer.jwksUri().toString(), audience);
     }
 
-    /** Trusts {@code issuer} for {@code tenant} with a JWKS URI of the test's choosing, and tells delivery-service. */
-    static UUID trustWithJwksUri(Tenant tenant, TestIssuer issuer, String jwksUri, String audience)
-            throws SQLException {
+    /** Trusts {@code issuer} for {@code tenant} with a JWKS URI of the test's choosing, as {@link #trust} does. */
+    UUID trustWithJwksUri(Tenant tenant, TestIssuer issuer, String jwksUri, String audience) throws SQLException {
         UUID id = UUID.randomUUID();
         sql(
                 "INSERT INTO tenancy.trusted_issuer (id, tenant_id, issuer, jwks_uri, audience) VALUES ('" + id + "', '"
@@ -126,7 +154,19 @@ abstract class RegistrationIntegrationSupport {
                 jwksUri,
                 audience);
         changed("trusted_issuer", id, tenant.id());
+        awaitHeard(id);
         return id;
+    }
+
+    /** Waits until delivery-service's listeners have been told of the change to {@code id}. */
+    void awaitHeard(UUID id) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!heard.contains(id)) {
+            assertThat(System.nanoTime())
+                    .as("delivery-service heard of the change within 10 s")
+                    .isLessThan(deadline);
+            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
     }
 
     /** {@code pg_notify} as tenant-service sends it after a change. */
