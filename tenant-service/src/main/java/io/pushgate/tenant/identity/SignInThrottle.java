@@ -18,14 +18,17 @@ import reactor.core.publisher.Mono;
  * checks end, not after; an attempt refused for either its account or its address counts for
  * neither. A success ends its account's failures and takes back its own count from its address.
  *
- * <p>On bucket4j ({@link RateLimits}), one bucket per account and one per address, each of two bands:
- * {@code max} failures per window, refilled in full when the window that began with the key's first
- * counted failure ends; and the same {@code max} refilled evenly over the window, so that the refill
- * at a window's end does not let a second burst through at once. A key refused after {@code max}
- * failures waits until its window ends; after that it regains one attempt every window/{@code max}.
- * With {@code pushgate.limits.backend=redis} every instance shares the buckets; while Redis does not
- * answer each instance counts its share of them: never unlimited. Keys hold hashes, never the e-mail
- * or address itself.
+ * <p>On bucket4j ({@link RateLimits}): one bucket per account and one per address, each of two bands:
+ * {@code max} failures per window, the windows counted from the bucket's first attempt (refilled in
+ * full as each ends); and {@code max} refilled evenly over a window (one every window/{@code max}),
+ * so that the end of a window does not let a second burst through right after the first. A key
+ * refused after {@code max} failures waits until its window ends (as before, for a first burst: until
+ * its oldest failure leaves the window). Unlike the sliding log this replaced, a window that straddles
+ * two of the key's windows may hold up to twice {@code max} failures (never more than {@code max}
+ * a window on average). A bucket left alone until full is forgotten, and the next attempt starts a
+ * new window. With {@code pushgate.limits.backend=redis} every instance shares the buckets; while
+ * Redis does not answer each instance counts its share of them: never unlimited. Keys hold hashes,
+ * never the e-mail or address itself.
  */
 @Component
 class SignInThrottle {

@@ -125,9 +125,11 @@ final class RedisBuckets implements Buckets, AutoCloseable {
      * instance's share) while Redis does not answer.
      */
     private <T> Mono<T> ask(Quota quota, Function<AsyncBucketProxy, CompletableFuture<T>> remote, Supplier<T> local) {
-        if (!tryRedis()) {
-            return Mono.fromSupplier(() -> fallBack(quota, local));
-        }
+        return Mono.defer(
+                () -> tryRedis() ? redis(quota, remote, local) : Mono.fromSupplier(() -> fallBack(quota, local)));
+    }
+
+    private <T> Mono<T> redis(Quota quota, Function<AsyncBucketProxy, CompletableFuture<T>> remote, Supplier<T> local) {
         long asked = System.nanoTime();
         return Mono.fromFuture(() -> connection()
                         .thenCompose(redis -> remote.apply(redis.buckets
