@@ -174,6 +174,17 @@ class ApiCallLimitIntegrationTests {
         assertThat(usage.get("countedSince").isNull()).isFalse();
     }
 
+    @Test
+    void refusalsAreCountedInPrometheusByTenantLimitAndBackend() {
+        givePlan(tenant.tenantId(), 1);
+        firstRefusal(tenant.token(), 50);
+        String metrics = Api.text(api.get(null, "/actuator/prometheus"), 200);
+        assertThat(metrics)
+                .containsPattern(
+                        "pushgate_throttled_total\\{backend=\"local\",configuration=\"\",limit=\"api-calls\",tenant=\""
+                                + tenant.tenantId() + "\"[^}]*} [1-9]");
+    }
+
     private EntityExchangeResult<byte[]> firstRefusal(String token, int atMost) {
         for (int i = 0; i < atMost; i++) {
             EntityExchangeResult<byte[]> answer = call(token, "/v1/configurations");
