@@ -16,7 +16,7 @@ import org.springframework.test.context.ContextConfiguration;
 /**
  * The one base of tenant-service's Spring tests: the service on a random port with this run's
  * database and keyset, and an {@link Api} client of it to {@code @Autowired}. Every test class with
- * it shares one context; they all sign in from 127.0.0.1, so the per-address sign-in limit is raised
+ * it shares one context; they all sign up and in from 127.0.0.1, so the per-address limits are raised
  * here (a class that needs other settings adds {@code @TestPropertySource}, which takes precedence,
  * and gets a context of its own).
  */
@@ -27,6 +27,7 @@ import org.springframework.test.context.ContextConfiguration;
         properties = {
             "spring.config.name=" + TenantServiceApplication.CONFIG_NAME,
             "pushgate.sign-in.max-failures-per-address=100000",
+            "pushgate.sign-up.max-per-address=100000",
             "pushgate.public-base-url=https://push.example.test"
         })
 @ContextConfiguration(initializers = TestPlatformInitializer.class)

@@ -47,7 +47,14 @@ public enum ControlPlaneProblem implements ProblemKind {
     /** The request body exceeds the size limit. */
     PAYLOAD_TOO_LARGE(413, "payload-too-large", "The request body is too large"),
     /** Too many failed sign-ins from this address or for this account; {@code Retry-After} says when to retry. */
-    SIGN_IN_THROTTLED(429, "sign-in-throttled", "Too many failed sign-ins");
+    SIGN_IN_THROTTLED(429, "sign-in-throttled", "Too many failed sign-ins"),
+    /** Too many sign-ups from this address; {@code Retry-After} says when to retry. */
+    SIGN_UP_THROTTLED(429, "sign-up-throttled", "Too many sign-ups from this address"),
+    /**
+     * The tenant's control-plane calls are over its plan's {@code apiCallsPerSecond}; {@code
+     * Retry-After} says when to retry, {@code RateLimit-*} what is left.
+     */
+    API_RATE_LIMITED(429, "api-rate-limited", "Too many control-plane calls");
 
     private final int status;
     private final URI type;

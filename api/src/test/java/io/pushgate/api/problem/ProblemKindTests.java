@@ -55,6 +55,8 @@ class ProblemKindTests {
             ControlPlaneProblem.LAST_OWNER | 409 | https://pushgate.io/problems/last-owner | A tenant keeps at least one owner
             ControlPlaneProblem.PAYLOAD_TOO_LARGE | 413 | https://pushgate.io/problems/payload-too-large | The request body is too large
             ControlPlaneProblem.SIGN_IN_THROTTLED | 429 | https://pushgate.io/problems/sign-in-throttled | Too many failed sign-ins
+            ControlPlaneProblem.SIGN_UP_THROTTLED | 429 | https://pushgate.io/problems/sign-up-throttled | Too many sign-ups from this address
+            ControlPlaneProblem.API_RATE_LIMITED | 429 | https://pushgate.io/problems/api-rate-limited | Too many control-plane calls
             """;
 
     private static List<Enum<? extends ProblemKind>> kinds() {

@@ -5,12 +5,15 @@ import io.pushgate.tenant.audit.AuditAction;
 import io.pushgate.tenant.audit.AuditLog;
 import io.pushgate.tenant.identity.Members.Member;
 import io.pushgate.tenant.identity.RefreshTokens.Rotated;
+import io.pushgate.tenant.limit.Band;
+import io.pushgate.tenant.limit.Quota;
+import io.pushgate.tenant.limit.RateLimits;
 import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Fields;
 import io.pushgate.tenant.token.TokenAnswer;
 import io.pushgate.tenant.token.TokenIssuer;
 import io.pushgate.tenant.token.TokenIssuer.IssuedToken;
-import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
@@ -39,6 +42,8 @@ class Accounts {
     private final TokenIssuer tokens;
     private final RefreshTokens refreshTokens;
     private final AuditLog audit;
+    private final RateLimits limits;
+    private final SignUpSettings signUp;
 
     Accounts(
             DatabaseClient db,
@@ -48,7 +53,9 @@ class Accounts {
             SignInThrottle throttle,
             TokenIssuer tokens,
             RefreshTokens refreshTokens,
-            AuditLog audit) {
+            AuditLog audit,
+            RateLimits limits,
+            SignUpSettings signUp) {
         this.db = db;
         this.tx = tx;
         this.members = members;
@@ -57,6 +64,8 @@ class Accounts {
         this.tokens = tokens;
         this.refreshTokens = refreshTokens;
         this.audit = audit;
+        this.limits = limits;
+        this.signUp = signUp;
     }
 
     Mono<SignedUp> signUp(String tenantName, String emailField, String password, String sourceIp) {
@@ -65,8 +74,18 @@ class Accounts {
         checkPassword(password, email);
         UUID tenantId = UUID.randomUUID();
         UUID memberId = UUID.randomUUID();
-        return passwords
-                .hash(password)
+        return limits.take(signUpQuota(sourceIp))
+                .flatMap(admission -> {
+                    if (admission.allowed()) {
+                        return Mono.just(admission);
+                    }
+                    ApiRejected rejected = new ApiRejected(
+                            ControlPlaneProblem.SIGN_UP_THROTTLED,
+                            "too many sign-ups from this address; try again later");
+                    admission.writeTo(rejected.getHeaders());
+                    return Mono.error(rejected);
+                })
+                .then(passwords.hash(password))
                 .flatMap(hash -> tx.transactional(db.sql("INSERT INTO tenancy.tenant (id, name) VALUES (:id, :name)")
                         .bind("id", tenantId)
                         .bind("name", name)
@@ -89,14 +108,19 @@ class Accounts {
             throw ApiRejected.invalidField("password", "is required");
         }
         String email = Fields.text("email", emailField, 254).toLowerCase(Locale.ROOT);
-        Duration wait = throttle.attempt(email, sourceIp);
-        if (!wait.isZero()) {
-            ApiRejected rejected =
-                    new ApiRejected(ControlPlaneProblem.SIGN_IN_THROTTLED, "too many failed sign-ins; try again later");
-            rejected.getHeaders().set("Retry-After", Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000)));
-            return audit.append(null, "anonymous", AuditAction.SIGN_IN, email, sourceIp, false)
-                    .then(Mono.error(rejected));
-        }
+        return throttle.admit(email, sourceIp).flatMap(wait -> {
+            if (!wait.isZero()) {
+                ApiRejected rejected = new ApiRejected(
+                        ControlPlaneProblem.SIGN_IN_THROTTLED, "too many failed sign-ins; try again later");
+                rejected.getHeaders().set("Retry-After", Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000)));
+                return audit.append(null, "anonymous", AuditAction.SIGN_IN, email, sourceIp, false)
+                        .then(Mono.<TokenAnswer>error(rejected));
+            }
+            return verify(email, password, sourceIp);
+        });
+    }
+
+    private Mono<TokenAnswer> verify(String email, String password, String sourceIp) {
         return members.byEmail(email)
                 .map(java.util.Optional::of)
                 .defaultIfEmpty(java.util.Optional.empty())
@@ -130,6 +154,21 @@ class Accounts {
                                             refreshTokens.start(member.tenantId(), member.id())))
                                     .map(issued -> answer(issued.getT1(), issued.getT2()));
                         }));
+    }
+
+    /**
+     * The sign-up bucket of {@code sourceIp}: {@code maxPerAddress} at once, refilled evenly over
+     * {@code window}; the settings are part of the key so that changed settings start afresh.
+     */
+    private Quota signUpQuota(String sourceIp) {
+        int max = signUp.maxPerAddress();
+        return new Quota(
+                "sign-up",
+                "address:" + max + "/" + signUp.window().toSeconds() + "s:"
+                        + Quota.hashed(sourceIp == null ? "unknown" : sourceIp),
+                0,
+                List.of(Band.greedy(max, max, signUp.window())),
+                null);
     }
 
     /**

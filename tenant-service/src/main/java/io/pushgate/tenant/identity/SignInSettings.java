@@ -5,7 +5,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Sign-in throttling (in-process, per instance).
+ * Sign-in throttling ({@code SignInThrottle}; in process or shared, as {@code pushgate.limits.backend} says).
  *
  * @param maxFailuresPerAccount failed sign-ins for one e-mail within {@code window} before further
  *     attempts for it answer 429

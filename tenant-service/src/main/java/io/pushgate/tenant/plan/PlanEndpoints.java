@@ -1,37 +1,93 @@
 package io.pushgate.tenant.plan;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.pushgate.api.Plan;
 import io.pushgate.api.problem.ControlPlaneProblem;
+import io.pushgate.tenant.limit.Admission;
+import io.pushgate.tenant.limit.LimitBackend;
+import io.pushgate.tenant.limit.RateLimits;
 import io.pushgate.tenant.plan.Plans.PlanView;
 import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Caller;
 import io.pushgate.tenant.platform.Fields;
+import java.time.Instant;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code GET /v1/plan}: the caller's tenant's plan, for any member. {@code PUT
+ * {@code GET /v1/plan}: the caller's tenant's plan and its usage, for any member. {@code PUT
  * /v1/operator/tenants/{tenantId}/plan}: the platform operator gives a tenant another plan; only the
  * operator token reaches it ({@code security.SecurityConfiguration}), never a tenant's credential.
  */
 @RestController
 class PlanEndpoints {
 
-    private final Plans plans;
+    /**
+     * {@code GET /v1/plan}'s answer: the plan's fields, then {@code usage}, what this service knows
+     * exactly of the tenant's use of its limits (README, "Plans and usage").
+     */
+    record PlanWithUsage(@JsonUnwrapped PlanView plan, Usage usage) {}
 
-    PlanEndpoints(Plans plans) {
+    /** @param apiCalls the control-plane limit, as it stood after this very call took its token */
+    record Usage(ApiCalls apiCalls) {}
+
+    /**
+     * The tenant's control-plane bucket after this call.
+     *
+     * @param backend who decided this call: {@code redis} (the bucket every instance shares) or {@code
+     *     local} (this instance's own: the {@code local} backend, or the {@code redis} one's fallback)
+     * @param shared whether {@code remaining} is the tenant's over every instance ({@code redis}) or
+     *     only this instance's
+     * @param limit the bucket's capacity (the plan's {@code apiCallsPerSecond}; this instance's share of
+     *     it while the {@code redis} backend falls back)
+     * @param remaining calls the tenant may make at once now, after this one
+     * @param resetSeconds whole seconds until the bucket is full again
+     * @param refusedByThisInstance the tenant's calls this instance answered 429 since {@code
+     *     countedSince} (not other instances')
+     * @param countedSince when this instance started
+     */
+    record ApiCalls(
+            String backend,
+            boolean shared,
+            long limit,
+            long remaining,
+            long resetSeconds,
+            long refusedByThisInstance,
+            Instant countedSince) {}
+
+    private final Plans plans;
+    private final RateLimits limits;
+
+    PlanEndpoints(Plans plans, RateLimits limits) {
         this.plans = plans;
+        this.limits = limits;
     }
 
     @GetMapping("/v1/plan")
-    Mono<PlanView> plan(Caller caller) {
-        return plans.of(caller.tenantId());
+    Mono<PlanWithUsage> plan(Caller caller, ServerWebExchange exchange) {
+        Admission admission = exchange.getAttribute(ApiCallLimit.ADMISSION);
+        return plans.of(caller.tenantId()).map(plan -> new PlanWithUsage(plan, usage(caller, admission)));
+    }
+
+    private Usage usage(Caller caller, Admission admission) {
+        if (admission == null) {
+            return null; // the limit did not decide this call (its plan could not be read)
+        }
+        return new Usage(new ApiCalls(
+                admission.backend().text(),
+                admission.backend() == LimitBackend.REDIS,
+                admission.limit(),
+                admission.remaining(),
+                admission.resetSeconds(),
+                limits.refusedSinceStart(ApiCallLimit.LIMIT, caller.tenantId()),
+                limits.started()));
     }
 
     @PutMapping("/v1/operator/tenants/{tenantId}/plan")

@@ -1,11 +1,14 @@
 package io.pushgate.tenant.plan;
 
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.pushgate.api.Plan;
 import io.pushgate.tenant.audit.AuditAction;
 import io.pushgate.tenant.audit.AuditLog;
 import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.ChangeEvents;
 import io.r2dbc.spi.Readable;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -54,16 +57,27 @@ class Plans {
         }
     }
 
+    /**
+     * How long the control-plane limit uses a plan it read: a change made on another instance applies
+     * here at most this much later (on the instance that made it, at once).
+     */
+    static final Duration REREAD_AFTER = Duration.ofSeconds(1);
+
     private final DatabaseClient db;
     private final TransactionalOperator tx;
     private final AuditLog audit;
     private final ChangeEvents changes;
+    private final AsyncCache<UUID, PlanView> recent;
 
     Plans(DatabaseClient db, TransactionalOperator tx, AuditLog audit, ChangeEvents changes) {
         this.db = db;
         this.tx = tx;
         this.audit = audit;
         this.changes = changes;
+        this.recent = Caffeine.newBuilder()
+                .expireAfterWrite(REREAD_AFTER)
+                .maximumSize(100_000)
+                .buildAsync();
     }
 
     /** The plan of {@code tenantId}: its row, or the default plan. */
@@ -73,6 +87,15 @@ class Plans {
                 .map(Plans::view)
                 .one()
                 .defaultIfEmpty(PlanView.of(Plan.DEFAULT, 0, null));
+    }
+
+    /**
+     * The plan of {@code tenantId} as read at most {@link #REREAD_AFTER} ago, for the limit every
+     * control-plane call takes: a tenant flooding the API costs the database one read a second, not
+     * one a call. Fails with the database's error when it cannot be read (not remembered).
+     */
+    Mono<PlanView> recent(UUID tenantId) {
+        return Mono.fromFuture(recent.get(tenantId, (key, executor) -> of(key).toFuture()), true);
     }
 
     /** Gives {@code tenantId} the plan {@code plan}, the next version; 404 when there is no such tenant. */
@@ -93,19 +116,25 @@ class Plans {
                             version = tenancy.plan.version + 1,
                             updated_at = now()
                         RETURNING\s""" + COLUMNS)
-                .bind("tenantId", tenantId)
-                .bind("callbacksPerSecond", plan.callbacksPerSecond())
-                .bind("callbackBurst", plan.callbackBurst())
-                .bind("registrationsPerSecond", plan.registrationsPerSecond())
-                .bind("apiCallsPerSecond", plan.apiCallsPerSecond())
-                .bind("deliveriesPerSecondPerCredential", plan.deliveriesPerSecondPerCredential())
-                .map(Plans::view)
-                .one()
-                .switchIfEmpty(Mono.error(() -> ApiRejected.notFound("tenant")))
-                .flatMap(view -> audit.append(
-                                tenantId, OPERATOR, AuditAction.PLAN_UPDATE, "plan:v" + view.version(), sourceIp, true)
-                        .then(changes.changed(ChangeEvents.Kind.PLAN, tenantId, tenantId))
-                        .thenReturn(view)));
+                        .bind("tenantId", tenantId)
+                        .bind("callbacksPerSecond", plan.callbacksPerSecond())
+                        .bind("callbackBurst", plan.callbackBurst())
+                        .bind("registrationsPerSecond", plan.registrationsPerSecond())
+                        .bind("apiCallsPerSecond", plan.apiCallsPerSecond())
+                        .bind("deliveriesPerSecondPerCredential", plan.deliveriesPerSecondPerCredential())
+                        .map(Plans::view)
+                        .one()
+                        .switchIfEmpty(Mono.error(() -> ApiRejected.notFound("tenant")))
+                        .flatMap(view -> audit.append(
+                                        tenantId,
+                                        OPERATOR,
+                                        AuditAction.PLAN_UPDATE,
+                                        "plan:v" + view.version(),
+                                        sourceIp,
+                                        true)
+                                .then(changes.changed(ChangeEvents.Kind.PLAN, tenantId, tenantId))
+                                .thenReturn(view)))
+                .doOnSuccess(view -> recent.synchronous().invalidate(tenantId));
     }
 
     private static PlanView view(Readable row) {

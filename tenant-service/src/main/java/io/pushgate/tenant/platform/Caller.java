@@ -4,6 +4,9 @@ import java.net.InetSocketAddress;
 import java.util.UUID;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
 
 /**
  * Who makes a request: the tenant every query is scoped by (always from the token, never from a
@@ -18,6 +21,16 @@ public record Caller(UUID tenantId, UUID memberId, String sourceIp) {
                 UUID.fromString(jwt.getClaimAsString("tenant_id")),
                 member == null ? null : UUID.fromString(member),
                 sourceIp(request));
+    }
+
+    /**
+     * The caller of a request that the security chain let through with a platform token; empty for
+     * any other (no token, the operator's).
+     */
+    public static Mono<Caller> of(ServerWebExchange exchange) {
+        return exchange.getPrincipal()
+                .filter(JwtAuthenticationToken.class::isInstance)
+                .map(principal -> of(((JwtAuthenticationToken) principal).getToken(), exchange.getRequest()));
     }
 
     /**

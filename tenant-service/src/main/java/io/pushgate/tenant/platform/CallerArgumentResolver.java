@@ -2,7 +2,6 @@ package io.pushgate.tenant.platform;
 
 import io.pushgate.api.problem.ControlPlaneProblem;
 import org.springframework.core.MethodParameter;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.reactive.BindingContext;
 import org.springframework.web.reactive.result.method.HandlerMethodArgumentResolver;
 import org.springframework.web.server.ServerWebExchange;
@@ -24,10 +23,8 @@ final class CallerArgumentResolver implements HandlerMethodArgumentResolver {
     @Override
     public Mono<Object> resolveArgument(
             MethodParameter parameter, BindingContext bindingContext, ServerWebExchange exchange) {
-        return exchange.getPrincipal()
-                .filter(JwtAuthenticationToken.class::isInstance)
-                .map(principal ->
-                        (Object) Caller.of(((JwtAuthenticationToken) principal).getToken(), exchange.getRequest()))
+        return Caller.of(exchange)
+                .<Object>map(caller -> caller)
                 .switchIfEmpty(Mono.error(() -> new ApiRejected(
                         ControlPlaneProblem.UNAUTHENTICATED, "a valid platform bearer token is required")));
     }

@@ -41,8 +41,8 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * All of tenant-service's access rules: sign-up, sign-in, refresh and sign-out, the OAuth endpoints, the API docs and
- * health are public; {@code /v1/**} needs a platform token of this issuer and audience, reading
+ * All of tenant-service's access rules: sign-up, sign-in, refresh and sign-out, the OAuth endpoints, the API docs,
+ * health and the Prometheus metrics (as delivery-service's) are public; {@code /v1/**} needs a platform token of this issuer and audience, reading
  * with {@code tenant.read}, changing with {@code tenant.write}, members with {@code members.write};
  * {@code /v1/operator/**} is the platform operator's, a chain of its own that only the operator
  * token passes.
@@ -121,7 +121,12 @@ class SecurityConfiguration {
                         .permitAll()
                         .pathMatchers(HttpMethod.GET, "/swagger-ui/**", "/webjars/**")
                         .permitAll()
-                        .pathMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**", "/actuator/info")
+                        .pathMatchers(
+                                HttpMethod.GET,
+                                "/actuator/health",
+                                "/actuator/health/**",
+                                "/actuator/info",
+                                "/actuator/prometheus")
                         .permitAll()
                         .pathMatchers(HttpMethod.GET, "/v1/**")
                         .hasAuthority(READ)

@@ -61,4 +61,31 @@ class SignInThrottleTests {
         }
         assertThat(throttle.attempt("a@x.test", "10.0.0.99")).isPositive();
     }
+
+    @Test
+    void anAttemptRefusedForItsAddressDoesNotCountForItsAccount() {
+        for (int i = 0; i < 5; i++) {
+            assertThat(throttle.attempt("user" + i + "@x.test", "10.0.0.9")).isZero();
+        }
+        for (int i = 0; i < 4; i++) {
+            assertThat(throttle.attempt("a@x.test", "10.0.0.9")).isPositive();
+        }
+        // the account's 3 failures are all still there to be made from another address
+        for (int i = 0; i < 3; i++) {
+            assertThat(throttle.attempt("a@x.test", "10.0.0.1")).isZero();
+        }
+        assertThat(throttle.attempt("a@x.test", "10.0.0.2")).isPositive();
+    }
+
+    @Test
+    void aBurstAtTheEndOfAWindowIsNotFollowedByAnotherAtOnce() {
+        assertThat(throttle.attempt("a@x.test", "10.0.0.1")).isZero();
+        clock.now = clock.now.plus(Duration.ofMinutes(14));
+        assertThat(throttle.attempt("a@x.test", "10.0.0.1")).isZero();
+        assertThat(throttle.attempt("a@x.test", "10.0.0.1")).isZero();
+        // the account's window ends at 15 minutes: one more then, not a whole new burst
+        clock.now = clock.now.plus(Duration.ofMinutes(1));
+        assertThat(throttle.attempt("a@x.test", "10.0.0.1")).isZero();
+        assertThat(throttle.attempt("a@x.test", "10.0.0.1")).isPositive();
+    }
 }
