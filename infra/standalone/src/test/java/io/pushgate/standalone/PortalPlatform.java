@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +62,12 @@ final class PortalPlatform implements AutoCloseable {
         environment.put("PUSHGATE_DB_USER", database.user());
         environment.put("PUSHGATE_DB_PASSWORD", database.password());
         environment.put("PUSHGATE_PORTAL_SESSION_COOKIE_SECURE", "true");
-        Platform platform = new Platform(LauncherSettings.from(environment), extraArguments);
+        // every test of a class signs up its tenants from 127.0.0.1: more than one address's default allowance
+        Map<String, List<String>> arguments = new HashMap<>(extraArguments);
+        List<String> tenantArguments = new ArrayList<>(arguments.getOrDefault("tenant-service", List.of()));
+        tenantArguments.add("--pushgate.sign-up.max-per-address=1000");
+        arguments.put("tenant-service", tenantArguments);
+        Platform platform = new Platform(LauncherSettings.from(environment), arguments);
         platform.start();
         return new PortalPlatform(platform, tenant, delivery, portal, home);
     }
