@@ -14,6 +14,7 @@ import io.pushgate.api.axp.AxpEvent;
 import io.pushgate.delivery.DeliveryServiceApplication;
 import io.pushgate.delivery.TenancySchema;
 import io.pushgate.delivery.TestConfigurations;
+import io.pushgate.testkit.TcpProxy;
 import io.pushgate.testkit.TestDatabase;
 import io.pushgate.testkit.TestPlatformInitializer;
 import io.pushgate.testkit.TestRedis;
