@@ -1,4 +1,4 @@
-package io.pushgate.delivery.callback;
+package io.pushgate.delivery;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * ones it carried are cut) and open again on the same port: a dependency that goes away and returns;
  * or slow down (each answer held back a while): a dependency that answers too late.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
     private final InetSocketAddress target;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
@@ -25,17 +25,17 @@ final class TcpProxy implements AutoCloseable {
     private ServerSocket server;
     private volatile long answerDelayMillis;
 
-    TcpProxy(URI target) {
+    public TcpProxy(URI target) {
         this.target = new InetSocketAddress(target.getHost(), target.getPort());
     }
 
     /** Holds every chunk the server sends back for {@code millis} before passing it on. */
-    void delayAnswers(long millis) {
+    public void delayAnswers(long millis) {
         answerDelayMillis = millis;
     }
 
     /** A free loopback port, nothing listening on it until {@link #open()}. */
-    int port() {
+    public int port() {
         if (port == 0) {
             try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
                 port = probe.getLocalPort();
@@ -46,7 +46,7 @@ final class TcpProxy implements AutoCloseable {
         return port;
     }
 
-    synchronized void open() throws IOException {
+    public synchronized void open() throws IOException {
         ServerSocket listening = new ServerSocket();
         listening.setReuseAddress(true);
         listening.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port()));
