@@ -41,12 +41,12 @@ class DeliveryShapingIntegrationTests {
     private static final FcmEmulator fcm = FcmEmulator.start();
 
     /** The shaped credential's rate, and its bucket's burst (a tenth of a second's pushes). */
-    private static final int RATE = 50;
+    private static final int RATE = 20;
 
     private static final int BURST = RATE / 10;
-    private static final int NOTIFICATIONS = 300;
+    private static final int NOTIFICATIONS = 200;
 
-    /** The most a push's arrival may lag its release on a busy CI machine, in seconds (12 pushes at the rate). */
+    /** The most a push's arrival may lag its release on a busy CI machine, in seconds (5 pushes at the rate). */
     private static final double JITTER = 0.25;
 
     @LocalServerPort
@@ -125,13 +125,17 @@ class DeliveryShapingIntegrationTests {
      */
     private static void assertNoFasterThanTheRate(List<Instant> times) {
         int busiestSecond = 0;
+        double worst = 0;
+        String worstSpan = "";
         for (int i = 0; i < times.size(); i++) {
             for (int j = i + 1; j < times.size(); j++) {
                 double seconds = Duration.between(times.get(i), times.get(j)).toNanos() / 1e9;
                 long count = j - i + 1;
-                assertThat((double) count)
-                        .as("arrivals %d..%d within %.3f s", i, j, seconds)
-                        .isLessThanOrEqualTo(BURST + RATE * (Math.max(1.0, seconds) + JITTER));
+                double excess = count - (BURST + RATE * (Math.max(1.0, seconds) + JITTER));
+                if (excess > worst) {
+                    worst = excess;
+                    worstSpan = String.format("arrivals %d..%d within %.3f s", i, j, seconds);
+                }
                 if (seconds <= 1.0) {
                     busiestSecond = Math.max(busiestSecond, (int) count);
                 }
@@ -140,7 +144,9 @@ class DeliveryShapingIntegrationTests {
         double total =
                 Duration.between(times.get(0), times.get(times.size() - 1)).toNanos() / 1e9;
         System.out.printf(
-                "Shaping: %d pushes in %.2f s at %d/s; busiest second %d%n", times.size(), total, RATE, busiestSecond);
+                "Shaping: %d pushes in %.2f s at %d/s; busiest second %d (at most %d by the bucket)%n",
+                times.size(), total, RATE, busiestSecond, BURST + RATE);
+        assertThat(worst).as("pushes over the rate: " + worstSpan).isZero();
         assertThat(total).isGreaterThanOrEqualTo((double) (NOTIFICATIONS - BURST) / RATE - JITTER);
     }
 
@@ -172,7 +178,12 @@ class DeliveryShapingIntegrationTests {
     private UUID send(Tenant tenant) {
         AxpEvent event = DeliveryFixtures.event(tenant.sessionId);
         HttpResponse<String> answer = DeliveryFixtures.callback(port, tenant.configuration, event);
-        assertThat(answer.statusCode()).isEqualTo(202);
+        // a busy CI machine may not commit within the inbox's timeout: the same event again (a 200
+        // duplicate if the first did commit) — the ingress's durability is not what this test is about
+        for (int retry = 0; retry < 3 && answer.statusCode() == 503; retry++) {
+            answer = DeliveryFixtures.callback(port, tenant.configuration, event);
+        }
+        assertThat(answer.statusCode()).isIn(200, 202);
         return DeliveryFixtures.notificationId(answer);
     }
 
