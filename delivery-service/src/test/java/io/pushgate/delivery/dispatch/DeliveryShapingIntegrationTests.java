@@ -109,10 +109,14 @@ class DeliveryShapingIntegrationTests {
                 .map(FcmMessage::receivedAt)
                 .max(Comparator.naturalOrder())
                 .orElseThrow();
-        assertThat(shapedWhenOtherWasSent).isLessThan(NOTIFICATIONS - RATE);
-        assertThat(shapedWhenOtherArrived)
-                .as("pushes of the shaped credential arrived before the other tenant's were all in")
-                .isLessThan(NOTIFICATIONS - RATE);
+        assertThat(shapedWhenOtherWasSent)
+                .as("most of the burst still waited when the other tenant's pushes were sent")
+                .isLessThan(NOTIFICATIONS / 2);
+        // not behind the burst: while the other tenant's pushes went through, the shaped credential
+        // made at most two seconds' worth of progress (behind it, they would wait for most of its backlog)
+        assertThat(shapedWhenOtherArrived - shapedWhenOtherWasSent)
+                .as("shaped pushes that arrived while the other tenant's were on their way")
+                .isLessThanOrEqualTo(2 * RATE);
         assertThat(otherLast).isBefore(times.get(times.size() - 1));
     }
 
