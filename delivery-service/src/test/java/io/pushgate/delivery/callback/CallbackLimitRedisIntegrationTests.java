@@ -39,7 +39,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * The callback limit's {@code redis} backend on the real Redis of this run: two delivery-service
  * instances share a tenant's limit, a plan change replaces the bucket stored in Redis, keys expire
  * when idle, and an instance whose Redis does not answer keeps answering callbacks with its local
- * share of the limit, says so once, counts it, and comes back to Redis when it answers again (a
+ * share of the limit, says so (a further fall within a minute only in a summary), counts it, shows
+ * pushgate_limit_falling_back, and comes back to Redis when it answers again (a
  * loopback proxy to the real Redis, closed and opened again; the machine's Redis is never stopped).
  * Every key is under a prefix of this run.
  */
