@@ -58,8 +58,7 @@ public class DeliveryShaping {
 
     private Mono<Void> turn(UUID credentialId, Rate rate) {
         Turns turns = waiting.get(credentialId);
-        if ((turns == null || turns.isEmpty())
-                && buckets.take(LimitKind.DELIVERIES, credentialId, rate).allowed()) {
+        if ((turns == null || turns.isEmpty()) && buckets.tryTake(LimitKind.DELIVERIES, credentialId, rate)) {
             return null;
         }
         Turns queue = turns != null ? turns : waiting.computeIfAbsent(credentialId, Turns::new);

@@ -43,13 +43,9 @@ final class LocalBuckets {
         return admission(held.bucket.tryConsumeAndReturnRemaining(1), held.rate);
     }
 
-    /**
-     * Reserves one token of the bucket of {@code kind} and {@code id}, even one the refill has yet to
-     * bring: answers how long to wait before using it (0 when it is there now). Reservations queue in
-     * the order they are made, so waiting that long keeps to the rate.
-     */
-    long reserve(LimitKind kind, Object id, Rate rate) {
-        return bucketOf(kind, id, rate).bucket.consumeIgnoringRateLimits(1);
+    /** Takes one token if there is one, without building an answer: the delivery path's fast check. */
+    boolean tryTake(LimitKind kind, Object id, Rate rate) {
+        return bucketOf(kind, id, rate).bucket.tryConsume(1);
     }
 
     /** The answer to one request from a bucket of {@code rate}. */
