@@ -30,7 +30,11 @@ public enum DeliveryApiProblem implements ProblemKind {
     PAYLOAD_TOO_LARGE(413, "payload-too-large", "The request body is too large"),
     /** The body is not declared as JSON. */
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "The body must be application/json"),
-    /** Too many unauthenticated (open) registrations from this address or for this configuration; see {@code Retry-After}. */
+    /**
+     * Too many calls of the registration API: over the tenant's plan ({@code registrationsPerSecond}),
+     * over one app client's or issuer subject's share of it, or, without a token, from this address or
+     * for this configuration. Comes with {@code Retry-After} and {@code RateLimit-*}; nothing was stored.
+     */
     RATE_LIMITED(429, "registration-rate-limited", "Too many registrations"),
     /** The registration store could not be read or written in time; see {@code Retry-After}. */
     UNAVAILABLE(503, "registration-store-unavailable", "Registrations are unavailable"),

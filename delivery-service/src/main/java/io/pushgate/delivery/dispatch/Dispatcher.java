@@ -8,6 +8,7 @@ import io.pushgate.delivery.channel.Push;
 import io.pushgate.delivery.channel.PushChannel;
 import io.pushgate.delivery.dispatch.Deliveries.Attempt;
 import io.pushgate.delivery.dispatch.Deliveries.Claimed;
+import io.pushgate.delivery.limit.DeliveryShaping;
 import io.pushgate.delivery.notification.AttemptOutcome;
 import io.pushgate.delivery.notification.NotificationAccepted;
 import io.pushgate.delivery.notification.NotificationsAccepted;
@@ -51,6 +52,7 @@ class Dispatcher implements SmartLifecycle {
     private final RetryPolicy retries;
     private final CredentialLanes lanes;
     private final DispatchMetrics metrics;
+    private final DeliveryShaping shaping;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean running;
 
@@ -60,7 +62,9 @@ class Dispatcher implements SmartLifecycle {
             DeliveryConfigurations configurations,
             ProviderClients clients,
             DispatchSettings settings,
+            DeliveryShaping shaping,
             MeterRegistry meters) {
+        this.shaping = shaping;
         this.deliveries = deliveries;
         this.registrations = registrations;
         this.configurations = configurations;
@@ -198,26 +202,35 @@ class Dispatcher implements SmartLifecycle {
                 fields.getOrDefault("conversationId", notification.sessionId()),
                 deadline,
                 device.provider() == PushProvider.APNS ? device.appId() : null);
-        return lanes.run(
-                        credentialId,
-                        () -> stillMine(notification).flatMap(mine -> {
-                            if (!mine) {
-                                return Mono.<Sent>empty();
-                            }
-                            if (!Instant.now().isBefore(deadline)) {
-                                // it waited in its lane past the delivery window
-                                return Mono.just(Sent.WINDOW_CLOSED);
-                            }
-                            long start = System.nanoTime();
-                            return channel.send(push)
-                                    .map(outcome -> new Sent(outcome, Duration.ofNanos(System.nanoTime() - start)));
-                        }))
+        return lanes.run(credentialId, () -> {
+                    // over the credential's rate, the push waits its turn here, in its own lane
+                    // (holding one of its permits, so one credential's backlog waits in its lane only)
+                    Mono<Void> turn = shaping.turn(notification.tenantId(), credentialId);
+                    return turn == null
+                            ? attempt(notification, channel, push, deadline)
+                            : turn.then(Mono.defer(() -> attempt(notification, channel, push, deadline)));
+                })
                 .flatMap(sent -> sent == Sent.WINDOW_CLOSED
                         ? finish(
                                 notification,
                                 Ending.windowClosed("the delivery window closed before a send was possible"))
                         : record(notification, device, credentialId, channel.provider(), sent, deadline))
                 .defaultIfEmpty(false);
+    }
+
+    /** Sends if the notification is still this instance's and its window open. */
+    private Mono<Sent> attempt(Claimed notification, PushChannel channel, Push push, Instant deadline) {
+        return stillMine(notification).flatMap(mine -> {
+            if (!mine) {
+                return Mono.<Sent>empty();
+            }
+            if (!Instant.now().isBefore(deadline)) {
+                // it waited in its lane (or for its credential's rate) past the delivery window
+                return Mono.just(Sent.WINDOW_CLOSED);
+            }
+            long start = System.nanoTime();
+            return channel.send(push).map(outcome -> new Sent(outcome, Duration.ofNanos(System.nanoTime() - start)));
+        });
     }
 
     /**

@@ -23,6 +23,20 @@ public record Admission(boolean allowed, long limit, long remaining, long nanosT
         return seconds(nanosToFull);
     }
 
+    /**
+     * Of two limits that both took a request, the one the {@code RateLimit-*} headers show: the one
+     * with fewer requests left (the IETF draft's "closest to its limit"); a refusal wins.
+     */
+    public Admission tighter(Admission other) {
+        if (!allowed) {
+            return this;
+        }
+        if (!other.allowed) {
+            return other;
+        }
+        return other.remaining < remaining ? other : this;
+    }
+
     private static long seconds(long nanos) {
         return nanos / NANOS_PER_SECOND + (nanos % NANOS_PER_SECOND == 0 ? 0 : 1);
     }

@@ -3,16 +3,13 @@ package io.pushgate.delivery.limit;
 import io.pushgate.delivery.configuration.Plans;
 import io.pushgate.delivery.configuration.TenantPlan;
 import java.util.UUID;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * The callback ingress's limit per tenant, from its plan: a bucket4j bucket of {@code callbackBurst}
- * callbacks refilled greedily at {@code callbacksPerSecond}, over all the tenant's configurations.
- * Where the buckets live is {@code pushgate.limits.backend}: {@code local}, each instance holds its
- * own (with several instances, each lets the whole plan through); {@code redis}, one bucket per
- * tenant in Redis shared by every instance ({@link RedisBuckets}, with its local fallback).
+ * The callback ingress's limit per tenant, from its plan: a bucket of {@code callbackBurst} callbacks
+ * refilled greedily at {@code callbacksPerSecond}, over all the tenant's configurations ({@link
+ * Limits}: in process, or shared in Redis with its local fallback).
  *
  * <p>Cheap on the hot path: the plan comes from {@link Plans}' memory without a {@code Mono} when it
  * is there; a local bucket is lock-free and takes one token without blocking; Redis is asked
@@ -22,14 +19,11 @@ import reactor.core.publisher.Mono;
 public class CallbackLimits {
 
     private final Plans plans;
-    private final LimitMetrics metrics;
-    private final LocalBuckets local = new LocalBuckets(1);
-    private final RedisBuckets redis;
+    private final Limits limits;
 
-    CallbackLimits(Plans plans, LimitMetrics metrics, ObjectProvider<RedisBuckets> redis) {
+    CallbackLimits(Plans plans, Limits limits) {
         this.plans = plans;
-        this.metrics = metrics;
-        this.redis = redis.getIfAvailable();
+        this.limits = limits;
     }
 
     /**
@@ -38,11 +32,13 @@ public class CallbackLimits {
      * null} otherwise, and nothing taken (then {@link #admit}).
      */
     public Admission admitNow(UUID tenantId, UUID configurationId) {
-        if (redis != null) {
+        if (limits.shared()) {
             return null;
         }
         TenantPlan plan = plans.cached(tenantId);
-        return plan == null ? null : take(plan, configurationId);
+        return plan == null
+                ? null
+                : limits.takeLocal(LimitKind.CALLBACKS, tenantId, Rates.callbacks(plan), tenantId, configurationId);
     }
 
     /**
@@ -51,21 +47,8 @@ public class CallbackLimits {
      */
     public Mono<Admission> admit(UUID tenantId, UUID configurationId) {
         TenantPlan plan = plans.cached(tenantId);
-        if (redis != null) {
-            Mono<TenantPlan> known = plan != null ? Mono.just(plan) : plans.of(tenantId);
-            return known.flatMap(loaded -> redis.take(loaded, configurationId));
-        }
-        if (plan != null) {
-            return Mono.just(take(plan, configurationId));
-        }
-        return plans.of(tenantId).map(loaded -> take(loaded, configurationId));
-    }
-
-    private Admission take(TenantPlan plan, UUID configurationId) {
-        Admission admission = local.take(plan);
-        if (!admission.allowed()) {
-            metrics.callbackRefused(plan.tenantId(), configurationId, LimitBackend.LOCAL);
-        }
-        return admission;
+        Mono<TenantPlan> known = plan != null ? Mono.just(plan) : plans.of(tenantId);
+        return known.flatMap(loaded ->
+                limits.take(LimitKind.CALLBACKS, tenantId, Rates.callbacks(loaded), tenantId, configurationId));
     }
 }

@@ -3,112 +3,100 @@ package io.pushgate.delivery.limit;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
-import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
-import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TokensInheritanceStrategy;
 import io.pushgate.delivery.configuration.TenantPlan;
 import java.time.Duration;
-import java.util.UUID;
 
 /**
- * In-process callback buckets, one per tenant, each holding 1/{@code share} of the tenant's plan
- * (rounded up): the whole plan for the {@code local} backend, an instance's share while the {@code
- * redis} backend falls back. When a plan's version changes the tenant's bucket takes the new
- * configuration, keeping the tokens it has (at most the new burst), as bucket4j's configuration
- * replacement does. A bucket idle long enough to be full again is dropped: made again, it is the same.
+ * In-process buckets, one per limit and key, each holding 1/{@code share} of its rate (rounded up):
+ * the whole rate for the {@code local} backend, an instance's share while the {@code redis} backend
+ * falls back. When a rate's version changes (a plan change) the bucket takes the new configuration,
+ * keeping the tokens it has (at most the new burst), as bucket4j's configuration replacement does. A
+ * bucket idle long enough to be full again is dropped: made again, it is the same. Lock-free: a
+ * take never blocks.
  */
 final class LocalBuckets {
 
     private static final Duration MIN_IDLE = Duration.ofMinutes(1);
 
     private final int share;
-    private final Cache<UUID, TenantBucket> buckets;
+    private final Cache<Key, Held> buckets;
 
     LocalBuckets(int share) {
         this.share = share;
         this.buckets = Caffeine.newBuilder()
-                .expireAfter(Expiry.accessing((UUID tenant, TenantBucket bucket) -> bucket.idle))
+                .expireAfter(Expiry.accessing((Key key, Held held) -> held.idle))
                 .maximumSize(1_000_000)
                 .build();
     }
 
-    /** Takes one callback from the tenant's bucket; lock-free, never blocks. */
+    /** Takes one callback from the tenant's callback bucket. */
     Admission take(TenantPlan plan) {
-        TenantBucket tenant = bucketOf(plan);
-        return admission(tenant.bucket.tryConsumeAndReturnRemaining(1), tenant.burst, tenant.rate);
+        return take(LimitKind.CALLBACKS, plan.tenantId(), Rates.callbacks(plan));
     }
 
-    /** The answer to one callback from a bucket of {@code burst} refilled at {@code rate} per second. */
-    static Admission admission(ConsumptionProbe probe, long burst, long rate) {
+    /** Takes one request from the bucket of {@code kind} and {@code id}. */
+    Admission take(LimitKind kind, Object id, Rate rate) {
+        Held held = bucketOf(kind, id, rate);
+        return admission(held.bucket.tryConsumeAndReturnRemaining(1), held.rate);
+    }
+
+    /** Takes one token if there is one, without building an answer: the delivery path's fast check. */
+    boolean tryTake(LimitKind kind, Object id, Rate rate) {
+        return bucketOf(kind, id, rate).bucket.tryConsume(1);
+    }
+
+    /** The answer to one request from a bucket of {@code rate}. */
+    static Admission admission(ConsumptionProbe probe, Rate rate) {
         long remaining = probe.getRemainingTokens();
-        long nanosToFull = (burst - remaining) * 1_000_000_000L / rate;
+        long nanosToFull = rate.nanosFor(rate.burst() - remaining);
         if (probe.isConsumed()) {
-            return new Admission(true, burst, remaining, 0, nanosToFull);
+            return new Admission(true, rate.burst(), remaining, 0, nanosToFull);
         }
-        return new Admission(false, burst, 0, probe.getNanosToWaitForRefill(), nanosToFull);
+        return new Admission(false, rate.burst(), 0, probe.getNanosToWaitForRefill(), nanosToFull);
     }
 
-    /** The callback bucket of a plan: {@code callbackBurst}, refilled greedily at {@code callbacksPerSecond}. */
-    static BucketConfiguration configuration(long rate, long burst) {
-        return BucketConfiguration.builder().addLimit(bandwidth(rate, burst)).build();
-    }
-
-    private static Bandwidth bandwidth(long rate, long burst) {
-        return Bandwidth.builder()
-                .capacity(burst)
-                .refillGreedy(rate, Duration.ofSeconds(1))
-                .build();
-    }
-
-    private TenantBucket bucketOf(TenantPlan plan) {
-        TenantBucket current = buckets.getIfPresent(plan.tenantId());
-        if (current != null && current.version == plan.version()) {
+    private Held bucketOf(LimitKind kind, Object id, Rate whole) {
+        Key key = new Key(kind, id);
+        Held current = buckets.getIfPresent(key);
+        if (current != null && current.version == whole.version()) {
             return current;
         }
-        return buckets.asMap().compute(plan.tenantId(), (tenant, existing) -> {
-            if (existing != null && existing.version == plan.version()) {
+        Rate rate = whole.share(share);
+        return buckets.asMap().compute(key, (k, existing) -> {
+            if (existing != null && existing.version == rate.version()) {
                 return existing;
             }
-            return existing == null ? TenantBucket.of(plan, share) : existing.replacedBy(plan, share);
+            if (existing == null) {
+                return new Held(
+                        Bucket.builder()
+                                .addLimit(rate.configuration().getBandwidths()[0])
+                                .build(),
+                        rate);
+            }
+            existing.bucket.replaceConfiguration(rate.configuration(), TokensInheritanceStrategy.AS_IS);
+            return new Held(existing.bucket, rate);
         });
     }
 
-    private static long shareOf(long amount, int share) {
-        return Math.max(1, (amount + share - 1) / share);
-    }
+    private record Key(LimitKind kind, Object id) {}
 
-    /** A tenant's bucket and the plan version it was configured from. */
-    private static final class TenantBucket {
+    /** A bucket and the rate (with its version) it was configured from. */
+    private static final class Held {
         final Bucket bucket;
+        final Rate rate;
         final long version;
-        final long rate;
-        final long burst;
         final Duration idle;
 
-        private TenantBucket(Bucket bucket, TenantPlan plan, long rate, long burst) {
+        Held(Bucket bucket, Rate rate) {
             this.bucket = bucket;
-            this.version = plan.version();
             this.rate = rate;
-            this.burst = burst;
-            // the time an empty bucket takes to fill up: idle that long, it is full, and a new one is the same
-            Duration refill = Duration.ofSeconds(burst / rate + 1);
+            this.version = rate.version();
+            // idle as long as an empty bucket takes to fill up, it is full, and a new one is the same
+            Duration refill = rate.timeToFill().plusSeconds(1);
             this.idle = refill.compareTo(MIN_IDLE) > 0 ? refill : MIN_IDLE;
-        }
-
-        static TenantBucket of(TenantPlan plan, int share) {
-            long rate = shareOf(plan.plan().callbacksPerSecond(), share);
-            long burst = shareOf(plan.plan().callbackBurst(), share);
-            return new TenantBucket(
-                    Bucket.builder().addLimit(bandwidth(rate, burst)).build(), plan, rate, burst);
-        }
-
-        TenantBucket replacedBy(TenantPlan plan, int share) {
-            long rate = shareOf(plan.plan().callbacksPerSecond(), share);
-            long burst = shareOf(plan.plan().callbackBurst(), share);
-            bucket.replaceConfiguration(configuration(rate, burst), TokensInheritanceStrategy.AS_IS);
-            return new TenantBucket(bucket, plan, rate, burst);
         }
     }
 }

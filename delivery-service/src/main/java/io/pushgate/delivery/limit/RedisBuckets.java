@@ -10,7 +10,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
-import io.pushgate.delivery.configuration.TenantPlan;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -22,25 +21,31 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * The callback buckets of the {@code redis} backend: one per tenant in Redis ({@code
- * <prefix>callbacks:<tenantId>}), shared by every instance, through bucket4j's Lettuce proxy manager
- * in its asynchronous form: a callback waits for Redis's answer without any thread blocking. The
- * plan's {@code version} is the bucket's configuration version, so a plan change replaces a bucket
- * already stored (keeping its tokens, at most the new burst). A key expires once its bucket would be
- * full again and has stayed idle {@link #KEEP_AFTER_FULL} longer: made again, it is the same.
+ * The buckets of the {@code redis} backend: one per limit and key in Redis ({@code
+ * <prefix><limit>:<id>}, e.g. {@code <prefix>callbacks:<tenantId>}, {@code
+ * <prefix>registrations:<tenantId>}), shared by every instance, through bucket4j's Lettuce proxy
+ * manager in its asynchronous form: a request waits for Redis's answer without any thread blocking.
+ * A rate's {@code version} (the plan's) is the bucket's configuration version, so a plan change
+ * replaces a bucket already stored (keeping its tokens, at most the new burst). A key expires once its
+ * bucket would be full again and has stayed idle {@link #KEEP_AFTER_FULL} longer: made again, it is
+ * the same.
  *
  * <p>When Redis does not answer within {@code pushgate.limits.redis-timeout} (slow, down, or not yet
- * connected) the callback is decided by a local bucket holding this instance's share of the plan
- * (1/{@code pushgate.limits.instances}), so the callback path never waits on Redis nor fails because
- * of it. The instance logs the switch once, counts each callback so decided, and lets one callback
- * per {@code pushgate.limits.redis-retry-interval} try Redis again; the first answer takes it back to
- * Redis (logged once too).
+ * connected) the request is decided by a local bucket holding this instance's share of the rate
+ * (1/{@code pushgate.limits.instances}): never "no limit", and the request never waits on Redis nor
+ * fails because of it. The instance counts each request so decided, shows {@code
+ * pushgate_limit_falling_back} 1, and lets one request per {@code pushgate.limits.redis-retry-interval}
+ * try Redis again; the first answer takes it back to Redis. The switches are logged through a {@link
+ * SwitchLog}: the first fall and its return at once, further ones (a flapping Redis) summarized at
+ * most once per {@link #LOG_PERIOD}.
  */
 final class RedisBuckets implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RedisBuckets.class);
 
     static final Duration KEEP_AFTER_FULL = Duration.ofSeconds(10);
+
+    static final Duration LOG_PERIOD = Duration.ofMinutes(1);
 
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
@@ -52,6 +57,7 @@ final class RedisBuckets implements AutoCloseable {
     private final LocalBuckets fallback;
     private final LimitMetrics metrics;
 
+    private final SwitchLog switches;
     private final AtomicBoolean fallingBack = new AtomicBoolean();
     /** When the instance last fell back (System.nanoTime): only an answer to a later request takes it back. */
     private volatile long fellBackAt;
@@ -62,51 +68,50 @@ final class RedisBuckets implements AutoCloseable {
     RedisBuckets(RedisClient client, LimitSettings settings, LimitMetrics metrics) {
         this.client = client;
         this.uri = RedisURI.create(settings.redisUrl());
-        this.keyPrefix = settings.redisKeyPrefix() + LimitMetrics.CALLBACKS + ":";
+        this.keyPrefix = settings.redisKeyPrefix();
         this.timeout = settings.redisTimeout();
         this.retryNanos = settings.redisRetryInterval().toNanos();
         this.fallback = new LocalBuckets(settings.instances());
         this.metrics = metrics;
+        this.switches = new SwitchLog(LOG_PERIOD.toNanos());
+        metrics.fallingBack(() -> fallingBack.get() ? 1 : 0);
         this.connected = connect();
     }
 
     /**
-     * Takes one callback of the plan's tenant: from its bucket in Redis, or from this instance's
-     * share while Redis does not answer; a refusal is counted with the backend that decided it. Never
-     * fails.
+     * Takes one request from the bucket of {@code kind} and {@code id}: in Redis, or from this
+     * instance's share while Redis does not answer; a refusal is counted (for {@code tenantId} and
+     * {@code configurationId}, either may be null) with the backend that decided it. Never fails.
      */
-    Mono<Admission> take(TenantPlan plan, UUID configurationId) {
+    Mono<Admission> take(LimitKind kind, String id, Rate rate, UUID tenantId, UUID configurationId) {
         if (!tryRedis()) {
-            return Mono.just(fallBack(plan, configurationId));
+            return Mono.just(fallBack(kind, id, rate, tenantId, configurationId));
         }
-        long rate = plan.plan().callbacksPerSecond();
-        long burst = plan.plan().callbackBurst();
         long asked = System.nanoTime();
         return Mono.fromFuture(() -> connection()
                         .thenCompose(redis -> redis.buckets
                                 .builder()
-                                .withImplicitConfigurationReplacement(plan.version(), TokensInheritanceStrategy.AS_IS)
+                                .withImplicitConfigurationReplacement(rate.version(), TokensInheritanceStrategy.AS_IS)
                                 .build(
-                                        keyPrefix + plan.tenantId(),
-                                        () -> CompletableFuture.completedFuture(
-                                                LocalBuckets.configuration(rate, burst)))
+                                        keyPrefix + kind.text() + ":" + id,
+                                        () -> CompletableFuture.completedFuture(rate.configuration()))
                                 .tryConsumeAndReturnRemaining(1)))
                 .timeout(timeout, Mono.error(() -> new TimeoutException("no answer within " + timeout)))
                 .map(probe -> {
                     answered(asked);
-                    Admission admission = LocalBuckets.admission(probe, burst, rate);
+                    Admission admission = LocalBuckets.admission(probe, rate);
                     if (!admission.allowed()) {
-                        metrics.callbackRefused(plan.tenantId(), configurationId, LimitBackend.REDIS);
+                        metrics.refused(kind, tenantId, configurationId, LimitBackend.REDIS);
                     }
                     return admission;
                 })
                 .onErrorResume(error -> {
                     failed(error);
-                    return Mono.just(fallBack(plan, configurationId));
+                    return Mono.just(fallBack(kind, id, rate, tenantId, configurationId));
                 });
     }
 
-    /** Whether this callback asks Redis: always while it answers, one per retry interval while it does not. */
+    /** Whether this request asks Redis: always while it answers, one per retry interval while it does not. */
     private boolean tryRedis() {
         if (!fallingBack.get()) {
             return true;
@@ -116,11 +121,11 @@ final class RedisBuckets implements AutoCloseable {
         return now - due >= 0 && nextTry.compareAndSet(due, now + retryNanos);
     }
 
-    private Admission fallBack(TenantPlan plan, UUID configurationId) {
-        metrics.callbackFellBack();
-        Admission admission = fallback.take(plan);
+    private Admission fallBack(LimitKind kind, String id, Rate rate, UUID tenantId, UUID configurationId) {
+        metrics.fellBack(kind);
+        Admission admission = fallback.take(kind, id, rate);
         if (!admission.allowed()) {
-            metrics.callbackRefused(plan.tenantId(), configurationId, LimitBackend.LOCAL);
+            metrics.refused(kind, tenantId, configurationId, LimitBackend.LOCAL);
         }
         return admission;
     }
@@ -132,7 +137,9 @@ final class RedisBuckets implements AutoCloseable {
      */
     private void answered(long asked) {
         if (fallingBack.get() && asked - fellBackAt > 0 && fallingBack.compareAndSet(true, false)) {
-            log.info("Redis at {} answers again: callback limits are shared again", safeUri());
+            log(switches.returned(System.nanoTime()));
+        } else {
+            log(switches.due(System.nanoTime()));
         }
     }
 
@@ -141,11 +148,31 @@ final class RedisBuckets implements AutoCloseable {
         if (fallingBack.compareAndSet(false, true)) {
             fellBackAt = now;
             nextTry.set(now + retryNanos);
-            log.warn(
-                    "Redis at {} did not answer ({}): callback limits fall back to this instance's share of each"
-                            + " plan until it answers again",
-                    safeUri(),
-                    error.toString());
+            SwitchLog.Line line = switches.fell(now);
+            if (line.kind() == SwitchLog.Kind.FELL) {
+                log.warn(
+                        "Redis at {} did not answer ({}): rate limits fall back to this instance's share of each"
+                                + " limit until it answers again",
+                        safeUri(),
+                        error.toString());
+            } else {
+                log(line);
+            }
+        }
+    }
+
+    private void log(SwitchLog.Line line) {
+        switch (line.kind()) {
+            case RETURNED -> log.info("Redis at {} answers again: rate limits are shared again", safeUri());
+            case SUMMARY ->
+                log.warn(
+                        "Redis at {} flaps: {} more falls back to local limits and {} returns since the last line"
+                                + " (at most one a minute); deciding {} now",
+                        safeUri(),
+                        line.falls(),
+                        line.returns(),
+                        fallingBack.get() ? "locally" : "in Redis");
+            default -> {}
         }
     }
 

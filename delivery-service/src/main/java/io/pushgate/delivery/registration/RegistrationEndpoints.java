@@ -3,10 +3,13 @@ package io.pushgate.delivery.registration;
 import io.pushgate.api.problem.DeliveryApiProblem;
 import io.pushgate.delivery.configuration.AxpConfiguration;
 import io.pushgate.delivery.configuration.AxpConfigurations;
+import io.pushgate.delivery.limit.Admission;
+import io.pushgate.delivery.limit.RegistrationLimits;
 import io.pushgate.delivery.security.ApiRejected;
 import io.pushgate.delivery.security.Caller;
 import io.pushgate.delivery.security.Problems;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -35,6 +39,13 @@ import reactor.core.publisher.Mono;
  * otherwise; 404 for an unknown configId, as the Avaya contract says), rate-limited per client
  * address and per configuration, and only such open registrations can be read, searched by session
  * and deleted.
+ *
+ * <p>Every call is limited ({@link RegistrationLimits}) before anything is read or written: with a
+ * token, by the caller's share and its tenant's plan; without, by its address (and, for a
+ * registration, by its configuration and its tenant's plan). A refusal is a 429 {@code
+ * registration-rate-limited} with {@code Retry-After} and stores nothing; every answer a limit was
+ * taken for carries {@code RateLimit-Limit}, {@code RateLimit-Remaining} and {@code RateLimit-Reset}
+ * of the tightest limit.
  */
 @Component
 class RegistrationEndpoints {
@@ -46,16 +57,21 @@ class RegistrationEndpoints {
 
     private static final Logger log = LoggerFactory.getLogger(RegistrationEndpoints.class);
 
+    private static final String RATE_LIMIT_SHOWN = RegistrationEndpoints.class.getName() + ".rateLimit";
+    private static final String RATE_LIMIT_LIMIT = "RateLimit-Limit";
+    private static final String RATE_LIMIT_REMAINING = "RateLimit-Remaining";
+    private static final String RATE_LIMIT_RESET = "RateLimit-Reset";
+
     private final Registrations registrations;
     private final AxpConfigurations configurations;
-    private final OpenRegistrationLimits limits;
+    private final RegistrationLimits limits;
     private final RegistrationSettings settings;
     private final RequestReader reader = new RequestReader();
 
     RegistrationEndpoints(
             Registrations registrations,
             AxpConfigurations configurations,
-            OpenRegistrationLimits limits,
+            RegistrationLimits limits,
             RegistrationSettings settings) {
         this.registrations = registrations;
         this.configurations = configurations;
@@ -65,21 +81,24 @@ class RegistrationEndpoints {
 
     Mono<ServerResponse> register(ServerRequest request, Shape shape) {
         return caller().flatMap(caller -> {
-                    caller.ifPresentOrElse(known -> {}, () -> limits.takeForAddress(address(request)));
                     String deviceToken = request.pathVariable("deviceToken");
-                    return body(request).flatMap(body -> {
+                    return limited(request, caller).then(body(request)).flatMap(body -> {
                         RegistrationRequest registration = shape == Shape.NATIVE
                                 ? reader.nativeRegistration(deviceToken, body)
                                 : reader.avayaRegistration(deviceToken, body);
                         return configuration(registration.configId())
-                                .flatMap(found -> register(caller, found, registration, shape));
+                                .flatMap(found -> register(request, caller, found, registration, shape));
                     });
                 })
                 .onErrorResume(this::problem);
     }
 
     private Mono<ServerResponse> register(
-            Optional<Caller> caller, Optional<AxpConfiguration> found, RegistrationRequest registration, Shape shape) {
+            ServerRequest request,
+            Optional<Caller> caller,
+            Optional<AxpConfiguration> found,
+            RegistrationRequest registration,
+            Shape shape) {
         AxpConfiguration configuration = found.filter(AxpConfiguration::enabled)
                 .filter(candidate -> caller.isEmpty()
                         || candidate.tenantId().equals(caller.get().tenantId()))
@@ -91,10 +110,22 @@ class RegistrationEndpoints {
                         DeliveryApiProblem.UNAUTHENTICATED,
                         "this configuration takes registrations with a bearer token only");
             }
-            limits.takeForConfiguration(configuration.id());
         }
-        return registrations
-                .register(configuration.tenantId(), configuration.id(), registration, open)
+        Mono<Void> limited = !open
+                ? Mono.empty()
+                : take(
+                                request,
+                                limits.admitOpenConfiguration(
+                                        configuration.tenantId(),
+                                        configuration.id(),
+                                        settings.openPerConfigurationLimit(),
+                                        settings.openLimitPeriod()),
+                                "too many registrations without a token for this configuration")
+                        .then(take(
+                                request,
+                                limits.admitTenant(configuration.tenantId(), configuration.id()),
+                                "too many registration calls for the tenant's plan"));
+        return limited.then(registrations.register(configuration.tenantId(), configuration.id(), registration, open))
                 .switchIfEmpty(Mono.error(() -> new ApiRejected(
                         DeliveryApiProblem.UNAUTHENTICATED,
                         "this device token was registered with a bearer token; change it with one")))
@@ -114,9 +145,11 @@ class RegistrationEndpoints {
     Mono<ServerResponse> get(ServerRequest request, Shape shape) {
         return caller().flatMap(caller -> {
                     String deviceToken = plausibleToken(request);
-                    Mono<Registration> found = caller.isPresent()
-                            ? registrations.find(caller.get().tenantId(), deviceToken)
-                            : openCall(request).then(registrations.findOpen(deviceToken));
+                    Mono<Registration> found = limited(request, caller)
+                            .then(
+                                    caller.isPresent()
+                                            ? registrations.find(caller.get().tenantId(), deviceToken)
+                                            : registrations.findOpen(deviceToken));
                     return found.filter(registration -> shape == Shape.NATIVE || registration.invalidatedAt() == null)
                             .switchIfEmpty(Mono.error(() -> ApiRejected.notFound("no such registration")))
                             .flatMap(registration ->
@@ -128,9 +161,11 @@ class RegistrationEndpoints {
     Mono<ServerResponse> delete(ServerRequest request) {
         return caller().flatMap(caller -> {
                     String deviceToken = plausibleToken(request);
-                    Mono<Boolean> deleted = caller.isPresent()
-                            ? registrations.delete(caller.get().tenantId(), deviceToken)
-                            : openCall(request).then(registrations.deleteOpen(deviceToken));
+                    Mono<Boolean> deleted = limited(request, caller)
+                            .then(
+                                    caller.isPresent()
+                                            ? registrations.delete(caller.get().tenantId(), deviceToken)
+                                            : registrations.deleteOpen(deviceToken));
                     return deleted.flatMap(done -> {
                         if (!done) {
                             return Mono.error(ApiRejected.notFound("no such registration"));
@@ -147,8 +182,7 @@ class RegistrationEndpoints {
 
     Mono<ServerResponse> search(ServerRequest request, Shape shape) {
         return caller().flatMap(caller -> {
-                    Mono<Void> limited = caller.isPresent() ? Mono.empty() : openCall(request);
-                    return limited.then(body(request)).flatMap(body -> {
+                    return limited(request, caller).then(body(request)).flatMap(body -> {
                         RequestReader.Search search = reader.search(body, shape == Shape.NATIVE);
                         Mono<List<Registration>> found;
                         if (caller.isPresent()) {
@@ -182,8 +216,47 @@ class RegistrationEndpoints {
         return Caller.current().map(Optional::of).defaultIfEmpty(Optional.empty());
     }
 
-    private Mono<Void> openCall(ServerRequest request) {
-        return Mono.fromRunnable(() -> limits.takeForAddress(address(request)));
+    /**
+     * Takes the call from its first limits: a caller's share and its tenant's plan, or, without a
+     * token, the client address's open-registration limit.
+     */
+    private Mono<Void> limited(ServerRequest request, Optional<Caller> caller) {
+        if (caller.isPresent()) {
+            Caller known = caller.get();
+            return take(
+                    request,
+                    limits.admitCaller(known.tenantId(), known.issuer(), known.subject()),
+                    "too many registration calls for the tenant's plan or for this client");
+        }
+        return take(
+                request,
+                limits.admitOpenAddress(address(request), settings.openPerIpLimit(), settings.openLimitPeriod()),
+                "too many registrations without a token from this address");
+    }
+
+    /**
+     * One limit's answer: the {@code RateLimit-*} headers show the tightest limit taken so far (set on
+     * the exchange's response, so that every answer carries them, a problem too); a refusal ends the
+     * call with a 429 and its {@code Retry-After}.
+     */
+    private static Mono<Void> take(ServerRequest request, Mono<Admission> admission, String refusal) {
+        return admission
+                .doOnNext(taken -> {
+                    Admission shown = (Admission) request.attributes().get(RATE_LIMIT_SHOWN);
+                    Admission tightest = shown == null ? taken : shown.tighter(taken);
+                    request.attributes().put(RATE_LIMIT_SHOWN, tightest);
+                    HttpHeaders headers = request.exchange().getResponse().getHeaders();
+                    headers.set(RATE_LIMIT_LIMIT, Long.toString(tightest.limit()));
+                    headers.set(RATE_LIMIT_REMAINING, Long.toString(tightest.remaining()));
+                    headers.set(RATE_LIMIT_RESET, Long.toString(tightest.resetSeconds()));
+                    if (!taken.allowed()) {
+                        throw ApiRejected.retryLater(
+                                DeliveryApiProblem.RATE_LIMITED,
+                                refusal,
+                                Duration.ofSeconds(taken.retryAfterSeconds()));
+                    }
+                })
+                .then();
     }
 
     private Mono<Optional<AxpConfiguration>> configuration(String configId) {

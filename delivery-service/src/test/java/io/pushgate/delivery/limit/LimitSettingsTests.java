@@ -14,7 +14,7 @@ class LimitSettingsTests {
     @Test
     void noInstancesIsRefused() {
         assertThatThrownBy(() -> new LimitSettings(
-                        LimitBackend.REDIS, REDIS, Duration.ofMillis(50), Duration.ofSeconds(1), "p:", 0))
+                        LimitBackend.REDIS, REDIS, Duration.ofMillis(50), Duration.ofSeconds(1), "p:", 0, 50))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("pushgate.limits.instances");
     }
@@ -22,8 +22,16 @@ class LimitSettingsTests {
     @Test
     void aRedisTimeoutOfZeroIsRefused() {
         assertThatThrownBy(() ->
-                        new LimitSettings(LimitBackend.REDIS, REDIS, Duration.ZERO, Duration.ofSeconds(1), "p:", 1))
+                        new LimitSettings(LimitBackend.REDIS, REDIS, Duration.ZERO, Duration.ofSeconds(1), "p:", 1, 50))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("pushgate.limits.redis-timeout");
+    }
+
+    @Test
+    void aSubjectShareOutsideAPercentageIsRefused() {
+        assertThatThrownBy(() -> new LimitSettings(
+                        LimitBackend.LOCAL, REDIS, Duration.ofMillis(50), Duration.ofSeconds(1), "p:", 1, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pushgate.limits.registration-subject-share");
     }
 }
