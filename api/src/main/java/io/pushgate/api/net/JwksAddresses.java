@@ -43,6 +43,8 @@ public final class JwksAddresses {
             AddressRange.parse("0.0.0.0/8"),
             AddressRange.parse("100.100.100.200"),
             AddressRange.parse("fd00:ec2::254"));
+    private static final String LOOPBACK_REFUSED =
+            "the JWKS URI's address is loopback, which pushgate.security.allow-loopback-jwks does not allow";
     private static final AddressRange NAT64 = AddressRange.parse("64:ff9b::/96");
     private static final AddressRange COMPATIBLE = AddressRange.parse("::/96");
 
@@ -97,7 +99,7 @@ public final class JwksAddresses {
             host = host.substring(0, host.length() - 1);
         }
         if (host.equals("localhost") || host.endsWith(".localhost")) {
-            return allowLoopback ? Optional.empty() : Optional.of("the JWKS URI's address is not allowed");
+            return allowLoopback ? Optional.empty() : Optional.of(LOOPBACK_REFUSED);
         }
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
@@ -119,6 +121,12 @@ public final class JwksAddresses {
         return reason(address).isEmpty();
     }
 
+    /** Whether {@code address} is on one of the {@link #PRIVATE_NETWORKS} (an IPv4 address inside IPv6 included). */
+    public static boolean isPrivate(InetAddress address) {
+        InetAddress ipv4 = embeddedIpv4(address);
+        return PRIVATE.stream().anyMatch(range -> range.contains(ipv4));
+    }
+
     /** The allowed networks as configured (blank entries left out). */
     public List<String> allowedNetworks() {
         return entries;
@@ -138,10 +146,9 @@ public final class JwksAddresses {
             return Optional.of("the JWKS URI's address is not allowed");
         }
         if (address.isLoopbackAddress()) {
-            return allowLoopback ? Optional.empty() : Optional.of("the JWKS URI's address is not allowed");
+            return allowLoopback ? Optional.empty() : Optional.of(LOOPBACK_REFUSED);
         }
-        if (PRIVATE.stream().anyMatch(range -> range.contains(address))
-                && allowedNetworks.stream().noneMatch(range -> range.contains(address))) {
+        if (isPrivate(address) && allowedNetworks.stream().noneMatch(range -> range.contains(address))) {
             return Optional.of("the JWKS URI's address is on a private network that"
                     + " pushgate.security.jwks-allowed-networks does not name");
         }
