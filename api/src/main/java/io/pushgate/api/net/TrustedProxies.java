@@ -23,10 +23,10 @@ public final class TrustedProxies {
     /** Trusts no proxy: every request's client is its peer. */
     public static final TrustedProxies NONE = new TrustedProxies(List.of(), List.of());
 
-    private final List<Range> ranges;
+    private final List<AddressRange> ranges;
     private final List<String> entries;
 
-    private TrustedProxies(List<Range> ranges, List<String> entries) {
+    private TrustedProxies(List<AddressRange> ranges, List<String> entries) {
         this.ranges = ranges;
         this.entries = entries;
     }
@@ -39,13 +39,13 @@ public final class TrustedProxies {
      *     set beyond its prefix
      */
     public static TrustedProxies of(Collection<String> entries) {
-        List<Range> ranges = new ArrayList<>();
+        List<AddressRange> ranges = new ArrayList<>();
         List<String> kept = new ArrayList<>();
         for (String entry : entries) {
             if (entry == null || entry.isBlank()) {
                 continue;
             }
-            ranges.add(Range.parse(entry.trim()));
+            ranges.add(AddressRange.parse(entry.trim()));
             kept.add(entry.trim());
         }
         return new TrustedProxies(List.copyOf(ranges), List.copyOf(kept));
@@ -57,7 +57,7 @@ public final class TrustedProxies {
             return false;
         }
         byte[] bytes = address.getAddress();
-        for (Range range : ranges) {
+        for (AddressRange range : ranges) {
             if (range.contains(bytes)) {
                 return true;
             }
@@ -201,64 +201,6 @@ public final class TrustedProxies {
             return Optional.of(InetAddress.getByAddress(bytes));
         } catch (UnknownHostException e) {
             return Optional.empty(); // only for a wrong length, which cannot happen here
-        }
-    }
-
-    /** An address and the number of leading bits that must match. */
-    private record Range(byte[] network, int prefix) {
-
-        static Range parse(String entry) {
-            int slash = entry.indexOf('/');
-            String address = slash < 0 ? entry : entry.substring(0, slash);
-            byte[] network = literal(address)
-                    .map(InetAddress::getAddress)
-                    .orElseThrow(
-                            () -> new IllegalArgumentException("'" + entry + "' is not an IP address or CIDR range"));
-            int bits = network.length * 8;
-            int prefix = bits;
-            if (slash >= 0) {
-                String length = entry.substring(slash + 1);
-                if (length.isEmpty() || length.length() > 3 || !length.chars().allMatch(Character::isDigit)) {
-                    throw new IllegalArgumentException("'" + entry + "' is not an IP address or CIDR range");
-                }
-                prefix = Integer.parseInt(length);
-                if (prefix > bits) {
-                    throw new IllegalArgumentException(
-                            "'" + entry + "' is not a CIDR range: the prefix length is at most " + bits);
-                }
-            }
-            if (hasHostBits(network, prefix)) {
-                throw new IllegalArgumentException("'" + entry + "' has bits set beyond its /" + prefix
-                        + " prefix (a range starts at its network address)");
-            }
-            return new Range(network, prefix);
-        }
-
-        private static boolean hasHostBits(byte[] address, int prefix) {
-            for (int bit = prefix; bit < address.length * 8; bit++) {
-                if ((address[bit / 8] & (0x80 >>> (bit % 8))) != 0) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        boolean contains(byte[] address) {
-            if (address.length != network.length) {
-                return false;
-            }
-            int whole = prefix / 8;
-            for (int i = 0; i < whole; i++) {
-                if (address[i] != network[i]) {
-                    return false;
-                }
-            }
-            int rest = prefix % 8;
-            if (rest == 0) {
-                return true;
-            }
-            int mask = (0xFF << (8 - rest)) & 0xFF;
-            return (address[whole] & mask) == (network[whole] & mask);
         }
     }
 }

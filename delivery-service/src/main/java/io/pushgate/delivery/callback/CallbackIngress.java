@@ -307,6 +307,11 @@ class CallbackIngress {
         if (kind == CallbackProblem.METHOD_NOT_ALLOWED) {
             response.allow(HttpMethod.POST);
         }
+        if (kind == CallbackProblem.BODY_TOO_LARGE) {
+            // the rest of the body is never read: close the connection after this answer, or the
+            // server would go on reading and discarding whatever the client still sends (RFC 9110 §15.5.14)
+            response.header(HttpHeaders.CONNECTION, "close");
+        }
         rateLimitHeaders(response, trace.admission);
         if (rejected.retryAfterSeconds() > 0) {
             response.header(HttpHeaders.RETRY_AFTER, Long.toString(rejected.retryAfterSeconds()));

@@ -5,11 +5,13 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 import static org.springframework.web.reactive.function.server.RouterFunctions.route;
 
 import io.micrometer.observation.ObservationPredicate;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.netty.NettyPipeline;
 
 /**
  * The URL AXP calls for every tenant: {@value #PATH}. Anything else under {@code /axp/callbacks/}
@@ -23,6 +25,20 @@ class CallbackRoutes {
     @Bean
     RouterFunction<ServerResponse> callbackRoute(CallbackIngress ingress) {
         return route(POST(PATH), ingress::receive).andRoute(path("/axp/callbacks/**"), ingress::unrouted);
+    }
+
+    /**
+     * A {@code 413} whose body was not read ends with a lingering close ({@link LingeringClose}), for
+     * the callback URL and the registration API alike.
+     */
+    @Bean
+    NettyServerCustomizer lingeringCloseAfter413() {
+        return server -> server.doOnChannelInit((observer, channel, remote) -> {
+            if (channel.pipeline().get(NettyPipeline.HttpCodec) != null
+                    && channel.pipeline().get(LingeringClose.NAME) == null) {
+                channel.pipeline().addAfter(NettyPipeline.HttpCodec, LingeringClose.NAME, new LingeringClose());
+            }
+        });
     }
 
     /**

@@ -65,9 +65,12 @@ final class ApnsChannel implements PushChannel {
     private final String topic;
     private final Duration timeout;
     private final boolean certificate;
+    private final ApnsRetryAfter retryAfter;
 
-    private ApnsChannel(ApnsClient client, String topic, Duration timeout, boolean certificate) {
+    private ApnsChannel(
+            ApnsClient client, String topic, Duration timeout, boolean certificate, ApnsRetryAfter retryAfter) {
         this.client = client;
+        this.retryAfter = retryAfter;
         this.topic = topic;
         this.timeout = timeout;
         this.certificate = certificate;
@@ -85,8 +88,11 @@ final class ApnsChannel implements PushChannel {
         Map<String, String> metadata = credential.metadata();
         String environment = apnsEnvironment != null ? apnsEnvironment : metadata.get("environment");
         boolean certificate = CERTIFICATE.equals(metadata.get("authentication"));
-        ApnsClientBuilder builder =
-                new ApnsClientBuilder().setEventLoopGroup(loop).setConnectionTimeout(settings.sendTimeout());
+        ApnsRetryAfter retryAfter = new ApnsRetryAfter();
+        ApnsClientBuilder builder = new ApnsClientBuilder()
+                .setEventLoopGroup(loop)
+                .setConnectionTimeout(settings.sendTimeout())
+                .setFrameLogger(retryAfter);
         if (certificate) {
             // the .p12 and its password, as tenant-service sealed them (checked there: one key, Apple's, valid)
             if (credential.secret() == null) {
@@ -113,7 +119,7 @@ final class ApnsChannel implements PushChannel {
                 && !settings.apnsTrustedCertificate().isBlank()) {
             builder.setTrustedServerCertificateChain(trustedCertificate(settings.apnsTrustedCertificate()));
         }
-        return new ApnsChannel(builder.build(), metadata.get("topic"), settings.sendTimeout(), certificate);
+        return new ApnsChannel(builder.build(), metadata.get("topic"), settings.sendTimeout(), certificate, retryAfter);
     }
 
     private static X509Certificate trustedCertificate(String pemOrPath) throws IOException, GeneralSecurityException {
@@ -141,7 +147,7 @@ final class ApnsChannel implements PushChannel {
                 push.collapseId(),
                 push.notificationId());
         return Mono.defer(() -> Mono.fromFuture(client.sendNotification(notification)))
-                .map(ApnsChannel::outcome)
+                .map(response -> outcome(response, retryAfter.take(response.getApnsId())))
                 .timeout(timeout, Mono.fromSupplier(() -> new DeliveryOutcome.Transient("timeout", null)))
                 .onErrorResume(error -> Mono.just(failure(error)));
     }
@@ -168,7 +174,7 @@ final class ApnsChannel implements PushChannel {
         SimpleApnsPushNotification notification = new SimpleApnsPushNotification(
                 PROBE_TOKEN, topic, PROBE_PAYLOAD, Instant.EPOCH, DeliveryPriority.CONSERVE_POWER, PushType.BACKGROUND);
         return Mono.defer(() -> Mono.fromFuture(client.sendNotification(notification)))
-                .map(ApnsChannel::outcome)
+                .map(response -> outcome(response, retryAfter.take(response.getApnsId())))
                 .timeout(timeout, Mono.fromSupplier(() -> new DeliveryOutcome.Transient("timeout", null)))
                 .onErrorResume(error -> Mono.just(failure(error)));
     }
@@ -180,7 +186,11 @@ final class ApnsChannel implements PushChannel {
                 : new DeliveryOutcome.Transient("io_error", null);
     }
 
-    static DeliveryOutcome outcome(PushNotificationResponse<SimpleApnsPushNotification> response) {
+    /**
+     * APNs' answer as a value; {@code retryAfter} is the answer's {@code retry-after} (or {@code
+     * null}), honoured for a transient one as FCM's is.
+     */
+    static DeliveryOutcome outcome(PushNotificationResponse<SimpleApnsPushNotification> response, Duration retryAfter) {
         if (response.isAccepted()) {
             return new DeliveryOutcome.Accepted(String.valueOf(response.getApnsId()));
         }
@@ -193,7 +203,7 @@ final class ApnsChannel implements PushChannel {
                 || "ExpiredProviderToken".equals(reason)
                 || response.getStatusCode() == 429
                 || response.getStatusCode() >= 500) {
-            return new DeliveryOutcome.Transient(reason, null);
+            return new DeliveryOutcome.Transient(reason, retryAfter);
         }
         // InvalidProviderToken, TopicDisallowed, BadTopic, PayloadTooLarge, …
         return new DeliveryOutcome.Rejected(reason);

@@ -2,9 +2,11 @@ package io.pushgate.delivery.security;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import io.netty.channel.ChannelOption;
+import io.pushgate.api.net.JwksAddresses;
 import java.net.URI;
 import java.text.ParseException;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.security.oauth2.jwt.BadJwtException;
@@ -25,17 +27,35 @@ final class JwksFetcher {
 
     /** A fetcher for the JWKS of tenants' issuers, whose addresses are checked. */
     static JwksFetcher checked(SecuritySettings settings) {
-        return new JwksFetcher(settings, new OutboundAddresses(settings.allowLoopbackJwks()));
+        return new JwksFetcher(settings, new OutboundAddresses(rule(settings)), http -> http);
+    }
+
+    /** As {@link #checked(SecuritySettings)}, with {@code addresses} and the connection as a test sets them up. */
+    static JwksFetcher checked(
+            SecuritySettings settings, OutboundAddresses addresses, UnaryOperator<HttpClient> connection) {
+        return new JwksFetcher(settings, addresses, connection);
+    }
+
+    /** The JWKS address rule of {@code settings}; an allowed network that is not one stops start-up naming it. */
+    static JwksAddresses rule(SecuritySettings settings) {
+        try {
+            return JwksAddresses.of(settings.allowLoopbackJwks(), settings.jwksAllowedNetworks());
+        } catch (IllegalArgumentException e) {
+            // no cause: the launcher shows a start-up failure's root cause, and this line names the setting
+            throw new IllegalStateException(
+                    "pushgate.security.jwks-allowed-networks (PUSHGATE_SECURITY_JWKS_ALLOWED_NETWORKS): "
+                            + e.getMessage());
+        }
     }
 
     private static final LoopResources TENANT_JWKS_LOOP = LoopResources.create("pushgate-jwks", 1, true);
 
     /** A fetcher for the platform's own JWKS (the operator's configuration, not a tenant's input). */
     static JwksFetcher unchecked(SecuritySettings settings) {
-        return new JwksFetcher(settings, null);
+        return new JwksFetcher(settings, null, http -> http);
     }
 
-    private JwksFetcher(SecuritySettings settings, OutboundAddresses addresses) {
+    private JwksFetcher(SecuritySettings settings, OutboundAddresses addresses, UnaryOperator<HttpClient> connection) {
         this.addresses = addresses;
         this.timeout = settings.jwksTimeout();
         HttpClient http = HttpClient.create()
@@ -49,7 +69,7 @@ final class JwksFetcher {
             http = http.runOn(TENANT_JWKS_LOOP).resolver(addresses.resolver());
         }
         this.client = WebClient.builder()
-                .clientConnector(new ReactorClientHttpConnector(http))
+                .clientConnector(new ReactorClientHttpConnector(connection.apply(http)))
                 .codecs(codecs -> codecs.defaultCodecs()
                         .maxInMemorySize((int) settings.jwksMaxSize().toBytes()))
                 .build();
@@ -70,10 +90,18 @@ final class JwksFetcher {
                 .bodyToMono(String.class)
                 .timeout(timeout)
                 .map(JwksFetcher::parse)
-                .onErrorMap(
-                        error -> !(error instanceof JwksUnavailableException),
-                        error -> new JwksUnavailableException("the JWKS could not be fetched: "
-                                + error.getClass().getSimpleName()));
+                .onErrorMap(error -> !(error instanceof JwksUnavailableException), JwksFetcher::unavailable);
+    }
+
+    private static JwksUnavailableException unavailable(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof OutboundAddresses.AddressRefusedException refused) {
+                // the guard's own reason (a name and the rule, never the document)
+                return new JwksUnavailableException(refused.getMessage());
+            }
+        }
+        return new JwksUnavailableException(
+                "the JWKS could not be fetched: " + error.getClass().getSimpleName());
     }
 
     private static JWKSet parse(String body) {

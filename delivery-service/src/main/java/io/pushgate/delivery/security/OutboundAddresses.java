@@ -5,70 +5,48 @@ import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.InetNameResolver;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Promise;
+import io.pushgate.api.net.JwksAddresses;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
- * Where delivery-service may fetch a tenant's JWKS from: {@code http} or {@code https} only, never
- * a link-local address (cloud metadata at 169.254.169.254 and fe80::/10), a wildcard, multicast or a
- * known metadata address, and a loopback address only when allowed. Names are checked as they are
- * resolved for the connection itself, so a name cannot resolve to one address for the check and to
- * another for the fetch.
+ * Where delivery-service may fetch a tenant's JWKS from: {@link JwksAddresses}, the rule
+ * tenant-service applies when the issuer is registered, checked here on the URI and again on every
+ * address a name resolves to, as it is resolved for the connection itself — so a name cannot
+ * resolve to one address for the check and to another for the fetch.
  */
 final class OutboundAddresses {
 
-    private static final List<String> METADATA = List.of("100.100.100.200", "fd00:ec2:0:0:0:0:0:254");
+    /** How a name becomes addresses: the system's resolver, or a test's. */
+    @FunctionalInterface
+    interface Lookup {
+        InetAddress[] addresses(String host) throws UnknownHostException;
+    }
 
-    private final boolean allowLoopback;
+    private final JwksAddresses rule;
+    private final Lookup lookup;
 
-    OutboundAddresses(boolean allowLoopback) {
-        this.allowLoopback = allowLoopback;
+    OutboundAddresses(JwksAddresses rule) {
+        this(rule, InetAddress::getAllByName);
+    }
+
+    OutboundAddresses(JwksAddresses rule, Lookup lookup) {
+        this.rule = rule;
+        this.lookup = lookup;
     }
 
     /** Why {@code uri} may not be fetched, or {@code null} when its scheme and literal address may be. */
     String refusal(URI uri) {
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            return "only http and https JWKS URIs are fetched";
-        }
-        if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            return "the JWKS URI has no host";
-        }
-        if (uri.getUserInfo() != null) {
-            return "the JWKS URI must not carry credentials";
-        }
-        String host = uri.getHost();
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        if (isIpLiteral(host)) {
-            try {
-                return allows(InetAddress.getByName(host)) ? null : "the JWKS URI's address is not allowed";
-            } catch (UnknownHostException e) {
-                return "the JWKS URI's address is not valid";
-            }
-        }
-        return null;
+        return rule.refusal(uri).orElse(null);
     }
 
     /** Whether a connection to {@code address} is allowed. */
     boolean allows(InetAddress address) {
-        if (address.isLinkLocalAddress()
-                || address.isAnyLocalAddress()
-                || address.isMulticastAddress()
-                || METADATA.contains(address.getHostAddress())) {
-            return false;
-        }
-        return allowLoopback || !address.isLoopbackAddress();
-    }
-
-    private static boolean isIpLiteral(String host) {
-        return host.contains(":") || host.chars().allMatch(c -> c == '.' || Character.isDigit(c));
+        return rule.allows(address);
     }
 
     /** A resolver for the JWKS client that refuses names resolving to a refused address. */
@@ -79,6 +57,15 @@ final class OutboundAddresses {
                 return new CheckingResolver(executor).asAddressResolver();
             }
         };
+    }
+
+    /** A name resolved to an address the rule refuses: no connection is tried. */
+    static final class AddressRefusedException extends UnknownHostException {
+        private static final long serialVersionUID = 1L;
+
+        AddressRefusedException(String message) {
+            super(message);
+        }
     }
 
     private final class CheckingResolver extends InetNameResolver {
@@ -106,9 +93,18 @@ final class OutboundAddresses {
         }
 
         private List<InetAddress> checked(String host) throws UnknownHostException {
-            List<InetAddress> addresses = Arrays.asList(InetAddress.getAllByName(host));
-            if (addresses.isEmpty() || !addresses.stream().allMatch(OutboundAddresses.this::allows)) {
-                throw new UnknownHostException(host + " resolves to an address that is not allowed");
+            List<InetAddress> addresses = Arrays.asList(lookup.addresses(host));
+            if (addresses.isEmpty()) {
+                throw new UnknownHostException(host);
+            }
+            // every address, not only the first: a client may try the next when one fails
+            for (InetAddress address : addresses) {
+                if (!rule.allows(address)) {
+                    throw new AddressRefusedException(host + " resolves to an address that is not allowed"
+                            + (JwksAddresses.isPrivate(address)
+                                    ? " (a private network that pushgate.security.jwks-allowed-networks does not name)"
+                                    : ""));
+                }
             }
             return addresses;
         }

@@ -32,6 +32,11 @@ public final class Problems {
         if (rejected.kind() == DeliveryApiProblem.UNAUTHENTICATED) {
             response.header(HttpHeaders.WWW_AUTHENTICATE, BEARER_CHALLENGE);
         }
+        if (rejected.kind() == DeliveryApiProblem.PAYLOAD_TOO_LARGE) {
+            // the rest of the body is never read: close the connection after this answer, or the
+            // server would go on reading and discarding whatever the client still sends
+            response.header(HttpHeaders.CONNECTION, "close");
+        }
         Duration retryAfter = rejected.retryAfter();
         if (retryAfter != null) {
             long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);

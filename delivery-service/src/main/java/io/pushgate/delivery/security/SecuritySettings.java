@@ -2,6 +2,7 @@ package io.pushgate.delivery.security;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -22,6 +23,9 @@ import org.springframework.util.unit.DataSize;
  *     again: the bound on staleness when a change notification is lost
  * @param allowLoopbackJwks whether a trusted issuer's JWKS may be fetched from a loopback address
  *     (tests and local demos only; link-local and metadata addresses are refused always)
+ * @param jwksAllowedNetworks the private networks (addresses and CIDR ranges in 10/8, 172.16/12,
+ *     192.168/16, 100.64/10, fc00::/7) a trusted issuer's JWKS may be fetched from; none by default.
+ *     The same setting in tenant-service refuses other private addresses at registration
  */
 @ConfigurationProperties("pushgate.security")
 record SecuritySettings(
@@ -34,4 +38,10 @@ record SecuritySettings(
         @DefaultValue("3s") Duration jwksTimeout,
         @DefaultValue("256KB") DataSize jwksMaxSize,
         @DefaultValue("60s") Duration trustedIssuerCacheTtl,
-        @DefaultValue("false") boolean allowLoopbackJwks) {}
+        @DefaultValue("false") boolean allowLoopbackJwks,
+        List<String> jwksAllowedNetworks) {
+
+    SecuritySettings {
+        jwksAllowedNetworks = jwksAllowedNetworks == null ? List.of() : List.copyOf(jwksAllowedNetworks);
+    }
+}

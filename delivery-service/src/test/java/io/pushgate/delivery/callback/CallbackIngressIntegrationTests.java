@@ -6,6 +6,7 @@ import io.pushgate.api.AxpSignature;
 import io.pushgate.api.axp.AxpEvent;
 import io.pushgate.api.problem.CallbackProblem;
 import io.pushgate.delivery.DeliveryServiceTest;
+import io.pushgate.delivery.RawHttp;
 import io.pushgate.delivery.TestConfigurations;
 import io.pushgate.testkit.TestDatabase;
 import java.io.ByteArrayInputStream;
@@ -408,6 +409,35 @@ class CallbackIngressIntegrationTests {
         assertThat(callbacks.post(configuration.callbackKey(), signature, atCap).statusCode())
                 .isEqualTo(202);
         assertThat(count(event.eventId())).isEqualTo(1);
+    }
+
+    /**
+     * A chunked body past the cap: 413 problem+json with {@code Connection: close}, and the server
+     * closes the connection rather than keep reading (and discarding) whatever the client sends on.
+     * Over a raw socket to loopback, which stops sending past the cap and never ends the body.
+     */
+    @Test
+    void aChunkedBodyPastTheCapIs413AndTheConnectionIsClosed() throws Exception {
+        AxpEvent event = AxpEvent.of(UUID.randomUUID().toString(), "s-413-chunked");
+        RawHttp.Answer answer = RawHttp.chunkedNeverEnded(
+                port,
+                "POST",
+                "/axp/callbacks/" + configuration.callbackKey(),
+                Map.of(
+                        "Content-Type",
+                        "application/json",
+                        AxpSignature.HEADER,
+                        event.signature(configuration.secret())),
+                event.toJson().getBytes(StandardCharsets.UTF_8),
+                AxpEvent.MAX_BODY_BYTES + 16 * 1024);
+
+        assertThat(answer.status()).isEqualTo(413);
+        assertThat(answer.headers().get("content-type")).startsWith("application/problem+json");
+        assertThat(JSON.readTree(answer.body()).get("type").stringValue())
+                .isEqualTo(CallbackProblem.BODY_TOO_LARGE.type().toString());
+        assertThat(answer.headers().get("connection")).isEqualToIgnoringCase("close");
+        assertThat(answer.closed()).as("the server closed the connection").isTrue();
+        assertThat(count(event.eventId())).isZero();
     }
 
     @Test

@@ -499,6 +499,33 @@ class DispatchIntegrationTests {
                 .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
     }
 
+    /**
+     * APNs' {@code retry-after} on a {@code 429 TooManyRequests} is honoured as FCM's is: through pushy
+     * against the APNs emulator, which answers the header. The backoff alone would wait 50 to 100 ms.
+     */
+    @Test
+    void anApnsRetryAfterIsHonoured() throws Exception {
+        ApnsAuthKey key = apns.mintAuthKey(ApnsAuthKey.randomId(), TOPIC);
+        apnsTenant(key);
+        String token = DeliveryFixtures.apnsToken();
+        apns.registerDevice(TOPIC, token);
+        apns.injectRejection(token, RejectionReason.TOO_MANY_REQUESTS, 1, Duration.ofSeconds(2));
+        DeliveryFixtures.registration(configuration, token, "session-apns-429", "ios", "apns");
+
+        UUID id = send(event("session-apns-429"));
+
+        assertThat(awaitFinished(id)).isEqualTo("delivered");
+        List<NotificationDetails.AttemptView> attempts = details(id).attempts();
+        assertThat(attempts)
+                .extracting(NotificationDetails.AttemptView::outcome)
+                .containsExactly("retry", "delivered");
+        assertThat(attempts.get(0).errorCode()).isEqualTo("TooManyRequests");
+        // the second attempt was not sent before APNs said it may be
+        assertThat(Duration.between(attempts.get(0).at(), attempts.get(1).at()))
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+        assertThat(apns.notificationsTo(token)).hasSize(1);
+    }
+
     @Test
     void aProviderDownForAWhileThenBackDelivers() throws Exception {
         fcmTenant();

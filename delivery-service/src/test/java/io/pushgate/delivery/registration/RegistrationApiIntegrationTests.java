@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushgate.api.Scopes;
 import io.pushgate.api.problem.DeliveryApiProblem;
+import io.pushgate.delivery.RawHttp;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -344,6 +345,38 @@ class RegistrationApiIntegrationTests extends RegistrationIntegrationSupport {
                 .exchange()
                 .expectStatus()
                 .isEqualTo(415);
+    }
+
+    /**
+     * A chunked registration body past {@code max-body-size}: 413 problem+json, and the connection is
+     * closed (over a raw socket to loopback that never ends the body).
+     */
+    @Test
+    void aChunkedBodyPastTheCapIs413AndTheConnectionIsClosed() throws Exception {
+        Tenant tenant = tenant();
+        String deviceToken = fcmToken();
+        RawHttp.Answer answer = RawHttp.chunkedNeverEnded(
+                port,
+                "PUT",
+                "/v1/device-registrations/" + deviceToken,
+                Map.of(
+                        HttpHeaders.AUTHORIZATION,
+                        "Bearer "
+                                + platformToken(tenant.id())
+                                        .scope(Scopes.REGISTRATIONS)
+                                        .sign(),
+                        HttpHeaders.CONTENT_TYPE,
+                        "application/json"),
+                "{\"configId\":\"".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                64 * 1024);
+
+        assertThat(answer.status()).isEqualTo(413);
+        assertThat(answer.headers().get("content-type")).startsWith("application/problem+json");
+        assertThat(new String(answer.body(), java.nio.charset.StandardCharsets.UTF_8))
+                .contains(DeliveryApiProblem.PAYLOAD_TOO_LARGE.type().toString());
+        assertThat(answer.headers().get("connection")).isEqualToIgnoringCase("close");
+        assertThat(answer.closed()).as("the server closed the connection").isTrue();
+        assertThat(registrationCount(tenant)).isZero();
     }
 
     @Test

@@ -230,6 +230,19 @@ abstract class RegistrationIntegrationSupport {
         return HexFormat.of().formatHex(bytes(32));
     }
 
+    /** How many registrations {@code tenant} has, active or not. */
+    static int registrationCount(Tenant tenant) throws SQLException {
+        try (Connection connection = TestDatabase.get().connect();
+                var query =
+                        connection.prepareStatement("SELECT count(*) FROM delivery.registration WHERE tenant_id = ?")) {
+            query.setObject(1, tenant.id());
+            try (var rows = query.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        }
+    }
+
     private static byte[] bytes(int count) {
         byte[] bytes = new byte[count];
         RANDOM.nextBytes(bytes);

@@ -96,7 +96,8 @@ class JwksSourceTests {
                 Duration.ofSeconds(3),
                 DataSize.ofKilobytes(256),
                 Duration.ofSeconds(60),
-                true);
+                true,
+                List.of());
         return new JwksSource(uri, JwksFetcher.checked(settings), settings.jwksCacheTtl(), refreshInterval);
     }
 

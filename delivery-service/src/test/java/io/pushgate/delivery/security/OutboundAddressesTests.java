@@ -2,15 +2,17 @@ package io.pushgate.delivery.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pushgate.api.net.JwksAddresses;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class OutboundAddressesTests {
 
-    private final OutboundAddresses strict = new OutboundAddresses(false);
-    private final OutboundAddresses loopbackAllowed = new OutboundAddresses(true);
+    private final OutboundAddresses strict = new OutboundAddresses(JwksAddresses.of(false, List.of()));
+    private final OutboundAddresses loopbackAllowed = new OutboundAddresses(JwksAddresses.of(true, List.of()));
 
     @Test
     void fetchesOnlyHttpAndHttpsWithoutCredentials() {
@@ -47,6 +49,7 @@ class OutboundAddressesTests {
         assertThat(loopbackAllowed.refusal(URI.create("http://127.0.0.1:8080/jwks")))
                 .isNull();
         assertThat(strict.allows(InetAddress.getByName("localhost"))).isFalse();
-        assertThat(strict.allows(InetAddress.getByName("10.1.2.3"))).isTrue();
+        assertThat(strict.allows(InetAddress.getByName("10.1.2.3"))).isFalse();
+        assertThat(strict.allows(InetAddress.getByName("203.0.113.7"))).isTrue();
     }
 }

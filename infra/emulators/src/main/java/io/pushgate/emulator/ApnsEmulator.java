@@ -2,6 +2,7 @@ package io.pushgate.emulator;
 
 import com.eatthepath.pushy.apns.auth.ApnsVerificationKey;
 import com.eatthepath.pushy.apns.auth.AuthenticationToken;
+import com.eatthepath.pushy.apns.server.AnswerHeadersMockApnsServer;
 import com.eatthepath.pushy.apns.server.MockApnsServer;
 import com.eatthepath.pushy.apns.server.MockApnsServerBuilder;
 import com.eatthepath.pushy.apns.server.MockApnsServerListener;
@@ -85,7 +86,7 @@ public final class ApnsEmulator implements AutoCloseable {
     private final MockApnsServer server;
     private final int port;
 
-    private record Injected(RejectionReason reason, AtomicInteger remaining, boolean always) {}
+    private record Injected(RejectionReason reason, AtomicInteger remaining, boolean always, Duration retryAfter) {}
 
     private ApnsEmulator(int port, boolean openRegistration) {
         this.openRegistration = openRegistration;
@@ -100,12 +101,12 @@ public final class ApnsEmulator implements AutoCloseable {
                     .clientAuth(ClientAuth.OPTIONAL)
                     .trustManager(new ClientCertificateTrust(authority.certificate()))
                     .build();
-            this.server = new WithTls(tls)
+            this.server = new WithTls(
+                            tls,
+                            session -> handler(validating.buildHandler(session), certificateAuthenticated(session)),
+                            new Recorder())
                     .setServerCredentials(
                             new X509Certificate[] {certificate.certificate()}, certificate.privateKey(), null)
-                    .setHandlerFactory(
-                            session -> handler(validating.buildHandler(session), certificateAuthenticated(session)))
-                    .setListener(new Recorder())
                     .build();
             this.port = server.start(port).get(10, TimeUnit.SECONDS);
         } catch (javax.net.ssl.SSLException | ExecutionException | TimeoutException e) {
@@ -216,13 +217,25 @@ public final class ApnsEmulator implements AutoCloseable {
      * {@link RejectionReason#SERVICE_UNAVAILABLE}. Use {@link #unregisterDevice} for {@code Unregistered}.
      */
     public void injectRejection(String deviceToken, RejectionReason reason, int times) {
+        injectRejection(deviceToken, reason, times, null);
+    }
+
+    /**
+     * As {@link #injectRejection(String, RejectionReason, int)}, each rejection answered with {@code
+     * retry-after: <seconds>} when {@code retryAfter} is not {@code null} — a throttled APNs asking the
+     * provider to wait, e.g. {@code TooManyRequests} with 30 s.
+     */
+    public void injectRejection(String deviceToken, RejectionReason reason, int times, Duration retryAfter) {
+        if (retryAfter != null && (retryAfter.isNegative() || retryAfter.toMillis() % 1000 != 0)) {
+            throw new IllegalArgumentException("retryAfter is whole seconds, zero or more");
+        }
         if (reason == RejectionReason.UNREGISTERED) {
             throw new IllegalArgumentException("use unregisterDevice(token, invalidatedAt) for Unregistered");
         }
         if (times < 0) {
             throw new IllegalArgumentException("times must be 0 (always) or positive");
         }
-        injected.put(deviceToken, new Injected(reason, new AtomicInteger(times), times == 0));
+        injected.put(deviceToken, new Injected(reason, new AtomicInteger(times), times == 0, retryAfter));
     }
 
     /** Removes injected rejections and the unregistration of {@code deviceToken}. */
@@ -315,6 +328,11 @@ public final class ApnsEmulator implements AutoCloseable {
             Injected failure = token == null ? null : injected.get(token);
             if (failure != null
                     && (failure.always() || failure.remaining().getAndUpdate(left -> Math.max(0, left - 1)) > 0)) {
+                if (failure.retryAfter() != null) {
+                    // pushy writes this rejection at once on this thread: the header goes with it
+                    AnswerHeadersMockApnsServer.addToThisAnswer(
+                            "retry-after", Long.toString(failure.retryAfter().toSeconds()));
+                }
                 throw new RejectedNotificationException(failure.reason());
             }
         };
@@ -386,19 +404,27 @@ public final class ApnsEmulator implements AutoCloseable {
 
     /**
      * pushy's builder, serving {@code tls} instead of the context it builds itself (which names its
-     * trusted client authorities in the certificate request: see {@link ClientCertificateTrust}).
+     * trusted client authorities in the certificate request: see {@link ClientCertificateTrust}), and
+     * a server that can add {@code retry-after} to a rejection ({@link AnswerHeadersMockApnsServer}).
      */
     private static final class WithTls extends MockApnsServerBuilder {
 
         private final SslContext tls;
+        private final PushNotificationHandlerFactory handlers;
+        private final MockApnsServerListener listener;
 
-        WithTls(SslContext tls) {
+        WithTls(SslContext tls, PushNotificationHandlerFactory handlers, MockApnsServerListener listener) {
             this.tls = tls;
+            this.handlers = handlers;
+            this.listener = listener;
+            // pushy's build() checks that they are set
+            setHandlerFactory(handlers);
+            setListener(listener);
         }
 
         @Override
         protected MockApnsServer constructServer(SslContext built) {
-            return super.constructServer(tls);
+            return new AnswerHeadersMockApnsServer(tls, eventLoopGroup, handlers, listener, maxConcurrentStreams);
         }
     }
 

@@ -222,6 +222,76 @@ class ApnsEmulatorIntegrationTests {
         assertThat(emulator.notificationsTo(token)).hasSize(1);
     }
 
+    /**
+     * pushy's response has no headers, so the client reads them as HTTP/2 frames arrive: every
+     * answer's {@code retry-after}, by its {@code apns-id}.
+     */
+    @Test
+    void anInjectedTooManyRequestsCarriesItsRetryAfterOnlyWhereGiven() throws Exception {
+        String throttled = registeredToken();
+        String plain = registeredToken();
+        emulator.injectRejection(throttled, RejectionReason.TOO_MANY_REQUESTS, 2, java.time.Duration.ofSeconds(42));
+        emulator.injectRejection(plain, RejectionReason.TOO_MANY_REQUESTS, 1);
+        java.util.Map<String, String> retryAfterByApnsId = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.List<String> answered = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ApnsClient reading = new ApnsClientBuilder()
+                .setApnsServer("localhost", emulator.port())
+                .setTrustedServerCertificateChain(emulator.serverCertificate())
+                .setSigningKey(key.signingKey())
+                .setEventLoopGroup(clientLoop)
+                .setFrameLogger(
+                        new io.netty.handler.codec.http2.Http2FrameLogger(io.netty.handler.logging.LogLevel.TRACE) {
+                            @Override
+                            public void logHeaders(
+                                    Direction direction,
+                                    io.netty.channel.ChannelHandlerContext ctx,
+                                    int streamId,
+                                    io.netty.handler.codec.http2.Http2Headers headers,
+                                    int padding,
+                                    boolean endStream) {
+                                if (direction == Direction.INBOUND && headers.get("apns-id") != null) {
+                                    answered.add(headers.get("apns-id").toString());
+                                    CharSequence retryAfter = headers.get("retry-after");
+                                    if (retryAfter != null) {
+                                        retryAfterByApnsId.put(
+                                                headers.get("apns-id").toString(), retryAfter.toString());
+                                    }
+                                }
+                            }
+                        })
+                .build();
+        try {
+            PushNotificationResponse<SimpleApnsPushNotification> first = reading.sendNotification(
+                            new SimpleApnsPushNotification(throttled, TOPIC, PAYLOAD))
+                    .get();
+            PushNotificationResponse<SimpleApnsPushNotification> unthrottled = reading.sendNotification(
+                            new SimpleApnsPushNotification(plain, TOPIC, PAYLOAD))
+                    .get();
+            PushNotificationResponse<SimpleApnsPushNotification> second = reading.sendNotification(
+                            new SimpleApnsPushNotification(throttled, TOPIC, PAYLOAD))
+                    .get();
+            PushNotificationResponse<SimpleApnsPushNotification> third = reading.sendNotification(
+                            new SimpleApnsPushNotification(throttled, TOPIC, PAYLOAD))
+                    .get();
+
+            assertThat(first.getStatusCode()).isEqualTo(429);
+            assertThat(first.getRejectionReason()).contains("TooManyRequests");
+            assertThat(retryAfterByApnsId).containsEntry(first.getApnsId().toString(), "42");
+            assertThat(retryAfterByApnsId).containsEntry(second.getApnsId().toString(), "42");
+            assertThat(unthrottled.getStatusCode()).isEqualTo(429);
+            assertThat(retryAfterByApnsId)
+                    .doesNotContainKey(unthrottled.getApnsId().toString());
+            assertThat(third.isAccepted()).isTrue();
+            assertThat(retryAfterByApnsId).doesNotContainKey(third.getApnsId().toString());
+            assertThat(answered).hasSize(4);
+        } finally {
+            reading.close().get();
+        }
+        assertThatThrownBy(() -> emulator.injectRejection(
+                        plain, RejectionReason.TOO_MANY_REQUESTS, 1, java.time.Duration.ofMillis(1500)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void anOpenEmulatorAcceptsAnyWellFormedToken() throws Exception {
         try (ApnsEmulator open = ApnsEmulator.start(0, true)) {

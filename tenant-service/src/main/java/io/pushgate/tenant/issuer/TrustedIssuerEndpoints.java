@@ -1,5 +1,6 @@
 package io.pushgate.tenant.issuer;
 
+import io.pushgate.api.net.JwksAddresses;
 import io.pushgate.tenant.issuer.TrustedIssuers.TrustedIssuerView;
 import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Caller;
@@ -22,7 +23,9 @@ import reactor.core.publisher.Mono;
 /**
  * {@code /v1/trusted-issuers}: identity providers whose tokens delivery-service accepts for this
  * tenant's registrations. An issuer + audience pair belongs to one tenant only. Issuer and JWKS
- * URI must be https (http only for localhost, for development).
+ * URI must be https (http only for localhost, for development), and the JWKS URI one that
+ * delivery-service will fetch ({@link JwksAddresses}: no link-local or metadata address, loopback
+ * and private networks only where {@link TrustedIssuerSettings} allow them).
  */
 @RestController
 @RequestMapping("/v1/trusted-issuers")
@@ -30,16 +33,28 @@ class TrustedIssuerEndpoints {
 
     record NewTrustedIssuer(String issuer, String jwksUri, String audience) {}
 
-    private final TrustedIssuers issuers;
+    static final String SETTING = "pushgate.security.jwks-allowed-networks (PUSHGATE_SECURITY_JWKS_ALLOWED_NETWORKS)";
 
-    TrustedIssuerEndpoints(TrustedIssuers issuers) {
+    private final TrustedIssuers issuers;
+    private final JwksAddresses jwksAddresses;
+
+    TrustedIssuerEndpoints(TrustedIssuers issuers, TrustedIssuerSettings settings) {
         this.issuers = issuers;
+        try {
+            this.jwksAddresses = JwksAddresses.of(settings.allowLoopbackJwks(), settings.jwksAllowedNetworks());
+        } catch (IllegalArgumentException e) {
+            // no cause: the launcher shows a start-up failure's root cause, and this line names the setting
+            throw new IllegalStateException(SETTING + ": " + e.getMessage());
+        }
     }
 
     @PostMapping
     Mono<ResponseEntity<TrustedIssuerView>> create(Caller caller, @RequestBody NewTrustedIssuer body) {
         String issuer = url("issuer", body.issuer());
         String jwksUri = url("jwksUri", body.jwksUri());
+        jwksAddresses.refusal(URI.create(jwksUri)).ifPresent(reason -> {
+            throw ApiRejected.invalidField("jwksUri", "delivery-service would not fetch it: " + reason);
+        });
         String audience = Fields.text("audience", body.audience(), 500);
         return issuers.create(caller, issuer, jwksUri, audience)
                 .map(view -> ResponseEntity.status(HttpStatus.CREATED).body(view));
