@@ -5,165 +5,209 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pushgate.api.axp.AxpEvent;
 import io.pushgate.api.problem.CallbackProblem;
 import io.pushgate.api.problem.ProblemKind;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
-import net.jqwik.api.constraints.StringLength;
-import net.jqwik.api.statistics.Statistics;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
 
 /**
- * Properties of the callback body reader (jqwik): whatever the body, it answers an event or its
- * declared rejection — a {@link CallbackRejected} of {@code malformed-json} or {@code invalid-event},
- * each a 400 problem kind — and never any other exception; a well-formed event is read back as sent.
+ * Properties of the callback body reader, over generated bodies: whatever the body, it answers an
+ * event or its declared rejection — a {@link CallbackRejected} of {@code malformed-json} or {@code
+ * invalid-event}, each a 400 problem kind — and never any other exception; a well-formed event is
+ * read back as sent. The generator is seeded (the seed is in every failure's message, so a failure
+ * can be replayed) and plain JUnit: no property-testing library.
  */
 class AxpEventReaderPropertyTests {
+
+    private static final long SEED = Long.getLong("pushgate.test.seed", System.nanoTime());
 
     private static final Set<CallbackProblem> DECLARED =
             Set.of(CallbackProblem.MALFORMED_JSON, CallbackProblem.INVALID_EVENT);
 
+    private static final String[] KNOWN_NAMES = {
+        "eventId", "sessionId", "conversationId", "customerId", "eventDate", "engagementId"
+    };
+
     private final AxpEventReader reader = new AxpEventReader();
+    private final Random random = new Random(SEED);
 
-    @Property(tries = 2000)
-    void anyBytesAnEventOrADeclaredRejection(@ForAll @Size(max = 512) byte[] body) {
-        readOrRefuse(body);
-    }
-
-    @Property(tries = 2000)
-    void anyTextAnEventOrADeclaredRejection(@ForAll @StringLength(max = 512) String body) {
-        readOrRefuse(body.getBytes(StandardCharsets.UTF_8));
-    }
-
-    @Property(tries = 3000)
-    void anyJsonAnEventOrADeclaredRejection(@ForAll("jsonObjects") String body) {
-        readOrRefuse(body.getBytes(StandardCharsets.UTF_8));
-    }
-
-    @Property(tries = 1000)
-    void aWellFormedEventIsReadAsSent(
-            @ForAll("ids") String eventId,
-            @ForAll("ids") String sessionId,
-            @ForAll("otherFields") Map<String, String> others) {
-        StringBuilder json = new StringBuilder("{\"eventId\":")
-                .append(quote(eventId))
-                .append(",\"sessionId\":")
-                .append(quote(sessionId));
-        others.forEach((name, value) ->
-                json.append(',').append(quote(name)).append(':').append(quote(value)));
-        json.append('}');
-
-        AxpEvent event = reader.event(reader.object(json.toString().getBytes(StandardCharsets.UTF_8)));
-
-        assertThat(event.eventId()).isEqualTo(eventId);
-        assertThat(event.sessionId()).isEqualTo(sessionId);
-        assertThat(event.otherFields()).isEqualTo(others);
-    }
-
-    private void readOrRefuse(byte[] body) {
-        try {
-            AxpEvent event = reader.event(reader.object(body));
-            assertThat(event.eventId()).isNotEmpty();
-            assertThat(event.sessionId()).isNotEmpty();
-            Statistics.collect("event");
-        } catch (CallbackRejected rejected) {
-            CallbackProblem kind = rejected.kind();
-            Statistics.collect(kind.type().toString().substring(ProblemKind.BASE.length()));
-            assertThat(DECLARED).contains(kind);
-            assertThat(kind.status()).isEqualTo(400);
-            assertThat(kind.type().toString()).startsWith(ProblemKind.BASE);
-            assertThat(rejected.getMessage()).isNotBlank().hasSizeLessThan(1024);
+    @Test
+    void anyBytesAnEventOrADeclaredRejection() {
+        for (int i = 0; i < 2000; i++) {
+            byte[] body = new byte[random.nextInt(513)];
+            random.nextBytes(body);
+            readOrRefuse(body, () -> "bytes " + HexFormat.of().formatHex(body));
         }
     }
 
-    @Provide
-    Arbitrary<String> jsonObjects() {
+    @Test
+    void anyTextAnEventOrADeclaredRejection() {
+        for (int i = 0; i < 2000; i++) {
+            String body = text(512);
+            readOrRefuse(body.getBytes(StandardCharsets.UTF_8), () -> "text " + quote(body));
+        }
+    }
+
+    @Test
+    void anyJsonAnEventOrADeclaredRejection() {
+        for (int i = 0; i < 3000; i++) {
+            String body = jsonObject();
+            readOrRefuse(body.getBytes(StandardCharsets.UTF_8), () -> "json " + body);
+        }
+    }
+
+    @Test
+    void aWellFormedEventIsReadAsSent() {
+        for (int i = 0; i < 1000; i++) {
+            String eventId = id();
+            String sessionId = id();
+            Map<String, String> others = otherFields();
+            StringBuilder json = new StringBuilder("{\"eventId\":")
+                    .append(quote(eventId))
+                    .append(",\"sessionId\":")
+                    .append(quote(sessionId));
+            others.forEach((name, value) ->
+                    json.append(',').append(quote(name)).append(':').append(quote(value)));
+            json.append('}');
+
+            AxpEvent event = reader.event(reader.object(json.toString().getBytes(StandardCharsets.UTF_8)));
+
+            String replay = "seed " + SEED + ", body " + json;
+            assertThat(event.eventId()).as(replay).isEqualTo(eventId);
+            assertThat(event.sessionId()).as(replay).isEqualTo(sessionId);
+            assertThat(event.otherFields()).as(replay).isEqualTo(others);
+        }
+    }
+
+    private void readOrRefuse(byte[] body, java.util.function.Supplier<String> shown) {
+        String replay = "seed " + SEED;
+        try {
+            AxpEvent event = reader.event(reader.object(body));
+            assertThat(event.eventId()).as(replay).isNotEmpty();
+            assertThat(event.sessionId()).as(replay).isNotEmpty();
+        } catch (CallbackRejected rejected) {
+            CallbackProblem kind = rejected.kind();
+            assertThat(DECLARED).as(replay).contains(kind);
+            assertThat(kind.status()).isEqualTo(400);
+            assertThat(kind.type().toString()).startsWith(ProblemKind.BASE);
+            assertThat(rejected.getMessage()).as(replay).isNotBlank().hasSizeLessThan(1024);
+        } catch (RuntimeException | AssertionError e) {
+            throw new AssertionError(replay + ": " + shown.get() + " ended in " + e, e);
+        }
+    }
+
+    /** A JSON object, sometimes with the two required ids first, and now and then broken. */
+    private String jsonObject() {
+        List<String> members = new ArrayList<>();
         // distinct names: a duplicate is refused as malformed JSON, and has its own variant below
-        Arbitrary<String> members = Arbitraries.maps(names(), values())
-                .ofMaxSize(16)
-                .map(fields -> String.join(
-                        ",",
-                        fields.entrySet().stream()
-                                .map(field -> quote(field.getKey()) + ":" + field.getValue())
-                                .toList()));
-        // half of them start with the two required ids, so that the reader's accepting path is walked too
-        Arbitrary<String> object = Combinators.combine(ids(), ids(), members, Arbitraries.of(true, false))
-                .as((eventId, sessionId, inside, withIds) -> {
-                    if (!withIds) {
-                        return "{" + inside + "}";
-                    }
-                    boolean clash = inside.contains("\"eventId\":") || inside.contains("\"sessionId\":");
-                    return "{\"eventId\":" + quote(eventId) + ",\"sessionId\":" + quote(sessionId)
-                            + (inside.isEmpty() || clash ? "" : "," + inside) + "}";
-                });
-        // now and then the object is broken: cut short, doubled, a duplicate name, wrapped, or followed by garbage
-        return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(12, object),
-                net.jqwik.api.Tuple.of(1, object.map(text -> text.substring(0, text.length() / 2))),
-                net.jqwik.api.Tuple.of(1, object.map(text -> text + text)),
-                net.jqwik.api.Tuple.of(1, object.map(text -> "{\"a\":1,\"a\":2," + text.substring(1))),
-                net.jqwik.api.Tuple.of(1, object.map(text -> "[" + text + "]")),
-                net.jqwik.api.Tuple.of(
-                        1,
-                        Combinators.combine(object, Arbitraries.strings().ofMaxLength(8))
-                                .as((text, tail) -> text + tail)));
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (int n = random.nextInt(17); n > 0; n--) {
+            fields.put(name(), value());
+        }
+        fields.forEach((name, value) -> members.add(quote(name) + ":" + value));
+        String inside = String.join(",", members);
+        String object;
+        if (random.nextBoolean()) {
+            object = "{" + inside + "}";
+        } else {
+            // the reader's accepting path is walked too
+            boolean clash = inside.contains("\"eventId\":") || inside.contains("\"sessionId\":");
+            object = "{\"eventId\":" + quote(id()) + ",\"sessionId\":" + quote(id())
+                    + (inside.isEmpty() || clash ? "" : "," + inside) + "}";
+        }
+        List<Function<String, String>> breaks = List.of(
+                text -> text.substring(0, text.length() / 2),
+                text -> text + text,
+                text -> "{\"a\":1,\"a\":2," + text.substring(1),
+                text -> "[" + text + "]",
+                text -> text + text(8));
+        return random.nextInt(17) < 12
+                ? object
+                : breaks.get(random.nextInt(breaks.size())).apply(object);
     }
 
-    private static Arbitrary<String> names() {
-        return Arbitraries.oneOf(
-                Arbitraries.of("eventId", "sessionId", "conversationId", "customerId", "eventDate", "engagementId"),
-                Arbitraries.strings().ofMaxLength(80));
+    private String name() {
+        return random.nextBoolean() ? KNOWN_NAMES[random.nextInt(KNOWN_NAMES.length)] : text(80);
     }
 
-    private static Arbitrary<String> values() {
-        Arbitrary<String> scalar = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(30, wellFormedScalars()),
-                // tokens JSON does not have, which a lenient parser would take
-                net.jqwik.api.Tuple.of(1, Arbitraries.of("0x10", "NaN", "01", "'a'", "undefined")));
-        Arbitrary<String> nested = Arbitraries.oneOf(
-                scalar.list().ofMaxSize(3).map(list -> "[" + String.join(",", list) + "]"),
-                Combinators.combine(names(), scalar).as((name, value) -> "{" + quote(name) + ":" + value + "}"));
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(6, scalar), net.jqwik.api.Tuple.of(1, nested));
+    private String value() {
+        if (random.nextInt(7) == 0) {
+            return random.nextBoolean()
+                    ? "[" + String.join(",", List.of(scalar(), scalar()).subList(0, random.nextInt(3))) + "]"
+                    : "{" + quote(name()) + ":" + scalar() + "}";
+        }
+        return scalar();
     }
 
-    private static Arbitrary<String> wellFormedScalars() {
-        return Arbitraries.oneOf(
-                Arbitraries.strings().ofMaxLength(1100).map(AxpEventReaderPropertyTests::quote),
-                Arbitraries.integers().map(String::valueOf),
-                Arbitraries.bigIntegers()
-                        .between(
-                                new java.math.BigInteger("-1" + "0".repeat(40)),
-                                new java.math.BigInteger("1" + "0".repeat(40)))
-                        .map(String::valueOf),
-                Arbitraries.doubles().map(value -> Double.isFinite(value) ? String.valueOf(value) : "1e999"),
-                Arbitraries.of("true", "false", "null", "-0", "1e-400"));
+    private String scalar() {
+        if (random.nextInt(31) == 0) {
+            // tokens JSON does not have, which a lenient parser would take
+            return List.of("0x10", "NaN", "01", "'a'", "undefined").get(random.nextInt(5));
+        }
+        return switch (random.nextInt(5)) {
+            case 0 -> quote(text(1100));
+            case 1 -> String.valueOf(random.nextInt());
+            case 2 -> new BigInteger(random.nextInt(140) + 1, random).negate().toString();
+            case 3 -> {
+                double value = Double.longBitsToDouble(random.nextLong());
+                yield Double.isFinite(value) ? String.valueOf(value) : "1e999";
+            }
+            default -> List.of("true", "false", "null", "-0", "1e-400").get(random.nextInt(5));
+        };
     }
 
-    @Provide
-    static Arbitrary<String> ids() {
-        return Arbitraries.strings()
-                .ofMinLength(1)
-                .ofMaxLength(AxpEvent.MAX_ID_LENGTH)
-                .filter(text -> !text.isBlank() && wellFormed(text));
+    /** Any text up to {@code max} characters: ASCII, other planes, control characters and lone surrogates. */
+    private String text(int max) {
+        int length = random.nextInt(max + 1);
+        StringBuilder text = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            text.append(
+                    switch (random.nextInt(4)) {
+                        case 0, 1 -> (char) (0x20 + random.nextInt(0x5f));
+                        case 2 -> (char) random.nextInt(0x20);
+                        default -> (char) random.nextInt(Character.MAX_VALUE + 1);
+                    });
+        }
+        return text.toString();
     }
 
-    @Provide
-    Arbitrary<Map<String, String>> otherFields() {
-        Arbitrary<String> name = Arbitraries.strings()
-                .alpha()
-                .ofMinLength(1)
-                .ofMaxLength(AxpEvent.MAX_FIELD_NAME_LENGTH)
-                .filter(text -> !AxpEvent.NAMED_FIELDS.contains(text));
-        Arbitrary<String> value = Arbitraries.strings()
-                .ofMinLength(1)
-                .ofMaxLength(64)
-                .filter(text -> !text.isBlank() && wellFormed(text));
-        return Arbitraries.maps(name, value).ofMaxSize(AxpEvent.MAX_FIELDS - 2);
+    /** An id an event takes as it is: 1 to MAX_ID_LENGTH characters, not blank, well-formed. */
+    private String id() {
+        int length = 1 + random.nextInt(AxpEvent.MAX_ID_LENGTH);
+        StringBuilder id = new StringBuilder(length);
+        while (id.length() < length) {
+            char c = random.nextInt(4) < 3 ? (char) (0x21 + random.nextInt(0x5e)) : (char) random.nextInt(0xd800);
+            if (!Character.isISOControl(c)) {
+                id.append(c);
+            }
+        }
+        return id.toString();
+    }
+
+    private Map<String, String> otherFields() {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (int n = random.nextInt(AxpEvent.MAX_FIELDS - 1); n > 0; n--) {
+            StringBuilder name = new StringBuilder();
+            for (int length = 1 + random.nextInt(AxpEvent.MAX_FIELD_NAME_LENGTH); length > 0; length--) {
+                name.append((char) ((random.nextBoolean() ? 'a' : 'A') + random.nextInt(26)));
+            }
+            if (AxpEvent.NAMED_FIELDS.contains(name.toString())) {
+                continue;
+            }
+            String value;
+            do {
+                value = text(64);
+            } while (value.isEmpty() || value.isBlank() || !wellFormed(value));
+            fields.put(name.toString(), value);
+        }
+        return fields;
     }
 
     /** Text an event takes as it is: no control character, no surrogate (paired or not). */
