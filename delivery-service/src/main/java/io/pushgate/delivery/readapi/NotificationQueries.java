@@ -122,23 +122,37 @@ public class NotificationQueries {
                         instant(row.get("at", OffsetDateTime.class))))
                 .all()
                 .collectList();
+        Mono<List<NotificationDetails.ResendView>> resends = database.sql("""
+                        SELECT requested_by, previous_status, requested_at FROM delivery.resend
+                         WHERE notification_id = $1 AND tenant_id = $2 ORDER BY id""")
+                .bind(0, id)
+                .bind(1, tenantId)
+                .map((row, metadata) -> new NotificationDetails.ResendView(
+                        row.get("requested_by", String.class),
+                        row.get("previous_status", String.class),
+                        instant(row.get("requested_at", OffsetDateTime.class))))
+                .all()
+                .collectList();
         return database.sql("""
-                        SELECT id, configuration_id, event_id, session_id, status, received_at, completed_at
+                        SELECT id, configuration_id, event_id, session_id, status, received_at, completed_at, error_detail
                           FROM delivery.notification WHERE id = $1 AND tenant_id = $2""")
                 .bind(0, id)
                 .bind(1, tenantId)
-                .map((row, metadata) -> new NotificationSummary(
+                .map((row, metadata) -> new NotificationDetails(
                         row.get("id", UUID.class),
                         row.get("configuration_id", UUID.class),
                         row.get("event_id", String.class),
                         row.get("session_id", String.class),
                         row.get("status", String.class),
                         instant(row.get("received_at", OffsetDateTime.class)),
-                        instant(row.get("completed_at", OffsetDateTime.class))))
+                        instant(row.get("completed_at", OffsetDateTime.class)),
+                        row.get("error_detail", String.class),
+                        List.of(),
+                        List.of()))
                 .one()
                 .zipWith(
-                        attempts,
-                        (n, list) -> new NotificationDetails(
+                        attempts.zipWith(resends),
+                        (n, lists) -> new NotificationDetails(
                                 n.id(),
                                 n.configurationId(),
                                 n.eventId(),
@@ -146,7 +160,9 @@ public class NotificationQueries {
                                 n.status(),
                                 n.receivedAt(),
                                 n.completedAt(),
-                                list));
+                                n.errorDetail(),
+                                lists.getT1(),
+                                lists.getT2()));
     }
 
     /**

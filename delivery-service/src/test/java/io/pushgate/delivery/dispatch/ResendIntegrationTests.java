@@ -107,6 +107,9 @@ class ResendIntegrationTests {
         assertThat(details.at("/attempts/0/outcome").asString()).isEqualTo("delivered");
         assertThat(details.at("/attempts/0/provider").asString()).isEqualTo("sandbox");
         assertThat(audit(id)).containsExactly("admin-member:no_device");
+        assertThat(details.at("/resends/0/requestedBy").asString()).isEqualTo("admin-member");
+        assertThat(details.at("/resends/0/previousStatus").asString()).isEqualTo("no_device");
+        assertThat(details.get("resends")).hasSize(1);
     }
 
     @Test

@@ -171,9 +171,12 @@ class NotificationQueriesIntegrationTests {
                         "status",
                         "receivedAt",
                         "completedAt",
-                        "attempts");
+                        "errorDetail",
+                        "attempts",
+                        "resends");
         assertThat(json.get("attempts").get(0).propertyNames())
                 .containsExactly("provider", "outcome", "errorCode", "latencyMs", "at");
+        assertThat(json.get("resends").isArray()).isTrue();
     }
 
     @Test
