@@ -281,7 +281,7 @@ class PortalBrowserIntegrationTests {
     }
 
     @Test
-    void theDeliveryLogShowsANotificationWithoutDeviceLiveAndItsResendDelivered() throws Exception {
+    void theDeliveryLogShowsANotificationWithoutDeviceLiveItsResendDeliveredAndAViewerNoResend() throws Exception {
         PortalPlatform.Account account = platform.signUp();
         String token = platform.login(account);
         String axpId = "axp-" + UUID.randomUUID();
@@ -367,6 +367,23 @@ class PortalBrowserIntegrationTests {
         assertThat(browser.find("#resends").getText()).contains("No device");
         browser.screenshot("26-delivery-attempts");
         browser.assertAccessible("a notification's attempts");
+
+        // a viewer sees the log, and no Re-send even on a notification that could be re-sent
+        assertThat(callback(
+                        PortalPlatform.field(created, "callbackUrl"),
+                        PortalPlatform.field(created, "secret"),
+                        "omni-session-" + UUID.randomUUID()))
+                .isEqualTo(202);
+        PortalPlatform.Account viewer = platform.addMember(account, "viewer");
+        browser.press("Sign out");
+        signIn(viewer);
+        browser.open(platform.portal("/deliveries"));
+        browser.waitFor(driver ->
+                !browser.all("#deliveries tr[data-status='no_device']").isEmpty());
+        assertThat(browser.all("#deliveries tbody tr")).hasSize(2);
+        assertThat(browser.all("main form[method='post']"))
+                .as("a viewer gets no Re-send")
+                .isEmpty();
     }
 
     /** Opens {@code path} again until {@code selector} is on it (delivery-service flushes every second). */
