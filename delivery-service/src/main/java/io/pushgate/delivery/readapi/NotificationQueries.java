@@ -167,7 +167,7 @@ public class NotificationQueries {
 
     /**
      * Counts by status of the tenant's notifications received in [{@code from}, {@code to}), and the
-     * percentiles of acceptance → the provider's final answer among them.
+     * percentiles of acceptance (or the last re-send) → the provider's final answer among them.
      */
     public Mono<DeliveryStats> stats(UUID tenantId, Instant from, Instant to) {
         if (!from.isBefore(to)) {
@@ -193,7 +193,7 @@ public class NotificationQueries {
         Mono<DeliveryStats.Latency> latency = database.sql("""
                         SELECT count(*) AS samples,
                                percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (
-                                   ORDER BY extract(epoch FROM answered_at - received_at) * 1000) AS p
+                                   ORDER BY extract(epoch FROM answered_at - coalesce(resent_at, received_at)) * 1000) AS p
                           FROM delivery.notification
                          WHERE tenant_id = $1 AND received_at >= $2 AND received_at < $3
                            AND answered_at IS NOT NULL AND completed_at IS NOT NULL""")

@@ -10,6 +10,8 @@ import io.pushgate.api.Scopes;
 import io.pushgate.delivery.DeliveryServiceTest;
 import io.pushgate.delivery.TestConfigurations;
 import io.pushgate.emulator.FcmEmulator;
+import io.pushgate.emulator.FcmErrorCode;
+import io.pushgate.emulator.FcmFailure;
 import io.pushgate.testkit.TestIssuer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -112,8 +114,9 @@ class ResendIntegrationTests {
         assertThat(details.get("resends")).hasSize(1);
     }
 
+    /** Its retry too: the sweeper's claim counts the window from the re-send, not from the day-old receipt. */
     @Test
-    void anExpiredNotificationIsResentWithAFreshDeliveryWindow() throws Exception {
+    void anExpiredNotificationIsResentAndRetriedWithAFreshDeliveryWindow() throws Exception {
         String session = "expired-session-" + UUID.randomUUID();
         UUID id = accepted(session);
         assertThat(awaitFinished(id)).isEqualTo("no_device");
@@ -127,10 +130,17 @@ class ResendIntegrationTests {
         String device = DeliveryFixtures.fcmToken();
         DeliveryFixtures.registration(configuration, device, session, "android", "fcm");
 
+        sandbox.injectFailure(
+                device, FcmFailure.times(FcmErrorCode.UNAVAILABLE, 1).withRetryAfter(Duration.ZERO));
+
         assertThat(resend(id, member("owner")).statusCode()).isEqualTo(202);
 
         assertThat(awaitFinished(id)).isEqualTo("delivered");
         assertThat(sandbox.messagesTo(device)).hasSize(1);
+        JsonNode attempts = read(id).get("attempts");
+        assertThat(attempts).hasSize(2);
+        assertThat(attempts.get(0).get("outcome").asString()).isEqualTo("retry");
+        assertThat(attempts.get(1).get("outcome").asString()).isEqualTo("delivered");
     }
 
     @Test
