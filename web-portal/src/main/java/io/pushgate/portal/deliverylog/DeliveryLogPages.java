@@ -3,6 +3,7 @@ package io.pushgate.portal.deliverylog;
 import io.pushgate.portal.backend.ApiProblem;
 import io.pushgate.portal.backend.Backend;
 import io.pushgate.portal.backend.Configuration;
+import io.pushgate.portal.backend.MemberView;
 import io.pushgate.portal.backend.Notification;
 import io.pushgate.portal.backend.Page;
 import io.pushgate.portal.web.Flash;
@@ -45,6 +46,7 @@ class DeliveryLogPages {
             new ParameterizedTypeReference<>() {};
     private static final ParameterizedTypeReference<Page<Configuration>> CONFIGURATIONS =
             new ParameterizedTypeReference<>() {};
+    private static final ParameterizedTypeReference<Page<MemberView>> MEMBERS = new ParameterizedTypeReference<>() {};
 
     private final Backend backend;
 
@@ -137,11 +139,28 @@ class DeliveryLogPages {
                         .get(Configuration.class, "/v1/configurations/{id}", notification.configurationId())
                         .map(Configuration::name)
                         .onErrorResume(ApiProblem.class, gone -> Mono.just("a deleted configuration"))
-                        .map(name -> {
+                        .zipWith(members(exchange, notification))
+                        .map(found -> {
                             model.addAttribute("notification", notification);
-                            model.addAttribute("configurationName", name);
+                            model.addAttribute("configurationName", found.getT1());
+                            model.addAttribute("members", found.getT2());
                             return notification;
                         }));
+    }
+
+    /**
+     * Who re-sent it, by member id (a member's token names its member id as {@code sub}): their e-mail
+     * addresses; none asked for a notification never re-sent. A removed member shows as its id.
+     */
+    private Mono<Map<String, String>> members(ServerWebExchange exchange, Notification notification) {
+        if (notification.resends().isEmpty()) {
+            return Mono.just(Map.of());
+        }
+        return backend.tenant(exchange).get(MEMBERS, "/v1/members?limit=200").map(page -> {
+            Map<String, String> emails = new LinkedHashMap<>();
+            page.items().forEach(member -> emails.put(member.id().toString(), member.email()));
+            return emails;
+        });
     }
 
     /**
