@@ -73,6 +73,10 @@ public class DeliveryWords {
             case "QUOTA_EXCEEDED", "TooManyRequests" -> "The provider's sending quota was exceeded for a while.";
             case "UNAVAILABLE", "INTERNAL", "ServiceUnavailable", "InternalServerError" ->
                 "The provider was unavailable for a while.";
+            case "TopicDisallowed", "BadTopic" -> "APNs refused the app's topic (bundle id) for this credential.";
+            case "certificate_refused" -> "APNs refused the certificate (unknown, expired or revoked): replace it.";
+            case "configuration_deleted" -> "The configuration was deleted before it could be sent.";
+            case "sandbox_unavailable" -> "The sandbox did not answer.";
             case "timeout" -> "The provider did not answer in time.";
             case "io_error", "channel_closed" -> "The connection to the provider failed.";
             default -> "The provider answered " + code + ".";
