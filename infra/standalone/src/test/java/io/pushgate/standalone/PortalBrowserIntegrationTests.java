@@ -328,6 +328,14 @@ class PortalBrowserIntegrationTests {
         browser.screenshot("25-delivery-log-no-device");
         browser.assertAccessible("delivery log");
 
+        // the live list is swapped only when what it shows changed: a keyboard user's focus stays put
+        browser.driver.executeScript(
+                "document.querySelector(\"#deliveries tr[data-status='no_device'] button\").focus();");
+        Thread.sleep(7_000); // two polls
+        assertThat(browser.driver.executeScript("return document.activeElement.textContent.trim()"))
+                .as("the focused Re-send survives the polls")
+                .isEqualTo("Re-send");
+
         // the app registers the session's device now; the owner re-sends from the log
         String device = "resend-" + UUID.randomUUID().toString().replace("-", "") + ":APA91b"
                 + UUID.randomUUID().toString().replace("-", "");

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpMethod;
@@ -66,6 +67,7 @@ class DeliveryLogPages {
         LogFilter filter = new LogFilter(configurationId, status, sessionId, eventId, cursor);
         return names(exchange).zipWith(list(exchange, filter, model)).map(loaded -> {
             model.addAttribute("configurations", loaded.getT1());
+            model.addAttribute("version", version(model));
             model.addAttribute("statuses", STATUSES);
             return "deliveries";
         });
@@ -80,12 +82,28 @@ class DeliveryLogPages {
             @RequestParam(required = false) String sessionId,
             @RequestParam(required = false) String eventId,
             @RequestParam(required = false) String cursor,
+            @RequestParam(required = false) String seen,
             Model model) {
         LogFilter filter = new LogFilter(configurationId, status, sessionId, eventId, cursor);
         return names(exchange).zipWith(list(exchange, filter, model)).map(loaded -> {
             model.addAttribute("configurations", loaded.getT1());
+            String version = version(model);
+            model.addAttribute("version", version);
+            if (version.equals(seen)) {
+                // nothing changed since the browser's copy: htmx keeps it (and the focus within it)
+                exchange.getResponse().getHeaders().set("HX-Reswap", "none");
+            }
             return "deliveries :: list";
         });
+    }
+
+    /** What the list shows, as a short text that changes when any of it does. */
+    private static String version(Model model) {
+        return Integer.toHexString(Objects.hash(
+                model.getAttribute("notifications"),
+                model.getAttribute("nextCursor"),
+                model.getAttribute("filterError"),
+                model.getAttribute("configurations")));
     }
 
     /** The tenant's configurations' names by id. */

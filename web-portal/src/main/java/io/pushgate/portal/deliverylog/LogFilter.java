@@ -44,6 +44,14 @@ public record LogFilter(String configurationId, String status, String sessionId,
         return uri.encode().build().toUriString();
     }
 
+    /** The list's live fragment for this filter, telling which {@code version} of it the browser shows. */
+    public String live(String version) {
+        return UriComponentsBuilder.fromUriString(query("/deliveries/list", null))
+                .queryParam("seen", version)
+                .build()
+                .toUriString();
+    }
+
     public boolean firstPage() {
         return cursor == null;
     }
