@@ -392,6 +392,16 @@ class PortalBrowserIntegrationTests {
         assertThat(browser.all("main form[method='post']"))
                 .as("a viewer gets no Re-send")
                 .isEmpty();
+        // and the portal refuses a viewer's re-send, even with a valid CSRF token
+        String refusable =
+                browser.find("#deliveries tr[data-status='no_device']").getAttribute("data-notification");
+        Object answer = browser.driver.executeAsyncScript("var done = arguments[arguments.length - 1];"
+                + " var headers = JSON.parse(document.body.getAttribute('hx-headers'));"
+                + " headers['Content-Type'] = 'application/x-www-form-urlencoded';"
+                + " fetch('/deliveries/" + refusable + "/resend', {method: 'POST', headers: headers, body: ''})"
+                + "   .then(r => done(String(r.status)), e => done(String(e)));");
+        assertThat(String.valueOf(answer)).isEqualTo("403");
+        assertThat(browser.all("#deliveries tr[data-status='no_device']")).hasSize(1);
     }
 
     /** Opens {@code path} again until {@code selector} is on it (delivery-service flushes every second). */
