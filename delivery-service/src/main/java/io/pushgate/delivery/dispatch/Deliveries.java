@@ -49,7 +49,7 @@ class Deliveries {
      */
     private static final String RESEND = """
             WITH old AS (
-                SELECT id, status FROM delivery.notification
+                SELECT id, received_at, status FROM delivery.notification
                  WHERE id = $1 AND tenant_id = $2 AND completed_at IS NOT NULL AND status = ANY($3)
                  FOR UPDATE),
             resent AS (
@@ -58,7 +58,7 @@ class Deliveries {
                        error_detail = NULL, lease_owner = gen_random_uuid(),
                        lease_until = now() + $4::bigint * interval '1 millisecond'
                   FROM old
-                 WHERE n.id = old.id
+                 WHERE n.id = old.id AND n.received_at = old.received_at
                 RETURNING n.*, old.status AS previous_status),
             audit AS (
                 INSERT INTO delivery.resend (notification_id, tenant_id, requested_by, previous_status)
