@@ -26,6 +26,12 @@ public enum DeliveryApiProblem implements ProblemKind {
      * and one that does not exist get the same answer.
      */
     NOT_FOUND(404, "not-found", "No such resource"),
+    /**
+     * A re-send of a notification that did not end without reaching the device: it is still under way
+     * (another re-send may have just started it) or was delivered. Only {@code failed}, {@code expired},
+     * {@code no_device} and {@code token_invalid} can be re-sent.
+     */
+    NOT_RESENDABLE(409, "notification-not-resendable", "The notification cannot be re-sent now"),
     /** The request body exceeds the size limit. */
     PAYLOAD_TOO_LARGE(413, "payload-too-large", "The request body is too large"),
     /** The body is not declared as JSON. */

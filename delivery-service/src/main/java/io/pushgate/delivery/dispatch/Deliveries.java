@@ -43,9 +43,40 @@ class Deliveries {
      */
     private static final String HOT = HotPartitions.bound("n");
 
+    /** A claimed row; its delivery window counts from its last re-send, if any, else from its receipt. */
     private static final String RETURNING = """
              RETURNING n.id, n.lease_owner, n.tenant_id, n.configuration_id, n.event_id, n.session_id,
-                       n.payload::text AS payload, n.received_at, n.attempts""";
+                       n.payload::text AS payload, coalesce(n.resent_at, n.received_at) AS received_at, n.attempts""";
+
+    /**
+     * A re-send: a notification of the tenant that ended with one of the given statuses goes back to
+     * {@code accepted} with a fresh delivery window, leased to the caller at once, and the re-send is
+     * audited. The row lock makes two at once impossible: the second re-checks the row after the first
+     * committed, finds it {@code accepted} and changes nothing. Only a notification whose fresh window
+     * (its configuration's, from now) ends within {@link HotPartitions#WINDOW} of its receipt: delivery
+     * reads only those partitions, and a row past them would never be finished.
+     */
+    private static final String RESEND = """
+            WITH old AS (
+                SELECT n.id, n.received_at, n.status FROM delivery.notification n
+                  JOIN tenancy.configuration c ON c.id = n.configuration_id
+                 WHERE n.id = $1 AND n.tenant_id = $2 AND n.completed_at IS NOT NULL AND n.status = ANY($3)
+                   AND %s
+                   AND n.received_at + interval '%d hours' > now() + c.delivery_window_seconds * interval '1 second'
+                 FOR UPDATE OF n),
+            resent AS (
+                UPDATE delivery.notification n
+                   SET status = 'accepted', completed_at = NULL, resent_at = now(), error_code = NULL,
+                       error_detail = NULL, lease_owner = gen_random_uuid(),
+                       lease_until = now() + $4::bigint * interval '1 millisecond'
+                  FROM old
+                 WHERE n.id = old.id AND n.received_at = old.received_at
+                RETURNING n.*, old.status AS previous_status),
+            audit AS (
+                INSERT INTO delivery.resend (notification_id, tenant_id, requested_by, previous_status)
+                SELECT id, tenant_id, $5, previous_status FROM resent)
+            SELECT id, lease_owner, tenant_id, configuration_id, event_id, session_id,
+                   payload::text AS payload, resent_at AS received_at, attempts FROM resent""".formatted(HotPartitions.bound("n"), HotPartitions.WINDOW.toHours());
 
     /** Fresh (never claimed) rows, and rows whose lease ran out (a crashed owner, a retry that is due). */
     private static final String CLAIM = """
@@ -157,6 +188,43 @@ class Deliveries {
                     .map((row, metadata) -> claimed(row, leaseEnds))
                     .all();
         });
+    }
+
+    /**
+     * Puts the tenant's notification {@code id} back in the outbox if it ended with one of {@code
+     * resendable}, leased to this instance for {@code lease}, and audits it as asked by {@code
+     * requestedBy}; empty when the tenant has no such notification or it did not end so.
+     */
+    Mono<Claimed> resend(UUID tenantId, UUID id, List<String> resendable, Duration lease, String requestedBy) {
+        return Mono.defer(() -> {
+            Instant leaseEnds = Instant.now().plus(lease);
+            return database.sql(RESEND)
+                    .bind(0, id)
+                    .bind(1, tenantId)
+                    .bind(2, resendable.toArray(String[]::new))
+                    .bind(3, lease.toMillis())
+                    .bind(4, requestedBy)
+                    .map((row, metadata) -> claimed(row, leaseEnds))
+                    .one();
+        });
+    }
+
+    /** A notification's status, and whether a re-send's fresh window would outlast the hot partitions. */
+    record Standing(String status, boolean tooOldToResend) {}
+
+    /** The standing of the tenant's notification {@code id}; empty when the tenant has none such. */
+    Mono<Standing> status(UUID tenantId, UUID id) {
+        return database.sql("""
+                        SELECT n.status, n.received_at + interval '%d hours'
+                                         <= now() + c.delivery_window_seconds * interval '1 second' AS too_old
+                          FROM delivery.notification n
+                          JOIN tenancy.configuration c ON c.id = n.configuration_id
+                         WHERE n.id = $1 AND n.tenant_id = $2""".formatted(HotPartitions.WINDOW.toHours()))
+                .bind(0, id)
+                .bind(1, tenantId)
+                .map((row, metadata) ->
+                        new Standing(row.get("status", String.class), row.get("too_old", Boolean.class)))
+                .one();
     }
 
     /** Extends the lease before a send; false when it was taken over since (then this holder must not send). */
@@ -328,6 +396,7 @@ class Deliveries {
      * database's own end of it).
      *
      * @param fields the event's fields, in the order stored
+     * @param receivedAt when its delivery window opened: its receipt, or its last re-send
      */
     record Claimed(
             UUID id,

@@ -104,6 +104,24 @@ class Dispatcher implements SmartLifecycle {
                                 error.toString()));
     }
 
+    /**
+     * Delivers a notification that a re-send has just put back, leased to this instance already; when
+     * this instance does not dispatch, it goes back at once for another instance's sweep.
+     */
+    void resent(Claimed notification) {
+        if (!running) {
+            deliveries
+                    .releaseAll(List.of(notification))
+                    .subscribe(
+                            released -> {},
+                            error -> log.warn(
+                                    "A re-sent notification could not be given back; it waits for its lease to end: {}",
+                                    error.toString()));
+            return;
+        }
+        track(deliver(notification));
+    }
+
     /** Claims the notification {@code id} if nobody holds it, and delivers it. */
     void claimAndDeliver(UUID id) {
         track(deliveries.claim(id, settings.lease()).flatMap(this::deliver));

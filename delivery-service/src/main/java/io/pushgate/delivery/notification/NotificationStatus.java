@@ -32,6 +32,15 @@ public enum NotificationStatus {
         return text;
     }
 
+    /**
+     * Whether an owner or admin may re-send a notification that ended so: it ended without the
+     * provider taking the push ({@code no_device}, {@code token_invalid}, {@code failed}, {@code
+     * expired}); never one still under way nor one delivered.
+     */
+    public boolean isResendable() {
+        return this == NO_DEVICE || this == TOKEN_INVALID || this == FAILED || this == EXPIRED;
+    }
+
     /** The status whose text is {@code text} (exactly), or empty. */
     public static Optional<NotificationStatus> of(String text) {
         for (NotificationStatus status : values()) {

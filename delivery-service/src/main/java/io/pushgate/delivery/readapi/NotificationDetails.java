@@ -9,6 +9,8 @@ import java.util.UUID;
  * /v1/notifications/{id}}.
  *
  * @param status the text of its {@link io.pushgate.delivery.notification.NotificationStatus}
+ * @param errorDetail why it ended without the provider taking it, in words (else {@code null})
+ * @param resends its re-sends ({@code POST /v1/notifications/{id}:resend}), oldest first
  */
 public record NotificationDetails(
         UUID id,
@@ -18,7 +20,9 @@ public record NotificationDetails(
         String status,
         Instant receivedAt,
         Instant completedAt,
-        List<AttemptView> attempts) {
+        String errorDetail,
+        List<AttemptView> attempts,
+        List<ResendView> resends) {
 
     /**
      * @param provider {@code fcm}, {@code apns} or {@code sandbox}
@@ -27,4 +31,10 @@ public record NotificationDetails(
      * @param latencyMs how long the provider took to answer (0 when nothing could be sent)
      */
     public record AttemptView(String provider, String outcome, String errorCode, double latencyMs, Instant at) {}
+
+    /**
+     * @param requestedBy the subject of the owner's or admin's token that asked for it
+     * @param previousStatus how the notification had ended before it
+     */
+    record ResendView(String requestedBy, String previousStatus, Instant at) {}
 }

@@ -179,22 +179,37 @@ public class NotificationQueries {
      * receipt to {@link #ATTEMPT_SPAN} later.
      */
     public Mono<NotificationDetails> get(UUID tenantId, UUID id) {
+        Mono<List<NotificationDetails.ResendView>> resends = database.sql("""
+                        SELECT requested_by, previous_status, requested_at FROM delivery.resend
+                         WHERE notification_id = $1 AND tenant_id = $2 ORDER BY id""")
+                .bind(0, id)
+                .bind(1, tenantId)
+                .map((row, metadata) -> new NotificationDetails.ResendView(
+                        row.get("requested_by", String.class),
+                        row.get("previous_status", String.class),
+                        instant(row.get("requested_at", OffsetDateTime.class))))
+                .all()
+                .collectList();
         return database.sql("""
-                        SELECT id, configuration_id, event_id, session_id, status, received_at, completed_at
+                        SELECT id, configuration_id, event_id, session_id, status, received_at, completed_at, error_detail
                           FROM delivery.notification WHERE id = $1 AND tenant_id = $2""")
                 .bind(0, id)
                 .bind(1, tenantId)
-                .map((row, metadata) -> new NotificationSummary(
+                .map((row, metadata) -> new NotificationDetails(
                         row.get("id", UUID.class),
                         row.get("configuration_id", UUID.class),
                         row.get("event_id", String.class),
                         row.get("session_id", String.class),
                         row.get("status", String.class),
                         instant(row.get("received_at", OffsetDateTime.class)),
-                        instant(row.get("completed_at", OffsetDateTime.class))))
+                        instant(row.get("completed_at", OffsetDateTime.class)),
+                        row.get("error_detail", String.class),
+                        List.of(),
+                        List.of()))
                 .one()
-                .flatMap(n -> attempts(tenantId, n)
-                        .map(list -> new NotificationDetails(
+                .flatMap(n -> attempts(tenantId, n.id(), n.receivedAt())
+                        .zipWith(resends)
+                        .map(lists -> new NotificationDetails(
                                 n.id(),
                                 n.configurationId(),
                                 n.eventId(),
@@ -202,17 +217,23 @@ public class NotificationQueries {
                                 n.status(),
                                 n.receivedAt(),
                                 n.completedAt(),
-                                list)));
+                                n.errorDetail(),
+                                lists.getT1(),
+                                lists.getT2())));
     }
 
-    private Mono<List<NotificationDetails.AttemptView>> attempts(UUID tenantId, NotificationSummary notification) {
+    /**
+     * The attempts of a notification received at {@code receivedAt}: from the partitions of the days
+     * they can have been made on (a re-send is refused past the hot span, so its attempts fall in it too).
+     */
+    private Mono<List<NotificationDetails.AttemptView>> attempts(UUID tenantId, UUID id, Instant receivedAt) {
         return database.sql("""
                         SELECT provider, outcome, error_code, latency_ms, at FROM delivery.attempt
                          WHERE notification_id = $1 AND tenant_id = $2 AND at >= $3 AND at < $4 ORDER BY id""")
-                .bind(0, notification.id())
+                .bind(0, id)
                 .bind(1, tenantId)
-                .bind(2, utc(notification.receivedAt()))
-                .bind(3, utc(notification.receivedAt().plus(ATTEMPT_SPAN)))
+                .bind(2, utc(receivedAt))
+                .bind(3, utc(receivedAt.plus(ATTEMPT_SPAN)))
                 .map((row, metadata) -> new NotificationDetails.AttemptView(
                         row.get("provider", String.class),
                         row.get("outcome", String.class),
@@ -225,7 +246,7 @@ public class NotificationQueries {
 
     /**
      * Counts by status of the tenant's notifications received in [{@code from}, {@code to}), and the
-     * percentiles of acceptance → the provider's final answer among them.
+     * percentiles of acceptance (or the last re-send) → the provider's final answer among them.
      */
     public Mono<DeliveryStats> stats(UUID tenantId, Instant from, Instant to) {
         if (!from.isBefore(to)) {
@@ -251,7 +272,7 @@ public class NotificationQueries {
         Mono<DeliveryStats.Latency> latency = database.sql("""
                         SELECT count(*) AS samples,
                                percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (
-                                   ORDER BY extract(epoch FROM answered_at - received_at) * 1000) AS p
+                                   ORDER BY extract(epoch FROM answered_at - coalesce(resent_at, received_at)) * 1000) AS p
                           FROM delivery.notification
                          WHERE tenant_id = $1 AND received_at >= $2 AND received_at < $3
                            AND answered_at IS NOT NULL AND completed_at IS NOT NULL""")

@@ -59,6 +59,9 @@ class ApiSecurity {
     static final String[] CALLBACK_LOG = {"/v1/configurations/*/refused-callbacks", "/v1/configurations/*/secret-usage"
     };
 
+    /** A notification's re-send: it sends again with the tenant's credential. */
+    static final String RESEND = "/v1/notifications/*:resend";
+
     /** A credential's connection test: it talks to the provider with the tenant's credential. */
     static final String CREDENTIAL_TEST = "/v1/credentials/*:test";
 
@@ -108,7 +111,8 @@ class ApiSecurity {
      * configuration's refused callbacks and secret usage: admin tokens with {@code tenant.read}.
      *
      * <p>A credential's connection test: admin tokens with {@code tenant.write} (owners and admins, as
-     * every change of a credential in tenant-service); a trusted issuer's token never has it.
+     * every change of a credential in tenant-service); a trusted issuer's token never has it. A
+     * notification's re-send: the same.
      */
     static void rules(ServerHttpSecurity.AuthorizeExchangeSpec exchange) {
         exchange.pathMatchers(HttpMethod.GET, REGISTRATION)
@@ -122,7 +126,7 @@ class ApiSecurity {
                 .hasAuthority(TENANT_READ)
                 .pathMatchers(HttpMethod.GET, CALLBACK_LOG)
                 .hasAuthority(TENANT_READ)
-                .pathMatchers(HttpMethod.POST, CREDENTIAL_TEST)
+                .pathMatchers(HttpMethod.POST, CREDENTIAL_TEST, RESEND)
                 .hasAuthority(TENANT_WRITE)
                 .anyExchange()
                 .denyAll();

@@ -186,9 +186,12 @@ class NotificationQueriesIntegrationTests {
                         "status",
                         "receivedAt",
                         "completedAt",
-                        "attempts");
+                        "errorDetail",
+                        "attempts",
+                        "resends");
         assertThat(json.get("attempts").get(0).propertyNames())
                 .containsExactly("provider", "outcome", "errorCode", "latencyMs", "at");
+        assertThat(json.get("resends").isArray()).isTrue();
     }
 
     @Test
@@ -278,5 +281,26 @@ class NotificationQueriesIntegrationTests {
         return "notification_p"
                 + java.time.format.DateTimeFormatter.BASIC_ISO_DATE.format(
                         at.atOffset(java.time.ZoneOffset.UTC).toLocalDate());
+    }
+
+    /** A re-sent notification's latency counts from its re-send: the hour it lay failed is not the provider's. */
+    @Test
+    void aResentNotificationsLatencyCountsFromItsResend() throws Exception {
+        UUID id = notification("s", "delivered", BASE.plusSeconds(1), null);
+        try (Connection connection = connect();
+                var update = connection.prepareStatement(
+                        "UPDATE delivery.notification SET resent_at = ?, answered_at = ? WHERE id = ?")) {
+            Instant resent = BASE.plus(1, ChronoUnit.HOURS);
+            update.setTimestamp(1, Timestamp.from(resent));
+            update.setTimestamp(2, Timestamp.from(resent.plusMillis(20)));
+            update.setObject(3, id);
+            update.executeUpdate();
+        }
+
+        DeliveryStats stats =
+                queries.stats(tenant, BASE, BASE.plus(1, ChronoUnit.HOURS)).block();
+
+        assertThat(stats.latencyMs().samples()).isEqualTo(1);
+        assertThat(stats.latencyMs().p99()).isEqualTo(20.0);
     }
 }

@@ -280,6 +280,130 @@ class PortalBrowserIntegrationTests {
         browser.assertAccessible("disabled configuration with a refused callback");
     }
 
+    @Test
+    void theDeliveryLogShowsANotificationWithoutDeviceLiveItsResendDeliveredAndAViewerNoResend() throws Exception {
+        PortalPlatform.Account account = platform.signUp();
+        String token = platform.login(account);
+        String axpId = "axp-" + UUID.randomUUID();
+        String created = PortalPlatform.send(
+                "POST",
+                platform.tenantService("/v1/configurations"),
+                token,
+                "{\"name\":\"Logged app\",\"axpConfigurationId\":\"" + axpId + "\"}",
+                201);
+        String configurationId = PortalPlatform.field(created, "id");
+        String sandbox = PortalPlatform.field(
+                PortalPlatform.send(
+                        "POST",
+                        platform.tenantService("/v1/credentials"),
+                        token,
+                        "{\"type\":\"sandbox\",\"name\":\"Sandbox\"}",
+                        201),
+                "id");
+        PortalPlatform.send(
+                "PATCH",
+                platform.tenantService("/v1/configurations/" + configurationId),
+                token,
+                "{\"defaultCredentials\":{\"android\":\"" + sandbox + "\",\"ios\":\"" + sandbox + "\"}}",
+                200);
+        signIn(account);
+        browser.open(platform.portal("/deliveries"));
+        assertThat(browser.heading()).isEqualTo("Delivery log");
+        browser.driver.executeScript("window.pushgateNotReloaded = true;");
+
+        // AXP calls back for a session whose app registered no device: the open log shows it by itself
+        String sessionId = "omni-session-" + UUID.randomUUID();
+        assertThat(callback(
+                        PortalPlatform.field(created, "callbackUrl"),
+                        PortalPlatform.field(created, "secret"),
+                        sessionId))
+                .isEqualTo(202);
+        browser.waitFor(driver ->
+                !browser.all("#deliveries tr[data-status='no_device']").isEmpty());
+        assertThat(browser.driver.executeScript("return window.pushgateNotReloaded === true"))
+                .as("the row came without a reload")
+                .isEqualTo(true);
+        WebElement row = browser.find("#deliveries tr[data-status='no_device']");
+        assertThat(row.getText()).contains("No device").contains(sessionId).contains("Logged app");
+        browser.screenshot("25-delivery-log-no-device");
+        browser.assertAccessible("delivery log");
+
+        // the live list is swapped only when what it shows changed: a keyboard user's focus stays put
+        browser.driver.executeScript(
+                "document.querySelector(\"#deliveries tr[data-status='no_device'] button\").focus();");
+        Thread.sleep(7_000); // two polls
+        assertThat(browser.driver.executeScript("return document.activeElement.textContent.trim()"))
+                .as("the focused Re-send survives the polls")
+                .isEqualTo("Re-send");
+
+        // the app registers the session's device now; the owner re-sends from the log
+        String device = "resend-" + UUID.randomUUID().toString().replace("-", "") + ":APA91b"
+                + UUID.randomUUID().toString().replace("-", "");
+        PortalPlatform.send(
+                "PUT",
+                "http://localhost:" + platform.deliveryPort + "/v1/device-registrations/" + device,
+                token,
+                "{\"configId\":\"" + axpId + "\",\"sessionId\":\"" + sessionId
+                        + "\",\"platform\":\"android\",\"provider\":\"fcm\"}",
+                200);
+        browser.press("Re-send");
+        browser.waitFor(driver ->
+                !browser.all("#deliveries tr[data-status='delivered']").isEmpty());
+        assertThat(browser.driver.executeScript("return window.pushgateNotReloaded === true"))
+                .as("re-sent and delivered without a reload")
+                .isEqualTo(true);
+        assertThat(browser.all("#deliveries tbody tr")).hasSize(1);
+        assertThat(browser.all("#deliveries button"))
+                .as("a delivered notification has no Re-send")
+                .isEmpty();
+        browser.assertAccessible("delivery log after a re-send");
+
+        String messages = PortalPlatform.send(
+                "GET", "http://localhost:" + platform.deliveryPort + "/v1/sandbox/messages", token, null, 200);
+        assertThat(messages.split(java.util.regex.Pattern.quote("\"deviceToken\":\"" + device + "\""), -1))
+                .as("the sandbox phone got exactly one push")
+                .hasSize(2);
+
+        // the notification opens to its attempt and the audited re-send
+        browser.find("#deliveries tr[data-status='delivered'] a").click();
+        browser.waitFor(
+                driver -> !browser.all("#attempts tr[data-outcome='delivered']").isEmpty());
+        assertThat(browser.find("#attempts tr[data-outcome='delivered']").getText())
+                .contains("Sandbox")
+                .contains("Delivered to the provider")
+                .contains("ms");
+        assertThat(browser.find("#resends").getText()).contains("No device").contains(account.email());
+        browser.screenshot("26-delivery-attempts");
+        browser.assertAccessible("a notification's attempts");
+
+        // a viewer sees the log, and no Re-send even on a notification that could be re-sent
+        assertThat(callback(
+                        PortalPlatform.field(created, "callbackUrl"),
+                        PortalPlatform.field(created, "secret"),
+                        "omni-session-" + UUID.randomUUID()))
+                .isEqualTo(202);
+        PortalPlatform.Account viewer = platform.addMember(account, "viewer");
+        browser.press("Sign out");
+        signIn(viewer);
+        browser.open(platform.portal("/deliveries"));
+        browser.waitFor(driver ->
+                !browser.all("#deliveries tr[data-status='no_device']").isEmpty());
+        assertThat(browser.all("#deliveries tbody tr")).hasSize(2);
+        assertThat(browser.all("main form[method='post']"))
+                .as("a viewer gets no Re-send")
+                .isEmpty();
+        // and the portal refuses a viewer's re-send, even with a valid CSRF token
+        String refusable =
+                browser.find("#deliveries tr[data-status='no_device']").getAttribute("data-notification");
+        Object answer = browser.driver.executeAsyncScript("var done = arguments[arguments.length - 1];"
+                + " var headers = JSON.parse(document.body.getAttribute('hx-headers'));"
+                + " headers['Content-Type'] = 'application/x-www-form-urlencoded';"
+                + " fetch('/deliveries/" + refusable + "/resend', {method: 'POST', headers: headers, body: ''})"
+                + "   .then(r => done(String(r.status)), e => done(String(e)));");
+        assertThat(String.valueOf(answer)).isEqualTo("403");
+        assertThat(browser.all("#deliveries tr[data-status='no_device']")).hasSize(1);
+    }
+
     /** Opens {@code path} again until {@code selector} is on it (delivery-service flushes every second). */
     private void openUntilShown(String path, String selector) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
@@ -297,8 +421,12 @@ class PortalBrowserIntegrationTests {
 
     /** A callback as AXP sends it, signed with {@code secret}; answers the status. */
     private static int callback(String callbackUrl, String secret) throws Exception {
+        return callback(callbackUrl, secret, "omni-session-" + UUID.randomUUID());
+    }
+
+    /** A callback as AXP sends it for {@code sessionId}, signed with {@code secret}; answers the status. */
+    private static int callback(String callbackUrl, String secret, String sessionId) throws Exception {
         String eventId = UUID.randomUUID().toString();
-        String sessionId = "omni-session-" + UUID.randomUUID();
         return HTTP.send(
                         HttpRequest.newBuilder(URI.create(callbackUrl))
                                 .header("Content-Type", "application/json")
