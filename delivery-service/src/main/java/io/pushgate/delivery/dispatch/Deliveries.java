@@ -46,7 +46,8 @@ class Deliveries {
     /** A claimed row; its delivery window counts from its last re-send, if any, else from its receipt. */
     private static final String RETURNING = """
              RETURNING n.id, n.lease_owner, n.tenant_id, n.configuration_id, n.event_id, n.session_id,
-                       n.payload::text AS payload, coalesce(n.resent_at, n.received_at) AS received_at, n.attempts""";
+                       n.payload::text AS payload, n.received_at, coalesce(n.resent_at, n.received_at) AS window_opened,
+                       n.attempts""";
 
     /**
      * A re-send: a notification of the tenant that ended with one of the given statuses goes back to
@@ -76,13 +77,14 @@ class Deliveries {
                 INSERT INTO delivery.resend (notification_id, tenant_id, requested_by, previous_status)
                 SELECT id, tenant_id, $5, previous_status FROM resent)
             SELECT id, lease_owner, tenant_id, configuration_id, event_id, session_id,
-                   payload::text AS payload, resent_at AS received_at, attempts FROM resent""".formatted(HotPartitions.bound("n"), HotPartitions.WINDOW.toHours());
+                   payload::text AS payload, received_at, resent_at AS window_opened, attempts
+              FROM resent""".formatted(HotPartitions.bound("n"), HotPartitions.WINDOW.toHours());
 
     /** Fresh (never claimed) rows, and rows whose lease ran out (a crashed owner, a retry that is due). */
     private static final String CLAIM = """
             UPDATE delivery.notification n
                SET lease_owner = gen_random_uuid(), lease_until = now() + $2::bigint * interval '1 millisecond'
-             WHERE n.id = $1 AND n.completed_at IS NULL AND %s
+             WHERE n.id = $1 AND n.received_at = $3 AND n.completed_at IS NULL AND %s
                AND (n.lease_until <= now() OR (n.lease_owner IS NULL AND n.attempts = 0))""".formatted(HOT) + "\n" + RETURNING;
 
     private static final String CLAIM_OVERDUE = """
@@ -98,6 +100,7 @@ class Deliveries {
     private static final Unnest<Finish> FINISHES = Unnest.<Finish>columns()
             .uuid("id", finish -> finish.notification().id())
             .uuid("owner", finish -> finish.notification().lease())
+            .timestamptz("received_at", finish -> utc(finish.notification().receivedAt()))
             .uuid("tenant_id", finish -> finish.notification().tenantId())
             .text("status", finish -> finish.ending().status().text())
             .text("error_detail", finish -> finish.ending().detail())
@@ -123,7 +126,8 @@ class Deliveries {
                    error_detail = f.error_detail,
                    answered_at = CASE WHEN f.attempted = 1 THEN now() ELSE n.answered_at END
               FROM f
-             WHERE n.id = f.id AND n.lease_owner = f.owner AND n.completed_at IS NULL AND %s
+             WHERE n.id = f.id AND n.received_at = f.received_at AND n.lease_owner = f.owner
+               AND n.completed_at IS NULL AND %s
             RETURNING n.id, f.owner""".formatted(FINISHES.as("f"), HOT);
 
     /** Records a transient failure and gives the lease up until the next attempt is due. */
@@ -136,16 +140,20 @@ class Deliveries {
                SET status = :status, lease_owner = NULL, lease_until = :next_attempt_at::timestamptz,
                    attempts = attempts + :attempted::int, provider = :provider::text, error_code = :error_code::text,
                    error_detail = NULL, answered_at = now()
-             WHERE id = :id AND lease_owner = :owner AND completed_at IS NULL AND %s""".formatted(HOT);
+             WHERE id = :id AND received_at = :received_at AND lease_owner = :owner AND completed_at IS NULL
+               AND %s""".formatted(HOT);
 
-    private static final Unnest<Claimed> HELD =
-            Unnest.<Claimed>columns().uuid("id", Claimed::id).uuid("owner", Claimed::lease);
+    private static final Unnest<Claimed> HELD = Unnest.<Claimed>columns()
+            .uuid("id", Claimed::id)
+            .timestamptz("received_at", held -> utc(held.receivedAt()))
+            .uuid("owner", Claimed::lease);
 
     /** Gives rows back untouched, each if still held under its token. */
     private static final String RELEASE_ALL = """
             UPDATE delivery.notification n SET lease_until = now(), lease_owner = NULL
               FROM %s
-             WHERE n.id = r.id AND n.lease_owner = r.owner AND n.completed_at IS NULL AND %s""".formatted(HELD.as("r"), HOT);
+             WHERE n.id = r.id AND n.received_at = r.received_at AND n.lease_owner = r.owner
+               AND n.completed_at IS NULL AND %s""".formatted(HELD.as("r"), HOT);
 
     private static final Logger log = LoggerFactory.getLogger(Deliveries.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -167,13 +175,14 @@ class Deliveries {
         this.finishes = new Coalescer<>(limits, this::finishAll);
     }
 
-    Mono<Claimed> claim(UUID id, Duration lease) {
+    Mono<Claimed> claim(UUID id, Instant receivedAt, Duration lease) {
         return Mono.defer(() -> {
             // counted from before the statement is sent: never later than the database's own end
             Instant leaseEnds = Instant.now().plus(lease);
             return database.sql(CLAIM)
                     .bind(0, id)
                     .bind(1, lease.toMillis())
+                    .bind(2, utc(receivedAt))
                     .map((row, metadata) -> claimed(row, leaseEnds))
                     .one();
         });
@@ -228,13 +237,15 @@ class Deliveries {
     }
 
     /** Extends the lease before a send; false when it was taken over since (then this holder must not send). */
-    Mono<Boolean> renew(UUID id, UUID owner, Duration lease) {
+    Mono<Boolean> renew(Claimed notification, Duration lease) {
         return database.sql("""
                         UPDATE delivery.notification n SET lease_until = now() + $3::bigint * interval '1 millisecond'
-                         WHERE id = $1 AND lease_owner = $2 AND completed_at IS NULL AND %s""".formatted(HOT))
-                .bind(0, id)
-                .bind(1, owner)
+                         WHERE id = $1 AND received_at = $4 AND lease_owner = $2 AND completed_at IS NULL
+                           AND %s""".formatted(HOT))
+                .bind(0, notification.id())
+                .bind(1, notification.lease())
                 .bind(2, lease.toMillis())
+                .bind(3, utc(notification.receivedAt()))
                 .fetch()
                 .rowsUpdated()
                 .map(rows -> rows == 1);
@@ -324,6 +335,7 @@ class Deliveries {
     Mono<Boolean> retryAt(Claimed notification, Attempt attempt, Instant next) {
         DatabaseClient.GenericExecuteSpec statement = database.sql(RETRY)
                 .bind("id", notification.id())
+                .bind("received_at", utc(notification.receivedAt()))
                 .bind("owner", notification.lease())
                 .bind("tenant_id", notification.tenantId())
                 .bind("status", NotificationStatus.RETRYING.text())
@@ -344,6 +356,11 @@ class Deliveries {
                           FROM delivery.notification n WHERE completed_at IS NULL AND %s""".formatted(HOT))
                 .map((row, metadata) -> Duration.ofMillis((long) (row.get("age", Double.class) * 1000)))
                 .one();
+    }
+
+    /** {@code instant} as the driver binds a {@code timestamptz}. */
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
     }
 
     /** A column of the finish's attempt: {@code null} for a finish without one. */
@@ -375,6 +392,7 @@ class Deliveries {
                 row.get("session_id", String.class),
                 fields(row.get("payload", String.class)),
                 row.get("received_at", OffsetDateTime.class).toInstant(),
+                row.get("window_opened", OffsetDateTime.class).toInstant(),
                 row.get("attempts", Integer.class),
                 leaseEnds);
     }
@@ -396,7 +414,10 @@ class Deliveries {
      * database's own end of it).
      *
      * @param fields the event's fields, in the order stored
-     * @param receivedAt when its delivery window opened: its receipt, or its last re-send
+     * @param receivedAt when it was received: with {@code id} its row's primary key (the partition
+     *     key), which every write of the row names, so the planner finds the row by its unique key in
+     *     each partition whatever it knows of the partition's contents
+     * @param windowOpened when its delivery window opened: its receipt, or its last re-send
      */
     record Claimed(
             UUID id,
@@ -407,6 +428,7 @@ class Deliveries {
             String sessionId,
             Map<String, String> fields,
             Instant receivedAt,
+            Instant windowOpened,
             int attempts,
             Instant leaseEnds) {
 
@@ -420,6 +442,7 @@ class Deliveries {
                     accepted.eventId(),
                     accepted.sessionId(),
                     accepted.fields(),
+                    accepted.receivedAt(),
                     accepted.receivedAt(),
                     0,
                     accepted.leaseEnds());

@@ -122,9 +122,9 @@ class Dispatcher implements SmartLifecycle {
         track(deliver(notification));
     }
 
-    /** Claims the notification {@code id} if nobody holds it, and delivers it. */
-    void claimAndDeliver(UUID id) {
-        track(deliveries.claim(id, settings.lease()).flatMap(this::deliver));
+    /** Claims the notification {@code id} received at {@code receivedAt} if nobody holds it, and delivers it. */
+    void claimAndDeliver(UUID id, Instant receivedAt) {
+        track(deliveries.claim(id, receivedAt, settings.lease()).flatMap(this::deliver));
     }
 
     /** Claims up to a batch of overdue notifications and starts delivering them; emits how many. */
@@ -165,7 +165,7 @@ class Dispatcher implements SmartLifecycle {
         return configurations
                 .get(notification.configurationId())
                 .flatMap(configuration -> {
-                    Instant deadline = notification.receivedAt().plus(configuration.deliveryWindow());
+                    Instant deadline = notification.windowOpened().plus(configuration.deliveryWindow());
                     if (!Instant.now().isBefore(deadline)) {
                         return finish(notification, Ending.windowClosed("the delivery window closed"));
                     }
@@ -266,7 +266,7 @@ class Dispatcher implements SmartLifecycle {
         if (left.compareTo(settings.lease().multipliedBy(2).dividedBy(3)) >= 0) {
             return Mono.just(true);
         }
-        return deliveries.renew(notification.id(), notification.lease(), settings.lease());
+        return deliveries.renew(notification, settings.lease());
     }
 
     private Mono<Boolean> record(
@@ -334,7 +334,7 @@ class Dispatcher implements SmartLifecycle {
                 // any instance's sweeper takes it when due; this one tries right then
                 Mono.delay(wait.plusMillis(5)).subscribe(tick -> {
                     if (running) {
-                        claimAndDeliver(notification.id());
+                        claimAndDeliver(notification.id(), notification.receivedAt());
                     }
                 });
             }

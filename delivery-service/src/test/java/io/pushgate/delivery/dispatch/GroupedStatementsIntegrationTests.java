@@ -14,6 +14,8 @@ import io.pushgate.delivery.registration.Registrations;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -150,6 +152,7 @@ class GroupedStatementsIntegrationTests {
     }
 
     private static Claimed claimed(TestConfigurations.Inserted configuration, String sessionId, UUID id) {
+        Instant receivedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         return new Claimed(
                 id,
                 UUID.randomUUID(),
@@ -158,7 +161,8 @@ class GroupedStatementsIntegrationTests {
                 "event-" + id,
                 sessionId,
                 DeliveryFixtures.event(sessionId).fields(),
-                Instant.now(),
+                receivedAt,
+                receivedAt,
                 0,
                 Instant.now().plusSeconds(30));
     }
@@ -183,6 +187,7 @@ class GroupedStatementsIntegrationTests {
                 claimed.sessionId(),
                 claimed.fields(),
                 claimed.receivedAt(),
+                claimed.windowOpened(),
                 claimed.attempts(),
                 claimed.leaseEnds());
     }
@@ -193,8 +198,9 @@ class GroupedStatementsIntegrationTests {
         try (Connection connection = DeliveryFixtures.connect();
                 var insert = connection.prepareStatement("""
                         INSERT INTO delivery.notification
-                            (id, tenant_id, configuration_id, event_id, session_id, payload, lease_owner, lease_until)
-                        VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, now() + interval '30 seconds')""")) {
+                            (id, tenant_id, configuration_id, event_id, session_id, payload, lease_owner, received_at,
+                             lease_until)
+                        VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, now() + interval '30 seconds')""")) {
             insert.setObject(1, claimed.id());
             insert.setObject(2, claimed.tenantId());
             insert.setObject(3, claimed.configurationId());
@@ -202,6 +208,7 @@ class GroupedStatementsIntegrationTests {
             insert.setString(5, sessionId);
             insert.setString(6, JsonMapper.shared().writeValueAsString(claimed.fields()));
             insert.setObject(7, claimed.lease());
+            insert.setObject(8, claimed.receivedAt().atOffset(ZoneOffset.UTC));
             insert.executeUpdate();
         }
         return claimed;

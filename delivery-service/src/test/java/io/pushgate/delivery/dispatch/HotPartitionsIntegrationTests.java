@@ -27,7 +27,7 @@ class HotPartitionsIntegrationTests {
 
     @Test
     void sweepsAndClaimsLeaveTheOlderPartitionsAlone() throws Exception {
-        Instant threeDaysAgo = Instant.now().minus(3, ChronoUnit.DAYS);
+        Instant threeDaysAgo = Instant.now().minus(3, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MICROS);
         // its lease ran out before any other row's: without the bound, the sweep would take it first
         UUID old = unfinished(threeDaysAgo, threeDaysAgo);
 
@@ -37,7 +37,8 @@ class HotPartitionsIntegrationTests {
                         .block())
                 .extracting(Deliveries.Claimed::id)
                 .doesNotContain(old);
-        assertThat(deliveries.claim(old, Duration.ofSeconds(30)).block()).isNull();
+        assertThat(deliveries.claim(old, threeDaysAgo, Duration.ofSeconds(30)).block())
+                .isNull();
         try (Connection connection = TestDatabase.get().connect();
                 var rows = connection
                         .createStatement()

@@ -6,6 +6,9 @@ import io.pushgate.delivery.DeliveryServiceTest;
 import io.pushgate.delivery.TestConfigurations;
 import java.sql.Connection;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -23,8 +26,10 @@ class LeaseFencingIntegrationTests {
 
     @Test
     void aReclaimFencesOffTheEarlierHolderEvenInTheSameInstance() throws Exception {
-        UUID id = overdueNotification();
-        Deliveries.Claimed first = deliveries.claim(id, Duration.ofMillis(1)).block();
+        Instant receivedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        UUID id = overdueNotification(receivedAt);
+        Deliveries.Claimed first =
+                deliveries.claim(id, receivedAt, Duration.ofMillis(1)).block();
         assertThat(first).isNotNull();
         Thread.sleep(20); // the first lease runs out while the row waits in a lane
 
@@ -35,29 +40,28 @@ class LeaseFencingIntegrationTests {
 
         assertThat(second).isNotNull();
         assertThat(second.lease()).isNotEqualTo(first.lease());
-        assertThat(deliveries.renew(id, first.lease(), Duration.ofSeconds(30)).block())
-                .isFalse();
+        assertThat(deliveries.renew(first, Duration.ofSeconds(30)).block()).isFalse();
         assertThat(deliveries.finish(first, Ending.delivered(null)).block()).isFalse();
         assertThat(DeliveryFixtures.status(id)).isEqualTo("accepted");
-        assertThat(deliveries.renew(id, second.lease(), Duration.ofSeconds(30)).block())
-                .isTrue();
+        assertThat(deliveries.renew(second, Duration.ofSeconds(30)).block()).isTrue();
         assertThat(deliveries.finish(second, Ending.delivered(null)).block()).isTrue();
         assertThat(DeliveryFixtures.status(id)).isEqualTo("delivered");
     }
 
-    private static UUID overdueNotification() throws Exception {
+    private static UUID overdueNotification(Instant receivedAt) throws Exception {
         TestConfigurations.Inserted configuration = DeliveryFixtures.configuration();
         UUID id = UUID.randomUUID();
         try (Connection connection = DeliveryFixtures.connect();
                 var insert = connection.prepareStatement("""
                         INSERT INTO delivery.notification
-                            (id, tenant_id, configuration_id, event_id, session_id, payload, lease_until)
-                        VALUES (?, ?, ?, ?, 'session-fenced', ?::jsonb, now() - interval '1 second')""")) {
+                            (id, tenant_id, configuration_id, event_id, session_id, payload, received_at, lease_until)
+                        VALUES (?, ?, ?, ?, 'session-fenced', ?::jsonb, ?, now() - interval '1 second')""")) {
             insert.setObject(1, id);
             insert.setObject(2, configuration.tenantId());
             insert.setObject(3, configuration.id());
             insert.setString(4, "event-" + id);
             insert.setString(5, DeliveryFixtures.event("session-fenced").toJson());
+            insert.setObject(6, receivedAt.atOffset(ZoneOffset.UTC));
             insert.executeUpdate();
         }
         return id;
