@@ -136,6 +136,63 @@ class PlansIntegrationTests {
     }
 
     @Test
+    void aPlanMayShortenTheRetentionUpToThePlatformsOnly() {
+        // the default plan keeps notifications as long as the platform (pushgate.retention.notifications, 30d)
+        assertThat(Api.json(api.get(tenant.token(), "/v1/plan"), 200)
+                        .get("retentionDays")
+                        .asInt())
+                .isEqualTo(30);
+
+        Map<String, Object> shorter = plan(5, 10, 6, 7, 8);
+        shorter.put("retentionDays", 7);
+        assertThat(Api.json(operatorPut(tenant.tenantId(), shorter), 200)
+                        .get("retentionDays")
+                        .asInt())
+                .isEqualTo(7);
+        assertThat(Api.json(api.get(tenant.token(), "/v1/plan"), 200)
+                        .get("retentionDays")
+                        .asInt())
+                .isEqualTo(7);
+        assertThat(retentionDaysStored()).isEqualTo(7);
+
+        // the platform's whole retention is allowed; leaving the field out gives the platform's back
+        shorter.put("retentionDays", 30);
+        Api.json(operatorPut(tenant.tenantId(), shorter), 200);
+        assertThat(retentionDaysStored()).isEqualTo(30);
+        JsonNode back = Api.json(operatorPut(tenant.tenantId(), plan(5, 10, 6, 7, 8)), 200);
+        assertThat(back.get("retentionDays").asInt()).isEqualTo(30);
+        assertThat(retentionDaysStored()).isNull();
+    }
+
+    @Test
+    void aRetentionLongerThanThePlatformsOrNotAWholeNumberOfDaysIsRefused() {
+        assertInvalid(with("retentionDays", 31), "retentionDays");
+        assertInvalid(with("retentionDays", 0), "retentionDays");
+        assertInvalid(with("retentionDays", -3), "retentionDays");
+        assertInvalid(with("retentionDays", 1.5), "retentionDays");
+        assertInvalid(with("retentionDays", "7"), "retentionDays");
+        assertInvalid(with("retentionDays", 1L + Integer.MAX_VALUE), "retentionDays");
+        assertThat(Api.json(api.get(tenant.token(), "/v1/plan"), 200)
+                        .get("version")
+                        .asLong())
+                .isZero();
+    }
+
+    private Integer retentionDaysStored() {
+        try (Connection connection = TestDatabase.get().connect();
+                var rows = connection
+                        .createStatement()
+                        .executeQuery("SELECT retention_days FROM tenancy.plan WHERE tenant_id = '" + tenant.tenantId()
+                                + "'")) {
+            rows.next();
+            int days = rows.getInt(1);
+            return rows.wasNull() ? null : days;
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void noTenantCredentialReachesTheOperatorApi() {
         String viewerEmail = Api.uniqueEmail();
         api.member(tenant.token(), viewerEmail, "correct horse battery staple", "viewer");
@@ -160,7 +217,9 @@ class PlansIntegrationTests {
     }
 
     private void assertInvalid(Map<String, Object> body, String field) {
-        JsonNode problem = Api.json(operatorPut(tenant.tenantId(), body), 400);
+        WebTestClient.ResponseSpec answer = operatorPut(tenant.tenantId(), body);
+        answer.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        JsonNode problem = Api.json(answer, 400);
         assertThat(problem.get("type").asString()).isEqualTo("https://pushgate.io/problems/invalid-field");
         assertThat(problem.get("field").asString()).as(body.toString()).isEqualTo(field);
     }

@@ -3,6 +3,7 @@ package io.pushgate.delivery.configuration;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.pushgate.api.Plan;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.springframework.context.event.EventListener;
@@ -50,6 +51,22 @@ public class Plans {
         } else {
             cache.synchronous().invalidate(change.id());
         }
+    }
+
+    /**
+     * The tenants whose plan keeps their notifications fewer days than {@code platformDays}, with
+     * those days: read from {@code tenancy.plan} each time (maintenance asks once a pass, so a change
+     * applies at the next pass without a cache to evict).
+     */
+    public Mono<Map<UUID, Integer>> shorterRetentions(int platformDays) {
+        return database.sql("""
+                        SELECT tenant_id, retention_days FROM tenancy.plan
+                         WHERE retention_days IS NOT NULL AND retention_days < $1""")
+                .bind(0, platformDays)
+                .map((row, metadata) ->
+                        Map.entry(row.get("tenant_id", UUID.class), row.get("retention_days", Integer.class)))
+                .all()
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue);
     }
 
     private Mono<TenantPlan> load(UUID tenantId) {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushgate.delivery.batching.Coalescer;
 import io.pushgate.delivery.batching.Unnest;
+import io.r2dbc.spi.R2dbcException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -167,7 +168,40 @@ public class Inbox {
                 });
     }
 
+    /**
+     * The batch's insert. When today's partition is missing (maintenance has not run ahead: every
+     * instance was down for longer than {@code pushgate.retention.partitions-ahead}, or it is disabled
+     * everywhere), PostgreSQL refuses the row; the insert failed whole, so the inbox makes today's
+     * partitions (by the database's clock, the one {@code received_at} is taken from) and inserts
+     * once more, rather than lose a callback AXP will never send again.
+     */
     private Mono<Map<UUID, OffsetDateTime>> insert(List<Row> rows) {
+        return insertOnce(rows).onErrorResume(Inbox::noPartition, error -> {
+            log.warn("No partition of delivery.notification for today; making it now ({})", error.getMessage());
+            return database.sql("SELECT delivery.create_day_partitions((now() AT TIME ZONE 'UTC')::date)")
+                    .then()
+                    // another instance may be making it at the same time: then it is there now
+                    .onErrorResume(raced -> Mono.empty())
+                    .then(insertOnce(rows));
+        });
+    }
+
+    /**
+     * PostgreSQL's "no partition of relation … found for row" (a check violation, 23514), as the driver
+     * raised it or inside Spring's translation of it.
+     */
+    static boolean noPartition(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof R2dbcException failed
+                    && "23514".equals(failed.getSqlState())
+                    && String.valueOf(failed.getMessage()).contains("no partition of relation")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Mono<Map<UUID, OffsetDateTime>> insertOnce(List<Row> rows) {
         return ROWS.bind(database.sql(INSERT), rows)
                 .bind("status", NotificationStatus.ACCEPTED.text())
                 .bind("lease_millis", settings.lease().toMillis())

@@ -9,8 +9,8 @@ import org.springframework.util.unit.DataSize;
  * Device registrations ({@code pushgate.registration.*}).
  *
  * @param idleExpiry a registration expires this long after it was last registered (each PUT renews it)
- * @param retention how long expired and invalidated registrations are kept before the clean-up deletes them
- * @param cleanupInterval how often the clean-up runs
+ * @param retention how long expired and invalidated registrations are kept before maintenance deletes
+ *     them (every {@code pushgate.retention.interval})
  * @param timeout the longest a read or write of the store may take before the answer is 503
  * @param retryAfter what a 503 tells the caller to wait ({@code Retry-After})
  * @param maxBodySize the largest request body read
@@ -23,7 +23,6 @@ import org.springframework.util.unit.DataSize;
 record RegistrationSettings(
         @DefaultValue("30d") Duration idleExpiry,
         @DefaultValue("7d") Duration retention,
-        @DefaultValue("1h") Duration cleanupInterval,
         @DefaultValue("2s") Duration timeout,
         @DefaultValue("5s") Duration retryAfter,
         @DefaultValue("16KB") DataSize maxBodySize,

@@ -2,15 +2,15 @@ package io.pushgate.delivery.registration;
 
 import io.pushgate.delivery.batching.Unnest;
 import io.r2dbc.spi.Readable;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -248,19 +248,41 @@ public class Registrations {
     }
 
     /**
-     * Deletes registrations that expired, or were invalidated, longer than {@code retention} ago, in
-     * batches; how many.
+     * Deletes the registrations that expired, or were invalidated, longer than {@code
+     * pushgate.registration.retention} before {@code now}, a thousand a statement (each its own short
+     * transaction); how many. Each condition is walked in its own index's order (expiry, then
+     * invalidation), each batch starting where the last one ended, so that a batch reads about as many
+     * entries as it deletes rather than the dead entries of every batch before it, which vacuum has
+     * not removed yet (docs/PERFORMANCE.md, "The 50-million-row data set"). Maintenance runs it, one
+     * instance at a time.
      */
-    Mono<Long> deleteStale(Duration retention) {
-        return Flux.defer(() ->
-                        database.sql("""
-                                DELETE FROM delivery.registration WHERE id IN (
-                                    SELECT id FROM delivery.registration
-                                    WHERE expires_at < now() - $1 * interval '1 second'
-                                       OR invalidated_at < now() - $1 * interval '1 second'
-                                    LIMIT 1000)""").bind(0, retention.toSeconds()).fetch().rowsUpdated())
-                .repeat()
-                .takeUntil(deleted -> deleted < 1000)
+    public Mono<Long> deleteStale(Instant now) {
+        OffsetDateTime cutoff = now.minus(settings.retention()).atOffset(ZoneOffset.UTC);
+        return deleteOlder("expires_at", cutoff)
+                .flatMap(expired -> deleteOlder("invalidated_at", cutoff).map(invalidated -> expired + invalidated));
+    }
+
+    private record Batch(long deleted, OffsetDateTime last) {}
+
+    /** The registrations whose {@code column} (an indexed time) is before {@code cutoff}, batch by batch. */
+    private Mono<Long> deleteOlder(String column, OffsetDateTime cutoff) {
+        String sql = """
+                WITH gone AS (
+                    DELETE FROM delivery.registration WHERE id IN (
+                        SELECT id FROM delivery.registration
+                         WHERE %1$s >= $1 AND %1$s < $2 ORDER BY %1$s LIMIT 1000)
+                    RETURNING %1$s)
+                SELECT count(*) AS deleted, max(%1$s) AS last FROM gone""".formatted(column);
+        OffsetDateTime start = OffsetDateTime.parse("1970-01-01T00:00:00Z");
+        Function<OffsetDateTime, Mono<Batch>> batch = from -> database.sql(sql)
+                .bind(0, from)
+                .bind(1, cutoff)
+                .map((row, metadata) ->
+                        new Batch(row.get("deleted", Long.class), row.get("last", OffsetDateTime.class)))
+                .one();
+        return batch.apply(start)
+                .expand(done -> done.deleted() < 1000 ? Mono.empty() : batch.apply(done.last()))
+                .map(Batch::deleted)
                 .reduce(0L, Long::sum);
     }
 

@@ -1,7 +1,10 @@
 package io.pushgate.delivery.retention;
 
+import io.pushgate.delivery.batching.Unnest;
+import io.pushgate.delivery.configuration.Plans;
 import io.pushgate.delivery.notification.HotPartitions;
 import io.pushgate.delivery.notification.NotificationStatus;
+import io.pushgate.delivery.registration.Registrations;
 import io.r2dbc.spi.ConnectionFactory;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,6 +15,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -34,8 +39,11 @@ import reactor.core.publisher.Mono;
  * expires the notifications below the hot partitions ({@link HotPartitions}) that an outage left
  * unfinished and that no instance holds a lease on; drops each day whose end is older than {@code
  * pushgate.retention.notifications}, unless a notification in it is still unfinished (a held lease
- * keeps it: the next pass looks again); forgets dedup keys older than {@code dedup-window}, a batch
- * at a time. A partition is removed with {@code DETACH PARTITION … CONCURRENTLY} and then dropped, so
+ * keeps it: the next pass looks again); deletes, in the partitions still kept, the finished
+ * notifications (with their attempts and re-send records) of each tenant whose plan keeps them fewer
+ * days than the platform, a batch at a time; forgets dedup keys older than {@code dedup-window}, a
+ * batch at a time; deletes the registrations expired or invalidated longer than {@code
+ * pushgate.registration.retention} ago and the re-send records older than the retention. A partition is removed with {@code DETACH PARTITION … CONCURRENTLY} and then dropped, so
  * the inserts and claims on the other partitions never wait for it.
  */
 @Component
@@ -48,21 +56,55 @@ class Maintenance implements SmartLifecycle {
     private static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
     private static final int DEDUP_BATCH = 10_000;
 
+    /**
+     * The most notifications one statement of a plan's retention deletes: each batch is a transaction
+     * of its own, short, so that it holds back neither vacuum nor the writers of the same rows.
+     */
+    static final int RETENTION_BATCH = 5_000;
+
+    /**
+     * How long after its receipt a notification's attempts are looked for when it is deleted: its
+     * delivery window (at most {@link HotPartitions#WINDOW}) and a day's margin, the span the read API
+     * reads them in, so that the delete touches three or four attempt partitions, not every later one.
+     */
+    private static final Duration ATTEMPT_SPAN = HotPartitions.WINDOW.plus(Duration.ofDays(1));
+
+    /** A tenant whose plan shortens the retention, and the time its notifications older than go. */
+    private record TenantCutoff(UUID tenantId, OffsetDateTime cutoff) {}
+
+    private static final Unnest<TenantCutoff> CUTOFFS = Unnest.<TenantCutoff>columns()
+            .uuid("tenant_id", TenantCutoff::tenantId)
+            .timestamptz("cutoff", TenantCutoff::cutoff);
+
     private static final Logger log = LoggerFactory.getLogger(Maintenance.class);
 
     private final ConnectionFactory connections;
     private final RetentionSettings settings;
+    private final Plans plans;
+    private final Registrations registrations;
     private final Clock clock;
     private volatile Disposable schedule;
 
-    Maintenance(ConnectionFactory connections, RetentionSettings settings) {
+    Maintenance(ConnectionFactory connections, RetentionSettings settings, Plans plans, Registrations registrations) {
         this.connections = connections;
         this.settings = settings;
+        this.plans = plans;
+        this.registrations = registrations;
         this.clock = Clock.systemUTC();
+    }
+
+    /**
+     * Started before the web server (whose phase is {@code DEFAULT_PHASE - 1024}), so that today's
+     * partitions exist before the first callback can arrive, and long before readiness.
+     */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 2048;
     }
 
     @Override
     public void start() {
+        makePartitionsAhead(clock.instant());
         if (!settings.enabled()) {
             return;
         }
@@ -76,6 +118,32 @@ class Maintenance implements SmartLifecycle {
                     return Mono.empty();
                 }))
                 .subscribe();
+    }
+
+    /**
+     * Today's partitions and the next {@code partitions-ahead} days', on every instance at start-up
+     * (whether or not it runs the pass), without the lock: the creation is idempotent, and one that
+     * loses a race with another instance's is tried again. A failure is logged, not fatal: the inbox
+     * makes a missing day's partitions itself before it would refuse a callback.
+     */
+    private void makePartitionsAhead(Instant now) {
+        DatabaseClient database = DatabaseClient.create(connections);
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        try {
+            Flux.range(0, settings.partitionsAhead() + 1)
+                    .map(today::plusDays)
+                    .concatMap(day -> database.sql("SELECT delivery.create_day_partitions($1)")
+                            .bind(0, day)
+                            .then()
+                            .retry(2))
+                    .then()
+                    .block(settings.lockTimeout().plusSeconds(30));
+        } catch (RuntimeException failed) {
+            log.warn(
+                    "Could not make the partitions of today and the {} days ahead at start-up: {}",
+                    settings.partitionsAhead(),
+                    failed.toString());
+        }
     }
 
     @Override
@@ -155,9 +223,21 @@ class Maintenance implements SmartLifecycle {
                         }))
                 .then(expireStale(session, now))
                 .flatMap(expired -> dropExpiredDays(session, now, dropped, kept)
-                        .then(pruneDedup(session, now))
-                        .map(pruned -> new MaintenancePass(
-                                true, List.copyOf(created), List.copyOf(dropped), List.copyOf(kept), expired, pruned)))
+                        .then(applyPlanRetention(session, now))
+                        .flatMap(shortened -> pruneDedup(session, now)
+                                .flatMap(pruned -> registrations
+                                        .deleteStale(now)
+                                        .flatMap(registrationsPruned -> pruneResends(session, now)
+                                                .map(resendsPruned -> new MaintenancePass(
+                                                        true,
+                                                        List.copyOf(created),
+                                                        List.copyOf(dropped),
+                                                        List.copyOf(kept),
+                                                        expired,
+                                                        shortened,
+                                                        pruned,
+                                                        registrationsPruned,
+                                                        resendsPruned))))))
                 .doOnNext(done -> {
                     if (!dropped.isEmpty() || !created.isEmpty() || !kept.isEmpty()) {
                         log.info(
@@ -248,6 +328,84 @@ class Maintenance implements SmartLifecycle {
         return detach.then(session.sql("DROP TABLE " + table).then());
     }
 
+    /**
+     * The plans that keep a tenant's notifications fewer days than the platform: in each partition
+     * still attached that holds a day older than some such tenant's cutoff, deletes that tenant's
+     * finished notifications received before it (by the partition's {@code (tenant_id, received_at)}
+     * index, in its order, so that a batch stops at its limit), their attempts (by {@code
+     * notification_id}, in the partitions of {@link #ATTEMPT_SPAN} after the day) and their re-send
+     * records, {@value #RETENTION_BATCH} notifications a statement. An unfinished
+     * notification stays until it ends (expired by this pass when its window is long past).
+     */
+    private Mono<Long> applyPlanRetention(DatabaseClient session, Instant now) {
+        int platformDays =
+                (int) Math.min(Integer.MAX_VALUE, settings.notifications().toDays());
+        return plans.shorterRetentions(platformDays).flatMap(shorter -> {
+            if (shorter.isEmpty()) {
+                return Mono.just(0L);
+            }
+            List<TenantCutoff> cutoffs = new ArrayList<>();
+            for (Map.Entry<UUID, Integer> plan : shorter.entrySet()) {
+                cutoffs.add(new TenantCutoff(plan.getKey(), utc(now.minus(Duration.ofDays(plan.getValue())))));
+            }
+            return session.sql("""
+                            SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                             WHERE i.inhparent = 'delivery.notification'::regclass AND NOT i.inhdetachpending
+                               AND c.relname ~ '^notification_p[0-9]{8}$'
+                             ORDER BY c.relname""")
+                    .map((row, metadata) -> new Partition(row.get("relname", String.class), false, true))
+                    .all()
+                    .concatMap(partition -> {
+                        OffsetDateTime start = partition.day().atStartOfDay().atOffset(ZoneOffset.UTC);
+                        List<TenantCutoff> due = cutoffs.stream()
+                                .filter(cutoff -> cutoff.cutoff().isAfter(start))
+                                .toList();
+                        return due.isEmpty() ? Mono.just(0L) : deleteOlder(session, partition, start, due);
+                    })
+                    .reduce(0L, Long::sum)
+                    .doOnNext(deleted -> {
+                        if (deleted > 0) {
+                            log.info(
+                                    "Deleted {} notifications past their tenant's plan's retention ({} tenants)",
+                                    deleted,
+                                    cutoffs.size());
+                        }
+                    });
+        });
+    }
+
+    /** One partition's notifications of {@code due}'s tenants older than their cutoffs, batch by batch. */
+    private static Mono<Long> deleteOlder(
+            DatabaseClient session, Partition partition, OffsetDateTime start, List<TenantCutoff> due) {
+        String table = "delivery." + partition.name();
+        String sql = """
+                WITH doomed AS (
+                    SELECT n.ctid FROM %1$s
+                      CROSS JOIN LATERAL (SELECT ctid FROM %2$s n
+                                           WHERE n.tenant_id = r.tenant_id AND n.received_at < r.cutoff
+                                             AND n.completed_at IS NOT NULL
+                                           ORDER BY n.tenant_id, n.received_at LIMIT :batch) n
+                     LIMIT :batch),
+                gone AS (
+                    DELETE FROM %2$s WHERE ctid = ANY (ARRAY(SELECT ctid FROM doomed)) AND completed_at IS NOT NULL
+                    RETURNING id),
+                attempts AS (
+                    DELETE FROM delivery.attempt
+                     WHERE at >= :dayStart AND at < :attemptsEnd
+                       AND notification_id = ANY (ARRAY(SELECT id FROM gone))),
+                resends AS (
+                    DELETE FROM delivery.resend WHERE notification_id = ANY (ARRAY(SELECT id FROM gone)))
+                SELECT count(*) AS deleted FROM gone""".formatted(CUTOFFS.as("r"), table);
+        Mono<Long> batch = Mono.defer(() -> CUTOFFS.bind(session.sql(sql), due)
+                .bind("batch", RETENTION_BATCH)
+                .bind("dayStart", start)
+                .bind("attemptsEnd", start.plusDays(1).plus(ATTEMPT_SPAN))
+                .map((row, metadata) -> row.get("deleted", Long.class))
+                .one());
+        return batch.expand(deleted -> deleted < RETENTION_BATCH ? Mono.empty() : batch)
+                .reduce(0L, Long::sum);
+    }
+
     private Mono<Long> pruneDedup(DatabaseClient session, Instant now) {
         OffsetDateTime cutoff = utc(now.minus(settings.dedupWindow()));
         Mono<Long> batch =
@@ -255,6 +413,21 @@ class Maintenance implements SmartLifecycle {
                         DELETE FROM delivery.notification_dedup
                          WHERE ctid = ANY (ARRAY(SELECT ctid FROM delivery.notification_dedup
                                                   WHERE received_at < $1 LIMIT $2))""").bind(0, cutoff).bind(1, DEDUP_BATCH).fetch().rowsUpdated();
+        return batch.expand(deleted -> deleted < DEDUP_BATCH ? Mono.empty() : batch)
+                .reduce(0L, Long::sum);
+    }
+
+    /**
+     * The re-send records ({@code delivery.resend}) asked for more than the retention and a day ago:
+     * their notification's day has been dropped by then (a notification is never older than its
+     * re-send), {@value #DEDUP_BATCH} a statement.
+     */
+    private Mono<Long> pruneResends(DatabaseClient session, Instant now) {
+        OffsetDateTime cutoff = utc(now.minus(settings.notifications()).minus(Duration.ofDays(1)));
+        Mono<Long> batch =
+                session.sql("""
+                        DELETE FROM delivery.resend
+                         WHERE id = ANY (ARRAY(SELECT id FROM delivery.resend WHERE requested_at < $1 LIMIT $2))""").bind(0, cutoff).bind(1, DEDUP_BATCH).fetch().rowsUpdated();
         return batch.expand(deleted -> deleted < DEDUP_BATCH ? Mono.empty() : batch)
                 .reduce(0L, Long::sum);
     }

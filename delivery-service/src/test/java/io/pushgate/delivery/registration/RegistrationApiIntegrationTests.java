@@ -19,7 +19,7 @@ import org.springframework.http.MediaType;
 class RegistrationApiIntegrationTests extends RegistrationIntegrationSupport {
 
     @Autowired
-    RegistrationCleanup cleanup;
+    Registrations registrations;
 
     @Test
     void registersADeviceTokenForTheTokensTenantAndAnswersTheRegistration() throws SQLException {
@@ -447,7 +447,7 @@ class RegistrationApiIntegrationTests extends RegistrationIntegrationSupport {
                 now.minusDays(8),
                 invalidatedLongAgo);
 
-        assertThat(cleanup.runOnce().block()).isGreaterThanOrEqualTo(2L);
+        assertThat(registrations.deleteStale(Instant.now()).block()).isGreaterThanOrEqualTo(2L);
 
         assertThat(row(tenant.id(), fresh)).isNotNull();
         assertThat(row(tenant.id(), expiredRecently)).isNotNull();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushgate.delivery.DeliveryServiceApplication;
 import io.pushgate.delivery.DeliveryServiceTest;
+import io.pushgate.delivery.TestConfigurations;
 import io.pushgate.testkit.TestDatabase;
 import io.pushgate.testkit.TestPlatformInitializer;
 import java.sql.Connection;
@@ -155,6 +156,203 @@ class MaintenanceIntegrationTests {
                 .isEqualTo(1);
     }
 
+    @Test
+    void aPlansShorterRetentionDeletesItsTenantsFinishedNotificationsOlderThanItOnly() throws Exception {
+        Instant t0 = Instant.parse("2021-03-10T12:00:00Z");
+        maintenance.runOnce(t0).block(); // the partitions of the 10th to the 13th
+        UUID shortened;
+        UUID other;
+        try (Connection connection = TestDatabase.get().connect()) {
+            shortened = TestConfigurations.configuration().insert(connection).tenantId();
+            other = TestConfigurations.configuration().insert(connection).tenantId();
+            retentionDays(connection, shortened, 2);
+        }
+        UUID old = notification(shortened, Instant.parse("2021-03-10T13:00:00Z"), true, null);
+        attempt(old, Instant.parse("2021-03-10T13:00:01Z"));
+        attempt(old, Instant.parse("2021-03-11T09:00:00Z")); // a retry the next day, in the next day's partition
+        resend(old, shortened);
+        UUID unfinished = notification(
+                shortened, Instant.parse("2021-03-10T14:00:00Z"), false, Instant.parse("2021-03-20T00:00:00Z"));
+        UUID recent = notification(shortened, Instant.parse("2021-03-11T13:00:00Z"), true, null);
+        UUID othersOld = notification(other, Instant.parse("2021-03-10T13:00:00Z"), true, null);
+        // more than one batch of the tenant's old notifications, in the 11th's partition
+        bulkNotifications(shortened, Instant.parse("2021-03-11T06:00:00Z"), Maintenance.RETENTION_BATCH + 1);
+
+        // two days before this pass is 2021-03-11T12:00: the tenant's finished notifications before it go
+        MaintenancePass pass =
+                maintenance.runOnce(Instant.parse("2021-03-13T12:00:00Z")).block();
+
+        assertThat(pass.shortened()).isEqualTo(2 + Maintenance.RETENTION_BATCH);
+        assertThat(pass.dropped()).isEmpty();
+        assertThat(exists(old)).isFalse();
+        assertThat(count("SELECT count(*) FROM delivery.attempt WHERE notification_id = '" + old + "'"))
+                .isZero();
+        assertThat(count("SELECT count(*) FROM delivery.resend WHERE notification_id = '" + old + "'"))
+                .isZero();
+        assertThat(exists(unfinished))
+                .as("a notification that can still be delivered")
+                .isTrue();
+        assertThat(exists(recent)).as("received after the plan's cutoff").isTrue();
+        assertThat(exists(othersOld))
+                .as("another tenant's, kept by the platform's retention")
+                .isTrue();
+        assertThat(count("SELECT count(*) FROM delivery.notification WHERE tenant_id = '" + shortened
+                        + "' AND received_at < '2021-03-11T12:00:00Z' AND completed_at IS NOT NULL"))
+                .isZero();
+        // idempotent: nothing more to delete at the same time
+        assertThat(maintenance
+                        .runOnce(Instant.parse("2021-03-13T12:00:00Z"))
+                        .block()
+                        .shortened())
+                .isZero();
+    }
+
+    @Test
+    void staleRegistrationsAndOldResendRecordsArePrunedByThePass() throws Exception {
+        UUID tenant = UUID.randomUUID();
+        String expiredLongAgo = registration(tenant, Instant.parse("2019-01-01T00:00:00Z"), null);
+        String invalidatedLongAgo =
+                registration(tenant, Instant.parse("2019-06-01T00:00:00Z"), Instant.parse("2019-01-02T00:00:00Z"));
+        String expiredRecently = registration(tenant, Instant.parse("2019-01-05T00:00:00Z"), null);
+        String usable = registration(tenant, Instant.parse("2019-02-01T00:00:00Z"), null);
+        UUID oldResend = UUID.randomUUID();
+        UUID recentResend = UUID.randomUUID();
+        resend(oldResend, tenant, Instant.parse("2018-12-01T00:00:00Z"));
+        resend(recentResend, tenant, Instant.parse("2018-12-20T00:00:00Z"));
+
+        // registrations: 7 days (pushgate.registration.retention) before is 2019-01-03; re-sends:
+        // 30 days and one before is 2018-12-09
+        MaintenancePass pass =
+                maintenance.runOnce(Instant.parse("2019-01-10T00:00:00Z")).block();
+
+        assertThat(pass.registrationsPruned()).isEqualTo(2);
+        assertThat(pass.resendsPruned()).isEqualTo(1);
+        assertThat(registrationCount(expiredLongAgo)).isZero();
+        assertThat(registrationCount(invalidatedLongAgo)).isZero();
+        assertThat(registrationCount(expiredRecently)).isEqualTo(1);
+        assertThat(registrationCount(usable)).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM delivery.resend WHERE notification_id = '" + oldResend + "'"))
+                .isZero();
+        assertThat(count("SELECT count(*) FROM delivery.resend WHERE notification_id = '" + recentResend + "'"))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void anInstanceMakesTodaysPartitionsAtStartUpWithoutThePass() throws Exception {
+        String today;
+        try (Connection connection = TestDatabase.get().connect()) {
+            today = text(connection, "SELECT to_char((now() AT TIME ZONE 'UTC')::date, 'YYYYMMDD')");
+            for (String parent : new String[] {"notification", "attempt"}) {
+                execute(
+                        connection,
+                        "ALTER TABLE delivery." + parent + " DETACH PARTITION delivery." + parent + "_p" + today);
+                execute(
+                        connection,
+                        "ALTER TABLE delivery." + parent + "_p" + today + " RENAME TO " + parent + "_aside");
+            }
+        }
+        try (ConfigurableApplicationContext second = secondInstance("pushgate.retention.enabled", "false")) {
+            assertThat(second.getBean(Maintenance.class).isRunning())
+                    .as("no pass on this instance's schedule")
+                    .isFalse();
+            try (Connection connection = TestDatabase.get().connect()) {
+                assertThat(text(
+                                connection,
+                                "SELECT count(*) FROM pg_inherits WHERE inhrelid IN (to_regclass('delivery.notification_p"
+                                        + today + "'), to_regclass('delivery.attempt_p" + today + "'))"))
+                        .isEqualTo("2");
+            }
+        } finally {
+            try (Connection connection = TestDatabase.get().connect()) {
+                execute(connection, "SELECT delivery.create_day_partitions((now() AT TIME ZONE 'UTC')::date)");
+                execute(connection, "INSERT INTO delivery.notification SELECT * FROM delivery.notification_aside");
+                execute(
+                        connection,
+                        "INSERT INTO delivery.attempt OVERRIDING SYSTEM VALUE SELECT * FROM delivery.attempt_aside");
+                execute(connection, "DROP TABLE delivery.notification_aside, delivery.attempt_aside");
+            }
+        }
+    }
+
+    private static String registration(UUID tenant, Instant expiresAt, Instant invalidatedAt) throws SQLException {
+        String token = "token-" + UUID.randomUUID();
+        try (Connection connection = TestDatabase.get().connect();
+                var insert = connection.prepareStatement("""
+                        INSERT INTO delivery.registration (id, tenant_id, configuration_id, device_token, session_id,
+                            platform, provider, expires_at, invalidated_at)
+                        VALUES (?, ?, ?, ?, 's', 'android', 'fcm', ?, ?)""")) {
+            insert.setObject(1, UUID.randomUUID());
+            insert.setObject(2, tenant);
+            insert.setObject(3, UUID.randomUUID());
+            insert.setString(4, token);
+            insert.setTimestamp(5, Timestamp.from(expiresAt));
+            insert.setTimestamp(6, invalidatedAt == null ? null : Timestamp.from(invalidatedAt));
+            insert.executeUpdate();
+        }
+        return token;
+    }
+
+    private static long registrationCount(String token) throws SQLException {
+        return count("SELECT count(*) FROM delivery.registration WHERE device_token = '" + token + "'");
+    }
+
+    private static void execute(Connection connection, String sql) throws SQLException {
+        try (var statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private static String text(Connection connection, String sql) throws SQLException {
+        try (var statement = connection.createStatement();
+                var rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+
+    private static void retentionDays(Connection connection, UUID tenantId, int days) throws SQLException {
+        TestConfigurations.plan(connection, tenantId, 10_000, 20_000);
+        try (var plan = connection.prepareStatement("UPDATE tenancy.plan SET retention_days = ? WHERE tenant_id = ?")) {
+            plan.setInt(1, days);
+            plan.setObject(2, tenantId);
+            plan.executeUpdate();
+        }
+    }
+
+    private static void resend(UUID notification, UUID tenantId) throws SQLException {
+        resend(notification, tenantId, Instant.now());
+    }
+
+    private static void resend(UUID notification, UUID tenantId, Instant requestedAt) throws SQLException {
+        try (Connection connection = TestDatabase.get().connect();
+                var insert = connection.prepareStatement("""
+                        INSERT INTO delivery.resend (notification_id, tenant_id, requested_by, previous_status,
+                            requested_at)
+                        VALUES (?, ?, 'owner@example.com', 'failed', ?)""")) {
+            insert.setObject(1, notification);
+            insert.setObject(2, tenantId);
+            insert.setTimestamp(3, Timestamp.from(requestedAt));
+            insert.executeUpdate();
+        }
+    }
+
+    private static void bulkNotifications(UUID tenantId, Instant receivedAt, int count) throws SQLException {
+        try (Connection connection = TestDatabase.get().connect();
+                var insert = connection.prepareStatement("""
+                        INSERT INTO delivery.notification (id, tenant_id, configuration_id, event_id, session_id, payload,
+                            status, received_at, completed_at, lease_until)
+                        SELECT gen_random_uuid(), ?, gen_random_uuid(), 'bulk-' || gen_random_uuid(), 's', '{}',
+                               'delivered', ?, ?, ?
+                          FROM generate_series(1, ?)""")) {
+            insert.setObject(1, tenantId);
+            insert.setTimestamp(2, Timestamp.from(receivedAt));
+            insert.setTimestamp(3, Timestamp.from(receivedAt.plusSeconds(1)));
+            insert.setTimestamp(4, Timestamp.from(receivedAt));
+            insert.setInt(5, count);
+            insert.executeUpdate();
+        }
+    }
+
     private static void dedupKey(String eventId, Instant receivedAt) throws SQLException {
         try (Connection connection = TestDatabase.get().connect();
                 var insert = connection.prepareStatement("""
@@ -169,13 +367,17 @@ class MaintenanceIntegrationTests {
     }
 
     /** Another delivery-service on the same database: its own context, pool and maintenance. */
-    private static ConfigurableApplicationContext secondInstance() {
+    private static ConfigurableApplicationContext secondInstance(String... properties) {
         SpringApplication application = DeliveryServiceApplication.application();
         application.addInitializers(new TestPlatformInitializer());
-        application.setDefaultProperties(Map.of(
+        Map<String, Object> defaults = new java.util.HashMap<>(Map.of(
                 "spring.config.name", DeliveryServiceApplication.CONFIG_NAME,
                 "server.port", "0",
                 "pushgate.retention.lock-timeout", "60s"));
+        for (int i = 0; i + 1 < properties.length; i += 2) {
+            defaults.put(properties[i], properties[i + 1]);
+        }
+        application.setDefaultProperties(defaults);
         return application.run();
     }
 
@@ -194,6 +396,11 @@ class MaintenanceIntegrationTests {
     }
 
     private static UUID notification(Instant receivedAt, boolean finished, Instant leasedUntil) throws SQLException {
+        return notification(UUID.randomUUID(), receivedAt, finished, leasedUntil);
+    }
+
+    private static UUID notification(UUID tenantId, Instant receivedAt, boolean finished, Instant leasedUntil)
+            throws SQLException {
         UUID id = UUID.randomUUID();
         try (Connection connection = TestDatabase.get().connect();
                 var insert = connection.prepareStatement("""
@@ -201,7 +408,7 @@ class MaintenanceIntegrationTests {
                             status, received_at, completed_at, lease_owner, lease_until)
                         VALUES (?, ?, ?, ?, 's', '{}', ?, ?, ?, ?, ?)""")) {
             insert.setObject(1, id);
-            insert.setObject(2, UUID.randomUUID());
+            insert.setObject(2, tenantId);
             insert.setObject(3, UUID.randomUUID());
             insert.setString(4, "event-" + id);
             insert.setString(5, finished ? "delivered" : "accepted");

@@ -93,7 +93,29 @@ class PlanEndpoints {
     @PutMapping("/v1/operator/tenants/{tenantId}/plan")
     Mono<PlanView> replace(@PathVariable String tenantId, @RequestBody JsonNode body, ServerHttpRequest request) {
         Plan plan = plan(body);
-        return plans.replace(Fields.pathId(tenantId, "tenant"), plan, Caller.sourceIp(request));
+        Integer retentionDays = retentionDays(body, plans.maxRetentionDays());
+        return plans.replace(Fields.pathId(tenantId, "tenant"), plan, retentionDays, Caller.sourceIp(request));
+    }
+
+    /**
+     * {@code retentionDays}: absent or {@code null} keeps the tenant's notifications as long as the
+     * platform does; else a whole number of days from 1 to the platform's retention ({@code max}).
+     */
+    static Integer retentionDays(JsonNode body, int max) {
+        JsonNode value = body.get("retentionDays");
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw ApiRejected.invalidField("retentionDays", "must be a whole number of days");
+        }
+        int days = value.asInt();
+        if (days < 1 || days > max) {
+            throw ApiRejected.invalidField(
+                    "retentionDays",
+                    "must be from 1 to " + max + " (the platform's retention, pushgate.retention.notifications)");
+        }
+        return days;
     }
 
     /**

@@ -28,11 +28,14 @@ class Plans {
     static final String OPERATOR = "operator";
 
     private static final String COLUMNS = "callbacks_per_second, callback_burst, registrations_per_second,"
-            + " api_calls_per_second, deliveries_per_second_per_credential, version, updated_at";
+            + " api_calls_per_second, deliveries_per_second_per_credential, retention_days, version, updated_at";
 
     /**
      * A tenant's plan as the API shows it.
      *
+     * @param retentionDays how many days delivery-service keeps the tenant's notifications: the plan's
+     *     own, or the platform's retention ({@code pushgate.retention.notifications}) when the plan
+     *     does not shorten it
      * @param version 0 for the default plan, then one more with each change
      * @param updatedAt when the operator last changed it, {@code null} for the default plan
      */
@@ -42,16 +45,18 @@ class Plans {
             long registrationsPerSecond,
             long apiCallsPerSecond,
             long deliveriesPerSecondPerCredential,
+            int retentionDays,
             long version,
             Instant updatedAt) {
 
-        static PlanView of(Plan plan, long version, Instant updatedAt) {
+        static PlanView of(Plan plan, int retentionDays, long version, Instant updatedAt) {
             return new PlanView(
                     plan.callbacksPerSecond(),
                     plan.callbackBurst(),
                     plan.registrationsPerSecond(),
                     plan.apiCallsPerSecond(),
                     plan.deliveriesPerSecondPerCredential(),
+                    retentionDays,
                     version,
                     updatedAt);
         }
@@ -68,9 +73,16 @@ class Plans {
     private final AuditLog audit;
     private final ChangeEvents changes;
     private final AsyncCache<UUID, PlanView> recent;
+    private final RetentionSettings retention;
 
-    Plans(DatabaseClient db, TransactionalOperator tx, AuditLog audit, ChangeEvents changes) {
+    Plans(
+            DatabaseClient db,
+            TransactionalOperator tx,
+            AuditLog audit,
+            ChangeEvents changes,
+            RetentionSettings retention) {
         this.db = db;
+        this.retention = retention;
         this.tx = tx;
         this.audit = audit;
         this.changes = changes;
@@ -84,9 +96,9 @@ class Plans {
     Mono<PlanView> of(UUID tenantId) {
         return db.sql("SELECT " + COLUMNS + " FROM tenancy.plan WHERE tenant_id = :tenantId")
                 .bind("tenantId", tenantId)
-                .map(Plans::view)
+                .map(this::view)
                 .one()
-                .defaultIfEmpty(PlanView.of(Plan.DEFAULT, 0, null));
+                .defaultIfEmpty(PlanView.of(Plan.DEFAULT, retention.maxDays(), 0, null));
     }
 
     /**
@@ -98,14 +110,22 @@ class Plans {
         return Mono.fromFuture(recent.get(tenantId, (key, executor) -> of(key).toFuture()), true);
     }
 
-    /** Gives {@code tenantId} the plan {@code plan}, the next version; 404 when there is no such tenant. */
-    Mono<PlanView> replace(UUID tenantId, Plan plan, String sourceIp) {
-        return tx.transactional(db.sql("""
+    /** The most days a plan may keep a tenant's notifications: the platform's retention. */
+    int maxRetentionDays() {
+        return retention.maxDays();
+    }
+
+    /**
+     * Gives {@code tenantId} the plan {@code plan}, keeping its notifications {@code retentionDays}
+     * ({@code null}: the platform's retention), the next version; 404 when there is no such tenant.
+     */
+    Mono<PlanView> replace(UUID tenantId, Plan plan, Integer retentionDays, String sourceIp) {
+        DatabaseClient.GenericExecuteSpec upsert = db.sql("""
                         INSERT INTO tenancy.plan (tenant_id, callbacks_per_second, callback_burst,
                             registrations_per_second, api_calls_per_second, deliveries_per_second_per_credential,
-                            version)
+                            retention_days, version)
                         SELECT id, :callbacksPerSecond, :callbackBurst, :registrationsPerSecond,
-                            :apiCallsPerSecond, :deliveriesPerSecondPerCredential, 1
+                            :apiCallsPerSecond, :deliveriesPerSecondPerCredential, :retentionDays, 1
                         FROM tenancy.tenant WHERE id = :tenantId
                         ON CONFLICT (tenant_id) DO UPDATE SET
                             callbacks_per_second = excluded.callbacks_per_second,
@@ -113,16 +133,20 @@ class Plans {
                             registrations_per_second = excluded.registrations_per_second,
                             api_calls_per_second = excluded.api_calls_per_second,
                             deliveries_per_second_per_credential = excluded.deliveries_per_second_per_credential,
+                            retention_days = excluded.retention_days,
                             version = tenancy.plan.version + 1,
                             updated_at = now()
-                        RETURNING\s""" + COLUMNS)
-                        .bind("tenantId", tenantId)
+                        RETURNING\s""" + COLUMNS);
+        upsert = retentionDays == null
+                ? upsert.bindNull("retentionDays", Integer.class)
+                : upsert.bind("retentionDays", retentionDays);
+        return tx.transactional(upsert.bind("tenantId", tenantId)
                         .bind("callbacksPerSecond", plan.callbacksPerSecond())
                         .bind("callbackBurst", plan.callbackBurst())
                         .bind("registrationsPerSecond", plan.registrationsPerSecond())
                         .bind("apiCallsPerSecond", plan.apiCallsPerSecond())
                         .bind("deliveriesPerSecondPerCredential", plan.deliveriesPerSecondPerCredential())
-                        .map(Plans::view)
+                        .map(this::view)
                         .one()
                         .switchIfEmpty(Mono.error(() -> ApiRejected.notFound("tenant")))
                         .flatMap(view -> audit.append(
@@ -137,7 +161,8 @@ class Plans {
                 .doOnSuccess(view -> recent.synchronous().invalidate(tenantId));
     }
 
-    private static PlanView view(Readable row) {
+    private PlanView view(Readable row) {
+        Integer retentionDays = row.get("retention_days", Integer.class);
         return PlanView.of(
                 new Plan(
                         row.get("callbacks_per_second", Long.class),
@@ -145,6 +170,7 @@ class Plans {
                         row.get("registrations_per_second", Long.class),
                         row.get("api_calls_per_second", Long.class),
                         row.get("deliveries_per_second_per_credential", Long.class)),
+                retentionDays == null ? retention.maxDays() : Math.min(retentionDays, retention.maxDays()),
                 row.get("version", Long.class),
                 row.get("updated_at", Instant.class));
     }

@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     refreshes (each refresh answers a new one, so a session in use stays signed in)
  * @param refreshTokenMaxLifetime this long after a sign-in, none of its refresh tokens refreshes any
  *     more, used or not: the member signs in again
+ * @param refreshTokenPruneInterval how often the families that can no longer refresh are deleted
+ *     (one instance at a time; a family is kept for {@code refreshTokenMaxLifetime} after it died)
  */
 @ConfigurationProperties("pushgate.tokens")
 public record TokenSettings(
@@ -24,7 +26,8 @@ public record TokenSettings(
         @DefaultValue("15m") Duration clientTokenLifetime,
         @DefaultValue("7d") Duration keyRotationInterval,
         @DefaultValue("30m") Duration refreshTokenIdleTimeout,
-        @DefaultValue("12h") Duration refreshTokenMaxLifetime) {
+        @DefaultValue("12h") Duration refreshTokenMaxLifetime,
+        @DefaultValue("1h") Duration refreshTokenPruneInterval) {
 
     static final Duration MAX_LIFETIME = Duration.ofMinutes(15);
 
@@ -46,6 +49,9 @@ public record TokenSettings(
             throw new IllegalArgumentException(
                     "pushgate.tokens.refresh-token-max-lifetime must be at least the refresh-token-idle-timeout, not "
                             + refreshTokenMaxLifetime);
+        }
+        if (refreshTokenPruneInterval.isNegative() || refreshTokenPruneInterval.isZero()) {
+            throw new IllegalArgumentException("pushgate.tokens.refresh-token-prune-interval must be positive");
         }
     }
 

@@ -217,7 +217,8 @@ class RefreshTokensIntegrationTests {
                 Duration.ofMinutes(15),
                 Duration.ofDays(7),
                 Duration.ofMinutes(30),
-                Duration.ofHours(12));
+                Duration.ofHours(12),
+                Duration.ofHours(1));
         return new RefreshTokens(db, tx, settings, audit, clock);
     }
 

@@ -41,7 +41,8 @@ class SigningKeyRotationIntegrationTests {
                 Duration.ofMinutes(10),
                 Duration.ofHours(1),
                 Duration.ofMinutes(30),
-                Duration.ofHours(12));
+                Duration.ofHours(12),
+                Duration.ofHours(1));
         SigningKeys keys = new SigningKeys(db, cipher, settings, tx, clock);
 
         String first = keys.current().block().signing().getKeyID();
