@@ -247,6 +247,21 @@ public class Registrations {
                          WHERE id = $1 AND invalidated_at IS NULL""").bind(0, registrationId).bind(1, reason).fetch().rowsUpdated();
     }
 
+    /** A configuration's registrations that are neither invalidated nor expired, now. */
+    public record ActiveCount(UUID tenantId, UUID configurationId, long active) {}
+
+    /** Every configuration's active registrations now (configurations without any are not answered). */
+    public Flux<ActiveCount> activeCounts() {
+        return database.sql("""
+                        SELECT tenant_id, configuration_id, count(*) AS active FROM delivery.registration
+                         WHERE invalidated_at IS NULL AND expires_at > now() GROUP BY tenant_id, configuration_id""")
+                .map((row, metadata) -> new ActiveCount(
+                        row.get("tenant_id", UUID.class),
+                        row.get("configuration_id", UUID.class),
+                        row.get("active", Long.class)))
+                .all();
+    }
+
     /**
      * Deletes registrations that expired, or were invalidated, longer than {@code retention} ago, in
      * batches; how many.

@@ -2,6 +2,7 @@ package io.pushgate.delivery.retention;
 
 import io.pushgate.delivery.notification.HotPartitions;
 import io.pushgate.delivery.notification.NotificationStatus;
+import io.pushgate.delivery.stats.Rollups;
 import io.r2dbc.spi.ConnectionFactory;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -35,7 +37,7 @@ import reactor.core.publisher.Mono;
  * unfinished and that no instance holds a lease on; drops each day whose end is older than {@code
  * pushgate.retention.notifications}, unless a notification in it is still unfinished (a held lease
  * keeps it: the next pass looks again); forgets dedup keys older than {@code dedup-window}, a batch
- * at a time. A partition is removed with {@code DETACH PARTITION … CONCURRENTLY} and then dropped, so
+ * at a time; deletes the dashboard's rollup minutes older than {@code stats}. A partition is removed with {@code DETACH PARTITION … CONCURRENTLY} and then dropped, so
  * the inserts and claims on the other partitions never wait for it.
  */
 @Component
@@ -52,12 +54,14 @@ class Maintenance implements SmartLifecycle {
 
     private final ConnectionFactory connections;
     private final RetentionSettings settings;
+    private final Rollups rollups;
     private final Clock clock;
     private volatile Disposable schedule;
 
-    Maintenance(ConnectionFactory connections, RetentionSettings settings) {
+    Maintenance(ConnectionFactory connections, RetentionSettings settings, Rollups rollups) {
         this.connections = connections;
         this.settings = settings;
+        this.rollups = rollups;
         this.clock = Clock.systemUTC();
     }
 
@@ -156,8 +160,15 @@ class Maintenance implements SmartLifecycle {
                 .then(expireStale(session, now))
                 .flatMap(expired -> dropExpiredDays(session, now, dropped, kept)
                         .then(pruneDedup(session, now))
+                        .zipWith(pruneStats(session, now))
                         .map(pruned -> new MaintenancePass(
-                                true, List.copyOf(created), List.copyOf(dropped), List.copyOf(kept), expired, pruned)))
+                                true,
+                                List.copyOf(created),
+                                List.copyOf(dropped),
+                                List.copyOf(kept),
+                                expired,
+                                pruned.getT1(),
+                                pruned.getT2())))
                 .doOnNext(done -> {
                     if (!dropped.isEmpty() || !created.isEmpty() || !kept.isEmpty()) {
                         log.info(
@@ -176,12 +187,34 @@ class Maintenance implements SmartLifecycle {
                            SET status = $1, completed_at = now(), lease_owner = NULL,
                                error_code = coalesce(error_code, 'delivery_window_closed'),
                                error_detail = 'not finished within its delivery window; expired by maintenance'
-                         WHERE completed_at IS NULL AND received_at <= $2 AND lease_until <= $3""")
+                         WHERE completed_at IS NULL AND received_at <= $2 AND lease_until <= $3
+                        RETURNING tenant_id, configuration_id""")
                 .bind(0, NotificationStatus.EXPIRED.text())
                 .bind(1, utc(now.minus(HotPartitions.WINDOW)))
                 .bind(2, utc(now))
-                .fetch()
-                .rowsUpdated();
+                .map((row, metadata) -> {
+                    // each one ended here: the dashboard counts it (no provider answered it last)
+                    rollups.notificationFinished(
+                            row.get("tenant_id", UUID.class),
+                            row.get("configuration_id", UUID.class),
+                            NotificationStatus.EXPIRED,
+                            null);
+                    return 1L;
+                })
+                .all()
+                .count();
+    }
+
+    /** The dashboard's rollup minutes older than its retention, a batch at a time. */
+    private Mono<Long> pruneStats(DatabaseClient session, Instant now) {
+        OffsetDateTime cutoff = utc(now.minus(settings.stats()));
+        Mono<Long> batch =
+                session.sql("""
+                        DELETE FROM delivery.stats_minute
+                         WHERE ctid = ANY (ARRAY(SELECT ctid FROM delivery.stats_minute
+                                                  WHERE minute < $1 LIMIT $2))""").bind(0, cutoff).bind(1, DEDUP_BATCH).fetch().rowsUpdated();
+        return batch.expand(deleted -> deleted < DEDUP_BATCH ? Mono.empty() : batch)
+                .reduce(0L, Long::sum);
     }
 
     /** Each day whose end is older than the retention: its partitions go, unless one of its notifications is unfinished. */
