@@ -78,6 +78,13 @@ public final class TestConfigurations {
         private String previousSecret;
         private Instant previousSecretValidUntil;
         private boolean enabled = true;
+        private UUID tenantId;
+
+        /** Another configuration of an existing tenant (by default, a new tenant of its own). */
+        public Builder tenant(UUID tenantId) {
+            this.tenantId = tenantId;
+            return this;
+        }
 
         public Builder secret(String secret) {
             this.secret = secret;
@@ -110,15 +117,18 @@ public final class TestConfigurations {
         }
 
         public Inserted insert(Connection connection, SecretCipher cipher) throws SQLException {
-            UUID tenantId = UUID.randomUUID();
+            boolean newTenant = this.tenantId == null;
+            UUID tenantId = newTenant ? UUID.randomUUID() : this.tenantId;
             UUID id = UUID.randomUUID();
             byte[] key = new byte[24];
             RANDOM.nextBytes(key);
             String callbackKey = Base64.getUrlEncoder().withoutPadding().encodeToString(key);
-            try (var tenant = connection.prepareStatement("INSERT INTO tenancy.tenant (id, name) VALUES (?, ?)")) {
-                tenant.setObject(1, tenantId);
-                tenant.setString(2, "tenant " + tenantId);
-                tenant.executeUpdate();
+            if (newTenant) {
+                try (var tenant = connection.prepareStatement("INSERT INTO tenancy.tenant (id, name) VALUES (?, ?)")) {
+                    tenant.setObject(1, tenantId);
+                    tenant.setString(2, "tenant " + tenantId);
+                    tenant.executeUpdate();
+                }
             }
             try (var configuration = connection.prepareStatement("""
                     INSERT INTO tenancy.configuration (id, tenant_id, name, callback_key, secret_ciphertext,

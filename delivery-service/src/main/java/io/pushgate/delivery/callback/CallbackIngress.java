@@ -17,6 +17,7 @@ import io.pushgate.delivery.notification.InboxUnavailableException;
 import io.pushgate.delivery.notification.NewNotification;
 import io.pushgate.delivery.notification.Stored;
 import io.pushgate.delivery.security.Problems;
+import io.pushgate.delivery.stats.Rollups;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -75,6 +76,7 @@ class CallbackIngress {
     private final CallbackLimits limits;
     private final RefusedCallbacks refused;
     private final SecretUsage secretUsage;
+    private final Rollups rollups;
     private final AxpEventReader reader = new AxpEventReader();
 
     CallbackIngress(
@@ -84,7 +86,8 @@ class CallbackIngress {
             CallbackSettings settings,
             CallbackLimits limits,
             RefusedCallbacks refused,
-            SecretUsage secretUsage) {
+            SecretUsage secretUsage,
+            Rollups rollups) {
         this.configurations = configurations;
         this.inbox = inbox;
         this.metrics = metrics;
@@ -92,6 +95,7 @@ class CallbackIngress {
         this.limits = limits;
         this.refused = refused;
         this.secretUsage = secretUsage;
+        this.rollups = rollups;
     }
 
     Mono<ServerResponse> receive(ServerRequest request) {
@@ -215,8 +219,9 @@ class CallbackIngress {
                         : "the tenant's plan could not be read");
     }
 
-    private static Mono<ServerResponse> answer(Stored stored, Trace trace) {
+    private Mono<ServerResponse> answer(Stored stored, Trace trace) {
         trace.outcome = stored.duplicate() ? CallbackOutcome.DUPLICATE : CallbackOutcome.ACCEPTED;
+        rollups.callbackStored(trace.configuration.tenantId(), trace.configuration.id(), stored.duplicate());
         String json = "{\"notificationId\":\"" + stored.notificationId() + "\",\"status\":\""
                 + (stored.duplicate() ? "duplicate" : "accepted") + "\"}";
         ServerResponse.BodyBuilder response =
@@ -338,6 +343,7 @@ class CallbackIngress {
                 trace.request.remoteAddress().map(InetSocketAddress::getAddress).orElse(null);
         if (configuration != null) {
             refused.refused(configuration.tenantId(), configuration.id(), reason, source, rejected.field());
+            rollups.callbackRefused(configuration.tenantId(), configuration.id(), reason);
             return;
         }
         if (reason == RefusalReason.TOO_LARGE || reason == RefusalReason.UNSUPPORTED_MEDIA_TYPE) {
@@ -345,8 +351,10 @@ class CallbackIngress {
                     .byCallbackKey(trace.request.pathVariable("callbackKey"))
                     .timeout(settings.lookupTimeout())
                     .subscribe(
-                            found -> found.ifPresent(
-                                    known -> refused.refused(known.tenantId(), known.id(), reason, source, null)),
+                            found -> found.ifPresent(known -> {
+                                refused.refused(known.tenantId(), known.id(), reason, source, null);
+                                rollups.callbackRefused(known.tenantId(), known.id(), reason);
+                            }),
                             error -> log.debug(
                                     "A refused callback's configuration was not found: {}", error.toString()));
         }

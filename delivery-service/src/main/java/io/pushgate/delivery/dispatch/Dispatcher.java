@@ -15,6 +15,7 @@ import io.pushgate.delivery.notification.NotificationsAccepted;
 import io.pushgate.delivery.registration.Device;
 import io.pushgate.delivery.registration.PushProvider;
 import io.pushgate.delivery.registration.Registrations;
+import io.pushgate.delivery.stats.Rollups;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -45,6 +46,7 @@ class Dispatcher implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
     private final Deliveries deliveries;
+    private final Rollups rollups;
     private final Registrations registrations;
     private final DeliveryConfigurations configurations;
     private final ProviderClients clients;
@@ -63,8 +65,10 @@ class Dispatcher implements SmartLifecycle {
             ProviderClients clients,
             DispatchSettings settings,
             DeliveryShaping shaping,
+            Rollups rollups,
             MeterRegistry meters) {
         this.shaping = shaping;
+        this.rollups = rollups;
         this.deliveries = deliveries;
         this.registrations = registrations;
         this.configurations = configurations;
@@ -276,6 +280,7 @@ class Dispatcher implements SmartLifecycle {
             PushProvider provider,
             Sent sent,
             Instant deadline) {
+        Instant answered = Instant.now();
         DeliveryOutcome outcome = sent.outcome();
         double latencyMs = sent.latency().toNanos() / 1_000_000.0;
         String code = outcome.errorCode();
@@ -283,6 +288,7 @@ class Dispatcher implements SmartLifecycle {
             metrics.sent(provider, AttemptOutcome.DELIVERED, sent.latency());
             return finish(
                     notification,
+                    answered,
                     Ending.delivered(
                             new Attempt(provider, credentialId, AttemptOutcome.DELIVERED, null, latencyMs, true)));
         }
@@ -297,8 +303,14 @@ class Dispatcher implements SmartLifecycle {
                     code);
             return registrations
                     .invalidate(device.registrationId(), code)
+                    .doOnNext(removed -> {
+                        if (removed > 0) {
+                            rollups.registrationRemovedAsDead(notification.tenantId(), notification.configurationId());
+                        }
+                    })
                     .then(finish(
                             notification,
+                            answered,
                             Ending.tokenInvalid(
                                     new Attempt(
                                             provider,
@@ -313,6 +325,7 @@ class Dispatcher implements SmartLifecycle {
             metrics.sent(provider, AttemptOutcome.FAILED, sent.latency());
             return finish(
                     notification,
+                    answered,
                     Ending.failed(
                             new Attempt(provider, credentialId, AttemptOutcome.FAILED, code, latencyMs, true),
                             "the provider refused the credential or the request: " + code));
@@ -325,6 +338,7 @@ class Dispatcher implements SmartLifecycle {
         if (!next.isBefore(deadline)) {
             return finish(
                     notification,
+                    answered,
                     Ending.windowClosedRetrying(
                             attempt, "the delivery window closed while retrying (last: " + code + ")"));
         }
@@ -351,10 +365,25 @@ class Dispatcher implements SmartLifecycle {
     }
 
     private Mono<Boolean> finish(Claimed notification, Ending ending) {
+        return finish(notification, Instant.now(), ending);
+    }
+
+    /**
+     * Ends the notification; {@code answered} is when the provider answered the ending's attempt, if
+     * one was sent (the dashboard's accept → provider latency counts from the notification's receipt).
+     */
+    private Mono<Boolean> finish(Claimed notification, Instant answered, Ending ending) {
         return deliveries.finish(notification, ending).doOnNext(mine -> {
             if (mine) {
                 Attempt attempt = ending.attempt();
                 metrics.finished(notification.tenantId(), attempt == null ? null : attempt.provider(), ending.status());
+                rollups.notificationFinished(
+                        notification.tenantId(),
+                        notification.configurationId(),
+                        ending.status(),
+                        attempt != null && attempt.sent()
+                                ? Duration.between(notification.receivedAt(), answered)
+                                : null);
                 log.debug(
                         "Notification {} finished: {} {}",
                         notification.id(),

@@ -32,6 +32,11 @@ public enum NotificationStatus {
         return text;
     }
 
+    /** Whether a notification with this status has ended (every status but {@code accepted} and {@code retrying}). */
+    public boolean isFinal() {
+        return this != ACCEPTED && this != RETRYING;
+    }
+
     /**
      * Whether an owner or admin may re-send a notification that ended so: it ended without the
      * provider taking the push ({@code no_device}, {@code token_invalid}, {@code failed}, {@code

@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.function.Function;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -245,6 +246,21 @@ public class Registrations {
         return database.sql("""
                         UPDATE delivery.registration SET invalidated_at = now(), invalidated_reason = $2
                          WHERE id = $1 AND invalidated_at IS NULL""").bind(0, registrationId).bind(1, reason).fetch().rowsUpdated();
+    }
+
+    /** A configuration's registrations that are neither invalidated nor expired, now. */
+    public record ActiveCount(UUID tenantId, UUID configurationId, long active) {}
+
+    /** Every configuration's active registrations now (configurations without any are not answered). */
+    public Flux<ActiveCount> activeCounts() {
+        return database.sql("""
+                        SELECT tenant_id, configuration_id, count(*) AS active FROM delivery.registration
+                         WHERE invalidated_at IS NULL AND expires_at > now() GROUP BY tenant_id, configuration_id""")
+                .map((row, metadata) -> new ActiveCount(
+                        row.get("tenant_id", UUID.class),
+                        row.get("configuration_id", UUID.class),
+                        row.get("active", Long.class)))
+                .all();
     }
 
     /**

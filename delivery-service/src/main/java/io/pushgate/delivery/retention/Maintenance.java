@@ -5,6 +5,7 @@ import io.pushgate.delivery.configuration.Plans;
 import io.pushgate.delivery.notification.HotPartitions;
 import io.pushgate.delivery.notification.NotificationStatus;
 import io.pushgate.delivery.registration.Registrations;
+import io.pushgate.delivery.stats.Rollups;
 import io.r2dbc.spi.ConnectionFactory;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,7 +44,8 @@ import reactor.core.publisher.Mono;
  * notifications (with their attempts and re-send records) of each tenant whose plan keeps them fewer
  * days than the platform, a batch at a time; forgets dedup keys older than {@code dedup-window}, a
  * batch at a time; deletes the registrations expired or invalidated longer than {@code
- * pushgate.registration.retention} ago and the re-send records older than the retention. A partition is removed with {@code DETACH PARTITION … CONCURRENTLY} and then dropped, so
+ * pushgate.registration.retention} ago and the re-send records older than the retention; deletes the
+ * dashboard's rollup minutes older than {@code stats}. A partition is removed with {@code DETACH PARTITION … CONCURRENTLY} and then dropped, so
  * the inserts and claims on the other partitions never wait for it.
  */
 @Component
@@ -82,14 +84,21 @@ class Maintenance implements SmartLifecycle {
     private final RetentionSettings settings;
     private final Plans plans;
     private final Registrations registrations;
+    private final Rollups rollups;
     private final Clock clock;
     private volatile Disposable schedule;
 
-    Maintenance(ConnectionFactory connections, RetentionSettings settings, Plans plans, Registrations registrations) {
+    Maintenance(
+            ConnectionFactory connections,
+            RetentionSettings settings,
+            Plans plans,
+            Registrations registrations,
+            Rollups rollups) {
         this.connections = connections;
         this.settings = settings;
         this.plans = plans;
         this.registrations = registrations;
+        this.rollups = rollups;
         this.clock = Clock.systemUTC();
     }
 
@@ -228,7 +237,8 @@ class Maintenance implements SmartLifecycle {
                                 .flatMap(pruned -> registrations
                                         .deleteStale(now)
                                         .flatMap(registrationsPruned -> pruneResends(session, now)
-                                                .map(resendsPruned -> new MaintenancePass(
+                                                .zipWith(pruneStats(session, now))
+                                                .map(resendsAndStats -> new MaintenancePass(
                                                         true,
                                                         List.copyOf(created),
                                                         List.copyOf(dropped),
@@ -237,7 +247,8 @@ class Maintenance implements SmartLifecycle {
                                                         shortened,
                                                         pruned,
                                                         registrationsPruned,
-                                                        resendsPruned))))))
+                                                        resendsAndStats.getT1(),
+                                                        resendsAndStats.getT2()))))))
                 .doOnNext(done -> {
                     if (!dropped.isEmpty() || !created.isEmpty() || !kept.isEmpty()) {
                         log.info(
@@ -256,12 +267,34 @@ class Maintenance implements SmartLifecycle {
                            SET status = $1, completed_at = now(), lease_owner = NULL,
                                error_code = coalesce(error_code, 'delivery_window_closed'),
                                error_detail = 'not finished within its delivery window; expired by maintenance'
-                         WHERE completed_at IS NULL AND received_at <= $2 AND lease_until <= $3""")
+                         WHERE completed_at IS NULL AND received_at <= $2 AND lease_until <= $3
+                        RETURNING tenant_id, configuration_id""")
                 .bind(0, NotificationStatus.EXPIRED.text())
                 .bind(1, utc(now.minus(HotPartitions.WINDOW)))
                 .bind(2, utc(now))
-                .fetch()
-                .rowsUpdated();
+                .map((row, metadata) -> {
+                    // each one ended here: the dashboard counts it (no provider answered it last)
+                    rollups.notificationFinished(
+                            row.get("tenant_id", UUID.class),
+                            row.get("configuration_id", UUID.class),
+                            NotificationStatus.EXPIRED,
+                            null);
+                    return 1L;
+                })
+                .all()
+                .count();
+    }
+
+    /** The dashboard's rollup minutes older than its retention, a batch at a time. */
+    private Mono<Long> pruneStats(DatabaseClient session, Instant now) {
+        OffsetDateTime cutoff = utc(now.minus(settings.stats()));
+        Mono<Long> batch =
+                session.sql("""
+                        DELETE FROM delivery.stats_minute
+                         WHERE ctid = ANY (ARRAY(SELECT ctid FROM delivery.stats_minute
+                                                  WHERE minute < $1 LIMIT $2))""").bind(0, cutoff).bind(1, DEDUP_BATCH).fetch().rowsUpdated();
+        return batch.expand(deleted -> deleted < DEDUP_BATCH ? Mono.empty() : batch)
+                .reduce(0L, Long::sum);
     }
 
     /** Each day whose end is older than the retention: its partitions go, unless one of its notifications is unfinished. */

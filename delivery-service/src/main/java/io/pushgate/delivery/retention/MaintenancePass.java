@@ -16,6 +16,7 @@ import java.util.List;
  * @param registrationsPruned the registrations expired or invalidated longer than {@code
  *     pushgate.registration.retention} ago, now deleted
  * @param resendsPruned the re-send records older than the retention, now deleted
+ * @param statsPruned the dashboard's rollup minutes older than its retention, now deleted
  */
 record MaintenancePass(
         boolean ran,
@@ -26,9 +27,10 @@ record MaintenancePass(
         long shortened,
         long dedupPruned,
         long registrationsPruned,
-        long resendsPruned) {
+        long resendsPruned,
+        long statsPruned) {
 
     static MaintenancePass skipped() {
-        return new MaintenancePass(false, List.of(), List.of(), List.of(), 0, 0, 0, 0, 0);
+        return new MaintenancePass(false, List.of(), List.of(), List.of(), 0, 0, 0, 0, 0, 0);
     }
 }

@@ -14,6 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param partitionsAhead how many days after today get their partitions ahead of time
  * @param interval how often the maintenance pass runs (and once at start-up)
  * @param enabled whether this instance runs the pass on its schedule at all
+ * @param stats how long the dashboard's per-minute rollup ({@code delivery.stats_minute}) keeps a
+ *     minute: older minutes are deleted by the pass
  * @param lockTimeout the longest a partition's creation or removal waits for a table lock before the
  *     pass leaves it for the next run (bounds what a long read costs the writers queued behind it)
  */
@@ -24,7 +26,8 @@ record RetentionSettings(
         @DefaultValue("3") int partitionsAhead,
         @DefaultValue("1h") Duration interval,
         @DefaultValue("true") boolean enabled,
-        @DefaultValue("5s") Duration lockTimeout) {
+        @DefaultValue("5s") Duration lockTimeout,
+        @DefaultValue("30d") Duration stats) {
 
     RetentionSettings {
         if (notifications.compareTo(Duration.ofDays(2)) < 0) {
@@ -33,6 +36,9 @@ record RetentionSettings(
         if (dedupWindow.compareTo(Duration.ofHours(24)) <= 0) {
             throw new IllegalArgumentException(
                     "pushgate.retention.dedup-window must be longer than the longest delivery window (24h)");
+        }
+        if (stats.compareTo(Duration.ofDays(1)) < 0) {
+            throw new IllegalArgumentException("pushgate.retention.stats must be at least 1d");
         }
         if (partitionsAhead < 1) {
             throw new IllegalArgumentException("pushgate.retention.partitions-ahead must be at least 1");

@@ -29,7 +29,7 @@ import java.util.function.BooleanSupplier;
  * Tenants, configurations, credentials and registrations written straight into the database, as the
  * control plane and the registration API would; callbacks sent over HTTP as AXP sends them.
  */
-final class DeliveryFixtures {
+public final class DeliveryFixtures {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final HttpClient HTTP = HttpClient.newBuilder()
@@ -39,22 +39,22 @@ final class DeliveryFixtures {
 
     private DeliveryFixtures() {}
 
-    static Connection connect() throws SQLException {
+    public static Connection connect() throws SQLException {
         TestDatabase database = TestDatabase.get();
         return DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
     }
 
-    static TestConfigurations.Inserted configuration() throws SQLException {
+    public static TestConfigurations.Inserted configuration() throws SQLException {
         try (Connection connection = connect()) {
             return TestConfigurations.configuration().insert(connection);
         }
     }
 
-    static UUID sandboxCredential(UUID tenantId) throws SQLException {
+    public static UUID sandboxCredential(UUID tenantId) throws SQLException {
         return credential(tenantId, "sandbox", "{\"target\":\"fcm-emulator\"}", null);
     }
 
-    static UUID fcmCredential(UUID tenantId, FcmServiceAccount account) throws SQLException {
+    public static UUID fcmCredential(UUID tenantId, FcmServiceAccount account) throws SQLException {
         return credential(
                 tenantId,
                 "fcm",
@@ -62,7 +62,7 @@ final class DeliveryFixtures {
                 account.json());
     }
 
-    static UUID apnsCredential(UUID tenantId, ApnsAuthKey key, String topic) throws SQLException {
+    public static UUID apnsCredential(UUID tenantId, ApnsAuthKey key, String topic) throws SQLException {
         return credential(
                 tenantId,
                 "apns",
@@ -72,7 +72,7 @@ final class DeliveryFixtures {
     }
 
     /** An APNs certificate credential as tenant-service writes it: the .p12 and password sealed together. */
-    static UUID apnsCertificateCredential(UUID tenantId, ApnsCertificate certificate) throws SQLException {
+    public static UUID apnsCertificateCredential(UUID tenantId, ApnsCertificate certificate) throws SQLException {
         return credential(
                 tenantId,
                 "apns",
@@ -81,7 +81,7 @@ final class DeliveryFixtures {
                 new ApnsCertificateSecret(certificate.p12(), certificate.password()).encode());
     }
 
-    static UUID credential(UUID tenantId, String type, String metadata, String secret) throws SQLException {
+    public static UUID credential(UUID tenantId, String type, String metadata, String secret) throws SQLException {
         UUID id = UUID.randomUUID();
         try (Connection connection = connect();
                 var insert = connection.prepareStatement("""
@@ -100,7 +100,7 @@ final class DeliveryFixtures {
     }
 
     /** Replaces a credential's material as tenant-service does: in the change's transaction, NOTIFY. */
-    static void replaceCredential(UUID tenantId, UUID id, String metadata, String secret) throws SQLException {
+    public static void replaceCredential(UUID tenantId, UUID id, String metadata, String secret) throws SQLException {
         try (Connection connection = connect()) {
             connection.setAutoCommit(false);
             try (var update = connection.prepareStatement("""
@@ -116,7 +116,7 @@ final class DeliveryFixtures {
         }
     }
 
-    static void notifyChange(Connection connection, String kind, UUID id, UUID tenantId) throws SQLException {
+    public static void notifyChange(Connection connection, String kind, UUID id, UUID tenantId) throws SQLException {
         try (var notify = connection.prepareStatement("SELECT pg_notify('pushgate_tenancy_changed', ?)")) {
             notify.setString(1, "{\"kind\":\"" + kind + "\",\"id\":\"" + id + "\",\"tenantId\":\"" + tenantId + "\"}");
             notify.execute();
@@ -124,7 +124,7 @@ final class DeliveryFixtures {
     }
 
     /** Sets a configuration's delivery settings (and tells the listeners, as tenant-service does). */
-    static void deliverySettings(
+    public static void deliverySettings(
             TestConfigurations.Inserted configuration,
             UUID androidCredential,
             UUID iosCredential,
@@ -151,7 +151,7 @@ final class DeliveryFixtures {
     }
 
     /** A registration row as the registration API would write it (only V1's columns). */
-    static UUID registration(
+    public static UUID registration(
             TestConfigurations.Inserted configuration,
             String deviceToken,
             String sessionId,
@@ -178,17 +178,17 @@ final class DeliveryFixtures {
         return id;
     }
 
-    static String fcmToken() {
+    public static String fcmToken() {
         return "fcm-token-" + UUID.randomUUID();
     }
 
-    static String apnsToken() {
+    public static String apnsToken() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
     }
 
-    static AxpEvent event(String sessionId) {
+    public static AxpEvent event(String sessionId) {
         return new AxpEvent(
                 "event-" + UUID.randomUUID(),
                 sessionId,
@@ -199,7 +199,7 @@ final class DeliveryFixtures {
     }
 
     /** Posts {@code event} to the configuration's callback URL, signed as AXP signs it. */
-    static HttpResponse<String> callback(int port, TestConfigurations.Inserted configuration, AxpEvent event) {
+    public static HttpResponse<String> callback(int port, TestConfigurations.Inserted configuration, AxpEvent event) {
         HttpRequest request = HttpRequest.newBuilder(
                         URI.create("http://localhost:" + port + "/axp/callbacks/" + configuration.callbackKey()))
                 .timeout(Duration.ofSeconds(30))
@@ -220,7 +220,7 @@ final class DeliveryFixtures {
     }
 
     /** The notification's status, or {@code null} when there is no such row. */
-    static String status(UUID notificationId) throws SQLException {
+    public static String status(UUID notificationId) throws SQLException {
         try (Connection connection = connect();
                 var select = connection.prepareStatement("SELECT status FROM delivery.notification WHERE id = ?")) {
             select.setObject(1, notificationId);
@@ -231,7 +231,7 @@ final class DeliveryFixtures {
     }
 
     /** Waits until the notification is finished (any status but accepted and retrying); answers that status. */
-    static String awaitFinished(UUID notificationId) throws Exception {
+    public static String awaitFinished(UUID notificationId) throws Exception {
         String[] status = new String[1];
         await(Duration.ofSeconds(60), () -> {
             try {
@@ -244,7 +244,7 @@ final class DeliveryFixtures {
         return status[0];
     }
 
-    static void await(Duration atMost, BooleanSupplier condition) throws InterruptedException {
+    public static void await(Duration atMost, BooleanSupplier condition) throws InterruptedException {
         long until = System.nanoTime() + atMost.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > until) {
@@ -255,7 +255,7 @@ final class DeliveryFixtures {
     }
 
     /** The notifications by status and lease state, for a failure message. */
-    static String summary() {
+    public static String summary() {
         try (Connection connection = connect();
                 var select = connection.prepareStatement("""
                         SELECT status, lease_owner IS NOT NULL AS owned, lease_until > now() AS leased, attempts, count(*)
@@ -273,7 +273,7 @@ final class DeliveryFixtures {
         }
     }
 
-    static UUID notificationId(HttpResponse<String> accepted) {
+    public static UUID notificationId(HttpResponse<String> accepted) {
         String body = accepted.body();
         int start = body.indexOf("\"notificationId\":\"") + "\"notificationId\":\"".length();
         return UUID.fromString(body.substring(start, start + 36));

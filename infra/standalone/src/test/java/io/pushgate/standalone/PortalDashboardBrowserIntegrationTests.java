@@ -1,0 +1,253 @@
+package io.pushgate.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pushgate.api.AxpSignature;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.WebElement;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The dashboard in a real headless Chromium against the whole platform (the set-up of {@link
+ * PortalBrowserIntegrationTests}): callbacks sent for real (accepted, duplicate, refused for two
+ * reasons) show in delivery-service's {@code /v1/stats/series} exactly, and each of the page's charts
+ * is drawn by uPlot (its canvas there) from exactly those numbers, over the last hour, day and 30 days.
+ */
+class PortalDashboardBrowserIntegrationTests {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    static PortalPlatform platform;
+    Browser browser;
+
+    @BeforeAll
+    static void startPlatform() throws Exception {
+        platform = PortalPlatform.start(Map.of(
+                "delivery-service",
+                List.of("--pushgate.stats.flush-interval=1s", "--pushgate.stats.registrations-interval=1s")));
+    }
+
+    @AfterAll
+    static void stopPlatform() {
+        if (platform != null) {
+            platform.close();
+        }
+    }
+
+    @BeforeEach
+    void startBrowser() throws Exception {
+        browser = Browser.start();
+    }
+
+    @AfterEach
+    void closeBrowser() throws Exception {
+        browser.close();
+    }
+
+    @Test
+    void theChartsAreDrawnFromExactlyTheCallbacksSentAndTheApiCountsThemExactly() throws Exception {
+        PortalPlatform.Account account = platform.signUp();
+        String token = platform.login(account);
+        String created = PortalPlatform.send(
+                "POST", platform.tenantService("/v1/configurations"), token, "{\"name\":\"Charted app\"}", 201);
+        String callbackUrl = PortalPlatform.field(created, "callbackUrl");
+        String secret = PortalPlatform.field(created, "secret");
+        Instant started = Instant.now();
+
+        // three accepted (no device registered: each ends no_device), one duplicate, three refused
+        String first = UUID.randomUUID().toString();
+        assertThat(callback(callbackUrl, secret, first)).isEqualTo(202);
+        assertThat(callback(callbackUrl, secret, UUID.randomUUID().toString())).isEqualTo(202);
+        assertThat(callback(callbackUrl, secret, UUID.randomUUID().toString())).isEqualTo(202);
+        assertThat(callback(callbackUrl, secret, first))
+                .as("the same event again")
+                .isEqualTo(200);
+        assertThat(callback(
+                        callbackUrl,
+                        "not this configuration's secret",
+                        UUID.randomUUID().toString()))
+                .isEqualTo(401);
+        assertThat(callback(
+                        callbackUrl, "not this one either", UUID.randomUUID().toString()))
+                .isEqualTo(401);
+        assertThat(callback(callbackUrl, null, UUID.randomUUID().toString())).isEqualTo(401);
+
+        // the API: exactly what was sent, once delivery-service has flushed (every second here)
+        Map<String, Long> expected = Map.of(
+                "accepted", 3L,
+                "duplicate", 1L,
+                "refused", 3L,
+                "refused:signature-mismatch", 2L,
+                "refused:signature-missing", 1L,
+                "no_device", 3L);
+        Map<String, Long> api = waitForApi(token, started, expected);
+        assertThat(api).containsAllEntriesOf(expected);
+        assertThat(api.get("delivered")).isZero();
+        assertThat(api.get("refused:configuration-disabled")).isZero();
+
+        signIn(account);
+        browser.find("nav a[href='/dashboard']").click();
+        browser.settled();
+        assertThat(browser.find("main h1").getText()).isEqualTo("Dashboard");
+        Map<String, JsonNode> hour = charts(60);
+        assertDrawnFrom(hour);
+        browser.screenshot("30-dashboard-hour");
+        browser.assertAccessible("dashboard, last hour");
+
+        browser.find("a[href^='/dashboard?range=day']").click();
+        browser.settled();
+        assertDrawnFrom(charts(24));
+        browser.assertAccessible("dashboard, last day");
+
+        browser.find("a[href^='/dashboard?range=month']").click();
+        browser.settled();
+        assertDrawnFrom(charts(30));
+        browser.screenshot("31-dashboard-30-days");
+        browser.phoneScreenshot("31-dashboard-30-days-phone");
+    }
+
+    /** Each chart element with its canvas drawn by uPlot and {@code points} points per series; its data by id. */
+    private Map<String, JsonNode> charts(int points) {
+        browser.waitFor(ignored -> browser.all(".chart[data-chart]").size() == 4
+                && browser.all(".chart[data-rendered='true']").size() == 4);
+        Map<String, JsonNode> charts = new HashMap<>();
+        for (WebElement chart : browser.all(".chart[data-chart]")) {
+            assertThat(chart.findElements(org.openqa.selenium.By.cssSelector("canvas")))
+                    .as(chart.getAttribute("id") + " has uPlot's canvas")
+                    .isNotEmpty();
+            assertThat(chart.getAttribute("data-drawn-points")).isEqualTo(Integer.toString(points));
+            JsonNode data = JSON.readTree(chart.getAttribute("data-chart"));
+            assertThat(data.get("x").size()).isEqualTo(points);
+            data.get("series")
+                    .forEach(line -> assertThat(line.get("values").size())
+                            .as(line.get("key").asString())
+                            .isEqualTo(points));
+            charts.put(chart.getAttribute("id"), data);
+        }
+        assertThat(charts)
+                .containsOnlyKeys("chart-callbacks", "chart-deliveries", "chart-latency", "chart-registrations");
+        return charts;
+    }
+
+    /** The charts' series add up to exactly what was sent. */
+    private static void assertDrawnFrom(Map<String, JsonNode> charts) {
+        Map<String, Long> callbacks = sums(charts.get("chart-callbacks"));
+        assertThat(callbacks)
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "accepted", 3L,
+                        "duplicate", 1L,
+                        "refused:signature-mismatch", 2L,
+                        "refused:signature-missing", 1L));
+        Map<String, Long> deliveries = sums(charts.get("chart-deliveries"));
+        assertThat(deliveries)
+                .containsEntry("no_device", 3L)
+                .containsEntry("delivered", 0L)
+                .containsEntry("failed", 0L);
+        // no provider answered (no device): no latency anywhere
+        charts.get("chart-latency")
+                .get("series")
+                .forEach(line -> line.get("values")
+                        .forEach(value -> assertThat(value.isNull()).isTrue()));
+        assertThat(sums(charts.get("chart-registrations"))).containsEntry("removedAsDead", 0L);
+    }
+
+    private static Map<String, Long> sums(JsonNode chart) {
+        Map<String, Long> sums = new HashMap<>();
+        chart.get("series").forEach(line -> {
+            long sum = 0;
+            for (JsonNode value : line.get("values")) {
+                sum += value.isNull() ? 0 : value.asLong();
+            }
+            sums.put(line.get("key").asString(), sum);
+        });
+        return sums;
+    }
+
+    /** {@code /v1/stats/series} since the test started, summed, until it shows {@code expected}. */
+    private static Map<String, Long> waitForApi(String token, Instant started, Map<String, Long> expected)
+            throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            Map<String, Long> sums = apiSums(token, started);
+            if (sums.entrySet().containsAll(expected.entrySet())) {
+                return sums;
+            }
+            assertThat(System.nanoTime())
+                    .as("waited 30 s for the series to show " + expected + "; it shows " + sums)
+                    .isLessThan(deadline);
+            Thread.sleep(250);
+        }
+    }
+
+    private static Map<String, Long> apiSums(String token, Instant started) throws Exception {
+        String from = started.truncatedTo(ChronoUnit.MINUTES).toString();
+        String to = Instant.now()
+                .plus(1, ChronoUnit.MINUTES)
+                .truncatedTo(ChronoUnit.MINUTES)
+                .toString();
+        HttpResponse<String> answer = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + platform.deliveryPort
+                                + "/v1/stats/series?step=1m&from=" + from + "&to=" + to))
+                        .header("Authorization", "Bearer " + token)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        Map<String, Long> sums = new HashMap<>();
+        for (JsonNode point : JSON.readTree(answer.body()).get("points")) {
+            sums.merge("accepted", point.at("/callbacks/accepted").asLong(), Long::sum);
+            sums.merge("duplicate", point.at("/callbacks/duplicate").asLong(), Long::sum);
+            sums.merge("refused", point.at("/callbacks/refused").asLong(), Long::sum);
+            point.at("/callbacks/refusedByReason")
+                    .properties()
+                    .forEach(reason -> sums.merge(
+                            "refused:" + reason.getKey(), reason.getValue().asLong(), Long::sum));
+            point.get("notifications")
+                    .properties()
+                    .forEach(status ->
+                            sums.merge(status.getKey(), status.getValue().asLong(), Long::sum));
+        }
+        return sums;
+    }
+
+    /** A callback as AXP sends it for a new session, signed with {@code secret} (none: no X-hmac). */
+    private static int callback(String callbackUrl, String secret, String eventId) throws Exception {
+        String sessionId = "omni-session-" + eventId;
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(callbackUrl))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"eventId\":\"" + eventId + "\",\"sessionId\":\"" + sessionId + "\"}"));
+        if (secret != null) {
+            request.header(AxpSignature.HEADER, AxpSignature.sign(secret, eventId, sessionId));
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
+    private void signIn(PortalPlatform.Account account) {
+        browser.open(platform.portal("/sign-in"));
+        browser.type("#email", account.email());
+        browser.type("#password", account.password());
+        browser.press("Sign in");
+        assertThat(browser.find("main h1").getText()).isIn("Get started", "You are all set");
+    }
+}
