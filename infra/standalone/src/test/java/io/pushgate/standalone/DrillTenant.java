@@ -58,7 +58,10 @@ final class DrillTenant {
     final String deviceToken;
     final String sessionId;
     final String notificationId;
-    /** Every password, secret and token this tenant was given or made (what must never leak). */
+    /**
+     * Every password, secret and token this tenant was given or made (what must never leak); its
+     * device token is apart ({@link #deviceToken}): its own tenant reads it in the registration API.
+     */
     final List<String> secrets = new ArrayList<>();
 
     DrillTenant(PortalPlatform platform, ApiCalls api, String operatorToken, TestIssuer issuer) {
@@ -174,7 +177,6 @@ final class DrillTenant {
                                 "platform",
                                 "android"))
                 .expect(200);
-        secrets.add(deviceToken);
 
         // a callback as AXP sends it, signed with the secret, delivered through the sandbox
         var event = api.json(
