@@ -23,6 +23,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtIss
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authorization.AuthorizationContext;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -73,6 +74,31 @@ class ApiSecurity {
     @Bean
     SecurityObservationSettings noSecurityObservations() {
         return SecurityObservationSettings.noObservations();
+    }
+
+    /**
+     * A request Spring Security's firewall refuses before any filter chain — on every path, the
+     * callback URL's too — (an encoded slash, period or percent sign in the path, a character it never
+     * allows) answers 400 {@code invalid-field} with {@code field: path}, a problem like every other
+     * refusal, instead of an empty 400.
+     */
+    @Bean
+    ServerExchangeRejectedHandler firewallRefusalAsProblem(ObjectMapper json) {
+        return (exchange, rejected) -> {
+            var response = exchange.getResponse();
+            if (response.isCommitted()) {
+                return Mono.empty();
+            }
+            ProblemDetail problem = Problems.body(
+                    DeliveryApiProblem.INVALID_FIELD,
+                    "the request's path holds what this API never accepts (an encoded slash, period or percent"
+                            + " sign, or a character that is not allowed)");
+            problem.setProperty("field", "path");
+            response.setStatusCode(HttpStatus.BAD_REQUEST);
+            response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+            byte[] body = json.writeValueAsString(problem).getBytes(StandardCharsets.UTF_8);
+            return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+        };
     }
 
     @Bean

@@ -34,9 +34,13 @@ final class PortalPlatform implements AutoCloseable {
     final int deliveryPort;
     final int portalPort;
     final Path home;
+    /** The database the platform runs on (its own, fresh). */
+    final TestDatabase database;
 
-    private PortalPlatform(Platform platform, int tenantPort, int deliveryPort, int portalPort, Path home) {
+    private PortalPlatform(
+            Platform platform, int tenantPort, int deliveryPort, int portalPort, Path home, TestDatabase database) {
         this.platform = platform;
+        this.database = database;
         this.tenantPort = tenantPort;
         this.deliveryPort = deliveryPort;
         this.portalPort = portalPort;
@@ -69,7 +73,7 @@ final class PortalPlatform implements AutoCloseable {
         arguments.put("tenant-service", tenantArguments);
         Platform platform = new Platform(LauncherSettings.from(environment), arguments);
         platform.start();
-        return new PortalPlatform(platform, tenant, delivery, portal, home);
+        return new PortalPlatform(platform, tenant, delivery, portal, home, database);
     }
 
     String portal(String path) {

@@ -35,6 +35,7 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -91,6 +92,23 @@ class SecurityConfiguration {
                         .authenticationEntryPoint(refuse)
                         .accessDeniedHandler((exchange, e) -> refuse.commence(exchange, null)))
                 .build();
+    }
+
+    /**
+     * A request Spring Security's firewall refuses before any filter chain (an encoded slash, period
+     * or percent sign in the path, a character it never allows) answers 400 {@code invalid-field}
+     * with {@code field: path}, a problem like every other refusal, instead of an empty 400.
+     */
+    @Bean
+    ServerExchangeRejectedHandler firewallRefusalAsProblem(ObjectMapper json) {
+        return (exchange, rejected) -> {
+            ProblemDetail problem = ApiRejected.body(
+                    ControlPlaneProblem.INVALID_FIELD,
+                    "the request's path holds what this API never accepts (an encoded slash, period or percent"
+                            + " sign, or a character that is not allowed)");
+            problem.setProperty("field", "path");
+            return write(exchange, json, problem, null);
+        };
     }
 
     /** The bearer token of {@code Authorization}, as an authentication request; none without one. */
