@@ -28,6 +28,7 @@ class ProblemKindTests {
             CallbackProblem.CONFIGURATION_UNUSABLE | 503 | https://pushgate.io/problems/callback-configuration-unusable | Configuration secret unreadable
             DeliveryApiProblem.INVALID_FIELD | 400 | https://pushgate.io/problems/invalid-field | A field is missing or invalid
             DeliveryApiProblem.MALFORMED_JSON | 400 | https://pushgate.io/problems/malformed-json | The body is not well-formed JSON
+            DeliveryApiProblem.REQUEST_REJECTED | 400 | https://pushgate.io/problems/request-rejected | The request was rejected as malformed or unsafe
             DeliveryApiProblem.UNAUTHENTICATED | 401 | https://pushgate.io/problems/unauthenticated | A valid bearer token is required
             DeliveryApiProblem.FORBIDDEN | 403 | https://pushgate.io/problems/forbidden | The token's scopes do not allow this action
             DeliveryApiProblem.NOT_FOUND | 404 | https://pushgate.io/problems/not-found | No such resource

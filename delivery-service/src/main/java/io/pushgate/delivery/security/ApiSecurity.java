@@ -23,6 +23,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtIss
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authorization.AuthorizationContext;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -157,6 +158,28 @@ class ApiSecurity {
             detail = "a valid bearer token is required";
         }
         return write(exchange, json, Problems.body(DeliveryApiProblem.UNAUTHENTICATED, detail), challenge);
+    }
+
+    /**
+     * What Spring Security's firewall refuses before any route sees it (a method such as {@code TRACE},
+     * an encoded slash or NUL in the path, a header it will not read) is a problem answer like every
+     * other refusal; the detail is fixed, as the firewall's own message may quote a header value.
+     */
+    @Bean
+    ServerExchangeRejectedHandler rejectedRequests(ObjectMapper json) {
+        return (exchange, rejected) -> {
+            var response = exchange.getResponse();
+            if (response.isCommitted()) {
+                return Mono.empty();
+            }
+            ProblemDetail problem = Problems.body(
+                    DeliveryApiProblem.REQUEST_REJECTED,
+                    "the request's method, URL or a header holds what this service refuses to read");
+            response.setStatusCode(HttpStatus.valueOf(problem.getStatus()));
+            response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+            byte[] body = json.writeValueAsString(problem).getBytes(StandardCharsets.UTF_8);
+            return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+        };
     }
 
     private static Mono<Void> forbidden(ServerWebExchange exchange, ObjectMapper json) {
