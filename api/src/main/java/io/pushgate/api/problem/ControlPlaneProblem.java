@@ -14,6 +14,12 @@ public enum ControlPlaneProblem implements ProblemKind {
     INVALID_CREDENTIAL_MATERIAL(400, "invalid-credential-material", "The credential material is not usable"),
     /** The request body is missing or is not JSON at all; a field of the wrong type is {@link #INVALID_FIELD}. */
     MALFORMED_REQUEST(400, "malformed-request", "The request body is missing or not JSON"),
+    /**
+     * Refused before any route saw it: a method the service does not take at all (e.g. {@code TRACE}),
+     * an encoded slash, period, percent or NUL, a semicolon or backslash in the path (Spring Security's
+     * firewall). The answer never repeats the request's text. The same type as delivery-service's.
+     */
+    REQUEST_REJECTED(400, "request-rejected", "The request was rejected as malformed or unsafe"),
     /** The e-mail and password do not match an account (the same answer for an unknown e-mail). */
     SIGN_IN_FAILED(401, "sign-in-failed", "The e-mail or the password is wrong"),
     /**

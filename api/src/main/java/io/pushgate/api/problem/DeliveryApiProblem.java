@@ -14,6 +14,12 @@ public enum DeliveryApiProblem implements ProblemKind {
     /** The body is not one well-formed JSON object. */
     MALFORMED_JSON(400, "malformed-json", "The body is not well-formed JSON"),
     /**
+     * Refused before any route saw it: a method the service does not take at all (e.g. {@code TRACE}),
+     * an encoded slash, period, percent or NUL, a semicolon or backslash in the path (Spring Security's
+     * firewall). The answer never repeats the request's text.
+     */
+    REQUEST_REJECTED(400, "request-rejected", "The request was rejected as malformed or unsafe"),
+    /**
      * No valid bearer token (missing, expired, not yet valid, wrong issuer, audience or signature), or
      * none was sent for a configuration that takes no open registrations. Comes with {@code
      * WWW-Authenticate: Bearer} (RFC 6750).

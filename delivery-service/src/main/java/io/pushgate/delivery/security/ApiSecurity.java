@@ -76,31 +76,6 @@ class ApiSecurity {
         return SecurityObservationSettings.noObservations();
     }
 
-    /**
-     * A request Spring Security's firewall refuses before any filter chain — on every path, the
-     * callback URL's too — (an encoded slash, period or percent sign in the path, a character it never
-     * allows) answers 400 {@code invalid-field} with {@code field: path}, a problem like every other
-     * refusal, instead of an empty 400.
-     */
-    @Bean
-    ServerExchangeRejectedHandler firewallRefusalAsProblem(ObjectMapper json) {
-        return (exchange, rejected) -> {
-            var response = exchange.getResponse();
-            if (response.isCommitted()) {
-                return Mono.empty();
-            }
-            ProblemDetail problem = Problems.body(
-                    DeliveryApiProblem.INVALID_FIELD,
-                    "the request's path holds what this API never accepts (an encoded slash, period or percent"
-                            + " sign, or a character that is not allowed)");
-            problem.setProperty("field", "path");
-            response.setStatusCode(HttpStatus.BAD_REQUEST);
-            response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-            byte[] body = json.writeValueAsString(problem).getBytes(StandardCharsets.UTF_8);
-            return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
-        };
-    }
-
     @Bean
     SecurityWebFilterChain apiFilterChain(
             ServerHttpSecurity http, SecuritySettings settings, TrustedIssuers trustedIssuers, ObjectMapper json) {
@@ -188,6 +163,28 @@ class ApiSecurity {
             detail = "a valid bearer token is required";
         }
         return write(exchange, json, Problems.body(DeliveryApiProblem.UNAUTHENTICATED, detail), challenge);
+    }
+
+    /**
+     * What Spring Security's firewall refuses before any route sees it (a method such as {@code TRACE},
+     * an encoded slash or NUL in the path, a header it will not read) is a problem answer like every
+     * other refusal; the detail is fixed, as the firewall's own message may quote a header value.
+     */
+    @Bean
+    ServerExchangeRejectedHandler rejectedRequests(ObjectMapper json) {
+        return (exchange, rejected) -> {
+            var response = exchange.getResponse();
+            if (response.isCommitted()) {
+                return Mono.empty();
+            }
+            ProblemDetail problem = Problems.body(
+                    DeliveryApiProblem.REQUEST_REJECTED,
+                    "the request's method, URL or a header holds what this service refuses to read");
+            response.setStatusCode(HttpStatus.valueOf(problem.getStatus()));
+            response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+            byte[] body = json.writeValueAsString(problem).getBytes(StandardCharsets.UTF_8);
+            return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+        };
     }
 
     private static Mono<Void> forbidden(ServerWebExchange exchange, ObjectMapper json) {

@@ -12,9 +12,11 @@ import com.eatthepath.pushy.apns.server.RejectedNotificationException;
 import com.eatthepath.pushy.apns.server.RejectionReason;
 import com.eatthepath.pushy.apns.server.ValidatingPushNotificationHandlerFactory;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.DelegatingSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -40,6 +42,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +54,9 @@ import org.slf4j.LoggerFactory;
  * checking the provider token and topic first as APNs does ({@code InvalidProviderToken} for an unknown
  * key, a wrong team or a bad signature; {@code TopicDisallowed} for a topic the key may not send to), a
  * certificate made at start-up ({@link #serverCertificate()}, to trust), a record of every accepted
- * notification, and rejections injected per device token (e.g. {@code TooManyRequests}).
+ * notification, rejections injected per device token (e.g. {@code TooManyRequests}), and {@linkplain
+ * #injectKeyFault faults} of one provider key's sends for a while ({@code TooManyRequests}, {@code
+ * ExpiredProviderToken}, failing TLS handshakes).
  *
  * <p>Certificate authentication as Apple does it: a client that presents a certificate must present one
  * issued by the emulator's own {@linkplain #certificateAuthority() authority} ({@link #mintCertificate})
@@ -83,10 +89,18 @@ public final class ApnsEmulator implements AutoCloseable {
     private final ConcurrentLinkedDeque<ApnsNotification> accepted = new ConcurrentLinkedDeque<>();
     private final ConcurrentLinkedDeque<ApnsRejection> rejected = new ConcurrentLinkedDeque<>();
     private final AtomicLong sequence = new AtomicLong();
+    private final Map<String, ActiveFault> keyFaults = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> faultedSends = new ConcurrentHashMap<>();
+    private final Map<SSLSession, Channel> connections = new ConcurrentHashMap<>();
+    private final Map<String, Set<Channel>> connectionsByKey = new ConcurrentHashMap<>();
+    private final AtomicLong failedHandshakes = new AtomicLong();
+    private volatile Instant handshakesFailUntil = Instant.MIN;
     private final MockApnsServer server;
     private final int port;
 
     private record Injected(RejectionReason reason, AtomicInteger remaining, boolean always, Duration retryAfter) {}
+
+    private record ActiveFault(ApnsFault fault, Instant until) {}
 
     private ApnsEmulator(int port, boolean openRegistration) {
         this.openRegistration = openRegistration;
@@ -102,9 +116,11 @@ public final class ApnsEmulator implements AutoCloseable {
                     .trustManager(new ClientCertificateTrust(authority.certificate()))
                     .build();
             this.server = new WithTls(
-                            tls,
-                            session -> handler(validating.buildHandler(session), certificateAuthenticated(session)),
-                            new Recorder())
+                            new FailingHandshakes(tls),
+                            session -> handler(
+                                    validating.buildHandler(session), certificateAuthenticated(session), session),
+                            new Recorder(),
+                            this::connected)
                     .setServerCredentials(
                             new X509Certificate[] {certificate.certificate()}, certificate.privateKey(), null)
                     .build();
@@ -238,6 +254,44 @@ public final class ApnsEmulator implements AutoCloseable {
         injected.put(deviceToken, new Injected(reason, new AtomicInteger(times), times == 0, retryAfter));
     }
 
+    /**
+     * The sends signed by the provider key {@code keyId} meet {@code fault} from now for {@link
+     * ApnsFault#lasting()} (replacing a fault injected earlier for the key); other keys' sends do not,
+     * except for the new connections {@link ApnsFault.Kind#TLS_HANDSHAKE_FAILURE} fails.
+     */
+    public void injectKeyFault(String keyId, ApnsFault fault) {
+        Objects.requireNonNull(keyId, "keyId");
+        Instant until = clock.instant().plus(fault.lasting());
+        keyFaults.put(keyId, new ActiveFault(fault, until));
+        log.info("APNs emulator: key {} meets fault '{}' for {}", keyId, fault.kind(), fault.lasting());
+        if (fault.kind() == ApnsFault.Kind.TLS_HANDSHAKE_FAILURE) {
+            handshakesFailUntil = until;
+            Set<Channel> open = connectionsByKey.remove(keyId);
+            if (open != null) {
+                open.forEach(Channel::close);
+            }
+        }
+    }
+
+    /** Ends the fault of {@code keyId} now (and failing handshakes, if it was that). */
+    public void clearKeyFault(String keyId) {
+        ActiveFault removed = keyFaults.remove(keyId);
+        if (removed != null && removed.fault().kind() == ApnsFault.Kind.TLS_HANDSHAKE_FAILURE) {
+            handshakesFailUntil = Instant.MIN;
+        }
+    }
+
+    /** How many sends signed by {@code keyId} met a fault (a refusal; closed connections not counted). */
+    public long faultedSends(String keyId) {
+        AtomicLong count = faultedSends.get(keyId);
+        return count == null ? 0 : count.get();
+    }
+
+    /** How many TLS handshakes a {@link ApnsFault.Kind#TLS_HANDSHAKE_FAILURE} failed. */
+    public long failedHandshakes() {
+        return failedHandshakes.get();
+    }
+
     /** Removes injected rejections and the unregistration of {@code deviceToken}. */
     public void clearDevice(String deviceToken) {
         injected.remove(deviceToken);
@@ -303,7 +357,8 @@ public final class ApnsEmulator implements AutoCloseable {
      * Each notification of a connection: {@code certificate} connections are held to their
      * certificate's topic by pushy's validating handler; the others are authenticated here first.
      */
-    private PushNotificationHandler handler(PushNotificationHandler validating, boolean certificate) {
+    private PushNotificationHandler handler(
+            PushNotificationHandler validating, boolean certificate, SSLSession session) {
         return (headers, payload) -> {
             String token = deviceToken(headers);
             CharSequence topic = headers.get("apns-topic");
@@ -316,7 +371,23 @@ public final class ApnsEmulator implements AutoCloseable {
                         .add(token);
             }
             if (!certificate) {
-                authenticate(headers, topic);
+                String keyId = authenticate(headers, topic);
+                Channel connection = connections.get(session);
+                if (connection != null) {
+                    connectionsByKey
+                            .computeIfAbsent(keyId, id -> ConcurrentHashMap.newKeySet())
+                            .add(connection);
+                }
+                ActiveFault fault = activeFault(keyId);
+                if (fault != null && fault.fault().kind() == ApnsFault.Kind.TOO_MANY_REQUESTS) {
+                    faultedSends.computeIfAbsent(keyId, id -> new AtomicLong()).incrementAndGet();
+                    if (fault.fault().retryAfter() != null) {
+                        AnswerHeadersMockApnsServer.addToThisAnswer(
+                                "retry-after",
+                                Long.toString(fault.fault().retryAfter().toSeconds()));
+                    }
+                    throw new RejectedNotificationException(RejectionReason.TOO_MANY_REQUESTS);
+                }
             }
             if (!openRegistration
                     && token != null
@@ -344,9 +415,10 @@ public final class ApnsEmulator implements AutoCloseable {
      * not know, a team that is not the key's or a signature the key does not verify; {@code
      * ExpiredProviderToken} for one older than an hour; {@code TopicDisallowed} for a topic the key may
      * not send to. pushy's validating handler checks the device token first, and the team only against
-     * the connection's first token.
+     * the connection's first token. A key's {@link ApnsFault.Kind#EXPIRED_PROVIDER_TOKEN} fault makes its
+     * tokens issued before the fault ends expired. Answers the key id.
      */
-    private void authenticate(Http2Headers headers, CharSequence topic) throws RejectedNotificationException {
+    private String authenticate(Http2Headers headers, CharSequence topic) throws RejectedNotificationException {
         CharSequence authorization = headers.get("authorization");
         if (authorization == null) {
             throw new RejectedNotificationException(RejectionReason.MISSING_PROVIDER_TOKEN);
@@ -368,12 +440,59 @@ public final class ApnsEmulator implements AutoCloseable {
         if (clock.instant().isAfter(token.getIssuedAt().plus(PROVIDER_TOKEN_LIFETIME))) {
             throw new RejectedNotificationException(RejectionReason.EXPIRED_PROVIDER_TOKEN);
         }
+        ActiveFault fault = activeFault(token.getKeyId());
+        if (fault != null
+                && fault.fault().kind() == ApnsFault.Kind.EXPIRED_PROVIDER_TOKEN
+                && token.getIssuedAt().isBefore(fault.until())) {
+            faultedSends
+                    .computeIfAbsent(token.getKeyId(), id -> new AtomicLong())
+                    .incrementAndGet();
+            throw new RejectedNotificationException(RejectionReason.EXPIRED_PROVIDER_TOKEN);
+        }
         if (topic == null) {
             throw new RejectedNotificationException(RejectionReason.MISSING_TOPIC);
         }
         Set<String> topics = topicsByKey.get(key);
         if (topics == null || !topics.contains(topic.toString())) {
             throw new RejectedNotificationException(RejectionReason.TOPIC_DISALLOWED);
+        }
+        return token.getKeyId();
+    }
+
+    private ActiveFault activeFault(String keyId) {
+        ActiveFault active = keyFaults.get(keyId);
+        if (active != null && !clock.instant().isBefore(active.until())) {
+            keyFaults.remove(keyId, active);
+            return null;
+        }
+        return active;
+    }
+
+    /** A new connection, once its TLS handshake is done: kept until it closes, for a fault that closes it. */
+    private void connected(SSLSession session, Channel channel) {
+        connections.put(session, channel);
+        channel.closeFuture().addListener(closed -> {
+            connections.remove(session);
+            connectionsByKey.values().forEach(open -> open.remove(channel));
+        });
+    }
+
+    /**
+     * The server's TLS context; while handshakes fail, a new connection's engine offers no usable cipher
+     * suite, so its handshake ends in a {@code handshake_failure} alert.
+     */
+    private final class FailingHandshakes extends DelegatingSslContext {
+
+        FailingHandshakes(SslContext tls) {
+            super(tls);
+        }
+
+        @Override
+        protected void initEngine(SSLEngine engine) {
+            if (clock.instant().isBefore(handshakesFailUntil)) {
+                failedHandshakes.incrementAndGet();
+                engine.setEnabledCipherSuites(new String[] {"TLS_EMPTY_RENEGOTIATION_INFO_SCSV"});
+            }
         }
     }
 
@@ -412,9 +531,15 @@ public final class ApnsEmulator implements AutoCloseable {
         private final SslContext tls;
         private final PushNotificationHandlerFactory handlers;
         private final MockApnsServerListener listener;
+        private final java.util.function.BiConsumer<SSLSession, Channel> connections;
 
-        WithTls(SslContext tls, PushNotificationHandlerFactory handlers, MockApnsServerListener listener) {
+        WithTls(
+                SslContext tls,
+                PushNotificationHandlerFactory handlers,
+                MockApnsServerListener listener,
+                java.util.function.BiConsumer<SSLSession, Channel> connections) {
             this.tls = tls;
+            this.connections = connections;
             this.handlers = handlers;
             this.listener = listener;
             // pushy's build() checks that they are set
@@ -424,7 +549,8 @@ public final class ApnsEmulator implements AutoCloseable {
 
         @Override
         protected MockApnsServer constructServer(SslContext built) {
-            return new AnswerHeadersMockApnsServer(tls, eventLoopGroup, handlers, listener, maxConcurrentStreams);
+            return new AnswerHeadersMockApnsServer(
+                    tls, eventLoopGroup, handlers, listener, maxConcurrentStreams, connections);
         }
     }
 

@@ -13,7 +13,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The FCM emulator's HTTP control API under {@code /emulator/fcm}: lists and clears accepted messages,
- * injects failures and latency per device token, mints service accounts and accepts static tokens.
+ * injects failures and latency per device token and faults per project, mints service accounts and
+ * accepts static tokens.
  * Every bad request is answered with an RFC 9457 problem.
  */
 final class FcmControlApi {
@@ -76,6 +77,12 @@ final class FcmControlApi {
             }
             emulator.acceptAccessToken(text(object(body), "accessToken"));
             return HttpAnswer.noContent();
+        }
+        if (segments.length == 4
+                && segments[1].equals("projects")
+                && !segments[2].isBlank()
+                && segments[3].equals("fault")) {
+            return projectFault(method, segments[2], body);
         }
         if (segments.length >= 3 && segments[1].equals("devices") && !segments[2].isBlank()) {
             return device(method, segments, body);
@@ -142,6 +149,53 @@ final class FcmControlApi {
                         404, "not-found", "Not found", "Unknown device resource '" + segments[3] + "'.", json);
             }
         }
+    }
+
+    /**
+     * {@code PUT} {@code {"kind": "unavailable"|"throttled"|"slow"|"reset", "seconds": n,
+     * "retryAfterSeconds": n (throttled), "latencyMs": n (slow)}}; {@code DELETE} ends it; {@code GET}
+     * {@code {"kind": … or null, "faultedSends": n}}.
+     */
+    private HttpAnswer projectFault(HttpMethod method, String projectId, String body) {
+        if (HttpMethod.PUT.equals(method)) {
+            emulator.injectProjectFault(projectId, fault(object(body)));
+            return HttpAnswer.noContent();
+        }
+        if (HttpMethod.DELETE.equals(method)) {
+            emulator.clearProjectFault(projectId);
+            return HttpAnswer.noContent();
+        }
+        if (HttpMethod.GET.equals(method)) {
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put(
+                    "kind",
+                    emulator.projectFault(projectId).map(f -> f.kind().text()).orElse(null));
+            answer.put("faultedSends", emulator.faultedSends(projectId));
+            return HttpAnswer.json(200, answer, json);
+        }
+        return notAllowed("GET, PUT, DELETE");
+    }
+
+    private FcmFault fault(JsonNode body) {
+        String kind = text(body, "kind");
+        FcmFault.Kind parsed;
+        try {
+            parsed = FcmFault.Kind.of(kind);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest("'kind' must be one of unavailable, throttled, slow, reset; was '" + kind + "'.");
+        }
+        Duration lasting = Duration.ofSeconds(number(body, "seconds", 1, 86_400));
+        return switch (parsed) {
+            case UNAVAILABLE -> FcmFault.unavailable(lasting);
+            case RESET -> FcmFault.reset(lasting);
+            case THROTTLED ->
+                FcmFault.throttled(lasting, Duration.ofSeconds(number(body, "retryAfterSeconds", 0, 86_400)));
+            case SLOW ->
+                FcmFault.slow(
+                        lasting,
+                        Duration.ofMillis(number(
+                                body, "latencyMs", 1, Duration.ofMinutes(10).toMillis())));
+        };
     }
 
     private HttpAnswer list(QueryStringDecoder uri) {

@@ -38,7 +38,9 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Device tokens are open by default: any well-formed token is accepted unless it was
  * {@linkplain #unregister unregistered}, {@linkplain #bindToken bound} to another project, or has an
- * {@linkplain #injectFailure injected failure}. Thread-safe.
+ * {@linkplain #injectFailure injected failure}. A whole project's sends can meet a {@linkplain
+ * #injectProjectFault fault} for a while (FCM down, throttled, slow, resetting connections), other projects
+ * unaffected. Thread-safe.
  */
 public final class FcmEmulator implements AutoCloseable {
 
@@ -64,6 +66,8 @@ public final class FcmEmulator implements AutoCloseable {
     private final Set<String> unregistered = ConcurrentHashMap.newKeySet();
     private final Map<String, String> boundProjects = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+    private final Map<String, ActiveFault> projectFaults = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> faultedSends = new ConcurrentHashMap<>();
     private final HttpServer server;
     private final String host;
 
@@ -84,6 +88,8 @@ public final class FcmEmulator implements AutoCloseable {
             return remaining.getAndUpdate(left -> Math.max(0, left - 1)) > 0;
         }
     }
+
+    private record ActiveFault(FcmFault fault, Instant until) {}
 
     private FcmEmulator(String host, int port, int threads, int maxRecorded, Clock clock) {
         if (maxRecorded < 1) {
@@ -231,6 +237,38 @@ public final class FcmEmulator implements AutoCloseable {
         boundProjects.put(deviceToken, projectId);
     }
 
+    /**
+     * Every send of {@code projectId} meets {@code fault} from now for {@link FcmFault#lasting()} (replacing
+     * a fault injected earlier); sends of other projects are unaffected.
+     */
+    public void injectProjectFault(String projectId, FcmFault fault) {
+        requireText(projectId, "projectId");
+        Objects.requireNonNull(fault, "fault");
+        projectFaults.put(projectId, new ActiveFault(fault, clock.instant().plus(fault.lasting())));
+        log.info(
+                "FCM emulator: project {} meets fault '{}' for {}",
+                projectId,
+                fault.kind().text(),
+                fault.lasting());
+    }
+
+    /** Ends the fault of {@code projectId} now. */
+    public void clearProjectFault(String projectId) {
+        projectFaults.remove(projectId);
+    }
+
+    /** The fault {@code projectId}'s sends meet now, if any. */
+    public Optional<FcmFault> projectFault(String projectId) {
+        ActiveFault active = activeFault(projectId);
+        return active == null ? Optional.empty() : Optional.of(active.fault());
+    }
+
+    /** How many sends of {@code projectId} met a fault since the last reset. */
+    public long faultedSends(String projectId) {
+        AtomicLong count = faultedSends.get(projectId);
+        return count == null ? 0 : count.get();
+    }
+
     /** Removes the failures, latencies, unregistrations and bindings of {@code deviceToken}. */
     public void clearDevice(String deviceToken) {
         failures.remove(deviceToken);
@@ -239,8 +277,10 @@ public final class FcmEmulator implements AutoCloseable {
         boundProjects.remove(deviceToken);
     }
 
-    /** Removes every injection, unregistration and binding, the records and the attempt counts. */
+    /** Removes every injection, project fault, unregistration and binding, the records and the counts. */
     public void reset() {
+        projectFaults.clear();
+        faultedSends.clear();
         failures.clear();
         latencies.clear();
         unregistered.clear();
@@ -290,6 +330,34 @@ public final class FcmEmulator implements AutoCloseable {
         if (projectId.isEmpty() || projectId.contains("/")) {
             return googleError(404, "NOT_FOUND", "Unknown project.", null);
         }
+        ActiveFault active = activeFault(projectId);
+        if (active == null) {
+            return accept(request, projectId, receivedAt);
+        }
+        faultedSends.computeIfAbsent(projectId, project -> new AtomicLong()).incrementAndGet();
+        FcmFault fault = active.fault();
+        return switch (fault.kind()) {
+            case UNAVAILABLE -> fcmError(FcmErrorCode.UNAVAILABLE, null, null);
+            case THROTTLED -> fcmError(FcmErrorCode.QUOTA_EXCEEDED, null, fault.retryAfter());
+            case RESET -> HttpAnswer.resetMidResponse();
+            case SLOW -> {
+                HttpAnswer answer = accept(request, projectId, receivedAt);
+                yield answer.delayedBy(answer.delay().plus(fault.latency()));
+            }
+        };
+    }
+
+    private ActiveFault activeFault(String projectId) {
+        ActiveFault active = projectFaults.get(projectId);
+        if (active != null && !clock.instant().isBefore(active.until())) {
+            projectFaults.remove(projectId, active);
+            return null;
+        }
+        return active;
+    }
+
+    /** A send of {@code projectId} with no project fault: FCM's checks, the device's injections, the record. */
+    private HttpAnswer accept(FullHttpRequest request, String projectId, Instant receivedAt) {
         String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
         String bearer = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? authorization.substring(7).trim()

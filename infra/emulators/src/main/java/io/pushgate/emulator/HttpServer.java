@@ -113,6 +113,10 @@ final class HttpServer implements AutoCloseable {
                             500, "text/plain", Map.of(), "emulator error".getBytes(), java.time.Duration.ZERO);
                 }
             }
+            if (answer.reset()) {
+                reset(context, answer);
+                return;
+            }
             FullHttpResponse response = new DefaultFullHttpResponse(
                     HttpVersion.HTTP_1_1,
                     HttpResponseStatus.valueOf(answer.status()),
@@ -136,6 +140,23 @@ final class HttpServer implements AutoCloseable {
             } else {
                 context.executor().schedule(write, answer.delay().toNanos(), TimeUnit.NANOSECONDS);
             }
+        }
+
+        /**
+         * Writes the status line and the first header of {@code answer}, past the HTTP encoder, then closes
+         * the connection with a TCP reset (linger 0): the client reads a response cut short.
+         */
+        private static void reset(ChannelHandlerContext context, HttpAnswer answer) {
+            String head = "HTTP/1.1 " + answer.status() + " "
+                    + HttpResponseStatus.valueOf(answer.status()).reasonPhrase() + "\r\nContent-Type: "
+                    + answer.contentType() + "\r\nContent-Le";
+            ChannelHandlerContext beforeCodec = context.pipeline().context(HttpServerCodec.class);
+            beforeCodec
+                    .writeAndFlush(Unpooled.copiedBuffer(head, java.nio.charset.StandardCharsets.US_ASCII))
+                    .addListener(written -> {
+                        context.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+                        context.channel().close();
+                    });
         }
 
         private static String pathPrefix(String uri) {

@@ -95,20 +95,20 @@ class SecurityConfiguration {
     }
 
     /**
-     * A request Spring Security's firewall refuses before any filter chain (an encoded slash, period
-     * or percent sign in the path, a character it never allows) answers 400 {@code invalid-field}
-     * with {@code field: path}, a problem like every other refusal, instead of an empty 400.
+     * What Spring Security's firewall refuses before any filter chain (a method such as {@code TRACE},
+     * an encoded slash, period, percent sign or NUL in the path) answers 400 {@code request-rejected},
+     * a problem like every other refusal, instead of an empty 400; the detail is fixed, as the
+     * firewall's own message may quote the request.
      */
     @Bean
     ServerExchangeRejectedHandler firewallRefusalAsProblem(ObjectMapper json) {
-        return (exchange, rejected) -> {
-            ProblemDetail problem = ApiRejected.body(
-                    ControlPlaneProblem.INVALID_FIELD,
-                    "the request's path holds what this API never accepts (an encoded slash, period or percent"
-                            + " sign, or a character that is not allowed)");
-            problem.setProperty("field", "path");
-            return write(exchange, json, problem, null);
-        };
+        return (exchange, rejected) -> write(
+                exchange,
+                json,
+                ApiRejected.body(
+                        ControlPlaneProblem.REQUEST_REJECTED,
+                        "the request's method, URL or a header holds what this service refuses to read"),
+                null);
     }
 
     /** The bearer token of {@code Authorization}, as an authentication request; none without one. */

@@ -1,5 +1,6 @@
 package com.eatthepath.pushy.apns.server;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
@@ -10,6 +11,7 @@ import io.netty.handler.logging.LogLevel;
 import io.netty.handler.ssl.SslContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -19,7 +21,8 @@ import javax.net.ssl.SSLSession;
  * pushy writes that rejection at once, on the same event-loop thread, and the headers are added to it
  * as its HEADERS frame goes out (the HTTP/2 frame logger is the one place that sees the frame before
  * it is encoded). It sits in pushy's package because {@link MockApnsServer}'s constructor and its
- * handler builder's setters are package-private; it changes nothing else.
+ * handler builder's setters are package-private. It also tells {@code connections} of each connection
+ * and its TLS session (for faults that close a client's connections); it changes nothing else.
  */
 public final class AnswerHeadersMockApnsServer extends MockApnsServer {
 
@@ -28,17 +31,20 @@ public final class AnswerHeadersMockApnsServer extends MockApnsServer {
     private final PushNotificationHandlerFactory handlerFactory;
     private final MockApnsServerListener listener;
     private final int maxConcurrentStreams;
+    private final BiConsumer<SSLSession, Channel> connections;
 
     public AnswerHeadersMockApnsServer(
             SslContext tls,
             EventLoopGroup eventLoopGroup,
             PushNotificationHandlerFactory handlerFactory,
             MockApnsServerListener listener,
-            int maxConcurrentStreams) {
+            int maxConcurrentStreams,
+            BiConsumer<SSLSession, Channel> connections) {
         super(tls, eventLoopGroup, handlerFactory, listener, maxConcurrentStreams, false);
         this.handlerFactory = handlerFactory;
         this.listener = listener;
         this.maxConcurrentStreams = maxConcurrentStreams;
+        this.connections = connections;
     }
 
     /**
@@ -61,6 +67,7 @@ public final class AnswerHeadersMockApnsServer extends MockApnsServer {
 
     @Override
     protected void addHandlersToPipeline(SSLSession session, ChannelPipeline pipeline) {
+        connections.accept(session, pipeline.channel());
         MockApnsServerHandler handler = new Builder()
                 .pushNotificationHandler(handlerFactory.buildHandler(session))
                 .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(maxConcurrentStreams))
