@@ -19,7 +19,7 @@ record SandboxPhone(
         implements Serializable {
 
     /** The token as the page shows it. */
-    String shownToken() {
+    public String shownToken() {
         return deviceToken.substring(0, 6) + "…(" + deviceToken.length() + " characters)";
     }
 

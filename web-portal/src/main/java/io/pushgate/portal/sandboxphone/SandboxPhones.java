@@ -45,7 +45,7 @@ class SandboxPhones {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Why no phone was started, and what to do about it. */
-    static final class NotReady extends RuntimeException {
+    public static final class NotReady extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         private final String field;
@@ -57,15 +57,15 @@ class SandboxPhones {
             this.fix = fix;
         }
 
-        String field() {
+        public String field() {
             return field;
         }
 
-        String reason() {
+        public String reason() {
             return getMessage();
         }
 
-        String fix() {
+        public String fix() {
             return fix;
         }
     }
