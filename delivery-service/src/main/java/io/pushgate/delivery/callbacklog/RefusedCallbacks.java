@@ -174,6 +174,37 @@ public class RefusedCallbacks {
                 });
     }
 
+    /**
+     * A configuration's refused callbacks since a time, as logged (sampled: a flood logs at most
+     * {@code samples-per-flush} per flush): how many, the newest's time and its reason with the hint.
+     */
+    public record RecentRefusals(UUID configurationId, long logged, Instant lastAt, String reason, String hint) {}
+
+    /** The tenant's configurations with refused callbacks logged since {@code since}, the newest first. */
+    public Mono<List<RecentRefusals>> refusedSince(UUID tenantId, Instant since) {
+        return database.sql("""
+                        SELECT configuration_id, count(*) AS logged, max(at) AS last_at,
+                               (array_agg(reason ORDER BY at DESC, id DESC))[1] AS reason,
+                               (array_agg(field ORDER BY at DESC, id DESC))[1] AS field
+                          FROM delivery.refused_callback
+                         WHERE tenant_id = $1 AND at >= $2
+                         GROUP BY configuration_id
+                         ORDER BY last_at DESC""")
+                .bind(0, tenantId)
+                .bind(1, since.atOffset(ZoneOffset.UTC))
+                .map((row, metadata) -> {
+                    RefusalReason reason = RefusalReason.of(row.get("reason", String.class));
+                    return new RecentRefusals(
+                            row.get("configuration_id", UUID.class),
+                            row.get("logged", Long.class),
+                            row.get("last_at", OffsetDateTime.class).toInstant(),
+                            reason.text(),
+                            reason.hint(row.get("field", String.class)));
+                })
+                .all()
+                .collectList();
+    }
+
     /** An untrusted field name as one bounded token without control characters, or {@code null}. */
     static String printableField(String field) {
         if (field == null) {

@@ -1,5 +1,6 @@
 package io.pushgate.delivery.readapi;
 
+import io.pushgate.delivery.notification.AttemptOutcome;
 import io.pushgate.delivery.notification.HotPartitions;
 import io.pushgate.delivery.notification.NotificationStatus;
 import java.nio.charset.StandardCharsets;
@@ -292,6 +293,75 @@ public class NotificationQueries {
 
     private static Double round(Double millis) {
         return millis == null ? null : Math.round(millis * 1000) / 1000.0;
+    }
+
+    /**
+     * A credential whose sends the provider refused for the credential itself (one of {@code
+     * errorCodes}) since {@code since}, and that delivered nothing after its last such refusal.
+     *
+     * @param failures the refused attempts after the credential's last delivered one
+     * @param lastAt the newest of them
+     * @param errorCode the newest one's code
+     */
+    public record FailingCredential(UUID credentialId, long failures, Instant lastAt, String errorCode) {}
+
+    /**
+     * The tenant's credentials whose attempts since {@code since} ended {@code failed} with one of
+     * {@code errorCodes} and were not followed by a delivered attempt of the same credential. The
+     * failed attempts come from a small partial index ({@code attempt_failed_idx}, V10); the delivered
+     * ones are looked for only for credentials that failed, after their first failure.
+     */
+    public Mono<List<FailingCredential>> failingCredentials(UUID tenantId, List<String> errorCodes, Instant since) {
+        // the outcome as a literal (an enum's text), so that the planner may use the partial index
+        String failed = "'" + AttemptOutcome.FAILED.text() + "'";
+        return database.sql("WITH failed AS ("
+                        + " SELECT id, credential_id, error_code, at FROM delivery.attempt"
+                        + " WHERE tenant_id = $1 AND at >= $2 AND outcome = " + failed
+                        + " AND error_code = ANY($3) AND credential_id IS NOT NULL),"
+                        + " delivered AS ("
+                        + " SELECT a.credential_id, max(a.at) AS at FROM delivery.attempt a"
+                        + " WHERE a.tenant_id = $1 AND a.outcome = $4 AND a.at >= (SELECT min(at) FROM failed)"
+                        + " AND a.credential_id IN (SELECT credential_id FROM failed)"
+                        + " GROUP BY a.credential_id)"
+                        + " SELECT f.credential_id, count(*) AS failures, max(f.at) AS last_at,"
+                        + " (array_agg(f.error_code ORDER BY f.at DESC, f.id DESC))[1] AS error_code"
+                        + " FROM failed f LEFT JOIN delivered d ON d.credential_id = f.credential_id"
+                        + " WHERE d.at IS NULL OR f.at > d.at"
+                        + " GROUP BY f.credential_id ORDER BY last_at DESC")
+                .bind(0, tenantId)
+                .bind(1, utc(since))
+                .bind(2, errorCodes.toArray(String[]::new))
+                .bind(3, AttemptOutcome.DELIVERED.text())
+                .map((row, metadata) -> new FailingCredential(
+                        row.get("credential_id", UUID.class),
+                        row.get("failures", Long.class),
+                        row.get("last_at", OffsetDateTime.class).toInstant(),
+                        row.get("error_code", String.class)))
+                .all()
+                .collectList();
+    }
+
+    /** A configuration's notifications still unfinished well after their receipt. */
+    public record Backlog(UUID configurationId, long waiting, Instant oldest) {}
+
+    /**
+     * The tenant's notifications received before {@code before} and not finished yet ({@code accepted}
+     * or {@code retrying}), per configuration; from the hot partitions, whose unfinished rows the
+     * sweeper's partial index holds.
+     */
+    public Mono<List<Backlog>> backlog(UUID tenantId, Instant before) {
+        return database.sql("SELECT configuration_id, count(*) AS waiting, min(received_at) AS oldest"
+                        + " FROM delivery.notification n WHERE n.tenant_id = $1 AND n.completed_at IS NULL"
+                        + " AND n.received_at < $2 AND " + HotPartitions.bound("n")
+                        + " GROUP BY configuration_id ORDER BY oldest")
+                .bind(0, tenantId)
+                .bind(1, utc(before))
+                .map((row, metadata) -> new Backlog(
+                        row.get("configuration_id", UUID.class),
+                        row.get("waiting", Long.class),
+                        row.get("oldest", OffsetDateTime.class).toInstant()))
+                .all()
+                .collectList();
     }
 
     private static OffsetDateTime utc(Instant instant) {

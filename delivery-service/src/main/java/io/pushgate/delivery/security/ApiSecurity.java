@@ -63,6 +63,8 @@ class ApiSecurity {
     /** A notification's re-send: it sends again with the tenant's credential. */
     static final String RESEND = "/v1/notifications/*:resend";
 
+    static final String ATTENTION = "/v1/attention";
+
     /** A credential's connection test: it talks to the provider with the tenant's credential. */
     static final String CREDENTIAL_TEST = "/v1/credentials/*:test";
 
@@ -131,6 +133,8 @@ class ApiSecurity {
                         "/v1/sandbox/messages")
                 .hasAuthority(TENANT_READ)
                 .pathMatchers(HttpMethod.GET, CALLBACK_LOG)
+                .hasAuthority(TENANT_READ)
+                .pathMatchers(HttpMethod.GET, ATTENTION)
                 .hasAuthority(TENANT_READ)
                 .pathMatchers(HttpMethod.POST, CREDENTIAL_TEST, RESEND)
                 .hasAuthority(TENANT_WRITE)

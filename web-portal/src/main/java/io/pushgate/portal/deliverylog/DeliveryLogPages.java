@@ -6,7 +6,9 @@ import io.pushgate.portal.backend.Configuration;
 import io.pushgate.portal.backend.MemberView;
 import io.pushgate.portal.backend.Notification;
 import io.pushgate.portal.backend.Page;
+import io.pushgate.portal.session.SessionEnded;
 import io.pushgate.portal.web.Flash;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,30 +17,50 @@ import java.util.Objects;
 import java.util.UUID;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * {@code /deliveries}: the tenant's notifications, newest first, from delivery-service's read API
  * ({@code GET /v1/notifications}), filtered by configuration, status, session id and event id, 50 a
  * page; {@code /deliveries/{id}}: one notification with its attempts (provider, outcome, the error code
- * in words, latency) and its re-sends. Both update live: htmx polls their fragments ({@code
- * /deliveries/list}, {@code /deliveries/{id}/live}) every {@value #POLL_SECONDS} seconds (the first
- * page of the list always, a notification while it is under way); without JavaScript, a reload shows
- * the news. Owners and admins get "Re-send" on notifications that ended {@code failed}, {@code
+ * in words, latency) and its re-sends. The list's first page is live through server-sent events
+ * ({@code /deliveries/events}, htmx's SSE extension): the portal reads the first page every {@link
+ * #STREAM_POLL} for the open page and sends {@code changed} when what it shows changed, and the browser
+ * then fetches the list's fragment ({@code /deliveries/list}); a dropped stream reconnects (the
+ * extension, with back-off) and, as a safety net, the fragment is also asked for every {@value
+ * #FALLBACK_SECONDS} s, swapped only when it changed. A notification's page polls its fragment ({@code
+ * /deliveries/{id}/live}) every {@value #POLL_SECONDS} seconds while it is under way. Without
+ * JavaScript, a reload shows the news. Owners and admins get "Re-send" on notifications that ended {@code failed}, {@code
  * expired}, {@code no_device} or {@code token_invalid} ({@code POST /v1/notifications/{id}:resend}).
  */
 @Controller
 class DeliveryLogPages {
 
-    /** How often the live parts of the pages ask again. */
+    /** How often a notification's page asks again while it is under way. */
     static final int POLL_SECONDS = 3;
+
+    /** How often the list's stream reads the first page for its open page. */
+    static final Duration STREAM_POLL = Duration.ofSeconds(1);
+
+    /** The list's safety net: how often it asks for its fragment even without an event. */
+    static final int FALLBACK_SECONDS = 60;
+
+    /** A comment this often on the stream: a browser that left is noticed (the write fails) within it. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(15);
+
+    /** The longest one stream lasts; the browser's EventSource then connects again if the page is still open. */
+    static final Duration STREAM = Duration.ofMinutes(10);
 
     static final List<String> STATUSES =
             List.of("accepted", "retrying", "delivered", "no_device", "token_invalid", "failed", "expired");
@@ -73,7 +95,7 @@ class DeliveryLogPages {
         });
     }
 
-    /** The list alone, for htmx's polling. */
+    /** The list alone, fetched when the stream says it changed (and by the fallback poll). */
     @GetMapping("/deliveries/list")
     Mono<String> list(
             ServerWebExchange exchange,
@@ -95,6 +117,42 @@ class DeliveryLogPages {
             }
             return "deliveries :: list";
         });
+    }
+
+    /**
+     * {@code changed} (its data: a short text that changes with the first page) whenever the first
+     * page of the list with this filter changed, the first time at once (a reconnected page catches
+     * up); a comment every {@link #HEARTBEAT}; {@code ended} when the member's session ended. One
+     * stream lasts at most {@link #STREAM}.
+     */
+    @GetMapping(value = "/deliveries/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @ResponseBody
+    Flux<ServerSentEvent<String>> events(
+            ServerWebExchange exchange,
+            @RequestParam(required = false) String configurationId,
+            @RequestParam(required = false) String status,
+            @RequestParam(required = false) String sessionId,
+            @RequestParam(required = false) String eventId) {
+        LogFilter filter = new LogFilter(configurationId, status, sessionId, eventId, null);
+        List<Object> values = new ArrayList<>();
+        String uri = filter.apiUri(values);
+        Flux<ServerSentEvent<String>> changes = Flux.interval(Duration.ZERO, STREAM_POLL)
+                .onBackpressureDrop()
+                .concatMap(tick -> backend.delivery(exchange)
+                        .get(NOTIFICATIONS, uri, values.toArray())
+                        .map(page -> Integer.toHexString(Objects.hash(page.items(), page.nextCursor())))
+                        .onErrorResume(problem -> problem instanceof ApiProblem, problem -> Mono.empty()))
+                .distinctUntilChanged()
+                .map(version ->
+                        ServerSentEvent.builder(version).event("changed").build());
+        Flux<ServerSentEvent<String>> heartbeat = Flux.interval(HEARTBEAT)
+                .map(tick -> ServerSentEvent.<String>builder().comment("").build());
+        return Flux.merge(changes, heartbeat)
+                .take(STREAM)
+                .onErrorResume(
+                        SessionEnded.class,
+                        ended -> Flux.just(
+                                ServerSentEvent.builder("").event("ended").build()));
     }
 
     /** What the list shows, as a short text that changes when any of it does. */

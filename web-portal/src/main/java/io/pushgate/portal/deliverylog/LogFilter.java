@@ -52,6 +52,11 @@ public record LogFilter(String configurationId, String status, String sessionId,
                 .toUriString();
     }
 
+    /** The first page's server-sent events for this filter: {@code changed} whenever what it shows changed. */
+    public String events() {
+        return query("/deliveries/events", null);
+    }
+
     public boolean firstPage() {
         return cursor == null;
     }

@@ -1,5 +1,6 @@
 package io.pushgate.portal.onboarding;
 
+import io.pushgate.portal.attention.AttentionItems;
 import io.pushgate.portal.backend.ApiProblem;
 import io.pushgate.portal.backend.Backend;
 import io.pushgate.portal.backend.Configuration;
@@ -30,10 +31,12 @@ class OnboardingPages {
 
     private final Checklists checklists;
     private final Backend backend;
+    private final AttentionItems attention;
 
-    OnboardingPages(Checklists checklists, Backend backend) {
+    OnboardingPages(Checklists checklists, Backend backend, AttentionItems attention) {
         this.checklists = checklists;
         this.backend = backend;
+        this.attention = attention;
     }
 
     @GetMapping("/")
@@ -198,8 +201,9 @@ class OnboardingPages {
 
     private Mono<String> home(
             ServerWebExchange exchange, UUID configuration, FormErrors errors, Map<String, String> form, Model model) {
-        return checklists.load(exchange, configuration).map(checklist -> {
+        return checklists.load(exchange, configuration).zipWith(attention.load(exchange), (checklist, health) -> {
             model.addAttribute("checklist", checklist);
+            model.addAttribute("health", health);
             model.addAttribute("errors", errors);
             model.addAttribute("form", form);
             return "home";

@@ -1,0 +1,364 @@
+package io.pushgate.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pushgate.api.AxpSignature;
+import io.pushgate.emulator.ApnsAuthKey;
+import io.pushgate.emulator.ApnsEmulator;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+
+/**
+ * The portal's operating pages in a real headless Chromium against the whole platform (the set-up of
+ * {@link PortalBrowserIntegrationTests}), with an APNs emulator for a credential that APNs refuses:
+ * the sandbox phone shows a push that came from a real signed callback, with the configuration's
+ * template; the home page lists a refused credential and a configuration whose callbacks are refused,
+ * each with its advice and link, and says when its health is unavailable; the delivery log shows a
+ * new notification without a reload. Accessibility (axe-core) and screenshots of each.
+ */
+class PortalOperateBrowserIntegrationTests {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+    private static final String TOPIC = "com.example.operate";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    static ApnsEmulator apns;
+    static PortalPlatform platform;
+    Browser browser;
+
+    @BeforeAll
+    static void startPlatform() throws Exception {
+        apns = ApnsEmulator.start();
+        Path certificate = Files.createTempFile("apns-emulator", ".pem");
+        Files.writeString(certificate, apns.serverCertificatePem());
+        platform = PortalPlatform.start(Map.of(
+                "delivery-service",
+                List.of(
+                        "--pushgate.providers.apns-server=https://localhost:" + apns.port(),
+                        "--pushgate.providers.apns-trusted-certificate=" + certificate)));
+    }
+
+    @AfterAll
+    static void stopPlatform() {
+        if (platform != null) {
+            platform.close();
+        }
+        if (apns != null) {
+            apns.close();
+        }
+    }
+
+    @BeforeEach
+    void startBrowser() throws Exception {
+        browser = Browser.start();
+    }
+
+    @AfterEach
+    void closeBrowser() throws Exception {
+        browser.close();
+    }
+
+    @Test
+    void theSandboxPhoneShowsAPushOfARealSignedCallbackWithTheTemplatesTitleAndBody() throws Exception {
+        PortalPlatform.Account account = platform.signUp();
+        String token = platform.login(account);
+        String axpId = "axp-" + UUID.randomUUID();
+        String created = PortalPlatform.send(
+                "POST",
+                platform.tenantService("/v1/configurations"),
+                token,
+                "{\"name\":\"Phone app\",\"axpConfigurationId\":\"" + axpId + "\"}",
+                201);
+        String configurationId = PortalPlatform.field(created, "id");
+        String sandbox = sandboxCredential(token);
+        PortalPlatform.send(
+                "PATCH",
+                platform.tenantService("/v1/configurations/" + configurationId),
+                token,
+                "{\"defaultCredentials\":{\"android\":\"" + sandbox + "\",\"ios\":\"" + sandbox + "\"},"
+                        + "\"notificationTemplate\":{\"title\":\"Your agent wrote back\","
+                        + "\"body\":\"Open the app to continue the chat\"}}",
+                200);
+        signIn(account);
+
+        browser.open(platform.portal("/sandbox-phone"));
+        assertThat(browser.heading()).isEqualTo("Sandbox phone");
+        browser.assertAccessible("sandbox phone: start");
+        String sessionId = "omni-session-" + UUID.randomUUID();
+        new Select(browser.find("#phone-configuration")).selectByVisibleText("Phone app");
+        browser.type("#phone-session", sessionId);
+        browser.press("Start the sandbox phone");
+        assertThat(browser.heading()).isEqualTo("Sandbox phone");
+        assertThat(browser.find("#phone-session").getText()).isEqualTo(sessionId);
+        assertThat(browser.find("#phone-pushes").getText()).contains("No push yet.");
+        browser.driver.executeScript("window.pushgateNotReloaded = true;");
+        browser.screenshot("30-sandbox-phone-waiting");
+        browser.assertAccessible("sandbox phone, waiting");
+
+        // AXP's callback for the session, signed with the configuration's secret: the phone shows it by itself
+        String eventId = UUID.randomUUID().toString();
+        assertThat(callback(
+                        PortalPlatform.field(created, "callbackUrl"),
+                        PortalPlatform.field(created, "secret"),
+                        eventId,
+                        sessionId))
+                .isEqualTo(202);
+        browser.waitFor(driver -> !browser.all("#phone-pushes .push").isEmpty());
+        assertThat(browser.driver.executeScript("return window.pushgateNotReloaded === true"))
+                .as("the push came without a reload")
+                .isEqualTo(true);
+        WebElement push = browser.find("#phone-pushes .push");
+        assertThat(push.findElement(org.openqa.selenium.By.cssSelector(".push-title"))
+                        .getText())
+                .isEqualTo("Your agent wrote back");
+        assertThat(push.findElement(org.openqa.selenium.By.cssSelector(".push-body"))
+                        .getText())
+                .isEqualTo("Open the app to continue the chat");
+        push.findElement(org.openqa.selenium.By.cssSelector("summary")).click();
+        assertThat(push.findElement(org.openqa.selenium.By.cssSelector(".push-data"))
+                        .getText())
+                .contains("eventId")
+                .contains(eventId)
+                .contains(sessionId);
+        assertThat(browser.driver.getPageSource())
+                .as("the device token is shown shortened only")
+                .containsPattern("device token <code>[^<]{6}…\\(\\d+ characters\\)</code>");
+        browser.screenshot("31-sandbox-phone-push");
+        browser.phoneScreenshot("31-sandbox-phone-push-phone");
+        browser.assertAccessible("sandbox phone with a push");
+    }
+
+    @Test
+    void theSandboxPhoneIsRefusedForAConfigurationThatDoesNotSendThroughTheSandbox() throws Exception {
+        PortalPlatform.Account account = platform.signUp();
+        String token = platform.login(account);
+        PortalPlatform.send(
+                "POST",
+                platform.tenantService("/v1/configurations"),
+                token,
+                "{\"name\":\"No credential\",\"axpConfigurationId\":\"axp-" + UUID.randomUUID() + "\"}",
+                201);
+        signIn(account);
+        browser.open(platform.portal("/sandbox-phone"));
+        browser.press("Start the sandbox phone");
+        assertThat(browser.find(".error-summary").getText())
+                .contains("no credential that sends to the sandbox")
+                .contains("Make the sandbox credential");
+        assertThat(browser.find("#phone-configuration").getAttribute("aria-invalid"))
+                .isEqualTo("true");
+        browser.assertAccessible("sandbox phone refused");
+    }
+
+    @Test
+    void theHomePageListsARefusedCredentialAndARefusedConfigurationWithWhatToDo() throws Exception {
+        PortalPlatform.Account account = platform.signUp();
+        String token = platform.login(account);
+        signIn(account);
+        browser.open(platform.portal("/"));
+        assertThat(browser.find("#attention-none").getText()).isEqualTo("Nothing needs attention.");
+
+        String axpId = "axp-" + UUID.randomUUID();
+        String created = PortalPlatform.send(
+                "POST",
+                platform.tenantService("/v1/configurations"),
+                token,
+                "{\"name\":\"iOS app\",\"axpConfigurationId\":\"" + axpId + "\"}",
+                201);
+        String configurationId = PortalPlatform.field(created, "id");
+        // an APNs token key that APNs stops trusting: its sends are refused with InvalidProviderToken
+        ApnsAuthKey key = apns.mintAuthKey(String.format("TEAM%06d", RANDOM.nextInt(1_000_000)), TOPIC);
+        String credential = PortalPlatform.field(
+                PortalPlatform.send(
+                        "POST",
+                        platform.tenantService("/v1/credentials"),
+                        token,
+                        "{\"type\":\"apns\",\"name\":\"Revoked key\",\"p8Key\":\""
+                                + key.privateKeyPem().replace("\n", "\\n") + "\",\"keyId\":\"" + key.keyId()
+                                + "\",\"teamId\":\"" + key.teamId() + "\",\"topic\":\"" + TOPIC
+                                + "\",\"environment\":\"sandbox\"}",
+                        201),
+                "id");
+        PortalPlatform.send(
+                "PATCH",
+                platform.tenantService("/v1/configurations/" + configurationId),
+                token,
+                "{\"defaultCredentials\":{\"ios\":\"" + credential + "\"}}",
+                200);
+        apns.revokeKey(key.keyId());
+        String device = HexFormat.of().formatHex(randomBytes(32));
+        apns.registerDevice(TOPIC, device);
+        String sessionId = "omni-session-" + UUID.randomUUID();
+        PortalPlatform.send(
+                "PUT",
+                "http://localhost:" + platform.deliveryPort + "/v1/device-registrations/" + device,
+                token,
+                "{\"configId\":\"" + axpId + "\",\"sessionId\":\"" + sessionId
+                        + "\",\"platform\":\"ios\",\"provider\":\"apns\"}",
+                200);
+        String callbackUrl = PortalPlatform.field(created, "callbackUrl");
+        assertThat(callback(
+                        callbackUrl,
+                        PortalPlatform.field(created, "secret"),
+                        UUID.randomUUID().toString(),
+                        sessionId))
+                .isEqualTo(202);
+        // and AXP signs with a secret that is not this configuration's
+        assertThat(callback(
+                        callbackUrl, "a secret pasted wrong", UUID.randomUUID().toString(), sessionId))
+                .isEqualTo(401);
+
+        openUntilShown("/", "#attention li[data-kind='credential-failing']");
+        openUntilShown("/", "#attention li[data-kind='callbacks-refused']");
+        WebElement refusedCredential = browser.find("#attention li[data-kind='credential-failing']");
+        assertThat(refusedCredential.getText())
+                .contains("Revoked key")
+                .contains("InvalidProviderToken")
+                .contains("APNs refused the token key");
+        assertThat(refusedCredential
+                        .findElement(org.openqa.selenium.By.tagName("a"))
+                        .getAttribute("href"))
+                .endsWith("/credentials");
+        WebElement refusedConfiguration = browser.find("#attention li[data-kind='callbacks-refused']");
+        assertThat(refusedConfiguration.getText())
+                .contains("iOS app")
+                .contains("signature-mismatch")
+                .contains("rotate it here and paste the new one");
+        assertThat(refusedConfiguration
+                        .findElement(org.openqa.selenium.By.tagName("a"))
+                        .getAttribute("href"))
+                .endsWith("/configurations/" + configurationId);
+        assertThat(browser.all("#attention-none")).isEmpty();
+        browser.screenshot("32-home-attention");
+        browser.assertAccessible("home page with what needs attention");
+    }
+
+    @Test
+    void theHomePageStillRendersAndSaysHealthIsUnavailableWhenDeliveryServiceIsDown() throws Exception {
+        PortalPlatform.Account account = platform.signUp();
+        signIn(account);
+        var delivery = ((WebServerApplicationContext) platform.platform.context("delivery-service")).getWebServer();
+        delivery.stop();
+        try {
+            browser.open(platform.portal("/"));
+            assertThat(browser.heading()).isEqualTo("Get started");
+            assertThat(browser.find("#attention-unavailable").getText())
+                    .contains("Health is unavailable")
+                    .contains("delivery-service does not answer");
+            assertThat(browser.all("#attention-none")).isEmpty();
+            browser.screenshot("33-home-health-unavailable");
+            browser.assertAccessible("home page without delivery-service");
+        } finally {
+            delivery.start();
+        }
+        browser.open(platform.portal("/"));
+        assertThat(browser.find("#attention-none").getText()).isEqualTo("Nothing needs attention.");
+    }
+
+    @Test
+    void theDeliveryLogShowsANewNotificationWithoutAReloadThroughServerSentEvents() throws Exception {
+        PortalPlatform.Account account = platform.signUp();
+        String token = platform.login(account);
+        String created = PortalPlatform.send(
+                "POST",
+                platform.tenantService("/v1/configurations"),
+                token,
+                "{\"name\":\"Live app\",\"axpConfigurationId\":\"axp-" + UUID.randomUUID() + "\"}",
+                201);
+        signIn(account);
+        browser.open(platform.portal("/deliveries"));
+        assertThat(browser.heading()).isEqualTo("Delivery log");
+        assertThat(browser.find(".delivery-live").getAttribute("sse-connect")).startsWith("/deliveries/events");
+        browser.driver.executeScript("window.pushgateNotReloaded = true;");
+
+        String sessionId = "omni-session-" + UUID.randomUUID();
+        assertThat(callback(
+                        PortalPlatform.field(created, "callbackUrl"),
+                        PortalPlatform.field(created, "secret"),
+                        UUID.randomUUID().toString(),
+                        sessionId))
+                .isEqualTo(202);
+        browser.waitFor(driver ->
+                !browser.all("#deliveries tr[data-status='no_device']").isEmpty());
+        assertThat(browser.driver.executeScript("return window.pushgateNotReloaded === true"))
+                .as("the row came without a reload")
+                .isEqualTo(true);
+        assertThat(browser.find("#deliveries tr[data-status='no_device']").getText())
+                .contains(sessionId);
+        browser.screenshot("34-delivery-log-live");
+        browser.assertAccessible("delivery log, live");
+    }
+
+    /** Opens {@code path} again until {@code selector} is on it (delivery-service writes some things every second). */
+    private void openUntilShown(String path, String selector) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            browser.open(platform.portal(path));
+            if (!browser.all(selector).isEmpty()) {
+                return;
+            }
+            assertThat(System.nanoTime())
+                    .as("waited 30 s for " + selector + " on " + path)
+                    .isLessThan(deadline);
+            Thread.sleep(500);
+        }
+    }
+
+    private String sandboxCredential(String token) throws Exception {
+        return PortalPlatform.field(
+                PortalPlatform.send(
+                        "POST",
+                        platform.tenantService("/v1/credentials"),
+                        token,
+                        "{\"type\":\"sandbox\",\"name\":\"Sandbox\"}",
+                        201),
+                "id");
+    }
+
+    /** A callback as AXP sends it, signed with {@code secret}; answers the status. */
+    private static int callback(String callbackUrl, String secret, String eventId, String sessionId) throws Exception {
+        return HTTP.send(
+                        HttpRequest.newBuilder(URI.create(callbackUrl))
+                                .header("Content-Type", "application/json")
+                                .header(AxpSignature.HEADER, AxpSignature.sign(secret, eventId, sessionId))
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"eventId\":\"" + eventId + "\",\"sessionId\":\"" + sessionId + "\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
+    private static byte[] randomBytes(int count) {
+        byte[] bytes = new byte[count];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+
+    private void signIn(PortalPlatform.Account account) {
+        browser.open(platform.portal("/sign-in"));
+        browser.type("#email", account.email());
+        browser.type("#password", account.password());
+        browser.press("Sign in");
+        assertThat(browser.find("main h1").getText()).isIn("Get started", "You are all set");
+    }
+}
