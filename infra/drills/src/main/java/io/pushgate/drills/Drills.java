@@ -18,7 +18,8 @@ import java.util.Optional;
 public final class Drills {
 
     /** Every drill, in the order {@code all} runs them. A new drill is added here. */
-    static final List<Drill> ALL = List.of(new ProviderFaultsDrill(), new FuzzDrill());
+    static final List<Drill> ALL =
+            List.of(new CrashDrill(), new DatabaseRestartDrill(), new ProviderFaultsDrill(), new FuzzDrill());
 
     private Drills() {}
 

@@ -105,11 +105,17 @@ public final class Bench {
                         options.deliveryTimeout().toSeconds(),
                         results.acceptedAt().size(),
                         options.emulator().get());
+                Set<String> inDoubt = new java.util.HashSet<>(disrupted == null ? Set.of() : disrupted.inDoubt());
+                if (options.inDoubt().isPresent()) {
+                    // written by whoever killed processes during the run (./pushgate drill crash)
+                    inDoubt.addAll(
+                            java.nio.file.Files.readAllLines(options.inDoubt().get()).stream()
+                                    .map(String::strip)
+                                    .filter(line -> !line.isEmpty())
+                                    .toList());
+                }
                 delivery = new DeliveryCheck(options.emulator().get())
-                        .check(
-                                results.acceptedAt(),
-                                options.deliveryTimeout(),
-                                disrupted == null ? Set.of() : disrupted.inDoubt());
+                        .check(results.acceptedAt(), options.deliveryTimeout(), inDoubt);
             }
             if (delivery != null
                     && delivery.duplicated() > 0
@@ -127,7 +133,10 @@ public final class Bench {
                     .writerWithDefaultPrettyPrinter()
                     .writeValue(options.out().toFile(), report);
             out.println("Result written to " + options.out().toAbsolutePath());
-            boolean incomplete = delivery != null && (delivery.pending() > 0 || delivery.duplicatedWithoutCause() > 0);
+            boolean incomplete = delivery != null
+                    && (delivery.pending() > 0
+                            || delivery.duplicatedWithoutCause() > 0
+                            || delivery.duplicatedWithDifferentCollapseKeys() > 0);
             return (lost != null && lost > 0) || incomplete ? 1 : 0;
         } catch (IOException e) {
             err.println("pushgate bench: cannot reach a service: " + e.getMessage());

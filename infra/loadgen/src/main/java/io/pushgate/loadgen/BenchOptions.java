@@ -30,7 +30,8 @@ record BenchOptions(
         Optional<URI> emulator,
         Duration deliveryTimeout,
         Path out,
-        Optional<Disruption.Plan> disruption) {
+        Optional<Disruption.Plan> disruption,
+        Optional<Path> inDoubt) {
 
     /** The PostgreSQL whose {@code delivery.notification} must hold every accepted event. */
     record Database(String url, String user, String password) {}
@@ -65,7 +66,9 @@ record BenchOptions(
             "                       in the middle of the run; needs --emulator and --verify-db: a push sent twice",
             "                       counts as a fault unless its notification was unfinished when the process died",
             "  --stop PIDFILE       the same with SIGTERM, a graceful stop: every push must arrive exactly once",
-            "  --at D               when, counted from the start of the measured window (default: its middle)");
+            "  --at D               when, counted from the start of the measured window (default: its middle)",
+            "  --in-doubt FILE      eventIds (one a line), read when the run is over, whose second push has a cause:",
+            "                       unfinished when a process was killed by someone else (./pushgate drill crash)");
 
     private static final Set<String> FLAGS = Set.of(
             "--setup",
@@ -85,7 +88,8 @@ record BenchOptions(
             "--out",
             "--kill",
             "--stop",
-            "--at");
+            "--at",
+            "--in-doubt");
 
     static BenchOptions parse(List<String> args, Map<String, String> environment) {
         Map<String, String> values = new HashMap<>();
@@ -146,7 +150,8 @@ record BenchOptions(
                 Optional.ofNullable(values.get("--emulator")).map(URI::create),
                 duration(values.getOrDefault("--delivery-timeout", "60s"), "--delivery-timeout"),
                 Path.of(values.getOrDefault("--out", "bench-callbacks.json")),
-                disruption);
+                disruption,
+                Optional.ofNullable(values.get("--in-doubt")).map(Path::of));
     }
 
     private static Optional<Disruption.Plan> disruption(
@@ -190,7 +195,8 @@ record BenchOptions(
                 emulator,
                 deliveryTimeout,
                 out,
-                disruption);
+                disruption,
+                inDoubt);
     }
 
     private static String require(Map<String, String> values, String flag) {

@@ -201,8 +201,29 @@ final class ControlPlaneSetup {
         return answer(request.build(), expected);
     }
 
+    /** A PUT answered 503 is tried again this often, after its {@code Retry-After} (1 s without one, 10 s at most). */
+    private static final int PUT_TRIES = 5;
+
     private JsonNode answer(HttpRequest request, int expected) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        // a PUT (a device registration) is idempotent: a 503 (the store did not answer in time, on a
+        // machine busy with other work) is tried again, as an app would
+        for (int tried = 1;
+                response.statusCode() == 503 && request.method().equals("PUT") && tried < PUT_TRIES;
+                tried++) {
+            long seconds = response.headers()
+                    .firstValue("Retry-After")
+                    .flatMap(value -> {
+                        try {
+                            return java.util.Optional.of(Long.parseLong(value.strip()));
+                        } catch (NumberFormatException e) {
+                            return java.util.Optional.empty();
+                        }
+                    })
+                    .orElse(1L);
+            Thread.sleep(Duration.ofSeconds(Math.max(1, Math.min(10, seconds))).toMillis());
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        }
         if (response.statusCode() != expected) {
             String service = request.uri().getAuthority().equals(tenantService.getAuthority())
                     ? "tenant-service"

@@ -33,7 +33,12 @@ final class DeliveryCheck {
             long pending,
             Map<String, Double> latencyMillis,
             Set<String> duplicatedEventIds,
-            Set<String> explained) {
+            Set<String> explained,
+            Map<String, Duplicate> duplicates,
+            Set<String> inDoubt) {
+
+        /** At most this many duplicates are listed one by one in the JSON result. */
+        static final int LISTED = 1_000;
 
         /**
          * Pushed twice or more with a recorded cause: in flight in a process that was killed, or sent
@@ -52,7 +57,31 @@ final class DeliveryCheck {
         Report explaining(Set<String> more) {
             Set<String> all = new java.util.HashSet<>(explained);
             all.addAll(more);
-            return new Report(accepted, deliveredOnce, duplicated, pending, latencyMillis, duplicatedEventIds, all);
+            return new Report(
+                    accepted,
+                    deliveredOnce,
+                    duplicated,
+                    pending,
+                    latencyMillis,
+                    duplicatedEventIds,
+                    all,
+                    duplicates,
+                    inDoubt);
+        }
+
+        /** Duplicates whose pushes did not all carry one and the same collapse key. */
+        long duplicatedWithDifferentCollapseKeys() {
+            return duplicates.values().stream()
+                    .filter(duplicate -> duplicate.collapseKeys().size() != 1
+                            || duplicate.collapseKeys().contains(""))
+                    .count();
+        }
+
+        private String cause(String eventId) {
+            if (inDoubt.contains(eventId)) {
+                return "unfinished when a process was killed";
+            }
+            return explained.contains(eventId) ? "sent again after a time-out" : "none";
         }
 
         Map<String, Object> asMap() {
@@ -61,11 +90,33 @@ final class DeliveryCheck {
             map.put("deliveredExactlyOnce", deliveredOnce);
             map.put("duplicated", duplicated);
             map.put("duplicatedWithCause", duplicatedWithCause());
+            map.put("duplicatedWithDifferentCollapseKeys", duplicatedWithDifferentCollapseKeys());
             map.put("pending", pending);
             map.put("acceptToEmulatorMillis", latencyMillis);
+            map.put(
+                    "duplicates",
+                    duplicates.values().stream()
+                            .sorted(java.util.Comparator.comparing(Duplicate::eventId))
+                            .limit(LISTED)
+                            .map(duplicate -> {
+                                Map<String, Object> item = new LinkedHashMap<>();
+                                item.put("eventId", duplicate.eventId());
+                                item.put("pushes", duplicate.pushes());
+                                item.put("collapseKeys", duplicate.collapseKeys());
+                                item.put("cause", cause(duplicate.eventId()));
+                                return item;
+                            })
+                            .toList());
             return map;
         }
     }
+
+    /**
+     * An event pushed more than once: how often, and the collapse keys its pushes carried (Android's
+     * {@code collapse_key}, APNs' {@code apns-collapse-id}; {@code ""} for a push without one), which
+     * must be one and the same so that the device shows one notification.
+     */
+    record Duplicate(String eventId, int pushes, java.util.SortedSet<String> collapseKeys) {}
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int PAGE = 10_000;
@@ -102,10 +153,11 @@ final class DeliveryCheck {
             throws IOException, InterruptedException {
         Map<String, Integer> arrivals = new HashMap<>();
         Map<String, Long> firstArrival = new HashMap<>();
+        Map<String, java.util.SortedSet<String>> collapseKeys = new HashMap<>();
         long newestSeen = 0;
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
-            newestSeen = readSince(newestSeen, acceptedAt, arrivals, firstArrival);
+            newestSeen = readSince(newestSeen, acceptedAt, arrivals, firstArrival, collapseKeys);
             if (arrivals.size() == acceptedAt.size() || System.nanoTime() > deadline) {
                 break;
             }
@@ -114,10 +166,14 @@ final class DeliveryCheck {
         Histogram latencyMicros = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
         long duplicated = 0;
         Set<String> duplicatedEventIds = new java.util.HashSet<>();
+        Map<String, Duplicate> duplicates = new HashMap<>();
         for (var arrival : arrivals.entrySet()) {
             if (arrival.getValue() > 1) {
                 duplicated++;
                 duplicatedEventIds.add(arrival.getKey());
+                duplicates.put(
+                        arrival.getKey(),
+                        new Duplicate(arrival.getKey(), arrival.getValue(), collapseKeys.get(arrival.getKey())));
             }
             long micros = firstArrival.get(arrival.getKey()) - acceptedAt.get(arrival.getKey());
             latencyMicros.recordValue(Math.min(Math.max(0, micros), latencyMicros.getHighestTrackableValue()));
@@ -129,12 +185,18 @@ final class DeliveryCheck {
                 acceptedAt.size() - arrivals.size(),
                 RunResults.percentiles(latencyMicros),
                 Set.copyOf(duplicatedEventIds),
+                Set.copyOf(inDoubt),
+                Map.copyOf(duplicates),
                 Set.copyOf(inDoubt));
     }
 
     /** Reads the messages newer than sequence {@code after}; answers the newest sequence read. */
     private long readSince(
-            long after, Map<String, Long> acceptedAt, Map<String, Integer> arrivals, Map<String, Long> firstArrival)
+            long after,
+            Map<String, Long> acceptedAt,
+            Map<String, Integer> arrivals,
+            Map<String, Long> firstArrival,
+            Map<String, java.util.SortedSet<String>> collapseKeys)
             throws IOException, InterruptedException {
         long newest = after;
         String before = null;
@@ -152,6 +214,9 @@ final class DeliveryCheck {
                 if (eventId.isString() && acceptedAt.containsKey(eventId.asString())) {
                     arrivals.merge(eventId.asString(), 1, Integer::sum);
                     firstArrival.merge(eventId.asString(), micros(item.get("receivedAt")), Math::min);
+                    collapseKeys
+                            .computeIfAbsent(eventId.asString(), id -> new java.util.TreeSet<>())
+                            .add(collapseKey(item.path("message")));
                 }
             }
             JsonNode next = page.get("nextBefore");
@@ -176,6 +241,19 @@ final class DeliveryCheck {
                     "the FCM emulator answered " + response.statusCode() + " to GET " + uri + ": " + response.body());
         }
         return JSON.readTree(response.body());
+    }
+
+    /** Android's {@code collapse_key}, else APNs' {@code apns-collapse-id}, else {@code ""}. */
+    static String collapseKey(JsonNode message) {
+        JsonNode android = message.path("android").path("collapse_key");
+        if (!android.isString()) {
+            android = message.path("android").path("collapseKey");
+        }
+        if (android.isString()) {
+            return android.asString();
+        }
+        JsonNode apns = message.path("apns").path("headers").path("apns-collapse-id");
+        return apns.isString() ? apns.asString() : "";
     }
 
     private static long micros(JsonNode receivedAt) {

@@ -2,6 +2,7 @@ package io.pushgate.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.sun.net.httpserver.HttpServer;
 import io.pushgate.emulator.FcmEmulator;
@@ -14,7 +15,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,6 +68,40 @@ class DeliveryCheckIntegrationTests {
     }
 
     @Test
+    void aDuplicateIsListedWithItsCauseAndTheCollapseKeysItsPushesCarried() throws Exception {
+        long acceptedAt = nowMicros();
+        Map<String, Long> accepted = new HashMap<>();
+        for (String eventId : new String[] {"killed", "same-key", "other-keys"}) {
+            accepted.put(eventId, acceptedAt);
+        }
+        push("killed", "{\"collapse_key\":\"conversation-1\"}");
+        push("killed", "{\"collapse_key\":\"conversation-1\"}");
+        push("same-key", "{\"collapse_key\":\"conversation-2\"}");
+        push("same-key", "{\"collapse_key\":\"conversation-2\"}");
+        push("other-keys", "{\"collapse_key\":\"conversation-3\"}");
+        push("other-keys", "{\"priority\":\"high\"}");
+
+        DeliveryCheck.Report report =
+                new DeliveryCheck(emulator.baseUri()).check(accepted, Duration.ofMillis(600), Set.of("killed"));
+
+        assertThat(report.duplicated()).isEqualTo(3);
+        assertThat(report.duplicatedWithCause()).isEqualTo(1);
+        assertThat(report.duplicatedWithDifferentCollapseKeys()).isEqualTo(1);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> duplicates =
+                (List<Map<String, Object>>) report.asMap().get("duplicates");
+        assertThat(duplicates)
+                .extracting(item -> item.get("eventId"), item -> item.get("cause"), item -> item.get("collapseKeys"))
+                .containsExactly(
+                        tuple(
+                                "killed",
+                                "unfinished when a process was killed",
+                                new TreeSet<>(Set.of("conversation-1"))),
+                        tuple("other-keys", "none", new TreeSet<>(Set.of("", "conversation-3"))),
+                        tuple("same-key", "none", new TreeSet<>(Set.of("conversation-2"))));
+    }
+
+    @Test
     void waitsForPushesThatArriveLate() throws Exception {
         Map<String, Long> accepted = Map.of("late", nowMicros());
         Thread pusher = new Thread(() -> {
@@ -100,8 +138,12 @@ class DeliveryCheckIntegrationTests {
     }
 
     private void push(String eventId) throws Exception {
+        push(eventId, "{\"priority\":\"high\"}");
+    }
+
+    private void push(String eventId, String android) throws Exception {
         String body = "{\"message\":{\"token\":\"device-1\",\"data\":{\"eventId\":\"" + eventId
-                + "\",\"sessionId\":\"s\"},\"android\":{\"priority\":\"high\"}}}";
+                + "\",\"sessionId\":\"s\"},\"android\":" + android + "}}";
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(emulator.baseUri().resolve("/v1/projects/bench/messages:send"))
                         .header("Authorization", "Bearer bench-check")

@@ -34,7 +34,6 @@ import java.util.stream.Stream;
 final class Cluster implements Launch {
 
     /** How long a service may take to start when several JVMs start at once on a small machine. */
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
 
     /**
      * How long a stopping service may take: delivery-service waits up to its
@@ -182,9 +181,10 @@ final class Cluster implements Launch {
     }
 
     /** Waits for all of {@code services} at once (they start in parallel). */
-    private static void awaitReady(List<ServiceProcess> services) {
+    private void awaitReady(List<ServiceProcess> services) {
         List<CompletableFuture<Void>> waits = services.stream()
-                .map(service -> CompletableFuture.runAsync(() -> service.awaitReady(START_TIMEOUT)))
+                .map(service -> CompletableFuture.runAsync(
+                        () -> service.awaitReady(Duration.ofSeconds(settings.serviceStartSeconds()))))
                 .toList();
         try {
             CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).join();

@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
  *     in a JVM of its own behind a round-robin front on the delivery port
  * @param sandboxMaxMessages how many accepted messages the sandbox FCM emulator keeps
  *     ({@code PUSHGATE_SANDBOX_MAX_MESSAGES})
+ * @param serviceStartSeconds with a JVM per service: how long each may take to be ready before the
+ *     launcher gives up ({@code PUSHGATE_SERVICE_START_SECONDS}, default 240)
  */
 record LauncherSettings(
         Path home,
@@ -37,7 +39,8 @@ record LauncherSettings(
         String issuer,
         boolean portalCookieSecure,
         int deliveryInstances,
-        int sandboxMaxMessages) {
+        int sandboxMaxMessages,
+        int serviceStartSeconds) {
 
     /** The most delivery-service processes one machine is given. */
     static final int MAX_DELIVERY_INSTANCES = 16;
@@ -88,6 +91,7 @@ record LauncherSettings(
         }
         int instances = number(environment, "PUSHGATE_DELIVERY_INSTANCES", 1, 1, MAX_DELIVERY_INSTANCES);
         int sandboxMessages = number(environment, "PUSHGATE_SANDBOX_MAX_MESSAGES", 100_000, 1, 10_000_000);
+        int startSeconds = number(environment, "PUSHGATE_SERVICE_START_SECONDS", 240, 10, 3_600);
         return new LauncherSettings(
                 home,
                 delivery,
@@ -99,7 +103,8 @@ record LauncherSettings(
                 issuer,
                 Boolean.parseBoolean(secure),
                 instances,
-                sandboxMessages);
+                sandboxMessages,
+                startSeconds);
     }
 
     /** Accepts {@code postgresql://}, {@code postgres://} and {@code jdbc:postgresql://} URLs. */
