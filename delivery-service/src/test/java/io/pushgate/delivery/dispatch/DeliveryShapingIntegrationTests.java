@@ -30,11 +30,16 @@ import org.springframework.test.context.DynamicPropertySource;
  * Delivery per credential as shaping, end to end (callbacks over HTTP, the real firebase-admin client,
  * the FCM emulator, PostgreSQL): a burst over a credential's {@code deliveriesPerSecondPerCredential}
  * all arrives, once each, no faster than the rate (from the emulator's own arrival times), none
- * failed; another tenant's pushes during the burst do not wait behind it.
+ * failed; another tenant's pushes during the burst do not wait behind it, neither those the inbox hands
+ * to dispatch at once nor those only the sweep can take (a backlog larger than a sweep's batch).
  */
 @DeliveryServiceTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"pushgate.dispatch.enabled=true", "pushgate.dispatch.sweep-interval=200ms"})
+        properties = {
+            "pushgate.dispatch.enabled=true",
+            "pushgate.dispatch.sweep-interval=200ms",
+            "pushgate.dispatch.sweep-batch-size=" + DeliveryShapingIntegrationTests.SWEEP_BATCH
+        })
 @DirtiesContext
 class DeliveryShapingIntegrationTests {
 
@@ -45,6 +50,9 @@ class DeliveryShapingIntegrationTests {
 
     private static final int BURST = RATE / 10;
     private static final int NOTIFICATIONS = 200;
+
+    /** A sweep's batch, a quarter of the burst: the shaped backlog in the lanes outgrows it. */
+    static final int SWEEP_BATCH = 50;
 
     /** The most a push's arrival may lag its release on a busy CI machine, in seconds (5 pushes at the rate). */
     private static final double JITTER = 0.25;
@@ -118,6 +126,46 @@ class DeliveryShapingIntegrationTests {
                 .as("shaped pushes that arrived while the other tenant's were on their way")
                 .isLessThanOrEqualTo(2 * RATE);
         assertThat(otherLast).isBefore(times.get(times.size() - 1));
+    }
+
+    /**
+     * A shaped backlog larger than a sweep's batch, waiting in its credential's lane, leaves the sweep
+     * to everyone else: another tenant's notifications that only the sweep can take (their fast path
+     * missed: a stopped instance's rows, retries that are due) are claimed at the next sweep, not after
+     * the backlog has drained — while they went through, the shaped credential made at most two
+     * seconds' progress (behind it, they would wait for most of its backlog).
+     */
+    @Test
+    void aShapedBacklogLargerThanASweepsBatchDoesNotHoldAnotherTenantsSweptNotifications() throws Exception {
+        Tenant shaped = tenant(RATE);
+        Tenant other = tenant(5_000);
+        assertThat(DeliveryFixtures.awaitFinished(send(shaped))).isEqualTo("delivered");
+        assertThat(DeliveryFixtures.awaitFinished(send(other))).isEqualTo("delivered");
+        List<UUID> shapedIds = stored(shaped, NOTIFICATIONS);
+        int before = fcm.messagesTo(shaped.deviceToken).size();
+        // the sweep has handed the lanes more than a batch of the shaped credential's pushes
+        DeliveryFixtures.await(
+                Duration.ofSeconds(30), () -> fcm.messagesTo(shaped.deviceToken).size() >= before + 2 * BURST);
+        List<UUID> otherIds = stored(other, 10);
+        int shapedWhenOtherWasStored = fcm.messagesTo(shaped.deviceToken).size() - before;
+        DeliveryFixtures.await(
+                Duration.ofSeconds(30), () -> fcm.messagesTo(other.deviceToken).size() >= 1 + otherIds.size());
+        int shapedWhenOtherArrived = fcm.messagesTo(shaped.deviceToken).size() - before;
+
+        for (UUID id : otherIds) {
+            assertThat(DeliveryFixtures.awaitFinished(id)).isEqualTo("delivered");
+        }
+        for (UUID id : shapedIds) {
+            assertThat(DeliveryFixtures.awaitFinished(id)).isEqualTo("delivered");
+        }
+        assertThat(fcm.messagesTo(shaped.deviceToken)).as("each push once").hasSize(1 + NOTIFICATIONS);
+        assertThat(fcm.messagesTo(other.deviceToken)).as("each push once").hasSize(1 + otherIds.size());
+        assertThat(shapedWhenOtherWasStored)
+                .as("most of the burst still waited when the other tenant's rows were stored")
+                .isLessThan(NOTIFICATIONS / 2);
+        assertThat(shapedWhenOtherArrived - shapedWhenOtherWasStored)
+                .as("shaped pushes that arrived while the other tenant's swept rows were on their way")
+                .isLessThanOrEqualTo(2 * RATE);
     }
 
     /**

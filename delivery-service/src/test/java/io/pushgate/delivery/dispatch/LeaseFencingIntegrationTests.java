@@ -6,6 +6,7 @@ import io.pushgate.delivery.DeliveryServiceTest;
 import io.pushgate.delivery.TestConfigurations;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -29,7 +30,7 @@ class LeaseFencingIntegrationTests {
         Thread.sleep(20); // the first lease runs out while the row waits in a lane
 
         Deliveries.Claimed second = deliveries
-                .claimOverdue(Duration.ofSeconds(30), 1000)
+                .claimOverdue(Duration.ofSeconds(30), 1000, Set.of())
                 .filter(claimed -> claimed.id().equals(id))
                 .blockFirst(Duration.ofSeconds(10));
 
