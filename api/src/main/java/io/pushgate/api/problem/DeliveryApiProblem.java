@@ -51,7 +51,9 @@ public enum DeliveryApiProblem implements ProblemKind {
     /** The credential to test could not be read (the database failed); a provider's answer is never this. */
     CREDENTIALS_UNAVAILABLE(503, "credential-store-unavailable", "Credentials are unavailable"),
     /** A configuration's refused callbacks or secret usage could not be read in time; see {@code Retry-After}. */
-    CALLBACK_LOG_UNAVAILABLE(503, "callback-log-unavailable", "The callback log is unavailable");
+    CALLBACK_LOG_UNAVAILABLE(503, "callback-log-unavailable", "The callback log is unavailable"),
+    /** The tenant's plan, whose limits {@code GET /v1/usage} reads, could not be read (the database failed). */
+    PLANS_UNAVAILABLE(503, "plan-store-unavailable", "Plans are unavailable");
 
     private final int status;
     private final URI type;
