@@ -110,6 +110,13 @@ class DeliveryShapingIntegrationTests {
         List<UUID> shapedIds = stored(shaped, NOTIFICATIONS);
         DeliveryFixtures.await(
                 Duration.ofSeconds(30), () -> fcm.messagesTo(shaped.deviceToken).size() >= 2 * BURST);
+        // the burst waits for its credential's turns: now the other tenant's pushes, through its callback URL
+        List<UUID> otherIds = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            otherIds.add(send(other));
+        }
+        int shapedWhenOtherWasSent = fcm.messagesTo(shaped.deviceToken).size();
+        // (read only now: the first read fetches the test issuer's keys, slow on a busy machine)
         // the tenant sees its credential's shaping in its usage (the pushes waiting for their turn are
         // not asserted: on a machine whose database is slow the swept rows reach the lane slower than
         // the rate and none waits); the other tenant's credential has none waiting
@@ -123,12 +130,6 @@ class DeliveryShapingIntegrationTests {
                 usage(other).get("deliveries").get("credentials").get(0);
         assertThat(otherCredential.get("credentialId").stringValue()).isEqualTo(other.credentialId.toString());
         assertThat(otherCredential.get("waiting").intValue()).isZero();
-        // the burst waits for its credential's turns: now the other tenant's pushes, through its callback URL
-        List<UUID> otherIds = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            otherIds.add(send(other));
-        }
-        int shapedWhenOtherWasSent = fcm.messagesTo(shaped.deviceToken).size();
         DeliveryFixtures.await(
                 Duration.ofSeconds(30), () -> fcm.messagesTo(other.deviceToken).size() >= otherIds.size());
         int shapedWhenOtherArrived = fcm.messagesTo(shaped.deviceToken).size();
