@@ -116,7 +116,11 @@ class DeliveryShapingIntegrationTests {
             otherIds.add(send(other));
         }
         int shapedWhenOtherWasSent = fcm.messagesTo(shaped.deviceToken).size();
-        // (read only now: the first read fetches the test issuer's keys, slow on a busy machine)
+        DeliveryFixtures.await(
+                Duration.ofSeconds(30), () -> fcm.messagesTo(other.deviceToken).size() >= otherIds.size());
+        int shapedWhenOtherArrived = fcm.messagesTo(shaped.deviceToken).size();
+        // (read only now, out of the measured spans: the first read fetches the test issuer's keys, slow on a busy
+        // machine)
         // the tenant sees its credential's shaping in its usage (the pushes waiting for their turn are
         // not asserted: on a machine whose database is slow the swept rows reach the lane slower than
         // the rate and none waits); the other tenant's credential has none waiting
@@ -130,9 +134,6 @@ class DeliveryShapingIntegrationTests {
                 usage(other).get("deliveries").get("credentials").get(0);
         assertThat(otherCredential.get("credentialId").stringValue()).isEqualTo(other.credentialId.toString());
         assertThat(otherCredential.get("waiting").intValue()).isZero();
-        DeliveryFixtures.await(
-                Duration.ofSeconds(30), () -> fcm.messagesTo(other.deviceToken).size() >= otherIds.size());
-        int shapedWhenOtherArrived = fcm.messagesTo(shaped.deviceToken).size();
 
         for (UUID id : shapedIds) {
             assertThat(DeliveryFixtures.awaitFinished(id)).isEqualTo("delivered");
