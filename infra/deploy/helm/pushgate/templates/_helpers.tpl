@@ -95,3 +95,22 @@ securityContext:
   value: {{ $value | quote }}
 {{- end }}
 {{- end -}}
+
+{{/* The rate limits' backend: Redis shared by every instance when redis.enabled; .instances is the service's count. */}}
+{{- define "pushgate.limitsEnv" -}}
+{{- if .root.Values.redis.enabled }}
+- name: PUSHGATE_LIMITS_BACKEND
+  value: redis
+- name: PUSHGATE_LIMITS_REDIS_URL
+{{- if .root.Values.redis.existingSecret }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ .root.Values.redis.existingSecret }}
+      key: {{ .root.Values.redis.urlKey }}
+{{- else }}
+  value: {{ required "redis.url is required with redis.enabled" .root.Values.redis.url | quote }}
+{{- end }}
+- name: PUSHGATE_LIMITS_INSTANCES
+  value: {{ .instances | int | toString | quote }}
+{{- end }}
+{{- end -}}

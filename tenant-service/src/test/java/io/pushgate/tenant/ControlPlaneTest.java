@@ -18,7 +18,8 @@ import org.springframework.test.context.ContextConfiguration;
  * database and keyset, and an {@link Api} client of it to {@code @Autowired}. Every test class with
  * it shares one context; they all sign up and in from 127.0.0.1, so the per-address limits are raised
  * here (a class that needs other settings adds {@code @TestPropertySource}, which takes precedence,
- * and gets a context of its own).
+ * and gets a context of its own). No delivery-service runs beside it: {@code GET /v1/plan} asks a
+ * closed port for the data plane's usage and answers without it.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -28,7 +29,8 @@ import org.springframework.test.context.ContextConfiguration;
             "spring.config.name=" + TenantServiceApplication.CONFIG_NAME,
             "pushgate.sign-in.max-failures-per-address=100000",
             "pushgate.sign-up.max-per-address=100000",
-            "pushgate.public-base-url=https://push.example.test"
+            "pushgate.public-base-url=https://push.example.test",
+            "pushgate.plan.delivery-service-url=http://127.0.0.1:9"
         })
 @ContextConfiguration(initializers = TestPlatformInitializer.class)
 @Import(ControlPlaneTest.Client.class)

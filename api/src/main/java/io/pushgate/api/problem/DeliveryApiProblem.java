@@ -59,7 +59,9 @@ public enum DeliveryApiProblem implements ProblemKind {
     /** A configuration's refused callbacks or secret usage could not be read in time; see {@code Retry-After}. */
     CALLBACK_LOG_UNAVAILABLE(503, "callback-log-unavailable", "The callback log is unavailable"),
     /** What needs a tenant's attention ({@code GET /v1/attention}) could not be read in time. */
-    ATTENTION_UNAVAILABLE(503, "attention-unavailable", "What needs attention is unavailable");
+    ATTENTION_UNAVAILABLE(503, "attention-unavailable", "What needs attention is unavailable"),
+    /** The tenant's plan, whose limits {@code GET /v1/usage} reads, could not be read (the database failed). */
+    PLANS_UNAVAILABLE(503, "plan-store-unavailable", "Plans are unavailable");
 
     private final int status;
     private final URI type;

@@ -42,6 +42,7 @@ class ProblemKindTests {
             DeliveryApiProblem.CREDENTIALS_UNAVAILABLE | 503 | https://pushgate.io/problems/credential-store-unavailable | Credentials are unavailable
             DeliveryApiProblem.CALLBACK_LOG_UNAVAILABLE | 503 | https://pushgate.io/problems/callback-log-unavailable | The callback log is unavailable
             DeliveryApiProblem.ATTENTION_UNAVAILABLE | 503 | https://pushgate.io/problems/attention-unavailable | What needs attention is unavailable
+            DeliveryApiProblem.PLANS_UNAVAILABLE | 503 | https://pushgate.io/problems/plan-store-unavailable | Plans are unavailable
             ControlPlaneProblem.INVALID_FIELD | 400 | https://pushgate.io/problems/invalid-field | A field is missing or invalid
             ControlPlaneProblem.INVALID_CREDENTIAL_MATERIAL | 400 | https://pushgate.io/problems/invalid-credential-material | The credential material is not usable
             ControlPlaneProblem.MALFORMED_REQUEST | 400 | https://pushgate.io/problems/malformed-request | The request body is missing or not JSON

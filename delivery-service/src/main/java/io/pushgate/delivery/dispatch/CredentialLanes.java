@@ -1,7 +1,9 @@
 package io.pushgate.delivery.dispatch;
 
 import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -10,7 +12,8 @@ import reactor.core.publisher.Mono;
 /**
  * One lane per credential: at most {@code permits} sends in flight on it, the others waiting in
  * arrival order. Lanes are independent, so a slow or throttled provider of one tenant never uses up
- * another tenant's turns.
+ * another tenant's turns. A lane whose sends wait for a permit is <em>backed up</em>: its tenant's
+ * further work would only queue behind it ({@link #backlog()}).
  */
 final class CredentialLanes {
 
@@ -22,9 +25,9 @@ final class CredentialLanes {
     }
 
     /** Runs {@code work} when its credential's lane has room; the lane frees up when it ends. */
-    <T> Mono<T> run(UUID credentialId, Supplier<Mono<T>> work) {
+    <T> Mono<T> run(UUID tenantId, UUID credentialId, Supplier<Mono<T>> work) {
         return Mono.create(sink -> {
-            Lane lane = lanes.computeIfAbsent(credentialId, id -> new Lane());
+            Lane lane = lanes.computeIfAbsent(credentialId, id -> new Lane(tenantId));
             lane.submit(() -> {
                 Mono<T> started;
                 try {
@@ -48,9 +51,37 @@ final class CredentialLanes {
         return depth;
     }
 
+    /**
+     * The tenants with a backed-up lane, and the sends in flight and waiting in every other tenant's
+     * lanes.
+     */
+    Backlog backlog() {
+        Set<UUID> backedUp = new HashSet<>();
+        for (Lane lane : lanes.values()) {
+            if (lane.backedUp()) {
+                backedUp.add(lane.tenantId);
+            }
+        }
+        int depth = 0;
+        for (Lane lane : lanes.values()) {
+            if (!backedUp.contains(lane.tenantId)) {
+                depth += lane.depth();
+            }
+        }
+        return new Backlog(backedUp, depth);
+    }
+
+    /** What {@link #backlog()} answers. */
+    record Backlog(Set<UUID> backedUpTenants, int otherDepth) {}
+
     private final class Lane {
+        private final UUID tenantId;
         private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
         private int active;
+
+        Lane(UUID tenantId) {
+            this.tenantId = tenantId;
+        }
 
         void submit(Runnable task) {
             synchronized (this) {
@@ -77,6 +108,10 @@ final class CredentialLanes {
 
         synchronized int depth() {
             return active + waiting.size();
+        }
+
+        synchronized boolean backedUp() {
+            return !waiting.isEmpty();
         }
     }
 }

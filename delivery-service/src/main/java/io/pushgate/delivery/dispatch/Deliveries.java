@@ -17,6 +17,7 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -92,6 +93,7 @@ class Deliveries {
                SET lease_owner = gen_random_uuid(), lease_until = now() + $1::bigint * interval '1 millisecond'
               FROM (SELECT id, received_at FROM delivery.notification d
                      WHERE completed_at IS NULL AND lease_until <= now() AND %s
+                       AND NOT (tenant_id = ANY($3::uuid[]))
                      ORDER BY lease_until LIMIT $2
                      FOR UPDATE SKIP LOCKED) due
              WHERE n.id = due.id AND n.received_at = due.received_at AND %s""".formatted(HotPartitions.bound("d"), HOT) + "\n" + RETURNING;
@@ -188,12 +190,17 @@ class Deliveries {
         });
     }
 
-    Flux<Claimed> claimOverdue(Duration lease, int limit) {
+    /**
+     * Claims up to {@code limit} notifications whose lease ran out, the longest overdue first, leaving
+     * {@code skippedTenants}' rows where they are.
+     */
+    Flux<Claimed> claimOverdue(Duration lease, int limit, Set<UUID> skippedTenants) {
         return Flux.defer(() -> {
             Instant leaseEnds = Instant.now().plus(lease);
             return database.sql(CLAIM_OVERDUE)
                     .bind(0, lease.toMillis())
                     .bind(1, limit)
+                    .bind(2, skippedTenants.toArray(UUID[]::new))
                     .map((row, metadata) -> claimed(row, leaseEnds))
                     .all();
         });

@@ -136,13 +136,18 @@ class Dispatcher implements SmartLifecycle {
         if (!running) {
             return Mono.just(0);
         }
-        if (lanes.depth() >= settings.sweepBatchSize()) {
-            // a full batch still waits for its lanes (a slow provider): claiming more would only let
-            // their leases run out in the queue; what is overdue waits for this or another instance
+        // A tenant whose lane is backed up (a slow provider, or a credential shaped to its rate with
+        // a burst waiting its turn) gets nothing more from the sweep until its lanes catch up: its rows
+        // would only queue there, their leases running out. That backlog counts against nobody else's
+        // claims: every other tenant's overdue rows are claimed as if it were not there. What the other
+        // lanes hold still counts: a full batch waiting in them leaves the rest to this or another
+        // instance's next sweep.
+        CredentialLanes.Backlog backlog = lanes.backlog();
+        if (backlog.otherDepth() >= settings.sweepBatchSize()) {
             return Mono.just(0);
         }
         return deliveries
-                .claimOverdue(settings.lease(), settings.sweepBatchSize())
+                .claimOverdue(settings.lease(), settings.sweepBatchSize(), backlog.backedUpTenants())
                 .doOnNext(claimed -> track(deliver(claimed)))
                 .count()
                 .map(Long::intValue);
@@ -224,7 +229,7 @@ class Dispatcher implements SmartLifecycle {
                 fields.getOrDefault("conversationId", notification.sessionId()),
                 deadline,
                 device.provider() == PushProvider.APNS ? device.appId() : null);
-        return lanes.run(credentialId, () -> {
+        return lanes.run(notification.tenantId(), credentialId, () -> {
                     // over the credential's rate, the push waits its turn here, in its own lane
                     // (holding one of its permits, so one credential's backlog waits in its lane only)
                     Mono<Void> turn = shaping.turn(notification.tenantId(), credentialId);

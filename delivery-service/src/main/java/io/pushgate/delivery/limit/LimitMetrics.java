@@ -59,6 +59,18 @@ class LimitMetrics {
                 .increment();
     }
 
+    /** This instance's refusals under {@code kind} of {@code tenantId}'s requests, over its configurations and both backends. */
+    long refusedSinceStart(LimitKind kind, UUID tenantId) {
+        long total = 0;
+        for (Map.Entry<Refused, Counter> entry : refused.entrySet()) {
+            Refused key = entry.getKey();
+            if (key.kind() == kind && tenantId.equals(key.tenantId())) {
+                total += (long) entry.getValue().count();
+            }
+        }
+        return total;
+    }
+
     /** A request of the limit {@code kind} was decided by the local fallback because Redis did not answer. */
     void fellBack(LimitKind kind) {
         fallbacks.get(kind).increment();

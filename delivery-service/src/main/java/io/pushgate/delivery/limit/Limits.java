@@ -37,6 +37,14 @@ class Limits {
         return admission;
     }
 
+    /** The state of the backend's bucket, taking nothing; never fails because of Redis. */
+    Mono<Estimate> estimate(LimitKind kind, Object id, Rate rate) {
+        if (redis != null) {
+            return redis.estimate(kind, id.toString(), rate);
+        }
+        return Mono.just(new Estimate(local.estimate(kind, id, rate), LimitBackend.LOCAL));
+    }
+
     /** Takes one request from the backend's bucket; never fails because of Redis. */
     Mono<Admission> take(LimitKind kind, Object id, Rate rate, UUID tenantId, UUID configurationId) {
         if (redis != null) {

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.EstimationProbe;
 import io.github.bucket4j.TokensInheritanceStrategy;
 import io.pushgate.delivery.configuration.TenantPlan;
 import java.time.Duration;
@@ -46,6 +47,23 @@ final class LocalBuckets {
     /** Takes one token if there is one, without building an answer: the delivery path's fast check. */
     boolean tryTake(LimitKind kind, Object id, Rate rate) {
         return bucketOf(kind, id, rate).bucket.tryConsume(1);
+    }
+
+    /** What one request would get now, taking nothing: the bucket's state, for a tenant's usage. */
+    Admission estimate(LimitKind kind, Object id, Rate rate) {
+        Held held = bucketOf(kind, id, rate);
+        return estimation(held.bucket.estimateAbilityToConsume(1), held.rate);
+    }
+
+    /** A bucket of {@code rate} as an estimate found it. */
+    static Admission estimation(EstimationProbe probe, Rate rate) {
+        long remaining = Math.max(0, probe.getRemainingTokens());
+        return new Admission(
+                probe.canBeConsumed(),
+                rate.burst(),
+                remaining,
+                probe.canBeConsumed() ? 0 : probe.getNanosToWaitForRefill(),
+                rate.nanosFor(rate.burst() - remaining));
     }
 
     /** The answer to one request from a bucket of {@code rate}. */

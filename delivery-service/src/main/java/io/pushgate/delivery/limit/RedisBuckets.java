@@ -111,6 +111,35 @@ final class RedisBuckets implements AutoCloseable {
                 });
     }
 
+    /**
+     * The state of the bucket of {@code kind} and {@code id}, taking nothing: in Redis, or this
+     * instance's share while Redis does not answer (then {@link Estimate#backend()} says {@code local}).
+     * Never fails.
+     */
+    Mono<Estimate> estimate(LimitKind kind, String id, Rate rate) {
+        if (!tryRedis()) {
+            return Mono.just(new Estimate(fallback.estimate(kind, id, rate), LimitBackend.LOCAL));
+        }
+        long asked = System.nanoTime();
+        return Mono.fromFuture(() -> connection()
+                        .thenCompose(redis -> redis.buckets
+                                .builder()
+                                .withImplicitConfigurationReplacement(rate.version(), TokensInheritanceStrategy.AS_IS)
+                                .build(
+                                        keyPrefix + kind.text() + ":" + id,
+                                        () -> CompletableFuture.completedFuture(rate.configuration()))
+                                .estimateAbilityToConsume(1)))
+                .timeout(timeout, Mono.error(() -> new TimeoutException("no answer within " + timeout)))
+                .map(probe -> {
+                    answered(asked);
+                    return new Estimate(LocalBuckets.estimation(probe, rate), LimitBackend.REDIS);
+                })
+                .onErrorResume(error -> {
+                    failed(error);
+                    return Mono.just(new Estimate(fallback.estimate(kind, id, rate), LimitBackend.LOCAL));
+                });
+    }
+
     /** Whether this request asks Redis: always while it answers, one per retry interval while it does not. */
     private boolean tryRedis() {
         if (!fallingBack.get()) {

@@ -110,7 +110,7 @@ class ApiSecurity {
      * the handler only for a configuration in open-registration mode (401 otherwise); a request with an
      * invalid token never gets that far.
      *
-     * <p>The delivery read API (notifications, their statistics and the dashboard's series, sandbox messages) and a
+     * <p>The delivery read API (notifications, their statistics and the dashboard's series, sandbox messages), the limits' usage and a
      * configuration's refused callbacks and secret usage: admin tokens with {@code tenant.read}.
      *
      * <p>A credential's connection test: admin tokens with {@code tenant.write} (owners and admins, as
@@ -130,7 +130,8 @@ class ApiSecurity {
                         "/v1/notifications/*",
                         "/v1/stats",
                         "/v1/stats/series",
-                        "/v1/sandbox/messages")
+                        "/v1/sandbox/messages",
+                        "/v1/usage")
                 .hasAuthority(TENANT_READ)
                 .pathMatchers(HttpMethod.GET, CALLBACK_LOG)
                 .hasAuthority(TENANT_READ)

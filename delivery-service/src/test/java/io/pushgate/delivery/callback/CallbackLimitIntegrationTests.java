@@ -4,35 +4,56 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pushgate.api.Scopes;
 import io.pushgate.api.axp.AxpEvent;
 import io.pushgate.delivery.DeliveryServiceTest;
 import io.pushgate.delivery.TestConfigurations;
 import io.pushgate.testkit.TestDatabase;
+import io.pushgate.testkit.TestIssuer;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The callback limit of a tenant's plan, on a real instance: over it, 429 with an honest {@code
  * Retry-After} and nothing stored; one tenant's flood leaves another's callbacks alone; a plan change
- * reaches the running instance through NOTIFY (the configurations' TTL here is an hour).
+ * reaches the running instance through NOTIFY (the configurations' TTL here is an hour); {@code GET
+ * /v1/usage} shows a tenant its bucket and its refusals.
  */
 @DeliveryServiceTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"pushgate.configuration.cache-ttl=1h"})
+        properties = {"pushgate.configuration.cache-ttl=1h", "pushgate.security.allow-loopback-jwks=true"})
 class CallbackLimitIntegrationTests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static final String PLATFORM_ISSUER = "http://platform.pushgate.test";
+    private static final TestIssuer PLATFORM = TestIssuer.ec(PLATFORM_ISSUER);
+
+    @DynamicPropertySource
+    static void platform(DynamicPropertyRegistry properties) {
+        properties.add("pushgate.security.platform-issuer", () -> PLATFORM_ISSUER);
+        properties.add(
+                "pushgate.security.platform-jwks-uri", () -> PLATFORM.jwksUri().toString());
+    }
+
+    @AfterAll
+    static void stopIssuer() {
+        PLATFORM.close();
+    }
 
     @LocalServerPort
     int port;
@@ -176,6 +197,77 @@ class CallbackLimitIntegrationTests {
             }
         }
         assertThat(refused).isTrue();
+    }
+
+    @Test
+    void theUsageShowsTheTenantItsCallbackBucketAndItsRefusals() throws Exception {
+        TestConfigurations.Inserted busy = tenantWithPlan(1, 50);
+        TestConfigurations.Inserted refused = tenantWithPlan(1, 1);
+        for (int i = 0; i < 20; i++) {
+            assertThat(send(busy, event()).statusCode()).isEqualTo(202);
+        }
+        assertThat(send(refused, event()).statusCode()).isEqualTo(202);
+        assertThat(send(refused, event()).statusCode()).isEqualTo(429);
+
+        HttpResponse<String> answer = callbacks.get("/v1/usage", member(busy.tenantId(), Scopes.TENANT_READ));
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Cache-Control")).hasValue("no-store");
+        JsonNode usage = JSON.readTree(answer.body());
+        JsonNode bucket = usage.get("callbacks");
+        assertThat(bucket.get("backend").stringValue()).isEqualTo("local");
+        assertThat(bucket.get("shared").booleanValue()).isFalse();
+        assertThat(bucket.get("limit").longValue()).isEqualTo(50);
+        // 20 taken, refilled at one a second since: fewer than 50 unless the machine stood still for 20 s
+        long remaining = bucket.get("remaining").longValue();
+        assertThat(remaining).isBetween(30L, 49L);
+        assertThat(bucket.get("resetSeconds").longValue()).isEqualTo(50 - remaining);
+        assertThat(bucket.get("refusedByThisInstance").longValue()).isZero();
+        assertThat(bucket.get("countedSince").isString()).isTrue();
+        JsonNode registrations = usage.get("registrations");
+        assertThat(registrations.get("limit").longValue()).isEqualTo(1000);
+        assertThat(registrations.get("remaining").longValue()).isEqualTo(1000);
+        assertThat(registrations.get("refusedByThisInstance").longValue()).isZero();
+        JsonNode deliveries = usage.get("deliveries");
+        assertThat(deliveries.get("perCredential").longValue()).isEqualTo(5000);
+        assertThat(deliveries.get("shared").booleanValue()).isFalse();
+        assertThat(deliveries.get("credentials").isArray()).isTrue();
+
+        // each tenant its own: the refusal is the other tenant's
+        JsonNode other = JSON.readTree(callbacks
+                        .get("/v1/usage", member(refused.tenantId(), Scopes.TENANT_READ))
+                        .body())
+                .get("callbacks");
+        assertThat(other.get("limit").longValue()).isEqualTo(1);
+        assertThat(other.get("refusedByThisInstance").longValue()).isEqualTo(1);
+    }
+
+    @Test
+    void theUsageWantsAMembersToken() throws Exception {
+        TestConfigurations.Inserted configuration = tenantWithPlan(1, 3);
+
+        HttpResponse<String> anonymous = callbacks.get("/v1/usage");
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(anonymous.body()).get("type").stringValue())
+                .isEqualTo("https://pushgate.io/problems/unauthenticated");
+        HttpResponse<String> app = callbacks.get("/v1/usage", member(configuration.tenantId(), Scopes.REGISTRATIONS));
+        assertThat(app.statusCode()).isEqualTo(403);
+        assertThat(app.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(JSON.readTree(app.body()).get("type").stringValue())
+                .isEqualTo("https://pushgate.io/problems/forbidden");
+    }
+
+    private static String member(UUID tenantId, String... scopes) {
+        UUID memberId = UUID.randomUUID();
+        return PLATFORM.token()
+                .audience("pushgate")
+                .subject(memberId.toString())
+                .claim("tenant_id", tenantId.toString())
+                .claim("member_id", memberId.toString())
+                .claim("role", "viewer")
+                .scope(scopes)
+                .sign();
     }
 
     private HttpResponse<String> send(TestConfigurations.Inserted configuration, AxpEvent event) {

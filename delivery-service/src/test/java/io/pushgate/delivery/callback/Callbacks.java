@@ -57,6 +57,14 @@ final class Callbacks {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build());
     }
 
+    /** {@code GET path} with {@code bearer} as its token. */
+    HttpResponse<String> get(String path, String bearer) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("Authorization", "Bearer " + bearer)
+                .GET()
+                .build());
+    }
+
     private HttpResponse<String> send(HttpRequest request) {
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofString());

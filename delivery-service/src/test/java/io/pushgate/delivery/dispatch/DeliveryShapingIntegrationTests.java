@@ -2,12 +2,19 @@ package io.pushgate.delivery.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pushgate.api.Scopes;
 import io.pushgate.api.axp.AxpEvent;
 import io.pushgate.delivery.DeliveryServiceTest;
 import io.pushgate.delivery.TestConfigurations;
 import io.pushgate.emulator.FcmEmulator;
 import io.pushgate.emulator.FcmMessage;
 import io.pushgate.emulator.FcmServiceAccount;
+import io.pushgate.testkit.TestIssuer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.time.Duration;
@@ -25,16 +32,26 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Delivery per credential as shaping, end to end (callbacks over HTTP, the real firebase-admin client,
  * the FCM emulator, PostgreSQL): a burst over a credential's {@code deliveriesPerSecondPerCredential}
  * all arrives, once each, no faster than the rate (from the emulator's own arrival times), none
- * failed; another tenant's pushes during the burst do not wait behind it.
+ * failed; another tenant's pushes during the burst do not wait behind it, neither those the inbox hands
+ * to dispatch at once nor those only the sweep can take (a backlog larger than a sweep's batch).
  */
 @DeliveryServiceTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"pushgate.dispatch.enabled=true", "pushgate.dispatch.sweep-interval=200ms"})
+        properties = {
+            "pushgate.dispatch.enabled=true",
+            "pushgate.security.allow-loopback-jwks=true",
+            // the test issuer's keys on a machine busy with other builds
+            "pushgate.security.jwks-timeout=20s",
+            "pushgate.dispatch.sweep-interval=200ms",
+            "pushgate.dispatch.sweep-batch-size=" + DeliveryShapingIntegrationTests.SWEEP_BATCH
+        })
 @DirtiesContext
 class DeliveryShapingIntegrationTests {
 
@@ -46,20 +63,38 @@ class DeliveryShapingIntegrationTests {
     private static final int BURST = RATE / 10;
     private static final int NOTIFICATIONS = 200;
 
+    /** A sweep's batch: the shaped backlog in the lanes outgrows it. */
+    static final int SWEEP_BATCH = 50;
+
+    /**
+     * The shaped backlog behind which another tenant's swept rows must not wait: 20 s at the rate, of
+     * which a sweep that counts it against everyone would hold them for about 15 (claiming it 50 at a
+     * time as the lane drains, the oldest rows first).
+     */
+    private static final int BACKLOG = 400;
+
     /** The most a push's arrival may lag its release on a busy CI machine, in seconds (5 pushes at the rate). */
     private static final double JITTER = 0.25;
 
     @LocalServerPort
     int port;
 
+    private static final String PLATFORM_ISSUER = "http://platform.pushgate.test";
+    private static final TestIssuer PLATFORM = TestIssuer.ec(PLATFORM_ISSUER);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     @DynamicPropertySource
     static void providers(DynamicPropertyRegistry properties) {
         properties.add("pushgate.providers.fcm-url", () -> fcm.baseUri().toString());
+        properties.add("pushgate.security.platform-issuer", () -> PLATFORM_ISSUER);
+        properties.add(
+                "pushgate.security.platform-jwks-uri", () -> PLATFORM.jwksUri().toString());
     }
 
     @AfterAll
     static void stopEmulator() {
         fcm.close();
+        PLATFORM.close();
     }
 
     @Test
@@ -84,6 +119,21 @@ class DeliveryShapingIntegrationTests {
         DeliveryFixtures.await(
                 Duration.ofSeconds(30), () -> fcm.messagesTo(other.deviceToken).size() >= otherIds.size());
         int shapedWhenOtherArrived = fcm.messagesTo(shaped.deviceToken).size();
+        // (read only now, out of the measured spans: the first read fetches the test issuer's keys, slow on a busy
+        // machine)
+        // the tenant sees its credential's shaping in its usage (the pushes waiting for their turn are
+        // not asserted: on a machine whose database is slow the swept rows reach the lane slower than
+        // the rate and none waits); the other tenant's credential has none waiting
+        JsonNode shapedDeliveries = usage(shaped).get("deliveries");
+        assertThat(shapedDeliveries.get("perCredential").longValue()).isEqualTo(RATE);
+        assertThat(shapedDeliveries.get("credentials")).hasSize(1);
+        JsonNode credential = shapedDeliveries.get("credentials").get(0);
+        assertThat(credential.get("credentialId").stringValue()).isEqualTo(shaped.credentialId.toString());
+        assertThat(credential.get("limit").longValue()).isEqualTo(BURST);
+        JsonNode otherCredential =
+                usage(other).get("deliveries").get("credentials").get(0);
+        assertThat(otherCredential.get("credentialId").stringValue()).isEqualTo(other.credentialId.toString());
+        assertThat(otherCredential.get("waiting").intValue()).isZero();
 
         for (UUID id : shapedIds) {
             assertThat(DeliveryFixtures.awaitFinished(id)).isEqualTo("delivered");
@@ -118,6 +168,48 @@ class DeliveryShapingIntegrationTests {
                 .as("shaped pushes that arrived while the other tenant's were on their way")
                 .isLessThanOrEqualTo(2 * RATE);
         assertThat(otherLast).isBefore(times.get(times.size() - 1));
+    }
+
+    /**
+     * A shaped backlog larger than a sweep's batch, waiting in its credential's lane, leaves the sweep
+     * to everyone else: another tenant's notifications that only the sweep can take (their fast path
+     * missed: a stopped instance's rows, retries that are due) are claimed at the next sweep, not after
+     * most of the backlog has been claimed. The clock is the shaped credential's own progress: while
+     * the other tenant's rows went through, it sent less than half its backlog (behind it, they wait
+     * for three quarters; the margin is for a database that a busy machine makes slow, which delays
+     * the swept rows' look-ups and outcomes but not the shaped pushes already in their lane).
+     */
+    @Test
+    void aShapedBacklogLargerThanASweepsBatchDoesNotHoldAnotherTenantsSweptNotifications() throws Exception {
+        Tenant shaped = tenant(RATE);
+        Tenant other = tenant(5_000);
+        assertThat(DeliveryFixtures.awaitFinished(send(shaped))).isEqualTo("delivered");
+        assertThat(DeliveryFixtures.awaitFinished(send(other))).isEqualTo("delivered");
+        List<UUID> shapedIds = stored(shaped, BACKLOG);
+        int before = fcm.messagesTo(shaped.deviceToken).size();
+        // the sweep has handed the lanes more than a batch of the shaped credential's pushes
+        DeliveryFixtures.await(
+                Duration.ofSeconds(30), () -> fcm.messagesTo(shaped.deviceToken).size() >= before + 2 * BURST);
+        List<UUID> otherIds = stored(other, 10);
+        int shapedWhenOtherWasStored = fcm.messagesTo(shaped.deviceToken).size() - before;
+        DeliveryFixtures.await(
+                Duration.ofSeconds(30), () -> fcm.messagesTo(other.deviceToken).size() >= 1 + otherIds.size());
+        int shapedWhenOtherArrived = fcm.messagesTo(shaped.deviceToken).size() - before;
+
+        for (UUID id : otherIds) {
+            assertThat(DeliveryFixtures.awaitFinished(id)).isEqualTo("delivered");
+        }
+        for (UUID id : shapedIds) {
+            assertThat(DeliveryFixtures.awaitFinished(id)).isEqualTo("delivered");
+        }
+        assertThat(fcm.messagesTo(shaped.deviceToken)).as("each push once").hasSize(1 + BACKLOG);
+        assertThat(fcm.messagesTo(other.deviceToken)).as("each push once").hasSize(1 + otherIds.size());
+        assertThat(shapedWhenOtherWasStored)
+                .as("most of the backlog still waited when the other tenant's rows were stored")
+                .isLessThan(BACKLOG / 4);
+        assertThat(shapedWhenOtherArrived - shapedWhenOtherWasStored)
+                .as("shaped pushes that arrived while the other tenant's swept rows were on their way")
+                .isLessThan(BACKLOG / 2);
     }
 
     /**
@@ -179,6 +271,35 @@ class DeliveryShapingIntegrationTests {
         return ids;
     }
 
+    /** {@code GET /v1/usage} as a member of {@code tenant}. */
+    private JsonNode usage(Tenant tenant) {
+        UUID member = UUID.randomUUID();
+        String token = PLATFORM.token()
+                .audience("pushgate")
+                .subject(member.toString())
+                .claim("tenant_id", tenant.configuration.tenantId().toString())
+                .claim("member_id", member.toString())
+                .claim("role", "viewer")
+                .scope(Scopes.TENANT_READ)
+                .sign();
+        HttpResponse<String> answer;
+        try {
+            answer = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/usage"))
+                                    .header("Authorization", "Bearer " + token)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return JSON.readTree(answer.body());
+    }
+
     private UUID send(Tenant tenant) {
         AxpEvent event = DeliveryFixtures.event(tenant.sessionId);
         HttpResponse<String> answer = DeliveryFixtures.callback(port, tenant.configuration, event);
@@ -191,7 +312,8 @@ class DeliveryShapingIntegrationTests {
         return DeliveryFixtures.notificationId(answer);
     }
 
-    private record Tenant(TestConfigurations.Inserted configuration, String deviceToken, String sessionId) {}
+    private record Tenant(
+            TestConfigurations.Inserted configuration, UUID credentialId, String deviceToken, String sessionId) {}
 
     /** A tenant with an FCM credential, one Android device, and a plan of {@code rate} pushes a second per credential. */
     private static Tenant tenant(long rate) throws Exception {
@@ -213,6 +335,6 @@ class DeliveryShapingIntegrationTests {
             plan.executeUpdate();
             DeliveryFixtures.notifyChange(connection, "plan", configuration.tenantId(), configuration.tenantId());
         }
-        return new Tenant(configuration, deviceToken, sessionId);
+        return new Tenant(configuration, credential, deviceToken, sessionId);
     }
 }

@@ -10,6 +10,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -32,7 +33,7 @@ class HotPartitionsIntegrationTests {
         UUID old = unfinished(threeDaysAgo, threeDaysAgo);
 
         assertThat(deliveries
-                        .claimOverdue(Duration.ofSeconds(30), 1)
+                        .claimOverdue(Duration.ofSeconds(30), 1, Set.of())
                         .collectList()
                         .block())
                 .extracting(Deliveries.Claimed::id)

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -34,7 +35,7 @@ class LeaseFencingIntegrationTests {
         Thread.sleep(20); // the first lease runs out while the row waits in a lane
 
         Deliveries.Claimed second = deliveries
-                .claimOverdue(Duration.ofSeconds(30), 1000)
+                .claimOverdue(Duration.ofSeconds(30), 1000, Set.of())
                 .filter(claimed -> claimed.id().equals(id))
                 .blockFirst(Duration.ofSeconds(10));
 

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,6 +75,7 @@ class ChartTests {
                         "postgresql://pgbouncer.example.internal:6432/pushgate"),
                 Map.of("sandbox.fcmUrl", "http://fcm-emulator:9090", "sandbox.existingSecret", "pushgate-sandbox"),
                 Map.of("redis.enabled", "true"),
+                Map.of("redis.enabled", "true", "redis.existingSecret", "pushgate-redis"),
                 Map.of("networkPolicy.enabled", "true", "deliveryService.env.PUSHGATE_INBOX_LEASE", "20s"))) {
             RenderedChart chart = RenderedChart.render(variant);
             assertThat(new ManifestChecks(SERVICES, declaredSecrets(variant)).all(chart))
@@ -106,6 +108,131 @@ class ChartTests {
             assertThat(container.getEnv())
                     .noneMatch(variable -> variable.getName().equals("SERVER_FORWARD_HEADERS_STRATEGY"));
         }
+    }
+
+    @Test
+    void withoutRedisEachInstanceLimitsOnItsOwn() {
+        RenderedChart chart = RenderedChart.render(Map.of());
+
+        for (String service : List.of("tenant-service", "delivery-service")) {
+            assertThat(container(chart, service).getEnv())
+                    .noneMatch(variable -> variable.getName().startsWith("PUSHGATE_LIMITS_"));
+        }
+    }
+
+    /** Both services share their limits in the one Redis, each sized by how many of it run. */
+    @Test
+    void theRedisBackendIsSetForBothServicesWithTheirInstanceCounts() {
+        RenderedChart chart = RenderedChart.render(Map.of(
+                "redis.enabled", "true",
+                "redis.url", "redis://redis.limits:6379/2",
+                "tenantService.replicas", "2",
+                "deliveryService.autoscaling.minReplicas", "4"));
+
+        for (String service : List.of("tenant-service", "delivery-service")) {
+            Container container = container(chart, service);
+            assertThat(value(container, "PUSHGATE_LIMITS_BACKEND")).isEqualTo("redis");
+            assertThat(value(container, "PUSHGATE_LIMITS_REDIS_URL")).isEqualTo("redis://redis.limits:6379/2");
+        }
+        assertThat(value(container(chart, "tenant-service"), "PUSHGATE_LIMITS_INSTANCES"))
+                .isEqualTo("2");
+        assertThat(value(container(chart, "delivery-service"), "PUSHGATE_LIMITS_INSTANCES"))
+                .as("the fewest the autoscaler runs")
+                .isEqualTo("4");
+        RenderedChart fixed = RenderedChart.render(Map.of(
+                "redis.enabled",
+                "true",
+                "deliveryService.autoscaling.enabled",
+                "false",
+                "deliveryService.replicas",
+                "5"));
+        assertThat(value(container(fixed, "delivery-service"), "PUSHGATE_LIMITS_INSTANCES"))
+                .isEqualTo("5");
+    }
+
+    /** A password in the URL stays in the operator's Secret. */
+    @Test
+    void theRedisUrlComesFromTheSecretWhenOneIsNamed() {
+        RenderedChart chart = RenderedChart.render(Map.of(
+                "redis.enabled", "true", "redis.existingSecret", "pushgate-redis", "redis.urlKey", "limits-url"));
+
+        for (String service : List.of("tenant-service", "delivery-service")) {
+            EnvVar url = container(chart, service).getEnv().stream()
+                    .filter(variable -> variable.getName().equals("PUSHGATE_LIMITS_REDIS_URL"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(url.getValue()).isNull();
+            assertThat(url.getValueFrom().getSecretKeyRef().getName()).isEqualTo("pushgate-redis");
+            assertThat(url.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("limits-url");
+        }
+    }
+
+    /** tenant-service asks delivery-service for the data plane's usage: its address and the policies' rules allow it. */
+    @Test
+    void tenantServiceReachesDeliveryServiceForThePlansUsage() {
+        RenderedChart chart = RenderedChart.render(Map.of());
+
+        assertThat(value(container(chart, "tenant-service"), "PUSHGATE_PLAN_DELIVERY_SERVICE_URL"))
+                .isEqualTo("http://pushgate-delivery-service:8080");
+        NetworkPolicy tenant = policy(chart, "tenant-service");
+        assertThat(tenant.getSpec().getEgress())
+                .as("tenant-service may reach delivery-service")
+                .anyMatch(rule -> rule.getTo().stream().anyMatch(peer -> selects(peer, "delivery-service")));
+        NetworkPolicy delivery = policy(chart, "delivery-service");
+        assertThat(delivery.getSpec().getIngress().get(0).getFrom())
+                .as("delivery-service lets tenant-service in")
+                .anyMatch(peer -> selects(peer, "tenant-service"));
+    }
+
+    private static boolean selects(NetworkPolicyPeer peer, String service) {
+        return peer.getPodSelector() != null
+                && peer.getPodSelector().getMatchLabels() != null
+                && service.equals(peer.getPodSelector().getMatchLabels().get("app.kubernetes.io/component"));
+    }
+
+    /** tenant-service serves /actuator/prometheus (its limits' meters): its pods say so to Prometheus. */
+    @Test
+    void everyServiceServingPrometheusMetricsIsAnnotatedForScraping() {
+        RenderedChart chart = RenderedChart.render(Map.of());
+
+        Map<String, String> annotations = deployment(chart, "tenant-service")
+                .getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getAnnotations();
+        assertThat(annotations)
+                .containsEntry("prometheus.io/scrape", "true")
+                .containsEntry("prometheus.io/port", "8081")
+                .containsEntry("prometheus.io/path", "/actuator/prometheus");
+        assertThat(checks().scraping(chart)).isEmpty();
+    }
+
+    @Test
+    void findsAServiceWhoseMetricsAreNotScraped() {
+        RenderedChart chart = RenderedChart.render(Map.of());
+        deployment(chart, "tenant-service")
+                .getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getAnnotations()
+                .put("prometheus.io/scrape", "false");
+
+        assertThat(checks().scraping(chart))
+                .containsExactly("Deployment pushgate-tenant-service: tenant-service serves /actuator/prometheus,"
+                        + " but its pods are not annotated prometheus.io/scrape: \"true\"");
+    }
+
+    @Test
+    void findsAScrapeOfAServiceWithoutMetrics() {
+        RenderedChart chart = RenderedChart.render(Map.of());
+        var metadata = deployment(chart, "web-portal").getSpec().getTemplate().getMetadata();
+        if (metadata.getAnnotations() == null) {
+            metadata.setAnnotations(new HashMap<>());
+        }
+        metadata.getAnnotations().put("prometheus.io/scrape", "true");
+
+        assertThat(checks().scraping(chart))
+                .anySatisfy(problem -> assertThat(problem).contains("serves no Prometheus metrics"));
     }
 
     @Test
@@ -243,7 +370,8 @@ class ChartTests {
         for (var declaration : List.of(
                 List.of("database", "existingSecret", "userKey", "passwordKey"),
                 List.of("keyset", "existingSecret", "key"),
-                List.of("sandbox", "existingSecret", "tokenKey"))) {
+                List.of("sandbox", "existingSecret", "tokenKey"),
+                List.of("redis", "existingSecret", "urlKey"))) {
             Map<String, Object> section = (Map<String, Object>) values.get(declaration.get(0));
             String name = overrides.getOrDefault(
                     declaration.get(0) + ".existingSecret", String.valueOf(section.get("existingSecret")));
@@ -266,6 +394,13 @@ class ChartTests {
     private static Deployment deployment(RenderedChart chart, String service) {
         return chart.deployments().stream()
                 .filter(deployment -> deployment.getMetadata().getName().equals("pushgate-" + service))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private static NetworkPolicy policy(RenderedChart chart, String service) {
+        return chart.all(NetworkPolicy.class).stream()
+                .filter(policy -> policy.getMetadata().getName().equals("pushgate-" + service))
                 .findFirst()
                 .orElseThrow();
     }

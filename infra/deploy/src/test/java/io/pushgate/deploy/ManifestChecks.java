@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
  * fields the Kubernetes models do not know, API versions a current cluster does not serve, a Service
  * that selects no pod, probes on paths or ports the service does not serve, env vars that bind to no
  * property of the service, references to Secrets the values do not name, a grace period that a
- * stopping delivery-service can outlast, a literal secret, and egress to the cloud metadata address.
+ * stopping delivery-service can outlast, a literal secret, egress to the cloud metadata address, and
+ * a service's Prometheus metrics that the scrape annotations leave out or look for elsewhere.
  */
 final class ManifestChecks {
 
@@ -78,6 +79,53 @@ final class ManifestChecks {
         problems.addAll(gracePeriods(chart));
         problems.addAll(literalSecrets(chart));
         problems.addAll(egress(chart));
+        problems.addAll(scraping(chart));
+        return problems;
+    }
+
+    /**
+     * A service that serves {@code /actuator/prometheus} has its pods annotated {@code
+     * prometheus.io/scrape: "true"} with that path and its port; one that does not, never "true".
+     */
+    List<String> scraping(RenderedChart chart) {
+        List<String> problems = new ArrayList<>();
+        for (Deployment deployment : chart.deployments()) {
+            Map<String, String> annotations =
+                    deployment.getSpec().getTemplate().getMetadata().getAnnotations();
+            Map<String, String> scrape = annotations == null ? Map.of() : annotations;
+            for (Container container : containers(deployment)) {
+                ServiceFacts facts = services.get(container.getName());
+                if (facts == null) {
+                    continue;
+                }
+                String metrics = facts.servedPaths().stream()
+                        .filter(path -> path.endsWith("/prometheus"))
+                        .findFirst()
+                        .orElse(null);
+                boolean scraped = "true".equals(scrape.get("prometheus.io/scrape"));
+                if (metrics == null) {
+                    if (scraped) {
+                        problems.add(name(deployment) + ": annotated for scraping, but " + container.getName()
+                                + " serves no Prometheus metrics");
+                    }
+                    continue;
+                }
+                if (!scraped) {
+                    problems.add(name(deployment) + ": " + container.getName() + " serves " + metrics
+                            + ", but its pods are not annotated prometheus.io/scrape: \"true\"");
+                    continue;
+                }
+                if (!metrics.equals(scrape.get("prometheus.io/path"))) {
+                    problems.add(name(deployment) + ": prometheus.io/path is " + scrape.get("prometheus.io/path")
+                            + ", not " + metrics);
+                }
+                String port = Integer.toString(facts.port(env(container)));
+                if (!port.equals(scrape.get("prometheus.io/port"))) {
+                    problems.add(name(deployment) + ": prometheus.io/port is " + scrape.get("prometheus.io/port")
+                            + ", not " + container.getName() + "'s " + port);
+                }
+            }
+        }
         return problems;
     }
 

@@ -91,8 +91,11 @@ record ServiceFacts(
         }
         String base = String.valueOf(configuration.getOrDefault("management.endpoints.web.base-path", "/actuator"));
         Set<String> served = new TreeSet<>();
-        if (String.valueOf(configuration.get("management.endpoints.web.exposure.include"))
-                .contains("health")) {
+        String exposed = String.valueOf(configuration.get("management.endpoints.web.exposure.include"));
+        if (List.of(exposed.split(",")).contains("prometheus")) {
+            served.add(base + "/prometheus");
+        }
+        if (exposed.contains("health")) {
             served.add(base + "/health");
             if (Boolean.TRUE.equals(configuration.get("management.endpoint.health.probes.enabled"))) {
                 served.add(base + "/health/liveness");

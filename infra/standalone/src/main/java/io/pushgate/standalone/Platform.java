@@ -168,6 +168,8 @@ final class Platform implements Launch {
                 "--spring.main.register-shutdown-hook=false");
         List<String> tenant = new ArrayList<>(common);
         tenant.add("--pushgate.public-base-url=" + settings.publicBaseUrl());
+        // GET /v1/plan shows the data plane's usage, asked of delivery-service
+        tenant.add("--pushgate.plan.delivery-service-url=http://127.0.0.1:" + settings.deliveryPort());
         run(
                 new Service("tenant-service", settings.tenantPort(), "control-plane API"),
                 TenantServiceApplication.application(),

@@ -27,6 +27,8 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** {@code ./pushgate up} as a user meets it: the packaged jar in its own process. */
 class PushgateLauncherIntegrationTests {
@@ -305,6 +307,7 @@ class PushgateLauncherIntegrationTests {
                         "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}",
                         200),
                 "access_token");
+        assertThePlanShowsTheDataPlanesUsage(tenant, admin);
         String configuration =
                 field(send("POST", tenant + "/v1/configurations", admin, "{\"name\":\"Launcher app\"}", 201), "id");
         String configId = "axp-" + configuration;
@@ -343,6 +346,32 @@ class PushgateLauncherIntegrationTests {
                 registration,
                 200);
         assertThat(answer).contains(deviceToken).contains(configId);
+    }
+
+    /**
+     * {@code GET /v1/plan} on tenant-service shows the usage of every limit of the plan: the control
+     * plane's own and delivery-service's (asked with the member's token), each bucket the plan's size.
+     */
+    private static void assertThePlanShowsTheDataPlanesUsage(String tenant, String admin) throws Exception {
+        HttpResponse<String> answer = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(tenant + "/v1/plan"))
+                                .header("Authorization", "Bearer " + admin)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        JsonNode plan = JsonMapper.builder().build().readTree(answer.body());
+        JsonNode usage = plan.get("usage");
+        assertThat(usage.get("apiCalls").get("limit").asLong())
+                .isEqualTo(plan.get("apiCallsPerSecond").asLong());
+        assertThat(usage.get("callbacks").get("limit").asLong())
+                .as(answer.body())
+                .isEqualTo(plan.get("callbackBurst").asLong());
+        assertThat(usage.get("callbacks").get("backend").asString()).isEqualTo("local");
+        assertThat(usage.get("registrations").get("limit").asLong())
+                .isEqualTo(plan.get("registrationsPerSecond").asLong());
+        assertThat(usage.get("deliveries").get("perCredential").asLong())
+                .isEqualTo(plan.get("deliveriesPerSecondPerCredential").asLong());
     }
 
     private static String send(String method, String uri, String bearer, String json, int expected) throws Exception {

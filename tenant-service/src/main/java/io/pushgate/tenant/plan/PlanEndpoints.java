@@ -11,6 +11,7 @@ import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Caller;
 import io.pushgate.tenant.platform.Fields;
 import java.time.Instant;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -20,6 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.NullNode;
 
 /**
  * {@code GET /v1/plan}: the caller's tenant's plan and its usage, for any member. {@code PUT
@@ -35,8 +37,16 @@ class PlanEndpoints {
      */
     record PlanWithUsage(@JsonUnwrapped PlanView plan, Usage usage) {}
 
-    /** @param apiCalls the control-plane limit, as it stood after this very call took its token */
-    record Usage(ApiCalls apiCalls) {}
+    /**
+     * The tenant's use of each limit of its plan. The last three are delivery-service's ({@code GET
+     * /v1/usage} there, asked with the caller's token), each {@code null} when it did not answer.
+     *
+     * @param apiCalls the control-plane limit, as it stood after this very call took its token
+     * @param callbacks the callback ingress's bucket ({@code callbacksPerSecond}, {@code callbackBurst})
+     * @param registrations the registration API's bucket ({@code registrationsPerSecond})
+     * @param deliveries the shaping per credential ({@code deliveriesPerSecondPerCredential})
+     */
+    record Usage(ApiCalls apiCalls, JsonNode callbacks, JsonNode registrations, JsonNode deliveries) {}
 
     /**
      * The tenant's control-plane bucket after this call.
@@ -64,30 +74,48 @@ class PlanEndpoints {
 
     private final Plans plans;
     private final RateLimits limits;
+    private final DataPlaneUsage dataPlane;
 
-    PlanEndpoints(Plans plans, RateLimits limits) {
+    PlanEndpoints(Plans plans, RateLimits limits, DataPlaneUsage dataPlane) {
         this.plans = plans;
         this.limits = limits;
+        this.dataPlane = dataPlane;
     }
 
     @GetMapping("/v1/plan")
     Mono<PlanWithUsage> plan(Caller caller, ServerWebExchange exchange) {
         Admission admission = exchange.getAttribute(ApiCallLimit.ADMISSION);
-        return plans.of(caller.tenantId()).map(plan -> new PlanWithUsage(plan, usage(caller, admission)));
+        ApiCalls apiCalls = apiCalls(caller, admission);
+        Mono<JsonNode> usage = dataPlane
+                .of(exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION))
+                .defaultIfEmpty(NullNode.getInstance());
+        return Mono.zip(plans.of(caller.tenantId()), usage)
+                .map(both -> new PlanWithUsage(
+                        both.getT1(),
+                        new Usage(
+                                apiCalls,
+                                field(both.getT2(), "callbacks"),
+                                field(both.getT2(), "registrations"),
+                                field(both.getT2(), "deliveries"))));
     }
 
-    private Usage usage(Caller caller, Admission admission) {
+    private static JsonNode field(JsonNode usage, String name) {
+        JsonNode value = usage.get(name);
+        return value == null || value.isNull() ? null : value;
+    }
+
+    private ApiCalls apiCalls(Caller caller, Admission admission) {
         if (admission == null) {
             return null; // the limit did not decide this call (its plan could not be read)
         }
-        return new Usage(new ApiCalls(
+        return new ApiCalls(
                 admission.backend().text(),
                 admission.backend() == LimitBackend.REDIS,
                 admission.limit(),
                 admission.remaining(),
                 admission.resetSeconds(),
                 limits.refusedSinceStart(ApiCallLimit.LIMIT, caller.tenantId()),
-                limits.started()));
+                limits.started());
     }
 
     @PutMapping("/v1/operator/tenants/{tenantId}/plan")
