@@ -34,13 +34,17 @@ final class PortalPlatform implements AutoCloseable {
     final int deliveryPort;
     final int portalPort;
     final Path home;
+    /** This platform's own database. */
+    final TestDatabase database;
 
-    private PortalPlatform(Platform platform, int tenantPort, int deliveryPort, int portalPort, Path home) {
+    private PortalPlatform(
+            Platform platform, int tenantPort, int deliveryPort, int portalPort, Path home, TestDatabase database) {
         this.platform = platform;
         this.tenantPort = tenantPort;
         this.deliveryPort = deliveryPort;
         this.portalPort = portalPort;
         this.home = home;
+        this.database = database;
     }
 
     /**
@@ -69,7 +73,7 @@ final class PortalPlatform implements AutoCloseable {
         arguments.put("tenant-service", tenantArguments);
         Platform platform = new Platform(LauncherSettings.from(environment), arguments);
         platform.start();
-        return new PortalPlatform(platform, tenant, delivery, portal, home);
+        return new PortalPlatform(platform, tenant, delivery, portal, home, database);
     }
 
     String portal(String path) {
