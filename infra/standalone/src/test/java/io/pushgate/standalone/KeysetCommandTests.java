@@ -56,7 +56,10 @@ class KeysetCommandTests {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
                 .isEqualTo("rw-------");
         String printed = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
-        assertThat(printed).contains(Long.toString(added)).doesNotContain("\"value\"").doesNotContain("keyData");
+        assertThat(printed)
+                .contains(Long.toString(added))
+                .doesNotContain("\"value\"")
+                .doesNotContain("keyData");
     }
 
     @Test
