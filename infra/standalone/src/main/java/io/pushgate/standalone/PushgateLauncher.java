@@ -27,6 +27,9 @@ public final class PushgateLauncher {
         String command = args.length == 0 ? "up" : args[0];
         switch (command) {
             case "up" -> System.exit(up(List.of(args).subList(1, args.length), System.out, System.err));
+            case "keyset" ->
+                System.exit(KeysetCommand.run(
+                        List.of(args).subList(1, args.length), System.getenv(), System.out, System.err));
             case "help", "-h", "--help" -> usage(System.out);
             default -> {
                 System.err.println("pushgate: unknown command '" + command + "'");
@@ -135,5 +138,6 @@ public final class PushgateLauncher {
         out.println("usage: pushgate up [--delivery-instances N]    start the whole platform (see README.md,"
                 + " Configuration); with N > 1 every service runs in a JVM of its own, N delivery-service"
                 + " instances behind one port");
+        out.println(KeysetCommand.USAGE);
     }
 }

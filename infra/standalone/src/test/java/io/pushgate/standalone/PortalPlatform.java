@@ -40,11 +40,11 @@ final class PortalPlatform implements AutoCloseable {
     private PortalPlatform(
             Platform platform, int tenantPort, int deliveryPort, int portalPort, Path home, TestDatabase database) {
         this.platform = platform;
-        this.database = database;
         this.tenantPort = tenantPort;
         this.deliveryPort = deliveryPort;
         this.portalPort = portalPort;
         this.home = home;
+        this.database = database;
     }
 
     /**

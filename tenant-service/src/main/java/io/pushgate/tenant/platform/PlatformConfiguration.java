@@ -1,7 +1,16 @@
 package io.pushgate.tenant.platform;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pushgate.api.secret.KeysetWatch;
 import io.pushgate.api.secret.SecretCipher;
+import io.pushgate.api.secret.SecretCipher.KeyIds;
 import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.ReactiveTransactionManager;
@@ -12,6 +21,8 @@ import org.springframework.web.reactive.result.method.annotation.ArgumentResolve
 /** The beans every feature shares, and the {@link Caller} argument of every endpoint that has one. */
 @Configuration(proxyBeanMethods = false)
 class PlatformConfiguration implements WebFluxConfigurer {
+
+    private static final Logger log = LoggerFactory.getLogger(PlatformConfiguration.class);
 
     @Override
     public void configureArgumentResolvers(ArgumentResolverConfigurer configurer) {
@@ -25,11 +36,58 @@ class PlatformConfiguration implements WebFluxConfigurer {
             throw new IllegalStateException(
                     "pushgate.keyset (PUSHGATE_KEYSET) is not set: give a Tink AES-256-GCM keyset as JSON or the path of a file holding it");
         }
+        SecretCipher cipher;
         try {
-            return SecretCipher.load(settings.keyset());
+            cipher = SecretCipher.load(settings.keyset());
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("pushgate.keyset (PUSHGATE_KEYSET): " + e.getMessage(), e);
         }
+        log.info(
+                "keyset loaded{}: {}",
+                cipher.file().map(file -> " from " + file).orElse(""),
+                cipher.keyIds());
+        return cipher;
+    }
+
+    /**
+     * A keyset given as a file is read again every {@code pushgate.keyset.reload-interval} and
+     * used when it changed: a rotation needs no restart (docs/OPERATIONS.md, "Rotating the keyset").
+     * A changed file that is not a usable keyset is refused with a warning; the keyset in use stays.
+     */
+    @Bean(destroyMethod = "close")
+    KeysetWatch keysetWatch(
+            SecretCipher cipher,
+            @Value("${pushgate.keyset.reload-interval:10s}") Duration interval,
+            MeterRegistry meters) {
+        Gauge.builder("pushgate_keyset_primary_key_id", cipher, c -> c.keyIds().primary())
+                .description("the id of the keyset's primary key, the one that seals")
+                .register(meters);
+        Gauge.builder("pushgate_keyset_keys", cipher, c -> c.keyIds().keyIds().size())
+                .description("the keys of the keyset in use, each of which opens")
+                .register(meters);
+        Counter reloaded = Counter.builder("pushgate_keyset_reloads")
+                .tag("outcome", "reloaded")
+                .register(meters);
+        Counter refused = Counter.builder("pushgate_keyset_reloads")
+                .tag("outcome", "refused")
+                .register(meters);
+        return KeysetWatch.start(cipher, interval, new KeysetWatch.Listener() {
+            @Override
+            public void reloaded(KeyIds keyIds) {
+                reloaded.increment();
+                log.info("keyset reloaded from {}: {}", cipher.file().orElseThrow(), keyIds);
+            }
+
+            @Override
+            public void refused(String reason) {
+                refused.increment();
+                log.warn(
+                        "keyset file {} changed but is not used ({}); the keyset in use stays: {}",
+                        cipher.file().orElseThrow(),
+                        reason,
+                        cipher.keyIds());
+            }
+        });
     }
 
     @Bean
