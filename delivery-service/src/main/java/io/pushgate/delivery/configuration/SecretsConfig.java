@@ -26,7 +26,10 @@ class SecretsConfig {
     @Bean
     SecretCipher secretCipher(@Value("${pushgate.keyset}") String keyset) {
         SecretCipher cipher = SecretCipher.load(keyset);
-        log.info("keyset loaded{}: {}", cipher.file().map(file -> " from " + file).orElse(""), cipher.keyIds());
+        log.info(
+                "keyset loaded{}: {}",
+                cipher.file().map(file -> " from " + file).orElse(""),
+                cipher.keyIds());
         return cipher;
     }
 
