@@ -29,6 +29,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /**
  * Delivers each accepted notification once: finds the device of the session's newest active registration, sends
@@ -42,6 +43,9 @@ import reactor.core.publisher.Mono;
  */
 @Service
 class Dispatcher implements SmartLifecycle {
+
+    /** How long an ending the database did not take waits before it is written again. */
+    private static final Duration FINISH_RETRY = Duration.ofMillis(500);
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
@@ -378,24 +382,32 @@ class Dispatcher implements SmartLifecycle {
      * one was sent (the dashboard's accept → provider latency counts from the notification's receipt).
      */
     private Mono<Boolean> finish(Claimed notification, Instant answered, Ending ending) {
-        return deliveries.finish(notification, ending).doOnNext(mine -> {
-            if (mine) {
-                Attempt attempt = ending.attempt();
-                metrics.finished(notification.tenantId(), attempt == null ? null : attempt.provider(), ending.status());
-                rollups.notificationFinished(
-                        notification.tenantId(),
-                        notification.configurationId(),
-                        ending.status(),
-                        attempt != null && attempt.sent()
-                                ? Duration.between(notification.receivedAt(), answered)
-                                : null);
-                log.debug(
-                        "Notification {} finished: {} {}",
-                        notification.id(),
-                        ending.status().text(),
-                        ending.reason() == null ? "" : ending.reason());
-            }
-        });
+        return deliveries
+                .finish(notification, ending)
+                // the database did not take it (down, restarting): the push may have reached the
+                // provider already, and a row left unfinished goes out again when its lease ends —
+                // so the ending is written again while this instance's lease still holds
+                .retryWhen(Retry.fixedDelay(Long.MAX_VALUE, FINISH_RETRY)
+                        .filter(error -> Instant.now().plus(FINISH_RETRY).isBefore(notification.leaseEnds())))
+                .doOnNext(mine -> {
+                    if (mine) {
+                        Attempt attempt = ending.attempt();
+                        metrics.finished(
+                                notification.tenantId(), attempt == null ? null : attempt.provider(), ending.status());
+                        rollups.notificationFinished(
+                                notification.tenantId(),
+                                notification.configurationId(),
+                                ending.status(),
+                                attempt != null && attempt.sent()
+                                        ? Duration.between(notification.windowOpened(), answered)
+                                        : null);
+                        log.debug(
+                                "Notification {} finished: {} {}",
+                                notification.id(),
+                                ending.status().text(),
+                                ending.reason() == null ? "" : ending.reason());
+                    }
+                });
     }
 
     private record Sent(DeliveryOutcome outcome, Duration latency) {
