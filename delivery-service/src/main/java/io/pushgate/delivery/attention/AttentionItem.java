@@ -15,12 +15,12 @@ import java.util.UUID;
  * @param code the provider's error code or the refusal reason; {@code null} otherwise
  * @param hint what to do, in words
  */
-public record AttentionItem(String kind, Subject subject, Long count, Instant at, String code, String hint) {
+record AttentionItem(String kind, Subject subject, Long count, Instant at, String code, String hint) {
 
     /**
      * @param type {@code credential} or {@code configuration}
      */
-    public record Subject(String type, UUID id, String name) {
+    record Subject(String type, UUID id, String name) {
 
         static Subject credential(UUID id, String name) {
             return new Subject("credential", id, name);

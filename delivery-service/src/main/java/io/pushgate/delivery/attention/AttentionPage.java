@@ -4,4 +4,4 @@ import java.time.Instant;
 import java.util.List;
 
 /** The answer of {@code GET /v1/attention}: the items in a fixed order of kinds, and when they were looked at. */
-public record AttentionPage(List<AttentionItem> items, Instant checkedAt) {}
+record AttentionPage(List<AttentionItem> items, Instant checkedAt) {}
