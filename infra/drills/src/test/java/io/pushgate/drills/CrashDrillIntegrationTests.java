@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  * so that the killed instance's rows go to the other soon. The full drill is {@code ./pushgate drill
  * crash} (docs/RELIABILITY.md).
  */
-@Disabled("not green yet (2026-12-06, its first complete run, idle machine): 1 kill, 4,530 accepted, 0 lost, 32 pushed twice all with their cause; FAIL because the short run (20 s) ended before a second instance was ready again (36.5 s) for the second kill and no kill landed mid-batch: the short configuration needs a longer run or a faster restart; ./pushgate drill crash runs the drill")
+@Disabled(
+        "not green yet (2026-12-06, its first complete run, idle machine): 1 kill, 4,530 accepted, 0 lost, 32 pushed twice all with their cause; FAIL because the short run (20 s) ended before a second instance was ready again (36.5 s) for the second kill and no kill landed mid-batch: the short configuration needs a longer run or a faster restart; ./pushgate drill crash runs the drill")
 class CrashDrillIntegrationTests {
 
     @TempDir
