@@ -3,6 +3,7 @@ package io.pushgate.portal.dashboard;
 import io.pushgate.portal.backend.Backend;
 import io.pushgate.portal.backend.Configuration;
 import io.pushgate.portal.backend.Page;
+import io.pushgate.portal.backend.RefusedCallback;
 import io.pushgate.portal.backend.StatsSeries;
 import io.pushgate.portal.deliverylog.DeliveryWords;
 import java.time.Duration;
@@ -114,7 +115,7 @@ class DashboardPages {
                         counts(
                                 points,
                                 point -> point.callbacks().refusedByReason().getOrDefault(reason, 0L)));
-                callbackLabels.put("refused:" + reason, "Refused: " + reason);
+                callbackLabels.put("refused:" + reason, "Refused: " + RefusedCallback.inFewWords(reason));
             }
         });
         if (refusedTotals.values().stream().noneMatch(n -> n > 0)) {
