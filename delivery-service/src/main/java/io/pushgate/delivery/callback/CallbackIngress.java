@@ -4,6 +4,7 @@ import io.pushgate.api.AxpSignature;
 import io.pushgate.api.axp.AxpEvent;
 import io.pushgate.api.problem.CallbackProblem;
 import io.pushgate.api.secret.SecretUnreadableException;
+import io.pushgate.delivery.callbacklog.RefusalLines;
 import io.pushgate.delivery.callbacklog.RefusalReason;
 import io.pushgate.delivery.callbacklog.RefusedCallbacks;
 import io.pushgate.delivery.callbacklog.SecretUsage;
@@ -77,6 +78,7 @@ class CallbackIngress {
     private final RefusedCallbacks refused;
     private final SecretUsage secretUsage;
     private final Rollups rollups;
+    private final RefusalLines refusalLines;
     private final AxpEventReader reader = new AxpEventReader();
 
     CallbackIngress(
@@ -87,7 +89,8 @@ class CallbackIngress {
             CallbackLimits limits,
             RefusedCallbacks refused,
             SecretUsage secretUsage,
-            Rollups rollups) {
+            Rollups rollups,
+            RefusalLines refusalLines) {
         this.configurations = configurations;
         this.inbox = inbox;
         this.metrics = metrics;
@@ -96,6 +99,7 @@ class CallbackIngress {
         this.refused = refused;
         this.secretUsage = secretUsage;
         this.rollups = rollups;
+        this.refusalLines = refusalLines;
     }
 
     Mono<ServerResponse> receive(ServerRequest request) {
@@ -371,13 +375,18 @@ class CallbackIngress {
         UUID tenant = configuration == null ? null : configuration.tenantId();
         UUID configurationId = configuration == null ? null : configuration.id();
         metrics.record(tenant, configurationId, trace.outcome, nanos);
+        HttpStatus status = trace.outcome.status();
+        if (!status.is2xxSuccessful()
+                && !refusalLines.logInFull(configurationId, trace.outcome.tag(), status.value())) {
+            return; // counted, and logged as a count by the next flush
+        }
         log.info(
                 "callback tenant={} configuration={} eventId={} outcome={} status={} latencyMs={}",
                 tenant == null ? CallbackMetrics.NO_TENANT : tenant,
                 configurationId == null ? CallbackMetrics.NO_TENANT : configurationId,
                 printable(trace.eventId),
                 trace.outcome.tag(),
-                trace.outcome.status().value(),
+                status.value(),
                 nanos / 1_000 / 1e3);
     }
 

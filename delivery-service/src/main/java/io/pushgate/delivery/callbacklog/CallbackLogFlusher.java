@@ -1,6 +1,7 @@
 package io.pushgate.delivery.callbacklog;
 
 import java.time.Duration;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -22,12 +23,14 @@ class CallbackLogFlusher implements SmartLifecycle {
 
     private final RefusedCallbacks refused;
     private final SecretUsage usage;
+    private final RefusalLines lines;
     private final CallbackLogSettings settings;
     private volatile Disposable schedule;
 
-    CallbackLogFlusher(RefusedCallbacks refused, SecretUsage usage, CallbackLogSettings settings) {
+    CallbackLogFlusher(RefusedCallbacks refused, SecretUsage usage, RefusalLines lines, CallbackLogSettings settings) {
         this.refused = refused;
         this.usage = usage;
+        this.lines = lines;
         this.settings = settings;
     }
 
@@ -39,9 +42,10 @@ class CallbackLogFlusher implements SmartLifecycle {
                 .subscribe();
     }
 
-    /** Both writes; a failure is logged and the next interval tries again. */
+    /** The counts of refusals not logged one by one, then both writes; a failure is logged and the next interval tries again. */
     Mono<Void> flush() {
-        return refused.flush()
+        return Mono.fromRunnable(() -> lines.flush(Instant.now()))
+                .then(refused.flush())
                 .onErrorResume(error -> {
                     log.warn("Refused-callback samples not written: {}", error.toString());
                     return Mono.empty();

@@ -2,12 +2,16 @@ package io.pushgate.delivery.callback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.pushgate.api.AxpSignature;
 import io.pushgate.api.axp.AxpEvent;
 import io.pushgate.api.problem.CallbackProblem;
 import io.pushgate.delivery.DeliveryServiceTest;
 import io.pushgate.delivery.RawHttp;
 import io.pushgate.delivery.TestConfigurations;
+import io.pushgate.delivery.callbacklog.RefusalLines;
 import io.pushgate.testkit.TestDatabase;
 import java.io.ByteArrayInputStream;
 import java.io.SequenceInputStream;
@@ -31,6 +35,7 @@ import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -534,6 +539,71 @@ class CallbackIngressIntegrationTests {
                 .contains("http_server_requests_seconds_count{")
                 .contains("uri=\"/actuator/health\"")
                 .doesNotContain("uri=\"/axp/callbacks");
+    }
+
+    /**
+     * A flood of refusals is not a flood of log lines: of 40 wrongly signed callbacks, at most one a
+     * second is logged in full, and the rest appear as counts (exact) in the flusher's lines; every
+     * accepted callback keeps its own line.
+     */
+    @Test
+    void refusalsAreLoggedOnceASecondAndTheRestAsExactCounts() throws Exception {
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        List<Logger> loggers = List.of((Logger) LoggerFactory.getLogger(CallbackIngress.class), (Logger)
+                LoggerFactory.getLogger(RefusalLines.class));
+        loggers.forEach(logger -> logger.addAppender(logged));
+        try {
+            Instant first = Instant.now();
+            for (int i = 0; i < 40; i++) {
+                AxpEvent event = AxpEvent.of(UUID.randomUUID().toString(), "s-1");
+                assertThat(callbacks
+                                .post(configuration.callbackKey(), event.signature("not-the-secret"), event.toJson())
+                                .statusCode())
+                        .isEqualTo(401);
+            }
+            long seconds = Duration.between(first, Instant.now()).toSeconds() + 2;
+            AxpEvent good = AxpEvent.of(UUID.randomUUID().toString(), "s-1");
+            AxpEvent alsoGood = AxpEvent.of(UUID.randomUUID().toString(), "s-1");
+            for (AxpEvent event : List.of(good, alsoGood)) {
+                assertThat(callbacks
+                                .post(
+                                        configuration.callbackKey(),
+                                        event.signature(configuration.secret()),
+                                        event.toJson())
+                                .statusCode())
+                        .isEqualTo(202);
+            }
+            String ofThisConfiguration = "configuration=" + configuration.id() + " ";
+
+            long[] counted = {0, 0};
+            for (int i = 0; i < 100 && counted[0] + counted[1] < 40; i++) {
+                Thread.sleep(100); // the flusher logs the counts every pushgate.callback-log.flush-interval (1 s)
+                List<String> lines = logged.list.stream()
+                        .map(ILoggingEvent::getFormattedMessage)
+                        .filter(line ->
+                                line.contains(ofThisConfiguration) && line.contains("outcome=invalid_signature"))
+                        .toList();
+                counted[0] = lines.stream()
+                        .filter(line -> line.startsWith("callback "))
+                        .count();
+                counted[1] = lines.stream()
+                        .filter(line -> line.startsWith("callbacks "))
+                        .mapToLong(line -> Long.parseLong(line.replaceAll(".*notLoggedOneByOne=(\\d+).*", "$1")))
+                        .sum();
+            }
+            assertThat(counted[0]).as("refusals logged in full").isBetween(1L, seconds);
+            assertThat(counted[0] + counted[1])
+                    .as("refusals logged in full or counted")
+                    .isEqualTo(40);
+            assertThat(logged.list)
+                    .extracting(ILoggingEvent::getFormattedMessage)
+                    .filteredOn(line -> line.contains("outcome=accepted"))
+                    .anySatisfy(line -> assertThat(line).contains(good.eventId()))
+                    .anySatisfy(line -> assertThat(line).contains(alsoGood.eventId()));
+        } finally {
+            loggers.forEach(logger -> logger.detachAppender(logged));
+        }
     }
 
     private HttpResponse<String> send(String header, String signature, AxpEvent event) {
