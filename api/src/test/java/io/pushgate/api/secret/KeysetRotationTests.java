@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushgate.api.secret.KeysetEdits.Edited;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,6 +102,53 @@ class KeysetRotationTests {
         assertThatIllegalArgumentException().isThrownBy(cipher::reload).withMessageContaining("readable file");
         assertThat(cipher.openText(before, tenant, record)).isEqualTo("secret");
         assertThat(second.toString()).doesNotContain("value");
+    }
+
+    @Test
+    void aWatchedFileIsTakenWithinItsIntervalAndEachOutcomeIsCountedAndMeasured(@TempDir Path folder) throws Exception {
+        String first = SecretCipher.generateKeyset();
+        Path file = Files.writeString(folder.resolve("keyset.json"), first);
+        SecretCipher cipher = SecretCipher.load(file.toString());
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        Edited added = KeysetEdits.add(first);
+        Edited promoted = KeysetEdits.promote(added.json(), added.keyId());
+
+        KeysetWatch watch = KeysetWatch.start(cipher, Duration.ofMillis(20), KeysetWatch.observed(cipher, meters));
+        try {
+            assertThat(meters.get("pushgate_keyset_keys").gauge().value()).isEqualTo(1.0);
+            Files.writeString(file, promoted.json());
+            eventually(() -> meters.get("pushgate_keyset_reloads")
+                            .tag("outcome", "reloaded")
+                            .counter()
+                            .count()
+                    == 1.0);
+            assertThat(meters.get("pushgate_keyset_primary_key_id").gauge().value())
+                    .isEqualTo((double) added.keyId());
+            assertThat(meters.get("pushgate_keyset_keys").gauge().value()).isEqualTo(2.0);
+
+            Files.writeString(file, "not a keyset");
+            eventually(() -> meters.get("pushgate_keyset_reloads")
+                            .tag("outcome", "refused")
+                            .counter()
+                            .count()
+                    == 1.0);
+            Thread.sleep(100); // the same refusal is counted once, not every interval
+            assertThat(meters.get("pushgate_keyset_reloads")
+                            .tag("outcome", "refused")
+                            .counter()
+                            .count())
+                    .isEqualTo(1.0);
+            assertThat(cipher.keyIds()).isEqualTo(promoted.keyIds());
+        } finally {
+            watch.close();
+        }
+    }
+
+    private static void eventually(BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 500 && !condition.getAsBoolean(); i++) {
+            Thread.sleep(10);
+        }
+        assertThat(condition.getAsBoolean()).as("within 5 s").isTrue();
     }
 
     @Test
