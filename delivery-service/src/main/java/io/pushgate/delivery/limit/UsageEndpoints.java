@@ -4,6 +4,7 @@ import io.pushgate.api.problem.DeliveryApiProblem;
 import io.pushgate.delivery.security.ApiRejected;
 import io.pushgate.delivery.security.Caller;
 import io.pushgate.delivery.security.Problems;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
@@ -20,6 +21,8 @@ import reactor.core.publisher.Mono;
 class UsageEndpoints {
 
     private static final Logger log = LoggerFactory.getLogger(UsageEndpoints.class);
+    /** What a 503's {@code Retry-After} says: a plan is read again on the next call. */
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
 
     private final LimitUsage usage;
 
@@ -41,8 +44,10 @@ class UsageEndpoints {
                         return Problems.answer(rejected);
                     }
                     log.warn("{} {} failed: {}", request.method(), request.path(), error.toString());
-                    return Problems.answer(new ApiRejected(
-                            DeliveryApiProblem.PLANS_UNAVAILABLE, "the plan could not be read; try again later"));
+                    return Problems.answer(ApiRejected.retryLater(
+                            DeliveryApiProblem.PLANS_UNAVAILABLE,
+                            "the plan could not be read; try again later",
+                            RETRY_AFTER));
                 });
     }
 }
