@@ -23,6 +23,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
@@ -66,6 +67,8 @@ class CallbackIngress {
 
     private static final Logger log = LoggerFactory.getLogger(CallbackIngress.class);
     private static final int SIGNATURE_HEX_DIGITS = 64;
+    private static final String LINE =
+            "callback tenant={} configuration={} eventId={} outcome={} status={} latencyMs={}";
     private static final String RATE_LIMIT_LIMIT = "RateLimit-Limit";
     private static final String RATE_LIMIT_REMAINING = "RateLimit-Remaining";
     private static final String RATE_LIMIT_RESET = "RateLimit-Reset";
@@ -300,7 +303,7 @@ class CallbackIngress {
         if (error instanceof CallbackRejected callbackRejected) {
             rejected = callbackRejected;
         } else if (error instanceof InboxUnavailableException unavailable) {
-            log.warn("Callback not stored: {}", unavailable.getMessage());
+            trace.notStored = unavailable.getMessage(); // said in the callback's line, thinned like it
             rejected = new CallbackRejected(
                     CallbackProblem.STORAGE_UNAVAILABLE, "the event could not be stored; it was not accepted");
         } else {
@@ -380,14 +383,21 @@ class CallbackIngress {
                 && !refusalLines.logInFull(configurationId, trace.outcome.tag(), status.value())) {
             return; // counted, and logged as a count by the next flush
         }
-        log.info(
-                "callback tenant={} configuration={} eventId={} outcome={} status={} latencyMs={}",
-                tenant == null ? CallbackMetrics.NO_TENANT : tenant,
-                configurationId == null ? CallbackMetrics.NO_TENANT : configurationId,
-                printable(trace.eventId),
-                trace.outcome.tag(),
-                status.value(),
-                nanos / 1_000 / 1e3);
+        Object[] line = {
+            tenant == null ? CallbackMetrics.NO_TENANT : tenant,
+            configurationId == null ? CallbackMetrics.NO_TENANT : configurationId,
+            printable(trace.eventId),
+            trace.outcome.tag(),
+            status.value(),
+            nanos / 1_000 / 1e3
+        };
+        if (trace.notStored == null) {
+            log.info(LINE, line);
+        } else {
+            Object[] withCause = Arrays.copyOf(line, line.length + 1);
+            withCause[line.length] = trace.notStored;
+            log.warn(LINE + " notStored={}", withCause);
+        }
     }
 
     /** {@code [0-9a-fA-F]{64}}, checked without a regular expression: this runs per callback. */
@@ -431,5 +441,7 @@ class CallbackIngress {
         String eventId;
         Admission admission;
         CallbackOutcome outcome = CallbackOutcome.STORAGE_UNAVAILABLE;
+        /** Why the inbox did not store it, when it did not. */
+        String notStored;
     }
 }
