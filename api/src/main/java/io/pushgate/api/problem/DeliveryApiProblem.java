@@ -46,6 +46,11 @@ public enum DeliveryApiProblem implements ProblemKind {
      */
     NOT_FOUND(404, "not-found", "No such resource"),
     /**
+     * A method the resource does not take (e.g. {@code PATCH} or {@code OPTIONS} on a device registration);
+     * comes with {@code Allow}.
+     */
+    METHOD_NOT_ALLOWED(405, "method-not-allowed", "The resource does not take this method"),
+    /**
      * A re-send of a notification that did not end without reaching the device: it is still under way
      * (another re-send may have just started it) or was delivered. Only {@code failed}, {@code expired},
      * {@code no_device} and {@code token_invalid} can be re-sent.

@@ -34,6 +34,7 @@ class ProblemKindTests {
             DeliveryApiProblem.UNAUTHENTICATED | 401 | https://pushgate.io/problems/unauthenticated | A valid bearer token is required
             DeliveryApiProblem.FORBIDDEN | 403 | https://pushgate.io/problems/forbidden | The token's scopes do not allow this action
             DeliveryApiProblem.NOT_FOUND | 404 | https://pushgate.io/problems/not-found | No such resource
+            DeliveryApiProblem.METHOD_NOT_ALLOWED | 405 | https://pushgate.io/problems/method-not-allowed | The resource does not take this method
             DeliveryApiProblem.NOT_RESENDABLE | 409 | https://pushgate.io/problems/notification-not-resendable | The notification cannot be re-sent now
             DeliveryApiProblem.PAYLOAD_TOO_LARGE | 413 | https://pushgate.io/problems/payload-too-large | The request body is too large
             DeliveryApiProblem.UNSUPPORTED_MEDIA_TYPE | 415 | https://pushgate.io/problems/unsupported-media-type | The body must be application/json
