@@ -17,9 +17,22 @@ public enum ControlPlaneProblem implements ProblemKind {
     /**
      * Refused before any route saw it: a method the service does not take at all (e.g. {@code TRACE}),
      * an encoded slash, period, percent or NUL, a semicolon or backslash in the path (Spring Security's
-     * firewall). The answer never repeats the request's text. The same type as delivery-service's.
+     * firewall); or a request that is not well-formed HTTP/1.1 (a control character or bare line break
+     * in a header, two {@code Content-Length}s that disagree), which the HTTP decoder refuses and
+     * {@link io.pushgate.api.http.MalformedRequestRefusal} answers, closing the connection. The answer
+     * never repeats the request's text. The same type as delivery-service's.
      */
     REQUEST_REJECTED(400, "request-rejected", "The request was rejected as malformed or unsafe"),
+    /**
+     * A request line (method, URL, version) longer than the HTTP server reads, refused before any route
+     * saw it; the connection is closed after the answer. The same type as delivery-service's.
+     */
+    REQUEST_LINE_TOO_LONG(414, "request-line-too-long", "The request line is too long"),
+    /**
+     * A header block larger than the HTTP server reads, refused before any route saw it; the connection
+     * is closed after the answer. The same type as delivery-service's.
+     */
+    HEADERS_TOO_LARGE(431, "request-headers-too-large", "The request headers are too large"),
     /** The e-mail and password do not match an account (the same answer for an unknown e-mail). */
     SIGN_IN_FAILED(401, "sign-in-failed", "The e-mail or the password is wrong"),
     /**

@@ -16,9 +16,22 @@ public enum DeliveryApiProblem implements ProblemKind {
     /**
      * Refused before any route saw it: a method the service does not take at all (e.g. {@code TRACE}),
      * an encoded slash, period, percent or NUL, a semicolon or backslash in the path (Spring Security's
-     * firewall). The answer never repeats the request's text.
+     * firewall); or a request that is not well-formed HTTP/1.1 (a control character or bare line break
+     * in a header, two {@code Content-Length}s that disagree), which the HTTP decoder refuses and
+     * {@link io.pushgate.api.http.MalformedRequestRefusal} answers, closing the connection. The answer
+     * never repeats the request's text.
      */
     REQUEST_REJECTED(400, "request-rejected", "The request was rejected as malformed or unsafe"),
+    /**
+     * A request line (method, URL, version) longer than the HTTP server reads, refused before any route
+     * saw it; the connection is closed after the answer.
+     */
+    REQUEST_LINE_TOO_LONG(414, "request-line-too-long", "The request line is too long"),
+    /**
+     * A header block larger than the HTTP server reads, refused before any route saw it; the connection
+     * is closed after the answer.
+     */
+    HEADERS_TOO_LARGE(431, "request-headers-too-large", "The request headers are too large"),
     /**
      * No valid bearer token (missing, expired, not yet valid, wrong issuer, audience or signature), or
      * none was sent for a configuration that takes no open registrations. Comes with {@code
@@ -32,6 +45,11 @@ public enum DeliveryApiProblem implements ProblemKind {
      * and one that does not exist get the same answer.
      */
     NOT_FOUND(404, "not-found", "No such resource"),
+    /**
+     * A method the resource does not take (e.g. {@code PATCH} or {@code OPTIONS} on a device registration);
+     * comes with {@code Allow}.
+     */
+    METHOD_NOT_ALLOWED(405, "method-not-allowed", "The resource does not take this method"),
     /**
      * A re-send of a notification that did not end without reaching the device: it is still under way
      * (another re-send may have just started it) or was delivered. Only {@code failed}, {@code expired},

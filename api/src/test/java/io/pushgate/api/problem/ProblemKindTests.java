@@ -29,9 +29,12 @@ class ProblemKindTests {
             DeliveryApiProblem.INVALID_FIELD | 400 | https://pushgate.io/problems/invalid-field | A field is missing or invalid
             DeliveryApiProblem.MALFORMED_JSON | 400 | https://pushgate.io/problems/malformed-json | The body is not well-formed JSON
             DeliveryApiProblem.REQUEST_REJECTED | 400 | https://pushgate.io/problems/request-rejected | The request was rejected as malformed or unsafe
+            DeliveryApiProblem.REQUEST_LINE_TOO_LONG | 414 | https://pushgate.io/problems/request-line-too-long | The request line is too long
+            DeliveryApiProblem.HEADERS_TOO_LARGE | 431 | https://pushgate.io/problems/request-headers-too-large | The request headers are too large
             DeliveryApiProblem.UNAUTHENTICATED | 401 | https://pushgate.io/problems/unauthenticated | A valid bearer token is required
             DeliveryApiProblem.FORBIDDEN | 403 | https://pushgate.io/problems/forbidden | The token's scopes do not allow this action
             DeliveryApiProblem.NOT_FOUND | 404 | https://pushgate.io/problems/not-found | No such resource
+            DeliveryApiProblem.METHOD_NOT_ALLOWED | 405 | https://pushgate.io/problems/method-not-allowed | The resource does not take this method
             DeliveryApiProblem.NOT_RESENDABLE | 409 | https://pushgate.io/problems/notification-not-resendable | The notification cannot be re-sent now
             DeliveryApiProblem.PAYLOAD_TOO_LARGE | 413 | https://pushgate.io/problems/payload-too-large | The request body is too large
             DeliveryApiProblem.UNSUPPORTED_MEDIA_TYPE | 415 | https://pushgate.io/problems/unsupported-media-type | The body must be application/json
@@ -47,6 +50,8 @@ class ProblemKindTests {
             ControlPlaneProblem.INVALID_CREDENTIAL_MATERIAL | 400 | https://pushgate.io/problems/invalid-credential-material | The credential material is not usable
             ControlPlaneProblem.MALFORMED_REQUEST | 400 | https://pushgate.io/problems/malformed-request | The request body is missing or not JSON
             ControlPlaneProblem.REQUEST_REJECTED | 400 | https://pushgate.io/problems/request-rejected | The request was rejected as malformed or unsafe
+            ControlPlaneProblem.REQUEST_LINE_TOO_LONG | 414 | https://pushgate.io/problems/request-line-too-long | The request line is too long
+            ControlPlaneProblem.HEADERS_TOO_LARGE | 431 | https://pushgate.io/problems/request-headers-too-large | The request headers are too large
             ControlPlaneProblem.SIGN_IN_FAILED | 401 | https://pushgate.io/problems/sign-in-failed | The e-mail or the password is wrong
             ControlPlaneProblem.REFRESH_TOKEN_INVALID | 401 | https://pushgate.io/problems/refresh-token-invalid | The refresh token is not valid
             ControlPlaneProblem.UNAUTHENTICATED | 401 | https://pushgate.io/problems/unauthenticated | A valid bearer token is required

@@ -1,9 +1,11 @@
 package io.pushgate.delivery.security;
 
 import io.pushgate.api.Scopes;
+import io.pushgate.api.http.MalformedRequestRefusal;
 import io.pushgate.api.problem.DeliveryApiProblem;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
@@ -27,6 +29,7 @@ import org.springframework.security.web.server.firewall.ServerExchangeRejectedHa
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
+import reactor.netty.NettyPipeline;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -190,6 +193,29 @@ class ApiSecurity {
             byte[] body = json.writeValueAsString(problem).getBytes(StandardCharsets.UTF_8);
             return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
         };
+    }
+
+    /**
+     * What Reactor Netty's HTTP decoder refuses before the firewall or any route (a control character
+     * in a header, two {@code Content-Length}s that disagree, a request line or header block over the
+     * server's limits) is a problem answer too: {@code request-rejected} (400), {@code
+     * request-line-too-long} (414), {@code request-headers-too-large} (431), and the connection closes.
+     */
+    @Bean
+    NettyServerCustomizer malformedRequestsAsProblems() {
+        return server -> server.doOnChannelInit((observer, channel, remote) -> {
+            if (channel.pipeline().get(NettyPipeline.HttpCodec) != null
+                    && channel.pipeline().get(MalformedRequestRefusal.NAME) == null) {
+                channel.pipeline()
+                        .addAfter(
+                                NettyPipeline.HttpCodec,
+                                MalformedRequestRefusal.NAME,
+                                new MalformedRequestRefusal(
+                                        DeliveryApiProblem.REQUEST_REJECTED,
+                                        DeliveryApiProblem.REQUEST_LINE_TOO_LONG,
+                                        DeliveryApiProblem.HEADERS_TOO_LARGE));
+            }
+        });
     }
 
     private static Mono<Void> forbidden(ServerWebExchange exchange, ObjectMapper json) {

@@ -47,8 +47,32 @@ class RejectedRequestIntegrationTests {
         assertThat(problem.get("type").asString()).isEqualTo("https://pushgate.io/problems/request-rejected");
         assertThat(problem.get("status").asInt()).isEqualTo(400);
         assertThat(answer[2]).doesNotContain("etc");
-        // a control character or a bare line break in a header never gets this far: Reactor Netty's
-        // HTTP decoder refuses the request with a bare 400 and closes (docs/RELIABILITY.md)
+        // a control character in a header never gets this far: Reactor Netty's HTTP decoder refuses
+        // the request, and MalformedRequestIntegrationTests shows its answer
+    }
+
+    /**
+     * A method a registration does not take (the fuzz drill's {@code PATCH} and {@code OPTIONS} cases, on
+     * the native API and the Avaya alias, with and without a body) is a 405 problem with {@code Allow};
+     * it was a 404 whose problem had no {@code type} (WebFlux's own, as no route matched).
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "PATCH /v1/device-registrations/69f0a1 HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}",
+                "OPTIONS /custom-notification-connector/device-registrations/69f0a1 HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
+                "OPTIONS /v1/device-registrations/69f0a1 HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+            })
+    void aMethodARegistrationDoesNotTakeIsA405Problem(String request) throws Exception {
+        String[] answer = exchange(request.replaceFirst("\r\n", "\r\nHost: 127.0.0.1\r\n"));
+
+        assertThat(answer[0]).startsWith("HTTP/1.1 405");
+        assertThat(answer[1].toLowerCase(Locale.ROOT))
+                .contains("content-type: application/problem+json")
+                .contains("allow: get,put,delete");
+        JsonNode problem = JsonMapper.shared().readTree(answer[2]);
+        assertThat(problem.get("type").asString()).isEqualTo("https://pushgate.io/problems/method-not-allowed");
+        assertThat(problem.get("status").asInt()).isEqualTo(405);
     }
 
     /** The status line, the headers and the body of the answer to {@code request}. */

@@ -115,7 +115,7 @@ final class FuzzDrill implements Drill {
         figures.put("cases", tally.cases);
         figures.put("failed", tally.failed);
         figures.put("failureKinds", Map.copyOf(tally.failureKinds));
-        figures.put("firstFailures", tally.failures);
+        figures.put("failuresListed", tally.failures);
         figures.put("statuses", Map.copyOf(tally.statuses));
         figures.put("problemTypes", Map.copyOf(tally.problemTypes));
         figures.put("chunked413", tally.chunked413);
@@ -126,6 +126,7 @@ final class FuzzDrill implements Drill {
         figures.put("answerMaxMillis", tally.percentileMillis(1.0));
         figures.put("heapAfterWarmUpMiB", heapWarm == null ? null : heapWarm / MIB);
         figures.put("heapAtEndMiB", heapEnd == null ? null : heapEnd / MIB);
+        figures.put("heapFlat", heapFlat);
         figures.put(
                 "heapBound", "end <= warm-up + max(" + HEAP_GROWTH_MIB_FLOOR + " MiB, " + HEAP_GROWTH_PERCENT + " %)");
         figures.put("seconds", (System.nanoTime() - started) / 1_000_000_000L);
@@ -183,12 +184,14 @@ final class FuzzDrill implements Drill {
         try {
             answer = connection.exchange(request);
         } catch (SocketTimeoutException e) {
+            String before = before(connection);
             connection.close();
-            tally.add(request, null, "no answer within the timeout");
+            tally.add(request, null, "no answer within the timeout", before);
             return;
         } catch (IOException e) {
+            String before = before(connection);
             connection.close();
-            tally.add(request, null, "no answer: " + e.getMessage());
+            tally.add(request, null, "no answer: " + e.getMessage(), before);
             return;
         } catch (RuntimeException e) {
             connection.close();
@@ -209,6 +212,14 @@ final class FuzzDrill implements Drill {
             }
         }
         tally.add(request, answer, failure);
+    }
+
+    /** Which case went before on the connection: a request left unanswered may be the previous one's doing. */
+    private static String before(HttpFuzz.Connection connection) {
+        HttpFuzz.Case previous = connection.previous();
+        return previous == null
+                ? "first on its connection"
+                : "after case " + previous.index() + " (" + previous.label() + ") on its connection";
     }
 
     /** A signed, well-formed callback on a new connection: accepted (202) within the timeout, or what went wrong. */

@@ -451,6 +451,8 @@ final class HttpFuzz {
         private final Duration timeout;
         private Socket socket;
         private boolean fresh;
+        private Case previous;
+        private Case last;
 
         Connection(int port, Duration timeout) {
             this.port = port;
@@ -462,6 +464,8 @@ final class HttpFuzz {
          * closed meanwhile (nothing read on a reused one) sends it once more on a new one.
          */
         Answer exchange(Case request) throws IOException {
+            previous = socket == null ? null : last;
+            last = request;
             for (int attempt = 0; ; attempt++) {
                 if (socket == null) {
                     socket = new Socket();
@@ -470,6 +474,9 @@ final class HttpFuzz {
                     socket.connect(new InetSocketAddress("127.0.0.1", port), (int) timeout.toMillis());
                     socket.setSoTimeout((int) timeout.toMillis());
                     fresh = true;
+                    if (attempt > 0) {
+                        previous = null;
+                    }
                 }
                 boolean wasFresh = fresh;
                 fresh = false;
@@ -504,6 +511,11 @@ final class HttpFuzz {
                     throw e;
                 }
             }
+        }
+
+        /** The case sent before the last one on this connection, or {@code null} when it went on a new one. */
+        Case previous() {
+            return previous;
         }
 
         /** Whether the server closes this connection within the timeout (an EOF or a reset). */
@@ -608,8 +620,8 @@ final class HttpFuzz {
 
     /**
      * The start of a failure where the HTTP server itself (Reactor Netty's decoder) refused a request
-     * that is not well-formed HTTP/1.1 — before any of Pushgate's code saw it — with a bare status and
-     * a closed connection.
+     * that is not well-formed HTTP/1.1 with a bare status and a closed connection: what the services
+     * answered before {@code MalformedRequestRefusal} (api) answered such requests with a problem.
      */
     static final String TRANSPORT_REFUSAL = "transport refusal ";
 
@@ -655,6 +667,9 @@ final class HttpFuzz {
 
     /** Counts and the first failures of a run. */
     static final class Tally {
+        /** How many failures of each kind a run lists case by case (every one is counted). */
+        static final int FAILURES_LISTED_PER_KIND = 50;
+
         final Map<Integer, AtomicInteger> statuses = new TreeMap<>();
         final Map<String, AtomicInteger> problemTypes = new TreeMap<>();
         final List<String> failures = new ArrayList<>();
@@ -668,6 +683,11 @@ final class HttpFuzz {
         long[] nanos = new long[1024];
 
         synchronized void add(Case request, Answer answer, String failure) {
+            add(request, answer, failure, null);
+        }
+
+        /** {@code context}, when not null, is listed with a failure (e.g. the case before it on its connection). */
+        synchronized void add(Case request, Answer answer, String failure, String context) {
             cases++;
             if (answer != null) {
                 statuses.computeIfAbsent(answer.status(), s -> new AtomicInteger())
@@ -689,9 +709,12 @@ final class HttpFuzz {
             }
             if (failure != null) {
                 failed++;
-                failureKinds.computeIfAbsent(failure, f -> new AtomicInteger()).incrementAndGet();
-                if (failures.size() < 20) {
-                    failures.add("case " + request.index() + " (" + request.label() + "): " + failure);
+                int ofKind = failureKinds
+                        .computeIfAbsent(failure, f -> new AtomicInteger())
+                        .incrementAndGet();
+                if (ofKind <= FAILURES_LISTED_PER_KIND) {
+                    failures.add("case " + request.index() + " (" + request.label() + "): " + failure
+                            + (context == null ? "" : " [" + context + "]"));
                 }
             }
         }

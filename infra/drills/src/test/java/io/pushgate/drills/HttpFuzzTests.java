@@ -74,6 +74,22 @@ class HttpFuzzTests {
         assertThat(answer.headers()).containsEntry("transfer-encoding", "chunked");
     }
 
+    /** Every kind of failure is listed (up to its cap), not only the first kinds met, with its context. */
+    @Test
+    void theTallyListsEachKindOfFailureWithItsContext() {
+        HttpFuzz.Tally tally = new HttpFuzz.Tally();
+        for (int i = 0; i < 300; i++) {
+            tally.add(HttpFuzz.generate(1, i, TARGET), null, "common");
+        }
+        tally.add(HttpFuzz.generate(1, 300, TARGET), null, "rare", "after case 299 on its connection");
+
+        assertThat(tally.failed).isEqualTo(301);
+        assertThat(tally.failures).filteredOn(line -> line.endsWith("common")).hasSize(50);
+        assertThat(tally.failures)
+                .anyMatch(line ->
+                        line.startsWith("case 300 ") && line.endsWith("rare [after case 299 on its connection]"));
+    }
+
     private static String problem(int status, String type) {
         String body = "{\"type\":\"" + type + "\",\"title\":\"t\",\"status\":" + status + "}";
         return "HTTP/1.1 " + status + " X\r\nContent-Type: application/problem+json\r\nContent-Length: " + body.length()

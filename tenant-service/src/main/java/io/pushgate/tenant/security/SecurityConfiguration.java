@@ -1,6 +1,7 @@
 package io.pushgate.tenant.security;
 
 import io.pushgate.api.Scopes;
+import io.pushgate.api.http.MalformedRequestRefusal;
 import io.pushgate.api.problem.ControlPlaneProblem;
 import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.PlatformSettings;
@@ -9,6 +10,7 @@ import io.pushgate.tenant.token.TokenSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -39,6 +41,7 @@ import org.springframework.security.web.server.firewall.ServerExchangeRejectedHa
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
+import reactor.netty.NettyPipeline;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -109,6 +112,29 @@ class SecurityConfiguration {
                         ControlPlaneProblem.REQUEST_REJECTED,
                         "the request's method, URL or a header holds what this service refuses to read"),
                 null);
+    }
+
+    /**
+     * What Reactor Netty's HTTP decoder refuses before the firewall or any route (a control character
+     * in a header, two {@code Content-Length}s that disagree, a request line or header block over the
+     * server's limits) is a problem answer too: {@code request-rejected} (400), {@code
+     * request-line-too-long} (414), {@code request-headers-too-large} (431), and the connection closes.
+     */
+    @Bean
+    NettyServerCustomizer malformedRequestsAsProblems() {
+        return server -> server.doOnChannelInit((observer, channel, remote) -> {
+            if (channel.pipeline().get(NettyPipeline.HttpCodec) != null
+                    && channel.pipeline().get(MalformedRequestRefusal.NAME) == null) {
+                channel.pipeline()
+                        .addAfter(
+                                NettyPipeline.HttpCodec,
+                                MalformedRequestRefusal.NAME,
+                                new MalformedRequestRefusal(
+                                        ControlPlaneProblem.REQUEST_REJECTED,
+                                        ControlPlaneProblem.REQUEST_LINE_TOO_LONG,
+                                        ControlPlaneProblem.HEADERS_TOO_LARGE));
+            }
+        });
     }
 
     /** The bearer token of {@code Authorization}, as an authentication request; none without one. */

@@ -1,0 +1,171 @@
+package io.pushgate.api.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
+import io.pushgate.api.problem.DeliveryApiProblem;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The refusal over Netty's own HTTP/1.1 codec in an embedded channel: which requests it answers, with
+ * what, and which it leaves to the server behind it.
+ */
+class MalformedRequestRefusalTests {
+
+    /** What reached the server behind the refusal: the decoded requests. */
+    private final List<HttpRequest> passed = new ArrayList<>();
+
+    private EmbeddedChannel channel() {
+        return new EmbeddedChannel(
+                new HttpServerCodec(),
+                new MalformedRequestRefusal(
+                        DeliveryApiProblem.REQUEST_REJECTED,
+                        DeliveryApiProblem.REQUEST_LINE_TOO_LONG,
+                        DeliveryApiProblem.HEADERS_TOO_LARGE),
+                new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        if (msg instanceof HttpRequest request) {
+                            passed.add(request);
+                        }
+                        ReferenceCountUtil.release(msg);
+                    }
+                });
+    }
+
+    @Test
+    void aControlCharacterInAHeaderIsA400RequestRejectedProblemAndTheConnectionCloses() {
+        EmbeddedChannel channel = channel();
+
+        channel.writeInbound(bytes(
+                "POST /axp/callbacks/k HTTP/1.1\r\nHost: x\r\nX-Odd: a\u0001b\r\n" + "Content-Length: 2\r\n\r\n{}"));
+
+        String answer = answer(channel);
+        assertThat(answer).startsWith("HTTP/1.1 400 ");
+        assertThat(answer).containsIgnoringCase("content-type: application/problem+json");
+        assertThat(answer).containsIgnoringCase("connection: close");
+        assertThat(answer).contains("\"type\":\"https://pushgate.io/problems/request-rejected\"", "\"status\":400");
+        assertThat(answer).doesNotContain("a\u0001b", "axp");
+        assertThat(passed).isEmpty();
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void twoContentLengthsThatDisagreeAreA400() {
+        EmbeddedChannel channel = channel();
+
+        channel.writeInbound(
+                bytes("PUT /v1/x HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}"));
+
+        assertThat(answer(channel)).startsWith("HTTP/1.1 400 ").contains("request-rejected");
+        assertThat(passed).isEmpty();
+    }
+
+    @Test
+    void aRequestLineOverTheLimitIsA414() {
+        EmbeddedChannel channel = channel();
+
+        channel.writeInbound(bytes("GET /" + "x".repeat(5_000) + " HTTP/1.1\r\nHost: x\r\n\r\n"));
+
+        String answer = answer(channel);
+        assertThat(answer).startsWith("HTTP/1.1 414 ");
+        assertThat(answer)
+                .contains("\"type\":\"https://pushgate.io/problems/request-line-too-long\"", "\"status\":414");
+        assertThat(answer).doesNotContain("xxxx");
+    }
+
+    @Test
+    void headersOverTheLimitAreA431() {
+        EmbeddedChannel channel = channel();
+
+        channel.writeInbound(bytes("GET / HTTP/1.1\r\nHost: x\r\nX-Huge: " + "a".repeat(9_000) + "\r\n\r\n"));
+
+        String answer = answer(channel);
+        assertThat(answer).startsWith("HTTP/1.1 431 ");
+        assertThat(answer)
+                .contains("\"type\":\"https://pushgate.io/problems/request-headers-too-large\"", "\"status\":431");
+    }
+
+    @Test
+    void aWellFormedRequestPassesOnUntouched() {
+        EmbeddedChannel channel = channel();
+
+        channel.writeInbound(bytes("POST /axp/callbacks/k HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}"));
+
+        assertThat(passed).hasSize(1);
+        assertThat(passed.get(0).uri()).isEqualTo("/axp/callbacks/k");
+        assertThat(channel.outboundMessages()).isEmpty();
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    /** Behind an unanswered request a failed one passes on: its answer must not overtake the first's. */
+    @Test
+    void aFailedRequestBehindAnUnansweredOnePassesOn() {
+        EmbeddedChannel channel = channel();
+
+        channel.writeInbound(bytes("GET /first HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /second HTTP/1.1\r\nHost: x\r\nX-Odd: a\u0001b\r\n\r\n"));
+
+        assertThat(passed).hasSize(2);
+        assertThat(passed.get(1).decoderResult().isFailure()).isTrue();
+        assertThat(channel.outboundMessages()).isEmpty();
+    }
+
+    /** Once the earlier answer has ended, the next failed request is answered here again. */
+    @Test
+    void afterTheEarlierAnswerEndsAFailedRequestIsAnsweredHere() {
+        EmbeddedChannel channel = channel();
+        channel.writeInbound(bytes("GET /first HTTP/1.1\r\nHost: x\r\n\r\n"));
+        channel.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        channel.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
+        drain(channel);
+
+        channel.writeInbound(bytes("GET /second HTTP/1.1\r\nHost: x\r\nX-Odd: a\u0001b\r\n\r\n"));
+
+        assertThat(passed).hasSize(1);
+        assertThat(answer(channel)).startsWith("HTTP/1.1 400 ");
+    }
+
+    @Test
+    void eachKindMustCarryItsStatus() {
+        assertThatThrownBy(() -> new MalformedRequestRefusal(
+                        DeliveryApiProblem.INVALID_FIELD,
+                        DeliveryApiProblem.INVALID_FIELD,
+                        DeliveryApiProblem.HEADERS_TOO_LARGE))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static ByteBuf bytes(String text) {
+        return Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1);
+    }
+
+    private static void drain(EmbeddedChannel channel) {
+        for (Object out; (out = channel.readOutbound()) != null; ) {
+            ReferenceCountUtil.release(out);
+        }
+    }
+
+    private static String answer(EmbeddedChannel channel) {
+        StringBuilder answer = new StringBuilder();
+        for (Object out; (out = channel.readOutbound()) != null; ) {
+            ByteBuf buffer = (ByteBuf) out;
+            answer.append(buffer.toString(StandardCharsets.UTF_8));
+            buffer.release();
+        }
+        return answer.toString();
+    }
+}
