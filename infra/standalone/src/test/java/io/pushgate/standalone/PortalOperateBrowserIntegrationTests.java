@@ -369,7 +369,8 @@ class PortalOperateBrowserIntegrationTests {
 
         // APNs takes pushes again: the page shows the delivery by itself
         apns.clearDevice(device);
-        new org.openqa.selenium.support.ui.WebDriverWait(browser.driver, Duration.ofSeconds(90))
+        // within 45 s: sooner than the page's 60 s safety net, so that only the stream can have told it
+        new org.openqa.selenium.support.ui.WebDriverWait(browser.driver, Duration.ofSeconds(45))
                 .until(driver -> "Delivered".equals(text("#delivery-status")));
         browser.settled();
         assertThat(browser.driver.executeScript("return window.pushgateNotReloaded === true"))
