@@ -12,14 +12,18 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -36,6 +40,11 @@ class PortalDashboardBrowserIntegrationTests {
             .connectTimeout(Duration.ofSeconds(10))
             .build();
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** A time axis' label an hour or a minute apart: "13:05", with the date under midnight ("00:00\\n6 Dec"). */
+    private static final Pattern HOUR_TICK = Pattern.compile("([01]\\d|2[0-3]):[0-5]\\d(\\n\\d{1,2} [A-Z][a-z]{2})?");
+    /** A time axis' label days apart: "6 Dec". */
+    private static final Pattern DAY_TICK = Pattern.compile("\\d{1,2} [A-Z][a-z]{2}");
 
     static PortalPlatform platform;
     Browser browser;
@@ -111,19 +120,112 @@ class PortalDashboardBrowserIntegrationTests {
         assertThat(browser.find("main h1").getText()).isEqualTo("Dashboard");
         Map<String, JsonNode> hour = charts(60);
         assertDrawnFrom(hour);
+        assertTimeAxisIn24HourUtc(HOUR_TICK);
+        assertThat(browser.find("main .lead").getText()).contains("UTC");
+        assertThat(Double.parseDouble(browser.find("#chart-callbacks").getAttribute("data-y-max")))
+                .as("the callbacks' axis reaches the 3 accepted")
+                .isBetween(3.0, 10.0);
         browser.screenshot("30-dashboard-hour");
         browser.assertAccessible("dashboard, last hour");
 
         browser.find("a[href^='/dashboard?range=day']").click();
         browser.settled();
         assertDrawnFrom(charts(24));
+        assertTimeAxisIn24HourUtc(HOUR_TICK);
+        browser.screenshot("30-dashboard-day");
         browser.assertAccessible("dashboard, last day");
 
         browser.find("a[href^='/dashboard?range=month']").click();
         browser.settled();
         assertDrawnFrom(charts(30));
+        assertTimeAxisIn24HourUtc(DAY_TICK);
         browser.screenshot("31-dashboard-30-days");
         browser.phoneScreenshot("31-dashboard-30-days-phone");
+    }
+
+    @Test
+    void aChartOfZerosShowsAnAxisOfZeroToOneNotZeroToAHundred() throws Exception {
+        PortalPlatform.Account account = platform.signUp();
+        signIn(account);
+        browser.open(platform.portal("/dashboard"));
+        charts(60);
+        // a new tenant: no callback, no delivery, no latency, no registration
+        for (String chart : List.of("chart-callbacks", "chart-deliveries", "chart-latency", "chart-registrations")) {
+            assertValueAxis(chart, 0, 1);
+        }
+        browser.screenshot("34-dashboard-no-traffic");
+    }
+
+    @Test
+    void theDashboardStillRendersAndSaysChartsAreUnavailableWhenDeliveryServiceIsDown() throws Exception {
+        PortalPlatform.Account account = platform.signUp();
+        signIn(account);
+        var delivery = ((WebServerApplicationContext) platform.platform.context("delivery-service")).getWebServer();
+        delivery.stop();
+        try {
+            browser.open(platform.portal("/dashboard"));
+            assertThat(browser.heading()).isEqualTo("Dashboard");
+            assertThat(browser.find("#charts-unavailable").getText())
+                    .contains("Charts are unavailable right now")
+                    .contains("delivery-service does not answer");
+            assertThat(browser.all(".chart")).isEmpty();
+            assertThat(browser.all("#dashboard-range"))
+                    .as("the rest of the page works")
+                    .hasSize(1);
+            browser.screenshot("32-dashboard-unavailable");
+            browser.assertAccessible("dashboard without delivery-service");
+        } finally {
+            delivery.start();
+        }
+        browser.open(platform.portal("/dashboard"));
+        assertThat(browser.all("#charts-unavailable")).isEmpty();
+        charts(60);
+    }
+
+    @Test
+    void aConfigurationThatIsNotOneOfTheTenantsIsAnErrorNextToItsFieldNotAllConfigurations() throws Exception {
+        PortalPlatform.Account account = platform.signUp();
+        signIn(account);
+        for (String configurationId : List.of("not-an-id", UUID.randomUUID().toString())) {
+            browser.open(platform.portal("/dashboard?configurationId=" + configurationId));
+            assertThat(browser.heading()).isEqualTo("Dashboard");
+            assertThat(browser.find("#dashboard-configuration-error").getText())
+                    .contains("\u201c" + configurationId + "\u201d is not one of your configurations");
+            assertThat(browser.find("#dashboard-error").getText()).contains("is not one of your configurations");
+            assertThat(browser.find("#dashboard-configuration").getAttribute("aria-invalid"))
+                    .isEqualTo("true");
+            assertThat(new Select(browser.find("#dashboard-configuration"))
+                            .getFirstSelectedOption()
+                            .getText())
+                    .as("the form does not pretend to show all configurations")
+                    .isEqualTo("Not one of yours: " + configurationId);
+            assertThat(browser.all(".chart"))
+                    .as("no charts of all configurations")
+                    .isEmpty();
+            browser.screenshot("33-dashboard-not-a-configuration");
+            browser.assertAccessible("dashboard for " + configurationId);
+        }
+    }
+
+    /** Every label of the time axis of every chart matches {@code tick}: 24-hour times, never am/pm. */
+    private void assertTimeAxisIn24HourUtc(Pattern tick) {
+        browser.waitFor(ignored -> browser.all(".chart[data-x-ticks]").size() == 4);
+        for (WebElement chart : browser.all(".chart[data-chart]")) {
+            String ticks = chart.getAttribute("data-x-ticks");
+            assertThat(ticks.split("\\|"))
+                    .as(chart.getAttribute("id") + "'s time axis: " + ticks)
+                    .isNotEmpty()
+                    .allSatisfy(label -> assertThat(label).matches(tick));
+            assertThat(ticks.toLowerCase(Locale.ROOT)).doesNotContain("am").doesNotContain("pm");
+        }
+    }
+
+    /** The value axis of chart {@code id} spans exactly {@code min} to {@code max}. */
+    private void assertValueAxis(String id, double min, double max) {
+        browser.waitFor(ignored -> browser.find("#" + id).getAttribute("data-y-max") != null);
+        WebElement chart = browser.find("#" + id);
+        assertThat(Double.parseDouble(chart.getAttribute("data-y-min"))).as(id).isEqualTo(min);
+        assertThat(Double.parseDouble(chart.getAttribute("data-y-max"))).as(id).isEqualTo(max);
     }
 
     /** Each chart element with its canvas drawn by uPlot and {@code points} points per series; its data by id. */

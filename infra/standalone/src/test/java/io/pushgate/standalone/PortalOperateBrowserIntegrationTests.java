@@ -2,6 +2,7 @@ package io.pushgate.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.eatthepath.pushy.apns.server.RejectionReason;
 import io.pushgate.api.AxpSignature;
 import io.pushgate.emulator.ApnsAuthKey;
 import io.pushgate.emulator.ApnsEmulator;
@@ -56,7 +57,9 @@ class PortalOperateBrowserIntegrationTests {
                 "delivery-service",
                 List.of(
                         "--pushgate.providers.apns-server=https://localhost:" + apns.port(),
-                        "--pushgate.providers.apns-trusted-certificate=" + certificate)));
+                        "--pushgate.providers.apns-trusted-certificate=" + certificate,
+                        // a refused push is tried again within 2 s: the notification page's retry comes soon
+                        "--pushgate.dispatch.max-backoff=2s")));
     }
 
     @AfterAll
@@ -167,6 +170,7 @@ class PortalOperateBrowserIntegrationTests {
                 .contains("Make the sandbox credential");
         assertThat(browser.find("#phone-configuration").getAttribute("aria-invalid"))
                 .isEqualTo("true");
+        browser.screenshot("29-sandbox-phone-refused");
         browser.assertAccessible("sandbox phone refused");
     }
 
@@ -309,6 +313,151 @@ class PortalOperateBrowserIntegrationTests {
         browser.assertAccessible("delivery log, live");
     }
 
+    @Test
+    void aNotificationsPageShowsItsRetryAndThenItsDeliveryWithoutAReloadThroughServerSentEvents() throws Exception {
+        PortalPlatform.Account account = platform.signUp();
+        String token = platform.login(account);
+        String axpId = "axp-" + UUID.randomUUID();
+        String created = PortalPlatform.send(
+                "POST",
+                platform.tenantService("/v1/configurations"),
+                token,
+                "{\"name\":\"Retried app\",\"axpConfigurationId\":\"" + axpId + "\"}",
+                201);
+        String configurationId = PortalPlatform.field(created, "id");
+        String credential = apnsCredential(token, "Busy APNs");
+        PortalPlatform.send(
+                "PATCH",
+                platform.tenantService("/v1/configurations/" + configurationId),
+                token,
+                "{\"defaultCredentials\":{\"ios\":\"" + credential + "\"}}",
+                200);
+        // APNs answers ServiceUnavailable, retry after 20 s, to every push to this device until the test clears it
+        String device = HexFormat.of().formatHex(randomBytes(32));
+        apns.registerDevice(TOPIC, device);
+        apns.injectRejection(device, RejectionReason.SERVICE_UNAVAILABLE, 0, Duration.ofSeconds(20));
+        String sessionId = "omni-session-" + UUID.randomUUID();
+        PortalPlatform.send(
+                "PUT",
+                "http://localhost:" + platform.deliveryPort + "/v1/device-registrations/" + device,
+                token,
+                "{\"configId\":\"" + axpId + "\",\"sessionId\":\"" + sessionId
+                        + "\",\"platform\":\"ios\",\"provider\":\"apns\"}",
+                200);
+        assertThat(callback(
+                        PortalPlatform.field(created, "callbackUrl"),
+                        PortalPlatform.field(created, "secret"),
+                        UUID.randomUUID().toString(),
+                        sessionId))
+                .isEqualTo(202);
+        signIn(account);
+        openUntilShown("/deliveries", "#deliveries tr[data-status='retrying']");
+        browser.open(browser.find("#deliveries tr[data-status='retrying'] a").getAttribute("href"));
+        assertThat(browser.heading()).isEqualTo("Notification");
+        String notificationId = browser.driver.getCurrentUrl().replaceFirst(".*/deliveries/", "");
+        assertThat(browser.find("#delivery-live").getAttribute("sse-connect"))
+                .isEqualTo("/deliveries/" + notificationId + "/events");
+        assertThat(browser.find("#delivery-details").getAttribute("hx-trigger"))
+                .as("told by the stream, not polled every few seconds")
+                .startsWith("sse:changed");
+        // the details may be swapped at any moment (that is the point): read in one script each
+        assertThat(text("#delivery-status")).isEqualTo("Retrying");
+        browser.driver.executeScript("window.pushgateNotReloaded = true;");
+        browser.waitFor(driver -> !browser.all("#attempts tr").isEmpty());
+        browser.screenshot("35-notification-retrying");
+        browser.assertAccessible("a notification under way");
+
+        // APNs takes pushes again: the page shows the delivery by itself
+        apns.clearDevice(device);
+        // within 45 s: sooner than the page's 60 s safety net, so that only the stream can have told it
+        new org.openqa.selenium.support.ui.WebDriverWait(browser.driver, Duration.ofSeconds(45))
+                .until(driver -> "Delivered".equals(text("#delivery-status")));
+        browser.settled();
+        assertThat(browser.driver.executeScript("return window.pushgateNotReloaded === true"))
+                .as("the delivery came without a reload")
+                .isEqualTo(true);
+        assertThat(text("#attempts tr[data-outcome='delivered']")).contains("Delivered to the provider");
+        assertThat(text("#attempts")).contains("ServiceUnavailable");
+        assertThat(browser.driver.executeScript(
+                        "return document.querySelector('#delivery-details').getAttribute('hx-trigger')"))
+                .as("a finished notification is no longer live")
+                .isNull();
+        browser.screenshot("36-notification-delivered-live");
+        browser.assertAccessible("a notification delivered while open");
+    }
+
+    @Test
+    void theTestStepsPrimaryActionIsTheSandboxWhileATestPushCouldNotReachIt() throws Exception {
+        PortalPlatform.Account account = platform.signUp();
+        String token = platform.login(account);
+        String created = PortalPlatform.send(
+                "POST",
+                platform.tenantService("/v1/configurations"),
+                token,
+                "{\"name\":\"iOS only\",\"axpConfigurationId\":\"axp-" + UUID.randomUUID() + "\"}",
+                201);
+        String configurationId = PortalPlatform.field(created, "id");
+        // an APNs key as its only credential: a test push (Android, to the sandbox phone) has no way there
+        String credential = apnsCredential(token, "APNs key");
+        PortalPlatform.send(
+                "PATCH",
+                platform.tenantService("/v1/configurations/" + configurationId),
+                token,
+                "{\"defaultCredentials\":{\"ios\":\"" + credential + "\"},\"openRegistration\":true}",
+                200);
+        signIn(account);
+        browser.open(platform.portal("/"));
+        assertThat(browser.find("#step-5").getAttribute("class")).contains("current");
+        assertThat(texts("#step-5 button.primary"))
+                .as("one primary action in the test step: the sandbox, without which the test push has no way")
+                .containsExactly("Use the sandbox for this configuration");
+        assertThat(texts("#step-5 button"))
+                .containsExactly("Use the sandbox for this configuration", "Send a test event");
+        browser.screenshot("37-home-test-step-needs-sandbox");
+        browser.assertAccessible("home page, the test step before the sandbox");
+        browser.press("Send a test event");
+        assertThat(browser.heading()).isEqualTo("The test event was not sent");
+        browser.screenshot("39-test-event-not-sent");
+        browser.assertAccessible("test event not sent");
+        browser.open(platform.portal("/"));
+
+        browser.press("Use the sandbox for this configuration");
+        assertThat(texts("#step-5 button.primary")).containsExactly("Send a test event");
+        assertThat(texts("#step-5 button")).containsExactly("Send a test event");
+    }
+
+    @Test
+    void aDeliveryLogFilterThatIsNotAConfigurationOrNotAStatusIsAnErrorNextToItsField() throws Exception {
+        PortalPlatform.Account account = platform.signUp();
+        signIn(account);
+        browser.open(platform.portal("/deliveries?configurationId=not-an-id"));
+        assertThat(browser.heading()).isEqualTo("Delivery log");
+        assertThat(browser.find("#filter-configuration-error").getText())
+                .contains("\u201cnot-an-id\u201d is not one of your configurations");
+        assertThat(browser.find("#filter-configuration").getAttribute("aria-invalid"))
+                .isEqualTo("true");
+        assertThat(new Select(browser.find("#filter-configuration"))
+                        .getFirstSelectedOption()
+                        .getText())
+                .as("the filter does not pretend to show all configurations")
+                .isEqualTo("Not one of yours: not-an-id");
+        assertThat(browser.all("#deliveries")).isEmpty();
+        browser.screenshot("38-delivery-log-bad-configuration");
+        browser.assertAccessible("delivery log with a configuration that is not an id");
+        browser.open(platform.portal("/deliveries?status=lost"));
+        assertThat(browser.find("#filter-status-error").getText()).contains("must be one of");
+        assertThat(new Select(browser.find("#filter-status"))
+                        .getFirstSelectedOption()
+                        .getText())
+                .as("the filter does not pretend to show any status")
+                .isEqualTo("Not a status: lost");
+        browser.assertAccessible("delivery log with a status that is not one");
+        browser.open(platform.portal("/deliveries/" + UUID.randomUUID()));
+        assertThat(browser.heading()).isEqualTo("Not found");
+        browser.screenshot("40-notification-not-found");
+        browser.assertAccessible("a notification that is not found");
+    }
+
     /** Opens {@code path} again until {@code selector} is on it (delivery-service writes some things every second). */
     private void openUntilShown(String path, String selector) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -322,6 +471,32 @@ class PortalOperateBrowserIntegrationTests {
                     .isLessThan(deadline);
             Thread.sleep(500);
         }
+    }
+
+    /** The text of the first element {@code css} selects, read in one script (an element swapped meanwhile: no matter). */
+    private String text(String css) {
+        return String.valueOf(browser.driver.executeScript(
+                "var e = document.querySelector(arguments[0]); return e ? e.textContent.trim() : null;", css));
+    }
+
+    private List<String> texts(String css) {
+        return browser.all(css).stream().map(WebElement::getText).toList();
+    }
+
+    /** An APNs token key that the emulator trusts, as a credential named {@code name}: its id. */
+    private static String apnsCredential(String token, String name) throws Exception {
+        ApnsAuthKey key = apns.mintAuthKey(String.format("TEAM%06d", RANDOM.nextInt(1_000_000)), TOPIC);
+        return PortalPlatform.field(
+                PortalPlatform.send(
+                        "POST",
+                        platform.tenantService("/v1/credentials"),
+                        token,
+                        "{\"type\":\"apns\",\"name\":\"" + name + "\",\"p8Key\":\""
+                                + key.privateKeyPem().replace("\n", "\\n") + "\",\"keyId\":\"" + key.keyId()
+                                + "\",\"teamId\":\"" + key.teamId() + "\",\"topic\":\"" + TOPIC
+                                + "\",\"environment\":\"sandbox\"}",
+                        201),
+                "id");
     }
 
     private String sandboxCredential(String token) throws Exception {

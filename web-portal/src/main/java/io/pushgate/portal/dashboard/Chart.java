@@ -46,6 +46,11 @@ public record Chart(
         return JSON.writeValueAsString(data);
     }
 
+    /** Whether its values are counts (whole numbers), not milliseconds. */
+    public boolean counts() {
+        return !"milliseconds".equals(unit);
+    }
+
     /** How many points each series has. */
     public int points() {
         return x.size();

@@ -1,5 +1,6 @@
 package io.pushgate.portal.dashboard;
 
+import io.pushgate.portal.backend.ApiProblem;
 import io.pushgate.portal.backend.Backend;
 import io.pushgate.portal.backend.Configuration;
 import io.pushgate.portal.backend.Page;
@@ -16,7 +17,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -30,10 +34,15 @@ import reactor.core.publisher.Mono;
  * → provider latency p50/p99, registrations active and removed as dead; over the last hour (a point a
  * minute), day (an hour) or 30 days (a day), of all configurations or one. The charts are drawn by
  * {@code /js/dashboard.js} with uPlot from its webjar; each has a table of its totals beside it, so
- * that the page says the same without the script or the sight of the chart.
+ * that the page says the same without the script or the sight of the chart. A configuration that is
+ * not one of the tenant's (or not an id at all) is named as an error next to its field, without charts;
+ * a delivery-service that does not answer makes the page say "Charts are unavailable right now" in
+ * place of the charts, the rest of it working.
  */
 @Controller
 class DashboardPages {
+
+    private static final Logger log = LoggerFactory.getLogger(DashboardPages.class);
 
     private static final ParameterizedTypeReference<Page<Configuration>> CONFIGURATIONS =
             new ParameterizedTypeReference<>() {};
@@ -53,17 +62,36 @@ class DashboardPages {
             @RequestParam(required = false) String configurationId,
             Model model) {
         Range chosen = Range.of(range);
-        UUID configuration = uuid(configurationId);
+        String configuration = configurationId == null ? "" : configurationId.strip();
         Instant now = Instant.now();
         Instant from = chosen.from(now);
         Instant to = from.plus(Duration.of(chosen.points, chosen.unit).toSeconds(), ChronoUnit.SECONDS);
         String uri = "/v1/stats/series?from={from}&to={to}&step={step}";
         List<Object> variables = new ArrayList<>(List.of(from.toString(), to.toString(), chosen.step));
-        if (configuration != null) {
+        if (!configuration.isEmpty()) {
+            // as typed: delivery-service refuses what is not a configuration's id (400) or not this tenant's (404)
             uri += "&configurationId={configurationId}";
             variables.add(configuration);
         }
-        Mono<StatsSeries> series = backend.delivery(exchange).get(StatsSeries.class, uri, variables.toArray());
+        Mono<Shown> shown = backend.delivery(exchange)
+                .get(StatsSeries.class, uri, variables.toArray())
+                .map(series -> new Shown(charts(series, chosen, words), null, true))
+                .onErrorResume(ApiProblem.class, problem -> {
+                    if (problem.status() == 404
+                            || (problem.status() == 400 && "configurationId".equals(problem.field()))) {
+                        exchange.getResponse().setStatusCode(HttpStatus.valueOf(problem.status()));
+                        return Mono.just(new Shown(
+                                List.of(),
+                                "\u201c" + shortened(configuration)
+                                        + "\u201d is not one of your configurations: choose one from" + " the list.",
+                                true));
+                    }
+                    if (problem.status() >= 500) {
+                        log.debug("The dashboard's charts are unavailable: {}", problem.getMessage());
+                        return Mono.just(new Shown(List.of(), null, false));
+                    }
+                    return Mono.error(problem);
+                });
         Mono<Map<UUID, String>> names = backend.tenant(exchange)
                 .get(CONFIGURATIONS, "/v1/configurations?limit=200")
                 .map(page -> {
@@ -71,25 +99,34 @@ class DashboardPages {
                     page.items().forEach(c -> byId.put(c.id(), c.name()));
                     return byId;
                 });
-        return Mono.zip(series, names).map(loaded -> {
+        return Mono.zip(shown, names).map(loaded -> {
+            Shown charts = loaded.getT1();
             model.addAttribute("ranges", Range.values());
             model.addAttribute("range", chosen);
             model.addAttribute("configurations", loaded.getT2());
-            model.addAttribute("configurationId", configuration == null ? "" : configuration.toString());
-            model.addAttribute("charts", charts(loaded.getT1(), chosen, words));
+            model.addAttribute("configurationId", configuration);
+            model.addAttribute(
+                    "known",
+                    loaded.getT2().keySet().stream()
+                            .anyMatch(id -> id.toString().equals(configuration)));
+            model.addAttribute("configurationError", charts.configurationError());
+            model.addAttribute("chartsAvailable", charts.available());
+            model.addAttribute("charts", charts.charts());
             return "dashboard";
         });
     }
 
-    private static UUID uuid(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException notAnId) {
-            return null;
-        }
+    /**
+     * What the page shows instead of, or as, its charts.
+     *
+     * @param configurationError why the configuration asked for was refused, or null
+     * @param available whether delivery-service answered
+     */
+    private record Shown(List<Chart> charts, String configurationError, boolean available) {}
+
+    /** A value as typed, at most 40 characters of it. */
+    private static String shortened(String value) {
+        return value.length() <= 40 ? value : value.substring(0, 40) + "\u2026";
     }
 
     static List<Chart> charts(StatsSeries series, Range range, DeliveryWords words) {

@@ -6,9 +6,8 @@ import io.pushgate.portal.backend.Configuration;
 import io.pushgate.portal.backend.MemberView;
 import io.pushgate.portal.backend.Notification;
 import io.pushgate.portal.backend.Page;
-import io.pushgate.portal.session.SessionEnded;
 import io.pushgate.portal.web.Flash;
-import java.time.Duration;
+import io.pushgate.portal.web.LiveEvents;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,33 +33,22 @@ import reactor.core.publisher.Mono;
  * {@code /deliveries}: the tenant's notifications, newest first, from delivery-service's read API
  * ({@code GET /v1/notifications}), filtered by configuration, status, session id and event id, 50 a
  * page; {@code /deliveries/{id}}: one notification with its attempts (provider, outcome, the error code
- * in words, latency) and its re-sends. The list's first page is live through server-sent events
- * ({@code /deliveries/events}, htmx's SSE extension): the portal reads the first page every {@link
- * #STREAM_POLL} for the open page and sends {@code changed} when what it shows changed, and the browser
- * then fetches the list's fragment ({@code /deliveries/list}); a dropped stream reconnects (the
- * extension, with back-off) and, as a safety net, the fragment is also asked for every {@value
- * #FALLBACK_SECONDS} s, swapped only when it changed. A notification's page polls its fragment ({@code
- * /deliveries/{id}/live}) every {@value #POLL_SECONDS} seconds while it is under way. Without
- * JavaScript, a reload shows the news. Owners and admins get "Re-send" on notifications that ended {@code failed}, {@code
- * expired}, {@code no_device} or {@code token_invalid} ({@code POST /v1/notifications/{id}:resend}).
+ * in words, latency) and its re-sends. Both are live through server-sent events ({@link LiveEvents},
+ * htmx's SSE extension): the list's first page through {@code /deliveries/events}, whose {@code
+ * changed} makes the browser fetch the list's fragment ({@code /deliveries/list}); a notification's
+ * page, while it is under way, through {@code /deliveries/{id}/events}, whose {@code changed} makes
+ * the browser fetch its fragment ({@code /deliveries/{id}/live}) and which ends once the notification
+ * did. A dropped stream reconnects (the extension, with back-off) and, as a safety net, each fragment
+ * is also asked for every {@value #FALLBACK_SECONDS} s (the list's swapped only when it changed).
+ * Without JavaScript, a reload shows the news. Owners and admins get "Re-send" on notifications that
+ * ended {@code failed}, {@code expired}, {@code no_device} or {@code token_invalid} ({@code POST
+ * /v1/notifications/{id}:resend}).
  */
 @Controller
 class DeliveryLogPages {
 
-    /** How often a notification's page asks again while it is under way. */
-    static final int POLL_SECONDS = 3;
-
-    /** How often the list's stream reads the first page for its open page. */
-    static final Duration STREAM_POLL = Duration.ofSeconds(1);
-
-    /** The list's safety net: how often it asks for its fragment even without an event. */
+    /** The live views' safety net: how often each asks for its fragment even without an event. */
     static final int FALLBACK_SECONDS = 60;
-
-    /** A comment this often on the stream: a browser that left is noticed (the write fails) within it. */
-    static final Duration HEARTBEAT = Duration.ofSeconds(15);
-
-    /** The longest one stream lasts; the browser's EventSource then connects again if the page is still open. */
-    static final Duration STREAM = Duration.ofMinutes(10);
 
     static final List<String> STATUSES =
             List.of("accepted", "retrying", "delivered", "no_device", "token_invalid", "failed", "expired");
@@ -89,6 +77,11 @@ class DeliveryLogPages {
         LogFilter filter = new LogFilter(configurationId, status, sessionId, eventId, cursor);
         return names(exchange).zipWith(list(exchange, filter, model)).map(loaded -> {
             model.addAttribute("configurations", loaded.getT1());
+            model.addAttribute(
+                    "knownConfiguration",
+                    filter.configurationId() == null
+                            || loaded.getT1().keySet().stream()
+                                    .anyMatch(known -> known.toString().equals(filter.configurationId())));
             model.addAttribute("version", version(model));
             model.addAttribute("statuses", STATUSES);
             return "deliveries";
@@ -120,10 +113,8 @@ class DeliveryLogPages {
     }
 
     /**
-     * {@code changed} (its data: a short text that changes with the first page) whenever the first
-     * page of the list with this filter changed, the first time at once (a reconnected page catches
-     * up); a comment every {@link #HEARTBEAT}; {@code ended} when the member's session ended. One
-     * stream lasts at most {@link #STREAM}.
+     * {@code changed} whenever the first page of the list with this filter changed, the first time at
+     * once ({@link LiveEvents}); {@code ended} when the member's session ended or the filter is refused.
      */
     @GetMapping(value = "/deliveries/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     @ResponseBody
@@ -136,23 +127,30 @@ class DeliveryLogPages {
         LogFilter filter = new LogFilter(configurationId, status, sessionId, eventId, null);
         List<Object> values = new ArrayList<>();
         String uri = filter.apiUri(values);
-        Flux<ServerSentEvent<String>> changes = Flux.interval(Duration.ZERO, STREAM_POLL)
-                .onBackpressureDrop()
-                .concatMap(tick -> backend.delivery(exchange)
+        return LiveEvents.changes(
+                "changed",
+                () -> backend.delivery(exchange)
                         .get(NOTIFICATIONS, uri, values.toArray())
-                        .map(page -> Integer.toHexString(Objects.hash(page.items(), page.nextCursor())))
-                        .onErrorResume(problem -> problem instanceof ApiProblem, problem -> Mono.empty()))
-                .distinctUntilChanged()
-                .map(version ->
-                        ServerSentEvent.builder(version).event("changed").build());
-        Flux<ServerSentEvent<String>> heartbeat = Flux.interval(HEARTBEAT)
-                .map(tick -> ServerSentEvent.<String>builder().comment("").build());
-        return Flux.merge(changes, heartbeat)
-                .take(STREAM)
-                .onErrorResume(
-                        SessionEnded.class,
-                        ended -> Flux.just(
-                                ServerSentEvent.builder("").event("ended").build()));
+                        .map(page -> Objects.hash(page.items(), page.nextCursor())),
+                page -> false,
+                "");
+    }
+
+    /**
+     * {@code changed} whenever the notification changed (its status, attempts, re-sends), the first
+     * time at once ({@link LiveEvents}); {@code ended} after the change that finished it, and when the
+     * member's session ended or the notification is not found.
+     */
+    @GetMapping(value = "/deliveries/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @ResponseBody
+    Flux<ServerSentEvent<String>> notificationEvents(ServerWebExchange exchange, @PathVariable String id) {
+        return LiveEvents.changes(
+                "changed",
+                () -> Mono.fromCallable(() -> id(id))
+                        .flatMap(notificationId -> backend.delivery(exchange)
+                                .get(Notification.class, "/v1/notifications/{id}", notificationId)),
+                notification -> !notification.isUnderWay(),
+                "");
     }
 
     /** What the list shows, as a short text that changes when any of it does. */
@@ -185,13 +183,21 @@ class DeliveryLogPages {
                     model.addAttribute("notifications", page.items());
                     model.addAttribute("nextCursor", page.nextCursor());
                     model.addAttribute("filterError", null);
+                    model.addAttribute("filterField", null);
                     return true;
                 })
                 .onErrorResume(problem -> problem instanceof ApiProblem api && api.status() == 400, problem -> {
                     // a filter the read API refuses (e.g. a session id over 128 characters)
                     model.addAttribute("notifications", List.of());
                     model.addAttribute("nextCursor", null);
-                    model.addAttribute("filterError", ((ApiProblem) problem).message());
+                    ApiProblem refused = (ApiProblem) problem;
+                    model.addAttribute("filterField", refused.field());
+                    model.addAttribute(
+                            "filterError",
+                            "configurationId".equals(refused.field())
+                                    ? "\u201c" + filter.configurationId()
+                                            + "\u201d is not one of your configurations: choose one from the list"
+                                    : refused.message());
                     return Mono.just(false);
                 });
     }
@@ -201,7 +207,7 @@ class DeliveryLogPages {
         return notification(exchange, id, model).thenReturn("delivery");
     }
 
-    /** The notification's status, attempts and re-sends alone, for htmx's polling. */
+    /** The notification's status, attempts and re-sends alone, fetched when its stream says it changed. */
     @GetMapping("/deliveries/{id}/live")
     Mono<String> live(ServerWebExchange exchange, @PathVariable String id, Model model) {
         return notification(exchange, id, model).thenReturn("delivery :: details");

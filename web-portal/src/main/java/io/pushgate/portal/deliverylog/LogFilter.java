@@ -10,7 +10,7 @@ public record LogFilter(String configurationId, String status, String sessionId,
 
     public LogFilter {
         configurationId = blankToNull(configurationId);
-        status = status != null && DeliveryLogPages.STATUSES.contains(status) ? status : null;
+        status = blankToNull(status); // one the read API does not know is refused there, and named next to its field
         sessionId = blankToNull(sessionId);
         eventId = blankToNull(eventId);
         cursor = blankToNull(cursor);

@@ -4,7 +4,7 @@ import io.pushgate.portal.backend.ApiProblem;
 import io.pushgate.portal.backend.Backend;
 import io.pushgate.portal.backend.Configuration;
 import io.pushgate.portal.session.SessionEnded;
-import java.time.Duration;
+import io.pushgate.portal.web.LiveEvents;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -33,12 +33,7 @@ import reactor.core.publisher.Mono;
 @Controller
 class SandboxPhonePages {
 
-    /** How often the stream asks delivery-service for the phone's pushes. */
-    static final Duration POLL = Duration.ofSeconds(1);
-    /** A comment this often: a browser that left is noticed (the write fails) within it. */
-    static final Duration HEARTBEAT = Duration.ofSeconds(15);
-    /** The longest one stream lasts; the browser's EventSource then connects again if the page is still open. */
-    static final Duration STREAM = Duration.ofMinutes(10);
+    private static final String SESSION_ENDED = "Your session ended: sign in again to see new pushes.";
 
     private final SandboxPhones phones;
     private final Backend backend;
@@ -140,36 +135,24 @@ class SandboxPhonePages {
     }
 
     /**
-     * {@code push} (its data: how many pushes the phone has) whenever the phone's pushes change, the
-     * first time at once; a comment every {@link #HEARTBEAT}; {@code ended} when the
-     * member's session ended. One stream lasts at most {@link #STREAM}.
+     * {@code push} whenever the phone's pushes changed, the first time at once ({@link LiveEvents});
+     * {@code ended}, with words to show, when the member's session ended.
      */
     @GetMapping(value = "/sandbox-phone/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     @ResponseBody
     Flux<ServerSentEvent<String>> events(ServerWebExchange exchange, @PathVariable String id) {
         return phones.find(exchange, id)
-                .flatMapMany(phone -> {
-                    Flux<ServerSentEvent<String>> changes = Flux.interval(Duration.ZERO, POLL)
-                            .onBackpressureDrop()
-                            .concatMap(tick -> phones.pushes(exchange, phone)
-                                    .map(pushes -> pushes.stream().map(Push::id).toList())
-                                    .onErrorResume(ApiProblem.class, problem -> Mono.empty()))
-                            .distinctUntilChanged()
-                            .map(ids -> ServerSentEvent.builder(Integer.toString(ids.size()))
-                                    .event("push")
-                                    .build());
-                    Flux<ServerSentEvent<String>> heartbeat = Flux.interval(HEARTBEAT)
-                            .map(tick -> ServerSentEvent.<String>builder()
-                                    .comment("")
-                                    .build());
-                    return Flux.merge(changes, heartbeat).take(STREAM);
-                })
+                .flatMapMany(phone -> LiveEvents.changes(
+                        "push",
+                        () -> phones.pushes(exchange, phone)
+                                .map(pushes -> pushes.stream().map(Push::id).toList()),
+                        pushes -> false,
+                        SESSION_ENDED))
                 .onErrorResume(
                         SessionEnded.class,
-                        ended -> Flux.just(
-                                ServerSentEvent.builder("Your session ended: sign in again to see new pushes.")
-                                        .event("ended")
-                                        .build()));
+                        ended -> Flux.just(ServerSentEvent.builder(SESSION_ENDED)
+                                .event(LiveEvents.ENDED)
+                                .build()));
     }
 
     private Mono<SandboxPhone> found(ServerWebExchange exchange, String id) {
