@@ -2,6 +2,7 @@ package io.pushgate.delivery.channel;
 
 import com.eatthepath.pushy.apns.ApnsClient;
 import com.eatthepath.pushy.apns.ApnsClientBuilder;
+import com.eatthepath.pushy.apns.ApnsPushNotification;
 import com.eatthepath.pushy.apns.DeliveryPriority;
 import com.eatthepath.pushy.apns.PushNotificationResponse;
 import com.eatthepath.pushy.apns.PushType;
@@ -135,21 +136,96 @@ final class ApnsChannel implements PushChannel {
         return PushProvider.APNS;
     }
 
+    /**
+     * Sends {@code push}. A send not answered within the send timeout is given up ({@code timeout},
+     * tried again later); pushy may still hold it unwritten — waiting for a connection (a slow TLS
+     * handshake, a reconnection's back-off) — and would write it once one opens, beside the later
+     * try: so a given-up send is {@linkplain Abandonable#abandon() abandoned} and never goes out.
+     */
     @Override
     public Mono<DeliveryOutcome> send(Push push) {
-        SimpleApnsPushNotification notification = new SimpleApnsPushNotification(
-                push.deviceToken(),
-                push.topic() != null ? push.topic() : topic,
-                payload(push),
-                push.expiresAt(),
-                DeliveryPriority.IMMEDIATE,
-                PushType.ALERT,
-                push.collapseId(),
-                push.notificationId());
-        return Mono.defer(() -> Mono.fromFuture(client.sendNotification(notification)))
-                .map(response -> outcome(response, retryAfter.take(response.getApnsId())))
-                .timeout(timeout, Mono.fromSupplier(() -> new DeliveryOutcome.Transient("timeout", null)))
-                .onErrorResume(error -> Mono.just(failure(error)));
+        return Mono.defer(() -> {
+            Abandonable notification = new Abandonable(new SimpleApnsPushNotification(
+                    push.deviceToken(),
+                    push.topic() != null ? push.topic() : topic,
+                    payload(push),
+                    push.expiresAt(),
+                    DeliveryPriority.IMMEDIATE,
+                    PushType.ALERT,
+                    push.collapseId(),
+                    push.notificationId()));
+            return Mono.fromFuture(client.sendNotification(notification))
+                    .map(response -> outcome(response, retryAfter.take(response.getApnsId())))
+                    .timeout(timeout, Mono.fromSupplier(() -> {
+                        notification.abandon();
+                        return new DeliveryOutcome.Transient("timeout", null);
+                    }))
+                    .onErrorResume(error -> Mono.just(failure(error)));
+        });
+    }
+
+    /**
+     * A notification that can be abandoned before pushy writes it. pushy (0.15) reads the device token
+     * only when it writes the notification to a connection, on that connection's event loop; once
+     * abandoned, that read fails, so pushy fails the write and nothing goes out. A notification
+     * already written is not called back: APNs may have it (the at-least-once edge of any send).
+     */
+    static final class Abandonable implements ApnsPushNotification {
+
+        private final ApnsPushNotification notification;
+        private volatile boolean abandoned;
+
+        Abandonable(ApnsPushNotification notification) {
+            this.notification = notification;
+        }
+
+        /** From now on pushy cannot write it. */
+        void abandon() {
+            abandoned = true;
+        }
+
+        @Override
+        public String getToken() {
+            if (abandoned) {
+                throw new IllegalStateException("the send was given up before pushy wrote it");
+            }
+            return notification.getToken();
+        }
+
+        @Override
+        public String getPayload() {
+            return notification.getPayload();
+        }
+
+        @Override
+        public Instant getExpiration() {
+            return notification.getExpiration();
+        }
+
+        @Override
+        public DeliveryPriority getPriority() {
+            return notification.getPriority();
+        }
+
+        @Override
+        public PushType getPushType() {
+            return notification.getPushType();
+        }
+
+        @Override
+        public String getTopic() {
+            return notification.getTopic();
+        }
+
+        @Override
+        public String getCollapseId() {
+            return notification.getCollapseId();
+        }
+
+        @Override
+        public java.util.UUID getApnsId() {
+            return notification.getApnsId();
+        }
     }
 
     /**
@@ -190,7 +266,8 @@ final class ApnsChannel implements PushChannel {
      * APNs' answer as a value; {@code retryAfter} is the answer's {@code retry-after} (or {@code
      * null}), honoured for a transient one as FCM's is.
      */
-    static DeliveryOutcome outcome(PushNotificationResponse<SimpleApnsPushNotification> response, Duration retryAfter) {
+    static DeliveryOutcome outcome(
+            PushNotificationResponse<? extends ApnsPushNotification> response, Duration retryAfter) {
         if (response.isAccepted()) {
             return new DeliveryOutcome.Accepted(String.valueOf(response.getApnsId()));
         }

@@ -38,7 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
  * (FCM, a Firebase project each), two on APNs (a key each) — while the provider fails one tenant's
  * credential after another: FCM down (503), a 429 storm with {@code Retry-After}, 5 s answers, a
  * connection reset mid-response; APNs {@code TooManyRequests} with {@code retry-after}, {@code
- * ExpiredProviderToken}, failing TLS handshakes. The faults come from the emulators ({@link FcmFault}
+ * ExpiredProviderToken}, failing TLS handshakes, 5 s answers, a connection reset mid-answer. The faults come from the emulators ({@link FcmFault}
  * through the sandbox emulator's control API, {@link ApnsFault} on the APNs emulator this drill runs).
  *
  * <p>It passes when, for each fault, the faulted tenant's backlog is delivered within the delivery
@@ -49,8 +49,9 @@ import tools.jackson.databind.json.JsonMapper;
  * is at the emulator once, none missing, none twice.
  *
  * <p>Options: {@code --fault-seconds 30} ({@code --down-seconds 60} for FCM down), {@code --rate 10}
- * callbacks/s per tenant, {@code --baseline-seconds 20}, {@code --devices 20} per tenant, {@code
- * --faults a,b} (a subset, by name).
+ * callbacks/s per tenant, {@code --warmup-seconds 10} (not measured; then what was sent is delivered
+ * first), {@code --baseline-seconds 20}, {@code --devices 20} per tenant, {@code --faults a,b} (a subset,
+ * by name), {@code --start-timeout 20m}. A failed run keeps its work folder (the platform's log).
  */
 final class ProviderFaultsDrill implements Drill {
 
@@ -78,11 +79,15 @@ final class ProviderFaultsDrill implements Drill {
         Duration downLasting = options.duration("down-seconds", Duration.ofSeconds(60));
         int rate = options.number("rate", 10);
         Duration baseline = options.duration("baseline-seconds", Duration.ofSeconds(20));
+        Duration warmup = options.duration("warmup-seconds", Duration.ofSeconds(10));
         int devices = options.number("devices", 20);
         String only = options.text("faults", "");
+        Duration startTimeout = options.duration("start-timeout", Duration.ofMinutes(20));
         options.rejectUnknown();
 
-        Path work = Files.createTempDirectory("pushgate-provider-faults-");
+        Path work = DrillWork.folder(options, name());
+        String loadAtStart = DrillWork.loadAverage();
+        DrillResult result;
         try (ApnsEmulator apns = ApnsEmulator.start(0, true)) {
             Path certificate = work.resolve("apns-emulator.pem");
             Files.writeString(certificate, apns.serverCertificatePem(), StandardCharsets.US_ASCII);
@@ -91,13 +96,23 @@ final class ProviderFaultsDrill implements Drill {
                     "https://localhost:" + apns.port(),
                     "PUSHGATE_PROVIDERS_APNSTRUSTEDCERTIFICATE",
                     certificate.toString());
-            try (StandalonePlatform platform = StandalonePlatform.start(
-                    options.root(), work.resolve("platform"), settings, Duration.ofMinutes(20))) {
-                return drill(platform, apns, faultLasting, downLasting, rate, baseline, devices, only);
+            try (StandalonePlatform platform =
+                    StandalonePlatform.start(options.root(), work.resolve("platform"), settings, startTimeout)) {
+                result = drill(platform, apns, faultLasting, downLasting, rate, warmup, baseline, devices, only);
             }
-        } finally {
-            FuzzDrill.deleteQuietly(work);
+        } catch (Exception | Error e) {
+            System.err.println("  the drill's work folder (the platform's log in platform/home/logs): " + work);
+            throw e;
         }
+        result.figures().put("loadAverageAtStart", loadAtStart);
+        result.figures().put("loadAverageAtEnd", DrillWork.loadAverage());
+        if (result.passed()) {
+            DrillWork.delete(work);
+        } else {
+            // the platform's log (platform/home/logs) and the emulator's certificate, for a look
+            result.figures().put("workFolder", work.toString());
+        }
+        return result;
     }
 
     private DrillResult drill(
@@ -106,6 +121,7 @@ final class ProviderFaultsDrill implements Drill {
             Duration faultLasting,
             Duration downLasting,
             int rate,
+            Duration warmup,
             Duration baseline,
             int devices,
             String only)
@@ -170,7 +186,14 @@ final class ProviderFaultsDrill implements Drill {
                         "apns-tls-handshake-failure",
                         true,
                         d -> apns.injectKeyFault(keyA.keyId(), ApnsFault.tlsHandshakeFailure(d)),
-                        faultLasting)));
+                        faultLasting),
+                new Fault(
+                        "apns-slow-5s",
+                        true,
+                        d -> apns.injectKeyFault(keyA.keyId(), ApnsFault.slow(d, Duration.ofSeconds(5))),
+                        faultLasting),
+                new Fault(
+                        "apns-reset", true, d -> apns.injectKeyFault(keyA.keyId(), ApnsFault.reset(d)), faultLasting)));
         if (!only.isBlank()) {
             List<String> names = List.of(only.split(","));
             faults.removeIf(fault -> !names.contains(fault.name()));
@@ -181,6 +204,13 @@ final class ProviderFaultsDrill implements Drill {
         boolean passed = true;
         List<String> findings = new ArrayList<>();
         try {
+            // not measured: the platform's first provider connections (a cold JVM's first TLS handshake
+            // took 10 s and more on a loaded machine) and its JIT; what was sent meanwhile is delivered first
+            Thread.sleep(warmup.toMillis());
+            Duration warmed = awaitDelivered(platform, senders, Instant.now(), DELIVERY_WINDOW);
+            if (warmed == null) {
+                throw new IllegalStateException("the warm-up's callbacks were not delivered within " + DELIVERY_WINDOW);
+            }
             Instant baselineStart = Instant.now();
             Thread.sleep(baseline.toMillis());
             Instant baselineEnd = Instant.now();
@@ -248,6 +278,7 @@ final class ProviderFaultsDrill implements Drill {
             Map<String, Integer> arrivals = arrivals(sender, sandbox, apns);
             long senderLost = 0;
             long senderTwice = 0;
+            List<String> twice = new ArrayList<>();
             long notDelivered = 0;
             for (String eventId : sender.accepted.keySet()) {
                 if (!"delivered".equals(statuses.get(eventId))) {
@@ -258,6 +289,7 @@ final class ProviderFaultsDrill implements Drill {
                     senderLost++;
                 } else if (times > 1) {
                     senderTwice++;
+                    twice.add(eventId);
                 }
             }
             long unexpected = arrivals.keySet().stream()
@@ -270,6 +302,8 @@ final class ProviderFaultsDrill implements Drill {
             tenant.put("notDelivered", notDelivered);
             tenant.put("lost", senderLost);
             tenant.put("duplicated", senderTwice);
+            // why: the failed attempts of each duplicated notification before it was delivered
+            tenant.put("duplicatedByFailedAttempts", failedAttempts(platform, sender.tenantId, twice));
             tenant.put("atEmulatorNotAccepted", unexpected);
             counts.put(sender.tenant.name(), tenant);
             accepted += sender.accepted.size();
@@ -456,6 +490,33 @@ final class ProviderFaultsDrill implements Drill {
                 Thread.sleep(250);
             }
         }
+    }
+
+    /**
+     * How many of {@code eventIds} had each kind of failed attempt before they were delivered, by its
+     * error codes in order (e.g. {@code "timeout"}: a send given up after the send timeout, which the
+     * provider may have taken all the same); {@code "none"}: delivered at the first attempt.
+     */
+    private static Map<String, Long> failedAttempts(StandalonePlatform platform, UUID tenantId, List<String> eventIds)
+            throws SQLException {
+        Map<String, Long> byHistory = new java.util.TreeMap<>();
+        if (eventIds.isEmpty()) {
+            return byHistory;
+        }
+        try (Connection db = platform.connect();
+                PreparedStatement query = db.prepareStatement("SELECT coalesce(string_agg(DISTINCT a.error_code, ','"
+                        + " ORDER BY a.error_code) FILTER (WHERE a.error_code IS NOT NULL), 'none')"
+                        + " FROM delivery.notification n JOIN delivery.attempt a ON a.notification_id = n.id"
+                        + " WHERE n.tenant_id = ? AND n.event_id = ANY (?) GROUP BY n.id")) {
+            query.setObject(1, tenantId);
+            query.setArray(2, db.createArrayOf("text", eventIds.toArray()));
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    byHistory.merge(rows.getString(1), 1L, Long::sum);
+                }
+            }
+        }
+        return byHistory;
     }
 
     private static Map<String, String> statuses(StandalonePlatform platform, UUID tenantId) throws SQLException {

@@ -7,23 +7,26 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The provider-fault drill, short: each of the seven faults for a few seconds on one tenant's
+ * The provider-fault drill, short: each of the nine faults for a few seconds on one tenant's
  * credential while three other tenants send, at 5 callbacks/s each.
  */
 class ProviderFaultsDrillIntegrationTests {
 
     @Test
-    @Disabled("never passed yet: in its only run long enough, the platform's APNs clients could not open a connection"
-            + " to the drill's APNs emulator ('Stream closed before a reply was received'); see docs/RELIABILITY.md")
-    void eachFaultsBacklogDrainsNothingIsLostOrTwiceAndTheOtherTenantKeepsItsLatency(@TempDir Path results)
-            throws Exception {
+    @Disabled("not passed yet: two runs (04:38, 04:51 UTC) met all nine faults, drained each backlog in 3-7 s, kept"
+            + " the other tenant's p99 within bound and lost nothing, but pushed APNs callbacks twice: 127 at load 19-34"
+            + " (sends answered after the 10 s send timeout, tried again), 37 at load 11-20 (after io_error: the"
+            + " mid-answer reset loses the answers of sends already accepted on the connection); docs/RELIABILITY.md")
+    void eachFaultsBacklogDrainsNothingIsLostOrTwiceAndTheOtherTenantKeepsItsLatency() throws Exception {
+        // under target/, not a temporary folder: a failed run's work folder (the platform's log) stays
+        Path results = Path.of("target", "drill-results").toAbsolutePath();
         DrillOptions options = DrillOptions.parse(
                 List.of(
                         "--fault-seconds", "4",
                         "--down-seconds", "6",
+                        "--warmup-seconds", "5",
                         "--baseline-seconds", "8",
                         "--rate", "5",
                         "--devices", "5"),
@@ -36,10 +39,10 @@ class ProviderFaultsDrillIntegrationTests {
 
         System.out.println(result.line());
         assertThat(result.passed()).as(result.line()).isTrue();
-        assertThat((List<?>) result.figures().get("phases")).hasSize(8);
+        assertThat((List<?>) result.figures().get("phases")).hasSize(10);
         assertThat(result.figures()).containsEntry("lost", 0L).containsEntry("duplicated", 0L);
         assertThat((Long) result.figures().get("accepted")).isPositive();
-        for (Object phase : ((List<?>) result.figures().get("phases")).subList(1, 8)) {
+        for (Object phase : ((List<?>) result.figures().get("phases")).subList(1, 10)) {
             assertThat(((Map<?, ?>) phase).get("faultedAnswers"))
                     .as(phase.toString())
                     .isNotEqualTo(0L);

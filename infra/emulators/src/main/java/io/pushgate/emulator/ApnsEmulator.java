@@ -13,14 +13,20 @@ import com.eatthepath.pushy.apns.server.RejectionReason;
 import com.eatthepath.pushy.apns.server.ValidatingPushNotificationHandlerFactory;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.DelegatingSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
@@ -56,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * certificate made at start-up ({@link #serverCertificate()}, to trust), a record of every accepted
  * notification, rejections injected per device token (e.g. {@code TooManyRequests}), and {@linkplain
  * #injectKeyFault faults} of one provider key's sends for a while ({@code TooManyRequests}, {@code
- * ExpiredProviderToken}, failing TLS handshakes).
+ * ExpiredProviderToken}, failing TLS handshakes, slow answers, a connection reset mid-answer).
  *
  * <p>Certificate authentication as Apple does it: a client that presents a certificate must present one
  * issued by the emulator's own {@linkplain #certificateAuthority() authority} ({@link #mintCertificate})
@@ -67,8 +73,8 @@ import org.slf4j.LoggerFactory;
  * (for the standalone sandbox and load runs); otherwise only {@linkplain #registerDevice registered} ones,
  * and a well-formed token registered for no topic is a {@code BadDeviceToken}, as APNs answers for a token
  * it never issued.
- * Latency cannot be injected: pushy's handler answers synchronously on the connection's event loop.
- * Thread-safe.
+ * pushy's handler answers at once, on the connection's event loop; a {@link ApnsFault.Kind#SLOW} fault
+ * holds the answers back on their way out, per connection. Thread-safe.
  */
 public final class ApnsEmulator implements AutoCloseable {
 
@@ -76,6 +82,8 @@ public final class ApnsEmulator implements AutoCloseable {
     private static final Pattern DEVICE_TOKEN = Pattern.compile("[0-9a-fA-F]{64}");
     private static final String PATH_PREFIX = "/3/device/";
     private static final Duration PROVIDER_TOKEN_LIFETIME = Duration.ofHours(1);
+    /** Set on the event loop for a rejection the client never sees (its connection is reset instead). */
+    private static final ThreadLocal<Boolean> UNRECORDED = new ThreadLocal<>();
 
     private final Clock clock = Clock.systemUTC();
     private final boolean openRegistration;
@@ -93,6 +101,10 @@ public final class ApnsEmulator implements AutoCloseable {
     private final Map<String, AtomicLong> faultedSends = new ConcurrentHashMap<>();
     private final Map<SSLSession, Channel> connections = new ConcurrentHashMap<>();
     private final Map<String, Set<Channel>> connectionsByKey = new ConcurrentHashMap<>();
+    private final Map<Channel, String> keysByConnection = new ConcurrentHashMap<>();
+    /** Connections a {@link ApnsFault.Kind#RESET} fault cuts at their next answer, until they close. */
+    private final Set<Channel> resetting = ConcurrentHashMap.newKeySet();
+
     private final AtomicLong failedHandshakes = new AtomicLong();
     private volatile Instant handshakesFailUntil = Instant.MIN;
     private final MockApnsServer server;
@@ -377,8 +389,23 @@ public final class ApnsEmulator implements AutoCloseable {
                     connectionsByKey
                             .computeIfAbsent(keyId, id -> ConcurrentHashMap.newKeySet())
                             .add(connection);
+                    keysByConnection.put(connection, keyId);
                 }
                 ActiveFault fault = activeFault(keyId);
+                if (fault != null && fault.fault().kind() == ApnsFault.Kind.SLOW) {
+                    // answered as usual; AnswerFaults holds the answer back
+                    faultedSends.computeIfAbsent(keyId, id -> new AtomicLong()).incrementAndGet();
+                }
+                if (fault != null && fault.fault().kind() == ApnsFault.Kind.RESET && connection != null) {
+                    faultedSends.computeIfAbsent(keyId, id -> new AtomicLong()).incrementAndGet();
+                    resetting.add(connection);
+                }
+                if (connection != null && resetting.contains(connection)) {
+                    // not accepted (nor, on a connection being cut, even after the fault ended): pushy's
+                    // server writes this rejection at once, and AnswerFaults cuts it
+                    UNRECORDED.set(Boolean.TRUE);
+                    throw new RejectedNotificationException(RejectionReason.INTERNAL_SERVER_ERROR);
+                }
                 if (fault != null && fault.fault().kind() == ApnsFault.Kind.TOO_MANY_REQUESTS) {
                     faultedSends.computeIfAbsent(keyId, id -> new AtomicLong()).incrementAndGet();
                     if (fault.fault().retryAfter() != null) {
@@ -471,10 +498,87 @@ public final class ApnsEmulator implements AutoCloseable {
     /** A new connection, once its TLS handshake is done: kept until it closes, for a fault that closes it. */
     private void connected(SSLSession session, Channel channel) {
         connections.put(session, channel);
+        // before pushy's HTTP/2 handler (added next): it sees what the server writes
+        channel.pipeline().addLast(new AnswerFaults());
         channel.closeFuture().addListener(closed -> {
             connections.remove(session);
             connectionsByKey.values().forEach(open -> open.remove(channel));
+            keysByConnection.remove(channel);
+            resetting.remove(channel);
         });
+    }
+
+    /**
+     * What the server writes to one connection, under its key's fault: held back for a {@link
+     * ApnsFault.Kind#SLOW} fault (each write {@code latency} late, never before an earlier one), cut
+     * for a {@link ApnsFault.Kind#RESET} (the first half of the answer's first buffer, then a TCP
+     * reset). Runs on the connection's event loop only.
+     */
+    private final class AnswerFaults extends ChannelOutboundHandlerAdapter {
+
+        private long releaseAt;
+        private int held;
+        private boolean cut;
+
+        @Override
+        public void write(ChannelHandlerContext context, Object message, ChannelPromise promise) {
+            if (cut) {
+                ReferenceCountUtil.release(message);
+                promise.trySuccess();
+                return;
+            }
+            Channel channel = context.channel();
+            if (resetting.contains(channel)) {
+                cut(context, message, promise);
+                return;
+            }
+            String keyId = keysByConnection.get(channel);
+            ActiveFault fault = keyId == null ? null : activeFault(keyId);
+            long delay = fault != null && fault.fault().kind() == ApnsFault.Kind.SLOW
+                    ? fault.fault().latency().toNanos()
+                    : 0;
+            if (delay == 0 && held == 0) {
+                context.write(message, promise);
+                return;
+            }
+            long now = System.nanoTime();
+            releaseAt = Math.max(now + delay, releaseAt);
+            held++;
+            context.executor()
+                    .schedule(
+                            () -> {
+                                held--;
+                                context.writeAndFlush(message, promise);
+                            },
+                            releaseAt - now,
+                            TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void flush(ChannelHandlerContext context) {
+            if (held == 0 && !cut) {
+                context.flush();
+            }
+        }
+
+        private void cut(ChannelHandlerContext context, Object message, ChannelPromise promise) {
+            cut = true;
+            promise.trySuccess();
+            ChannelHandlerContext tls = context.pipeline().context(SslHandler.class);
+            Runnable reset = () -> {
+                context.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+                // from the TLS handler's place, so no close_notify goes out first: a bare reset
+                (tls != null ? tls : context).close();
+            };
+            if (message instanceof ByteBuf bytes && bytes.readableBytes() > 1) {
+                ByteBuf part = bytes.retainedSlice(bytes.readerIndex(), bytes.readableBytes() / 2);
+                bytes.release();
+                context.writeAndFlush(part).addListener(written -> reset.run());
+            } else {
+                ReferenceCountUtil.release(message);
+                reset.run();
+            }
+        }
     }
 
     /**
@@ -592,6 +696,10 @@ public final class ApnsEmulator implements AutoCloseable {
         @Override
         public void handlePushNotificationRejected(
                 Http2Headers headers, ByteBuf payload, RejectionReason reason, Instant tokenInvalidatedAt) {
+            if (UNRECORDED.get() != null) {
+                UNRECORDED.remove(); // a send whose connection is reset: no answer, nothing recorded
+                return;
+            }
             rejected.addLast(new ApnsRejection(
                     deviceToken(headers), header(headers, "apns-topic"), reason, tokenInvalidatedAt, clock.instant()));
         }

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -247,6 +248,84 @@ class EmulatorFaultsIntegrationTests {
             });
             assertThat(apns.failedHandshakes()).isGreaterThan(failedBefore);
             assertThat(send(b).isAccepted()).isTrue();
+
+            apns.clearKeyFault(cut.keyId());
+            awaitTrue(() -> sendQuietly(a));
+        } finally {
+            a.close().get();
+            b.close().get();
+        }
+    }
+
+    @Test
+    void apnsSlowAnswersComeLateForOneKeyWhileAnotherKeysComeFirst() throws Exception {
+        ApnsAuthKey slow = apns.mintAuthKey(ApnsAuthKey.randomId(), TOPIC);
+        ApnsAuthKey other = apns.mintAuthKey(ApnsAuthKey.randomId(), TOPIC);
+        ApnsClient a = client(slow);
+        ApnsClient b = client(other);
+        try {
+            assertThat(send(a).isAccepted()).isTrue();
+            assertThat(send(b).isAccepted()).isTrue();
+            apns.injectKeyFault(slow.keyId(), ApnsFault.slow(Duration.ofMinutes(1), Duration.ofSeconds(3)));
+            String lateToken = ApnsEmulatorIntegrationTests.hexToken();
+
+            long sent = System.nanoTime();
+            CompletableFuture<Long> late = a.sendNotification(new SimpleApnsPushNotification(lateToken, TOPIC, PAYLOAD))
+                    .thenApply(response -> {
+                        assertThat(response.isAccepted()).isTrue();
+                        return System.nanoTime();
+                    });
+            assertThat(send(b).isAccepted()).isTrue();
+            long otherAnswered = System.nanoTime();
+            long lateAnswered = late.get(20, TimeUnit.SECONDS);
+
+            // the other key's answer, sent after, comes before; the slow key's at least the latency late
+            assertThat(otherAnswered).isLessThan(lateAnswered);
+            assertThat(Duration.ofNanos(lateAnswered - sent)).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+            // the notification itself was taken at once
+            assertThat(apns.notificationsTo(lateToken)).hasSize(1);
+            assertThat(apns.notificationsTo(lateToken).get(0).receivedAt())
+                    .isBefore(Instant.now().minusSeconds(2));
+            assertThat(apns.faultedSends(slow.keyId())).isEqualTo(1);
+
+            apns.clearKeyFault(slow.keyId());
+            long quick = System.nanoTime();
+            assertThat(send(a).isAccepted()).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - quick)).isLessThan(Duration.ofSeconds(3));
+        } finally {
+            a.close().get();
+            b.close().get();
+        }
+    }
+
+    @Test
+    void apnsResetCutsOneKeysAnswerMidwayAndNothingIsAccepted() throws Exception {
+        ApnsAuthKey cut = apns.mintAuthKey(ApnsAuthKey.randomId(), TOPIC);
+        ApnsAuthKey other = apns.mintAuthKey(ApnsAuthKey.randomId(), TOPIC);
+        ApnsClient a = client(cut);
+        ApnsClient b = client(other);
+        try {
+            assertThat(send(a).isAccepted()).isTrue();
+            apns.injectKeyFault(cut.keyId(), ApnsFault.reset(Duration.ofMinutes(1)));
+            String token = ApnsEmulatorIntegrationTests.hexToken();
+
+            // pushy: the send fails (its stream closed before a reply), and nothing was accepted
+            assertThatThrownBy(() -> a.sendNotification(new SimpleApnsPushNotification(token, TOPIC, PAYLOAD))
+                            .get(20, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class);
+            assertThat(apns.notificationsTo(token)).isEmpty();
+            assertThat(apns.rejections()).noneMatch(rejection -> token.equals(rejection.deviceToken()));
+            assertThat(send(b).isAccepted()).isTrue();
+
+            // on the wire: the answer's first bytes (no whole HEADERS frame), then a TCP reset
+            RawHttp2.Answer answer = RawHttp2.send(apns, cut, TOPIC, ApnsEmulatorIntegrationTests.hexToken(), PAYLOAD);
+            assertThat(answer.failure()).isNotNull();
+            assertThat(RawHttp2.causes(answer.failure()))
+                    .anySatisfy(cause ->
+                            assertThat(String.valueOf(cause.getMessage())).containsIgnoringCase("reset"));
+            assertThat(answer.headersFrames()).isZero();
+            assertThat(answer.trailingBytes()).isPositive();
+            assertThat(apns.faultedSends(cut.keyId())).isEqualTo(2);
 
             apns.clearKeyFault(cut.keyId());
             awaitTrue(() -> sendQuietly(a));
