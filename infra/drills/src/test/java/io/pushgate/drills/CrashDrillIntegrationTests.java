@@ -7,34 +7,38 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The crash drill, short: two delivery-service instances, 200 callbacks/s for 20 s, two {@code kill -9}
- * (the first waiting for the inbox's grouped insert to be running in the doomed process), a 5 s lease
- * so that the killed instance's rows go to the other soon. The full drill is {@code ./pushgate drill
- * crash} (docs/RELIABILITY.md).
+ * The crash drill, short: three delivery-service instances, 200 callbacks/s for 30 s, two {@code kill
+ * -9}, each a random delay (up to 5 s) after the platform can take it — with three instances two are
+ * ready beside the first victim, so the second kill does not wait for its restart, which takes 36 s on
+ * an idle machine and minutes on a busy one —, the first mid-batch of the inbox's grouped insert (the
+ * drill holds the inbox's table a moment so that the insert is in flight when its process dies), a 5 s
+ * lease so that the killed instances' rows go to the others soon; then both victims must be ready
+ * again. The full drill is {@code ./pushgate drill crash} (docs/RELIABILITY.md).
  */
-@Disabled(
-        "not green yet (2026-12-06, its first complete run, idle machine): 1 kill, 4,530 accepted, 0 lost, 32 pushed twice all with their cause; FAIL because the short run (20 s) ended before a second instance was ready again (36.5 s) for the second kill and no kill landed mid-batch: the short configuration needs a longer run or a faster restart; ./pushgate drill crash runs the drill")
+@Disabled("not green yet (2026-12-06 04:55-05:07 UTC, machine shared, load average 12-28): 2 kills, the first mid-batch"
+        + " (the insert still running after its process died, 5 of its rows stored), 1,054 accepted, 0 lost, 15 pushed"
+        + " twice all with their cause, but 1 accepted callback not pushed within the simulator's wait (305 s), not"
+        + " diagnosed yet; the restarts took 169-179 s at that load. RELIABILITY.md, row 1")
 class CrashDrillIntegrationTests {
-
-    @TempDir
-    Path results;
 
     @Test
     void everyAcceptedCallbackIsPushedOnceThroughKillsMidBatch() throws Exception {
+        // kept after a failure (the platform's logs, the database, the simulator's result) for a look
+        Path results = Path.of("target", "crash-drill").toAbsolutePath();
         DrillOptions options = DrillOptions.parse(
                 List.of(
-                        "--instances", "2",
+                        "--instances", "3",
                         "--rate", "200",
                         "--warmup", "3s",
-                        "--duration", "20s",
+                        "--duration", "30s",
                         "--sessions", "100",
                         "--kills", "2",
                         "--mid-batch", "1",
+                        "--kill-gap", "5s",
                         "--lease", "5s",
-                        "--recovery-limit", "180s",
+                        "--recovery-limit", "300s",
                         // a shared CI machine may take minutes to start five JVMs
                         "--start-timeout", "15m"),
                 Path.of(System.getProperty("pushgate.root", "../.."))
@@ -44,6 +48,7 @@ class CrashDrillIntegrationTests {
 
         DrillResult result = new CrashDrill().run(options);
         System.out.println(result.line());
+        System.out.println("  result: " + result.write(results, java.time.Instant.now()));
 
         Map<String, Object> figures = result.figures();
         assertThat(figures.get("failures")).as(result.line()).isEqualTo(List.of());

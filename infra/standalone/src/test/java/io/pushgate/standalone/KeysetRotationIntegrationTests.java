@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +37,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -46,23 +44,22 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The keyset rotation drill (docs/OPERATIONS.md, "Rotating the keyset"; docs/RELIABILITY.md): the
  * whole platform as {@code ./pushgate up} runs it, with its {@code keyset.json}, a tenant with a
- * rotated configuration secret (so a previous secret too), a sandbox and an APNs credential, and
- * callbacks signed with the current secret sent without a pause while the keyset goes through the
- * four steps — {@code ./pushgate keyset add}, {@code promote}, {@code POST
- * /v1/operator/keyset:reseal}, {@code ./pushgate keyset retire} — each taken by both services by
- * re-reading the file, without a restart. Every callback answers 202 and is pushed exactly once to
- * each device; after the re-seal no {@code *_ciphertext} column of the database (found in the
- * catalog, so a new one is covered) holds a ciphertext of the old key; after the retirement every
- * secret still opens.
+ * rotated configuration secret (so a previous secret too), a sandbox and an APNs credential, an
+ * Android device on the sandbox in one session and an iOS device on APNs in another (a notification
+ * goes to its session's device), and callbacks signed with the current secret sent to both sessions
+ * without a pause while the keyset goes through the four steps — {@code ./pushgate keyset add}, {@code
+ * promote}, {@code POST /v1/operator/keyset:reseal}, {@code ./pushgate keyset retire} — each taken by
+ * both services by re-reading the file, without a restart. Every callback of every step answers 202 and
+ * is pushed exactly once, to its session's device through its provider and nowhere else; after the
+ * re-seal no {@code *_ciphertext} column of the database (found in the catalog, so a new one is
+ * covered) holds a ciphertext of the old key; after the retirement every secret still opens.
  */
-@Disabled("its expectation is wrong, not the product: it registers the Android (sandbox) and the iOS (APNs) device"
-        + " in the same session and expects every callback pushed to both, but a notification goes to one device per"
-        + " session (README, Push delivery: the newest registration), here the iOS one; every rotation step held under"
-        + " traffic in its three runs. To do: the two devices in two sessions (closing note, 2026-12-06)")
 class KeysetRotationIntegrationTests {
 
     private static final String OPERATOR_TOKEN = "operator-token-of-the-keyset-drill-0123456789";
     private static final String TOPIC = "com.example.rotation";
+    private static final String ANDROID_SESSION = "session-android";
+    private static final String IOS_SESSION = "session-ios";
     private static final Duration WITHIN = Duration.ofSeconds(60);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newBuilder()
@@ -151,10 +148,13 @@ class KeysetRotationIntegrationTests {
                     tenantId = rows.getObject(2, UUID.class);
                 }
             }
-            for (String[] device : new String[][] {{androidDevice, "android", "fcm"}, {iosDevice, "ios", "apns"}}) {
+            // one device per session: a notification goes to its session's (newest) registration
+            for (String[] device : new String[][] {
+                {androidDevice, ANDROID_SESSION, "android", "fcm"}, {iosDevice, IOS_SESSION, "ios", "apns"}
+            }) {
                 try (var insert = database.prepareStatement(
                         "INSERT INTO delivery.registration (id, tenant_id, configuration_id, device_token, session_id,"
-                                + " platform, provider, expires_at) VALUES (?, ?, ?::uuid, ?, 'session-1', ?, ?,"
+                                + " platform, provider, expires_at) VALUES (?, ?, ?::uuid, ?, ?, ?, ?,"
                                 + " now() + interval '1 day')")) {
                     insert.setObject(1, UUID.randomUUID());
                     insert.setObject(2, tenantId);
@@ -162,22 +162,30 @@ class KeysetRotationIntegrationTests {
                     insert.setString(4, device[0]);
                     insert.setString(5, device[1]);
                     insert.setString(6, device[2]);
+                    insert.setString(7, device[3]);
                     insert.executeUpdate();
                 }
             }
         }
 
-        // callbacks without a pause, signed with the current secret, from now to the end
-        Callbacks callbacks = new Callbacks(deliveryUrl + "/axp/callbacks/" + callbackKey, secret);
-        ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
-        sender.scheduleWithFixedDelay(callbacks::sendOne, 0, 200, TimeUnit.MILLISECONDS);
+        // callbacks without a pause to each session, signed with the current secret, from now to the end
+        String callbackUrl = deliveryUrl + "/axp/callbacks/" + callbackKey;
+        Callbacks android = new Callbacks(callbackUrl, secret, ANDROID_SESSION);
+        Callbacks ios = new Callbacks(callbackUrl, secret, IOS_SESSION);
+        Callbacks callbacks = new Callbacks.Both(android, ios);
+        List<String> withPreviousAccepted = new ArrayList<>();
+        ScheduledExecutorService sender = Executors.newScheduledThreadPool(2);
+        sender.scheduleWithFixedDelay(android::sendOne, 0, 200, TimeUnit.MILLISECONDS);
+        sender.scheduleWithFixedDelay(ios::sendOne, 100, 200, TimeUnit.MILLISECONDS);
         try {
+            step("before", android, ios);
             callbacks.awaitMore(5);
             long old = KeysetEdits.keyIds(Files.readString(keysetFile)).primary();
             Map<String, String> environment =
                     Map.of("PUSHGATE_OPERATOR_TOKEN", OPERATOR_TOKEN, "PUSHGATE_TENANT_URL", tenantUrl);
 
             // (a) a new key, not primary: both services reload and open with both
+            step("add", android, ios);
             String added = keyset(environment, keysetFile, 0, "add");
             long next = Long.parseLong(match("added key (\\d+)", added));
             assertThat(KeysetEdits.keyIds(Files.readString(keysetFile)).primary())
@@ -187,6 +195,7 @@ class KeysetRotationIntegrationTests {
             callbacks.awaitMore(5);
 
             // (b) it becomes primary
+            step("promote", android, ios);
             keyset(environment, keysetFile, 0, "promote", Long.toString(next));
             awaitMetric(tenantUrl, "pushgate_keyset_primary_key_id", next);
             awaitMetric(deliveryUrl, "pushgate_keyset_primary_key_id", next);
@@ -195,6 +204,7 @@ class KeysetRotationIntegrationTests {
             assertThat(refused).as("retiring a key that still seals is refused").contains("still sealed with it");
 
             // (c) the re-seal
+            step("reseal", android, ios);
             JsonNode resealed = JSON.readTree(PortalPlatform.send(
                     "POST", tenantUrl + "/v1/operator/keyset:reseal?batchSize=3", OPERATOR_TOKEN, null, 200));
             assertThat(resealed.get("pass").get("resealed").asLong())
@@ -215,6 +225,7 @@ class KeysetRotationIntegrationTests {
             callbacks.awaitMore(5);
 
             // (d) the old key retired
+            step("retire", android, ios);
             keyset(environment, keysetFile, 0, "retire", Long.toString(old));
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keysetFile)))
                     .isEqualTo("rw-------");
@@ -230,55 +241,114 @@ class KeysetRotationIntegrationTests {
                     token,
                     "{\"name\":\"Rotation drill, after\"}",
                     200);
-            Callbacks withPrevious = new Callbacks(callbacks.url, previousSecret);
+            step("after", android, ios);
+            Callbacks withPrevious = new Callbacks(callbackUrl, previousSecret, IOS_SESSION);
+            withPrevious.step = "after";
             await("a callback signed with the previous secret is accepted after the retirement", () -> {
                 withPrevious.sendOne();
-                return withPrevious.accepted.size() > 0;
+                return !withPrevious.accepted.isEmpty();
             });
             callbacks.awaitMore(5);
             assertThat(platform.login(platform.signUp())).isNotBlank();
             assertThat(withPrevious.refused)
                     .as("the previous secret opened at once")
                     .isEmpty();
+            withPreviousAccepted.addAll(withPrevious.accepted.keySet());
+            assertThat(ciphertextsWithPrefix(old))
+                    .as("ciphertexts of the retired key, per column, after the retirement and its traffic")
+                    .isEmpty();
         } finally {
             sender.shutdown();
             assertThat(sender.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         }
 
-        assertThat(callbacks.refused).as("every callback answered 202").isEmpty();
-        List<String> accepted = new ArrayList<>(callbacks.accepted);
-        assertThat(accepted).hasSizeGreaterThanOrEqualTo(30);
+        assertThat(android.refused)
+                .as("every callback to the Android session answered 202")
+                .isEmpty();
+        assertThat(ios.refused)
+                .as("every callback to the iOS session answered 202")
+                .isEmpty();
+        for (String step : List.of("before", "add", "promote", "reseal", "retire", "after")) {
+            assertThat(android.acceptedIn(step))
+                    .as("Android callbacks accepted in step " + step)
+                    .isNotEmpty();
+            assertThat(ios.acceptedIn(step))
+                    .as("iOS callbacks accepted in step " + step)
+                    .isNotEmpty();
+        }
+        List<String> androidAccepted = new ArrayList<>(android.accepted.keySet());
+        List<String> iosAccepted = new ArrayList<>(ios.accepted.keySet());
+        iosAccepted.addAll(withPreviousAccepted);
+        assertThat(androidAccepted.size() + iosAccepted.size()).isGreaterThanOrEqualTo(30);
         URI sandboxMessages =
                 URI.create(platform.sandboxUrl() + "/emulator/fcm/messages?limit=10000&projectId=sandbox-" + tenantId);
         await(
-                () -> "every accepted callback (" + accepted.size() + ") pushed to both devices: sandbox "
-                        + accepted.stream()
-                                .filter(get(sandboxMessages)::contains)
-                                .count() + ", APNs "
-                        + apns.notificationsTo(iosDevice).size() + " (APNs rejections: " + apns.rejections()
-                        + "); sandbox answer "
-                        + get(sandboxMessages)
-                                .substring(0, Math.min(600, get(sandboxMessages).length())),
+                () -> "every accepted callback pushed to its session's device: sandbox "
+                        + sandboxPushes(sandboxMessages, androidDevice).size() + " of " + androidAccepted.size()
+                        + ", APNs " + apnsPushes(apns, iosDevice).size() + " of " + iosAccepted.size()
+                        + " (APNs rejections: " + apns.rejections() + ")",
                 Duration.ofMinutes(4),
-                () -> {
-                    String arrived = get(sandboxMessages);
-                    return accepted.stream().allMatch(arrived::contains)
-                            && apns.notificationsTo(iosDevice).size() >= accepted.size();
-                });
-        String arrived = get(sandboxMessages);
-        Map<String, Integer> iosPushes = new HashMap<>();
-        for (ApnsNotification notification : apns.notificationsTo(iosDevice)) {
-            iosPushes.merge(notification.payloadJson().toString(), 1, Integer::sum);
-        }
-        for (String eventId : accepted) {
-            assertThat(occurrences(arrived, "\"" + eventId + "\""))
-                    .as("sandbox pushes of " + eventId)
+                () -> sandboxPushes(sandboxMessages, androidDevice).keySet().containsAll(androidAccepted)
+                        && apnsPushes(apns, iosDevice).keySet().containsAll(iosAccepted));
+        Thread.sleep(2_000); // a second push of any of them would come now, not later: the sends are done
+        Map<String, Integer> sandboxPushes = sandboxPushes(sandboxMessages, null);
+        Map<String, Integer> iosPushes = apnsPushes(apns, iosDevice);
+        for (String eventId : androidAccepted) {
+            assertThat(sandboxPushes.get(eventId))
+                    .as("sandbox pushes of " + eventId + " (Android session, step " + android.accepted.get(eventId)
+                            + ")")
                     .isEqualTo(1);
         }
-        assertThat(apns.notificationsTo(iosDevice)).hasSize(accepted.size() + 1); // and the previous secret's one
-        assertThat(iosPushes.values()).as("no APNs push twice").allMatch(count -> count == 1);
-        System.out.println("keyset rotation drill: " + accepted.size() + " callbacks accepted, "
-                + callbacks.refused.size() + " refused; sandbox and APNs pushes each exactly once");
+        for (String eventId : iosAccepted) {
+            assertThat(iosPushes.get(eventId))
+                    .as("APNs pushes of " + eventId + " (iOS session, step " + ios.accepted.get(eventId) + ")")
+                    .isEqualTo(1);
+        }
+        assertThat(sandboxPushes.keySet())
+                .as("the sandbox got the Android session's callbacks only")
+                .containsExactlyInAnyOrderElementsOf(androidAccepted);
+        assertThat(sandboxPushes(sandboxMessages, androidDevice))
+                .as("every sandbox push to the Android device")
+                .isEqualTo(sandboxPushes);
+        assertThat(iosPushes.keySet())
+                .as("APNs got the iOS session's callbacks only")
+                .containsExactlyInAnyOrderElementsOf(iosAccepted);
+        System.out.println("keyset rotation drill: " + androidAccepted.size() + " callbacks to the Android session, "
+                + iosAccepted.size() + " to the iOS session (" + withPreviousAccepted.size()
+                + " signed with the previous secret), 0 refused, in steps " + android.countsByStep() + " / "
+                + ios.countsByStep() + "; each pushed exactly once, to its session's device only");
+    }
+
+    /** From now on, both senders' callbacks count as sent during {@code step}. */
+    private static void step(String step, Callbacks... senders) {
+        for (Callbacks sender : senders) {
+            sender.step = step;
+        }
+    }
+
+    /** The sandbox's pushes of the tenant's project by eventId (to {@code deviceToken} only, unless null). */
+    private static Map<String, Integer> sandboxPushes(URI messages, String deviceToken) {
+        Map<String, Integer> pushes = new HashMap<>();
+        JsonNode page = JSON.readTree(get(messages));
+        assertThat(page.path("nextBefore").isNull())
+                .as("every sandbox message on one page")
+                .isTrue();
+        for (JsonNode item : page.path("items")) {
+            if (deviceToken == null
+                    || deviceToken.equals(item.path("deviceToken").asString())) {
+                pushes.merge(item.path("message").path("data").path("eventId").asString(), 1, Integer::sum);
+            }
+        }
+        return pushes;
+    }
+
+    /** The APNs emulator's pushes to {@code deviceToken} by eventId (a custom key of the payload). */
+    private static Map<String, Integer> apnsPushes(ApnsEmulator apns, String deviceToken) {
+        Map<String, Integer> pushes = new HashMap<>();
+        for (ApnsNotification notification : apns.notificationsTo(deviceToken)) {
+            pushes.merge(notification.payloadJson().path("eventId").asString(), 1, Integer::sum);
+        }
+        return pushes;
     }
 
     /** Runs {@code ./pushgate keyset …} on the file; answers its output, having checked its exit status. */
@@ -349,14 +419,6 @@ class KeysetRotationIntegrationTests {
         return matcher.group(1);
     }
 
-    private static int occurrences(String text, String part) {
-        int count = 0;
-        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
-            count++;
-        }
-        return count;
-    }
-
     private static String get(URI uri) {
         try {
             return HTTP.send(
@@ -390,34 +452,40 @@ class KeysetRotationIntegrationTests {
         }
     }
 
-    /** Signed callbacks to one configuration, one at a time, each with a new event id. */
-    private static final class Callbacks {
+    /** Signed callbacks to one session of one configuration, one at a time, each with a new event id. */
+    private static class Callbacks {
 
         final String url;
         final String secret;
-        final ConcurrentLinkedQueue<String> accepted = new ConcurrentLinkedQueue<>();
+        final String session;
+        /** eventId → the rotation step it was sent in. */
+        final Map<String, String> accepted = new ConcurrentHashMap<>();
+
         final Set<String> refused = ConcurrentHashMap.newKeySet();
         final AtomicLong count = new AtomicLong();
+        volatile String step = "before";
 
-        Callbacks(String url, String secret) {
+        Callbacks(String url, String secret, String session) {
             this.url = url;
             this.secret = secret;
+            this.session = session;
         }
 
         void sendOne() {
             String eventId = "rotation-" + UUID.randomUUID();
+            String sentIn = step;
             try {
                 HttpResponse<String> answer = HTTP.send(
                         HttpRequest.newBuilder(URI.create(url))
                                 .timeout(Duration.ofSeconds(20))
                                 .header("Content-Type", "application/json")
-                                .header(AxpSignature.HEADER, AxpSignature.sign(secret, eventId, "session-1"))
+                                .header(AxpSignature.HEADER, AxpSignature.sign(secret, eventId, session))
                                 .POST(HttpRequest.BodyPublishers.ofString(
-                                        "{\"eventId\":\"" + eventId + "\",\"sessionId\":\"session-1\"}"))
+                                        "{\"eventId\":\"" + eventId + "\",\"sessionId\":\"" + session + "\"}"))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (answer.statusCode() == 202) {
-                    accepted.add(eventId);
+                    accepted.put(eventId, sentIn);
                 } else {
                     refused.add(eventId + " " + answer.statusCode() + " " + answer.body());
                 }
@@ -427,10 +495,41 @@ class KeysetRotationIntegrationTests {
             count.incrementAndGet();
         }
 
+        List<String> acceptedIn(String wanted) {
+            return accepted.entrySet().stream()
+                    .filter(entry -> entry.getValue().equals(wanted))
+                    .map(Map.Entry::getKey)
+                    .toList();
+        }
+
+        Map<String, Long> countsByStep() {
+            Map<String, Long> counts = new java.util.TreeMap<>();
+            accepted.values().forEach(sentIn -> counts.merge(sentIn, 1L, Long::sum));
+            return counts;
+        }
+
         /** Waits until {@code more} callbacks more were sent, so that each step runs under traffic. */
         void awaitMore(int more) {
             long target = count.get() + more;
-            await(more + " more callbacks", () -> count.get() >= target);
+            await(more + " more callbacks to " + session, () -> count.get() >= target);
+        }
+
+        /** Both sessions' senders: waits for more of each. */
+        static final class Both extends Callbacks {
+
+            private final Callbacks[] senders;
+
+            Both(Callbacks... senders) {
+                super(senders[0].url, senders[0].secret, "both sessions");
+                this.senders = senders;
+            }
+
+            @Override
+            void awaitMore(int more) {
+                for (Callbacks sender : senders) {
+                    sender.awaitMore(more);
+                }
+            }
         }
     }
 }
