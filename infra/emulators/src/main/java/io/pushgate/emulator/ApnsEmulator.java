@@ -678,19 +678,22 @@ public final class ApnsEmulator implements AutoCloseable {
         public void handlePushNotificationAccepted(Http2Headers headers, ByteBuf payload) {
             String expiration = header(headers, "apns-expiration");
             String priority = header(headers, "apns-priority");
-            accepted.addLast(new ApnsNotification(
-                    sequence.incrementAndGet(),
-                    deviceToken(headers),
-                    header(headers, "apns-topic"),
-                    header(headers, "apns-id"),
-                    header(headers, "apns-collapse-id"),
-                    priority == null ? null : Integer.valueOf(priority),
-                    header(headers, "apns-push-type"),
-                    expiration == null || expiration.equals("0")
-                            ? null
-                            : Instant.ofEpochSecond(Long.parseLong(expiration)),
-                    payload == null ? "" : payload.toString(StandardCharsets.UTF_8),
-                    clock.instant()));
+            // the number and the append under one lock: the record is in sequence order (see FcmEmulator)
+            synchronized (accepted) {
+                accepted.addLast(new ApnsNotification(
+                        sequence.incrementAndGet(),
+                        deviceToken(headers),
+                        header(headers, "apns-topic"),
+                        header(headers, "apns-id"),
+                        header(headers, "apns-collapse-id"),
+                        priority == null ? null : Integer.valueOf(priority),
+                        header(headers, "apns-push-type"),
+                        expiration == null || expiration.equals("0")
+                                ? null
+                                : Instant.ofEpochSecond(Long.parseLong(expiration)),
+                        payload == null ? "" : payload.toString(StandardCharsets.UTF_8),
+                        clock.instant()));
+            }
         }
 
         @Override

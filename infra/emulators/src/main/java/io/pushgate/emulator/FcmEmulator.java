@@ -423,10 +423,16 @@ public final class FcmEmulator implements AutoCloseable {
             return HttpAnswer.json(200, Map.of("name", "projects/" + projectId + "/messages/fake_message_id"), json)
                     .delayedBy(latency);
         }
-        long number = sequence.incrementAndGet();
-        String name = "projects/" + projectId + "/messages/0:" + receivedAt.toEpochMilli() + "%"
-                + Long.toHexString(0x5eed_0000_0000L ^ number);
-        record(new FcmMessage(number, name, projectId, deviceToken, tokens.clientEmail(bearer), message, receivedAt));
+        String name;
+        // the number and the append under one lock: the record is in sequence order, so a reader paging it
+        // by sequence (newest first, down to the newest it saw before) never skips a message appended late
+        synchronized (recorded) {
+            long number = sequence.incrementAndGet();
+            name = "projects/" + projectId + "/messages/0:" + receivedAt.toEpochMilli() + "%"
+                    + Long.toHexString(0x5eed_0000_0000L ^ number);
+            record(new FcmMessage(
+                    number, name, projectId, deviceToken, tokens.clientEmail(bearer), message, receivedAt));
+        }
         return HttpAnswer.json(200, Map.of("name", name), json).delayedBy(latency);
     }
 
