@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,10 +16,6 @@ import org.junit.jupiter.api.Test;
  * lease so that the killed instances' rows go to the others soon; then both victims must be ready
  * again. The full drill is {@code ./pushgate drill crash} (docs/RELIABILITY.md).
  */
-@Disabled("not green yet (2026-12-06 04:55-05:07 UTC, machine shared, load average 12-28): 2 kills, the first mid-batch"
-        + " (the insert still running after its process died, 5 of its rows stored), 1,054 accepted, 0 lost, 15 pushed"
-        + " twice all with their cause, but 1 accepted callback not pushed within the simulator's wait (305 s), not"
-        + " diagnosed yet; the restarts took 169-179 s at that load. RELIABILITY.md, row 1")
 class CrashDrillIntegrationTests {
 
     @Test
