@@ -68,6 +68,19 @@ public final class MalformedRequestRefusal extends ChannelDuplexHandler {
         this.headersTooLarge = withStatus(headersTooLarge, 431);
     }
 
+    /**
+     * Installs a refusal answering with these kinds on {@code channel}, right after the handler named
+     * {@code codec} (Reactor Netty's {@code NettyPipeline.HttpCodec}); nothing on a channel without that
+     * codec or that has one already. For a server's {@code doOnChannelInit}.
+     */
+    public static void install(
+            Channel channel, String codec, ProblemKind rejected, ProblemKind lineTooLong, ProblemKind headersTooLarge) {
+        if (channel.pipeline().get(codec) != null && channel.pipeline().get(NAME) == null) {
+            channel.pipeline()
+                    .addAfter(codec, NAME, new MalformedRequestRefusal(rejected, lineTooLong, headersTooLarge));
+        }
+    }
+
     private static ProblemKind withStatus(ProblemKind kind, int status) {
         if (kind.status() != status) {
             throw new IllegalArgumentException(kind.type() + " is not a " + status);

@@ -203,19 +203,12 @@ class ApiSecurity {
      */
     @Bean
     NettyServerCustomizer malformedRequestsAsProblems() {
-        return server -> server.doOnChannelInit((observer, channel, remote) -> {
-            if (channel.pipeline().get(NettyPipeline.HttpCodec) != null
-                    && channel.pipeline().get(MalformedRequestRefusal.NAME) == null) {
-                channel.pipeline()
-                        .addAfter(
-                                NettyPipeline.HttpCodec,
-                                MalformedRequestRefusal.NAME,
-                                new MalformedRequestRefusal(
-                                        DeliveryApiProblem.REQUEST_REJECTED,
-                                        DeliveryApiProblem.REQUEST_LINE_TOO_LONG,
-                                        DeliveryApiProblem.HEADERS_TOO_LARGE));
-            }
-        });
+        return server -> server.doOnChannelInit((observer, channel, remote) -> MalformedRequestRefusal.install(
+                channel,
+                NettyPipeline.HttpCodec,
+                DeliveryApiProblem.REQUEST_REJECTED,
+                DeliveryApiProblem.REQUEST_LINE_TOO_LONG,
+                DeliveryApiProblem.HEADERS_TOO_LARGE));
     }
 
     private static Mono<Void> forbidden(ServerWebExchange exchange, ObjectMapper json) {

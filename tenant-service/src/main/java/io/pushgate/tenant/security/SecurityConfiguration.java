@@ -122,19 +122,12 @@ class SecurityConfiguration {
      */
     @Bean
     NettyServerCustomizer malformedRequestsAsProblems() {
-        return server -> server.doOnChannelInit((observer, channel, remote) -> {
-            if (channel.pipeline().get(NettyPipeline.HttpCodec) != null
-                    && channel.pipeline().get(MalformedRequestRefusal.NAME) == null) {
-                channel.pipeline()
-                        .addAfter(
-                                NettyPipeline.HttpCodec,
-                                MalformedRequestRefusal.NAME,
-                                new MalformedRequestRefusal(
-                                        ControlPlaneProblem.REQUEST_REJECTED,
-                                        ControlPlaneProblem.REQUEST_LINE_TOO_LONG,
-                                        ControlPlaneProblem.HEADERS_TOO_LARGE));
-            }
-        });
+        return server -> server.doOnChannelInit((observer, channel, remote) -> MalformedRequestRefusal.install(
+                channel,
+                NettyPipeline.HttpCodec,
+                ControlPlaneProblem.REQUEST_REJECTED,
+                ControlPlaneProblem.REQUEST_LINE_TOO_LONG,
+                ControlPlaneProblem.HEADERS_TOO_LARGE));
     }
 
     /** The bearer token of {@code Authorization}, as an authentication request; none without one. */
