@@ -66,6 +66,16 @@ public final class Bench {
                 }
                 options = options.withTarget(target.callbackUrl(), target.secret(), target.sessionIds());
             }
+            if (!options.generatorWarmup().isZero()) {
+                out.printf(
+                        Locale.ROOT,
+                        "Warming the simulator for %ds against a sink of its own (nothing reaches %s) ...%n",
+                        options.generatorWarmup().toSeconds(),
+                        options.callbackUrl().getHost());
+                try (GeneratorSink sink = GeneratorSink.start()) {
+                    new CallbackLoad(options.againstSink(sink.callbackUrl())).run();
+                }
+            }
             out.printf(
                     Locale.ROOT,
                     "Sending callbacks to %s: %s for %ds after a %ds warm-up ...%n",
@@ -206,8 +216,39 @@ public final class Bench {
         report.put("acceptedIncludingWarmup", results.acceptedEventIds().size());
         report.put("lost", lost);
         report.put("delivery", delivery == null ? null : delivery.asMap());
+        report.put("windows", windows(results, delivery));
         report.put("cores", Runtime.getRuntime().availableProcessors());
         return report;
+    }
+
+    /**
+     * The run's time line: per {@link RunResults#WINDOW} of the measured phase, the callbacks' p99
+     * (by send time) and, with a delivery check, the 202 → emulator p99 (by the 202's time).
+     */
+    private static List<Map<String, Object>> windows(RunResults results, DeliveryCheck.Report delivery) {
+        var callbacks = results.windows();
+        var pushes = delivery == null
+                ? new java.util.TreeMap<Integer, Map<String, Number>>()
+                : delivery.windows(results.acceptedAt(), results.measureFromEpochMicros());
+        java.util.SortedSet<Integer> numbers = new java.util.TreeSet<>(callbacks.keySet());
+        numbers.addAll(pushes.keySet());
+        long seconds = RunResults.WINDOW.toSeconds();
+        return numbers.stream()
+                .map(number -> {
+                    Map<String, Object> window = new LinkedHashMap<>();
+                    window.put("fromSecond", number * seconds);
+                    window.put("toSecond", (number + 1) * seconds);
+                    Map<String, Number> sent = callbacks.getOrDefault(number, Map.of());
+                    window.put("callbacks", sent.getOrDefault("count", 0));
+                    window.put("latencyP99Millis", sent.get("p99"));
+                    Map<String, Number> pushed = pushes.get(number);
+                    if (pushed != null) {
+                        window.put("pushed", pushed.get("count"));
+                        window.put("acceptToEmulatorP99Millis", pushed.get("p99"));
+                    }
+                    return window;
+                })
+                .toList();
     }
 
     @SuppressWarnings("unchecked")
@@ -272,6 +313,28 @@ public final class Bench {
                     push.get("p99"),
                     push.get("p99.9"),
                     push.get("max")));
+        }
+        List<Map<String, Object>> windows = (List<Map<String, Object>>) report.get("windows");
+        if (windows != null && !windows.isEmpty()) {
+            text.append("p99 per ")
+                    .append(RunResults.WINDOW.toSeconds())
+                    .append(" s (ms, callback")
+                    .append(delivery == null ? "" : " / 202 → emulator")
+                    .append("):");
+            for (Map<String, Object> window : windows) {
+                text.append(' ')
+                        .append(window.get("fromSecond"))
+                        .append("–")
+                        .append(window.get("toSecond"))
+                        .append(" s ")
+                        .append(window.get("latencyP99Millis"));
+                if (window.containsKey("acceptToEmulatorP99Millis")) {
+                    text.append(" / ").append(window.get("acceptToEmulatorP99Millis"));
+                }
+                text.append(';');
+            }
+            text.setLength(text.length() - 1);
+            text.append('\n');
         }
         return text.toString();
     }

@@ -23,6 +23,7 @@ record BenchOptions(
         int concurrency,
         Duration duration,
         Duration warmup,
+        Duration generatorWarmup,
         int sessions,
         List<String> sessionIds,
         int connections,
@@ -50,6 +51,10 @@ record BenchOptions(
             "  --concurrency N      closed model: N callers, each sending its next callback when answered",
             "  --duration D         how long to measure, e.g. 60s (default 60s)",
             "  --warmup D           sent first and not measured (default 10s)",
+            "  --generator-warmup D before anything reaches the target, the simulator sends the same callbacks",
+            "                       at the same rate for D to a sink of its own on loopback, to warm its own JVM:",
+            "                       with --warmup 0s the first measured window is the platform's cold start,",
+            "                       not the simulator's (default 0s)",
             "  --sessions N         distinct sessionIds to spread callbacks over (default 1000); with --setup",
             "                       and --emulator, each gets a device registered through the registration API",
             "  --connections N      HTTP connections at most (default 256)",
@@ -78,6 +83,7 @@ record BenchOptions(
             "--concurrency",
             "--duration",
             "--warmup",
+            "--generator-warmup",
             "--sessions",
             "--connections",
             "--verify-db",
@@ -143,6 +149,7 @@ record BenchOptions(
                 concurrency,
                 duration,
                 duration(values.getOrDefault("--warmup", "10s"), "--warmup"),
+                duration(values.getOrDefault("--generator-warmup", "0s"), "--generator-warmup"),
                 Math.max(1, positiveOrZero(values, "--sessions", 1000)),
                 List.of(),
                 Math.max(1, positiveOrZero(values, "--connections", 256)),
@@ -188,6 +195,7 @@ record BenchOptions(
                 concurrency,
                 duration,
                 warmup,
+                generatorWarmup,
                 sessions,
                 List.copyOf(sessionIds),
                 connections,
@@ -197,6 +205,31 @@ record BenchOptions(
                 out,
                 disruption,
                 inDoubt);
+    }
+
+    /**
+     * The simulator's own warm-up: the same callbacks at the same rate to {@code sink}, all of it
+     * warm-up (nothing measured, no check, no disruption).
+     */
+    BenchOptions againstSink(URI sink) {
+        return new BenchOptions(
+                Optional.empty(),
+                sink,
+                secret,
+                rate,
+                concurrency,
+                Duration.ZERO,
+                generatorWarmup,
+                Duration.ZERO,
+                sessions,
+                sessionIds,
+                connections,
+                Optional.empty(),
+                Optional.empty(),
+                deliveryTimeout,
+                out,
+                Optional.empty(),
+                Optional.empty());
     }
 
     private static String require(Map<String, String> values, String flag) {

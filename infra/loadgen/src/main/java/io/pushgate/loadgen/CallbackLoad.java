@@ -72,6 +72,7 @@ final class CallbackLoad {
         long total = warmupCount + options.duration().toNanos() / interval;
         AtomicLong inFlight = new AtomicLong();
         long start = System.nanoTime();
+        results.measureFrom(start + warmupCount * interval);
         long n = 0;
         while (n < total) {
             // every callback that is due goes now; then sleep until the next one is due. Sleeping in
@@ -83,7 +84,7 @@ final class CallbackLoad {
                 results.recordSendLag(now - due, measured);
                 inFlight.incrementAndGet();
                 requests.get().send(client).subscribe(outcome -> {
-                    results.record(outcome.eventId(), outcome.status(), System.nanoTime() - due, measured);
+                    results.record(outcome.eventId(), outcome.status(), System.nanoTime() - due, measured, due);
                     inFlight.decrementAndGet();
                 });
             }
@@ -98,6 +99,7 @@ final class CallbackLoad {
     private void closedModel(RunResults results) throws InterruptedException {
         long measureFrom = System.nanoTime() + options.warmup().toNanos();
         long end = measureFrom + options.duration().toNanos();
+        results.measureFrom(measureFrom);
         Semaphore callers = new Semaphore(options.concurrency());
         AtomicLong inFlight = new AtomicLong();
         while (System.nanoTime() < end) {
@@ -108,7 +110,7 @@ final class CallbackLoad {
             boolean measured = sent >= measureFrom;
             inFlight.incrementAndGet();
             requests.get().send(client).subscribe(outcome -> {
-                results.record(outcome.eventId(), outcome.status(), System.nanoTime() - sent, measured);
+                results.record(outcome.eventId(), outcome.status(), System.nanoTime() - sent, measured, sent);
                 inFlight.decrementAndGet();
                 callers.release();
             });

@@ -35,7 +35,8 @@ final class DeliveryCheck {
             Set<String> duplicatedEventIds,
             Set<String> explained,
             Map<String, Duplicate> duplicates,
-            Set<String> inDoubt) {
+            Set<String> inDoubt,
+            Map<String, Long> acceptToPushMicros) {
 
         /** At most this many duplicates are listed one by one in the JSON result. */
         static final int LISTED = 1_000;
@@ -66,7 +67,34 @@ final class DeliveryCheck {
                     duplicatedEventIds,
                     all,
                     duplicates,
-                    inDoubt);
+                    inDoubt,
+                    acceptToPushMicros);
+        }
+
+        /**
+         * 202 → emulator per {@link RunResults#WINDOW} of the 202's time, counted from {@code fromEpochMicros}
+         * (the measured phase's start): window number → count and p99 in milliseconds; warm-up excluded.
+         */
+        java.util.SortedMap<Integer, Map<String, Number>> windows(Map<String, Long> acceptedAt, long fromEpochMicros) {
+            Map<Integer, Histogram> windows = new HashMap<>();
+            long window = TimeUnit.NANOSECONDS.toMicros(RunResults.WINDOW.toNanos());
+            acceptToPushMicros.forEach((eventId, micros) -> {
+                long since = acceptedAt.get(eventId) - fromEpochMicros;
+                if (since >= 0) {
+                    windows.computeIfAbsent(
+                                    (int) (since / window), key -> new Histogram(TimeUnit.MINUTES.toMicros(10), 3))
+                            .recordValue(Math.min(micros, TimeUnit.MINUTES.toMicros(10)));
+                }
+            });
+            java.util.SortedMap<Integer, Map<String, Number>> p99s = new java.util.TreeMap<>();
+            windows.forEach((number, micros) -> p99s.put(
+                    number,
+                    Map.of(
+                            "count",
+                            micros.getTotalCount(),
+                            "p99",
+                            Math.round(micros.getValueAtPercentile(99) / 10.0) / 100.0)));
+            return p99s;
         }
 
         /** Duplicates whose pushes did not all carry one and the same collapse key. */
@@ -167,6 +195,7 @@ final class DeliveryCheck {
         long duplicated = 0;
         Set<String> duplicatedEventIds = new java.util.HashSet<>();
         Map<String, Duplicate> duplicates = new HashMap<>();
+        Map<String, Long> acceptToPush = new HashMap<>();
         for (var arrival : arrivals.entrySet()) {
             if (arrival.getValue() > 1) {
                 duplicated++;
@@ -175,7 +204,8 @@ final class DeliveryCheck {
                         arrival.getKey(),
                         new Duplicate(arrival.getKey(), arrival.getValue(), collapseKeys.get(arrival.getKey())));
             }
-            long micros = firstArrival.get(arrival.getKey()) - acceptedAt.get(arrival.getKey());
+            long micros = Math.max(0, firstArrival.get(arrival.getKey()) - acceptedAt.get(arrival.getKey()));
+            acceptToPush.put(arrival.getKey(), micros);
             latencyMicros.recordValue(Math.min(Math.max(0, micros), latencyMicros.getHighestTrackableValue()));
         }
         return new Report(
@@ -187,7 +217,8 @@ final class DeliveryCheck {
                 Set.copyOf(duplicatedEventIds),
                 Set.copyOf(inDoubt),
                 Map.copyOf(duplicates),
-                Set.copyOf(inDoubt));
+                Set.copyOf(inDoubt),
+                acceptToPush);
     }
 
     /** Reads the messages newer than sequence {@code after}; answers the newest sequence read. */

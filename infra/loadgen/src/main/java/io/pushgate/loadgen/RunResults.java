@@ -24,8 +24,50 @@ final class RunResults {
     private final Map<String, Long> acceptedAt = new ConcurrentHashMap<>();
 
     private final LongAdder measured = new LongAdder();
+    /** The measured callbacks' latencies per {@link #WINDOW} of their send time, counted from the measured phase's start. */
+    private final Map<Integer, Histogram> windowLatencyMicros = new ConcurrentHashMap<>();
+    /** When the measured phase starts: {@link System#nanoTime()} and the wall clock in microseconds since the epoch. */
+    private volatile long measureFromNanos;
+
+    private volatile long measureFromEpochMicros;
     /** Open model: how late the generator sent each measured callback; large values mean it, not the server, lagged. */
     private final Histogram sendLagMicros = new ConcurrentHistogram(TimeUnit.MINUTES.toMicros(10), 3);
+
+    /** How long one window of the run's time line is (a cold start shows in the first ones). */
+    static final Duration WINDOW = Duration.ofSeconds(10);
+
+    /** The measured phase starts at {@code nanoTime} (this JVM's {@link System#nanoTime()}). */
+    void measureFrom(long nanoTime) {
+        measureFromNanos = nanoTime;
+        Instant now = Instant.now();
+        long epochMicros = TimeUnit.SECONDS.toMicros(now.getEpochSecond()) + now.getNano() / 1_000;
+        measureFromEpochMicros = epochMicros + TimeUnit.NANOSECONDS.toMicros(nanoTime - System.nanoTime());
+    }
+
+    /** When the measured phase started, in microseconds since the epoch (the wall clock). */
+    long measureFromEpochMicros() {
+        return measureFromEpochMicros;
+    }
+
+    /** The same as {@link #record(String, String, long, boolean)}, counted in the window of {@code sentNanos}. */
+    void record(String eventId, String outcome, long latencyNanos, boolean measuredPhase, long sentNanos) {
+        record(eventId, outcome, latencyNanos, measuredPhase);
+        if (measuredPhase) {
+            int window = (int) ((sentNanos - measureFromNanos) / WINDOW.toNanos());
+            windowLatencyMicros
+                    .computeIfAbsent(window, key -> new ConcurrentHistogram(TimeUnit.MINUTES.toMicros(10), 3))
+                    .recordValue(Math.min(
+                            TimeUnit.NANOSECONDS.toMicros(Math.max(0, latencyNanos)), TimeUnit.MINUTES.toMicros(10)));
+        }
+    }
+
+    /** The measured callbacks' latency per window: window number → count and p99 in milliseconds. */
+    java.util.SortedMap<Integer, Map<String, Number>> windows() {
+        java.util.SortedMap<Integer, Map<String, Number>> windows = new java.util.TreeMap<>();
+        windowLatencyMicros.forEach((window, micros) -> windows.put(
+                window, Map.of("count", micros.getTotalCount(), "p99", millis(micros.getValueAtPercentile(99)))));
+        return windows;
+    }
 
     void record(String eventId, String outcome, long latencyNanos, boolean measuredPhase) {
         if ("202".equals(outcome)) {

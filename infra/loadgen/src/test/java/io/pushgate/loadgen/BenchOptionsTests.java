@@ -32,6 +32,7 @@ class BenchOptionsTests {
         assertThat(options.concurrency()).isZero();
         assertThat(options.duration()).isEqualTo(Duration.ofSeconds(90));
         assertThat(options.warmup()).isEqualTo(Duration.ofMillis(500));
+        assertThat(options.generatorWarmup()).isZero();
         assertThat(options.verifyDatabase())
                 .hasValueSatisfying(db -> assertThat(db.url()).isEqualTo("jdbc:postgresql://db/pushgate"));
     }

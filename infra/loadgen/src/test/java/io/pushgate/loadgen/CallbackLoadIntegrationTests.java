@@ -97,6 +97,43 @@ class CallbackLoadIntegrationTests {
         assertThat(results.acceptedEventIds()).isEmpty();
     }
 
+    @Test
+    void warmsItsOwnJvmAgainstItsSinkWithoutSendingAnythingToTheTarget() throws Exception {
+        java.io.ByteArrayOutputStream output = new java.io.ByteArrayOutputStream();
+        Path result = folder.resolve("warmed.json");
+
+        int status = Bench.run(
+                List.of(
+                        "callbacks",
+                        "--url",
+                        "http://127.0.0.1:" + server.getAddress().getPort() + "/axp/callbacks/key",
+                        "--secret",
+                        SECRET,
+                        "--rate",
+                        "100",
+                        "--generator-warmup",
+                        "2s",
+                        "--warmup",
+                        "0s",
+                        "--duration",
+                        "2s",
+                        "--out",
+                        result.toString()),
+                new java.io.PrintStream(output, true, StandardCharsets.UTF_8),
+                System.err);
+
+        assertThat(status).isZero();
+        // 200 warm-up callbacks went to the sink; the target saw the 200 measured ones only
+        assertThat(seenEventIds).hasSize(200);
+        assertThat(output.toString(StandardCharsets.UTF_8))
+                .contains("Warming the simulator for 2s against a sink of its own")
+                .contains("p99 per 10 s (ms, callback): 0–10 s ");
+        tools.jackson.databind.JsonNode report =
+                tools.jackson.databind.json.JsonMapper.builder().build().readTree(result.toFile());
+        assertThat(report.get("windows")).hasSize(1);
+        assertThat(report.get("windows").get(0).get("callbacks").asLong()).isEqualTo(200);
+    }
+
     /** What a run with the database check reports is {@code StoredEventsIntegrationTests}' business. */
     @Test
     void aReportWithoutTheDatabaseCheckSaysLossWasNotChecked() {
