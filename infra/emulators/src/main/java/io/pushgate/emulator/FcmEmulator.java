@@ -47,6 +47,13 @@ public final class FcmEmulator implements AutoCloseable {
     /** How many accepted messages are kept by default; older ones are dropped first. */
     public static final int DEFAULT_MAX_RECORDED = 100_000;
 
+    /**
+     * How many bytes of accepted messages are kept by default (their {@linkplain FcmMessage#retainedBytes()
+     * estimated size}); older ones are dropped first. 100,000 of the benchmark's messages (~0.9 KB each)
+     * fit; messages of 4 KB are kept by the ~30,000 newest.
+     */
+    public static final long DEFAULT_MAX_RECORDED_BYTES = 128L * 1024 * 1024;
+
     static final String FCM_ERROR_TYPE = "type.googleapis.com/google.firebase.fcm.v1.FcmError";
     private static final String SEND_PREFIX = "/v1/projects/";
     private static final String SEND_SUFFIX = "/messages:send";
@@ -55,6 +62,8 @@ public final class FcmEmulator implements AutoCloseable {
     private final JsonMapper json = JsonMapper.shared();
     private final Clock clock;
     private final int maxRecorded;
+    private final long maxRecordedBytes;
+    private final AtomicLong recordedBytes = new AtomicLong();
     private final FcmMessageValidator validator = new FcmMessageValidator(json);
     private final OAuthTokenEndpoint tokens;
     private final FcmControlApi control;
@@ -91,12 +100,13 @@ public final class FcmEmulator implements AutoCloseable {
 
     private record ActiveFault(FcmFault fault, Instant until) {}
 
-    private FcmEmulator(String host, int port, int threads, int maxRecorded, Clock clock) {
-        if (maxRecorded < 1) {
-            throw new IllegalArgumentException("maxRecorded must be positive");
+    private FcmEmulator(String host, int port, int threads, int maxRecorded, long maxRecordedBytes, Clock clock) {
+        if (maxRecorded < 1 || maxRecordedBytes < 1) {
+            throw new IllegalArgumentException("maxRecorded and maxRecordedBytes must be positive");
         }
         this.clock = clock;
         this.maxRecorded = maxRecorded;
+        this.maxRecordedBytes = maxRecordedBytes;
         this.tokens = new OAuthTokenEndpoint(json, clock);
         this.control = new FcmControlApi(this, json);
         this.host = host;
@@ -119,7 +129,15 @@ public final class FcmEmulator implements AutoCloseable {
      * {@code maxRecorded} accepted messages.
      */
     public static FcmEmulator start(String host, int port, int threads, int maxRecorded) {
-        return new FcmEmulator(host, port, threads, maxRecorded, Clock.systemUTC());
+        return start(host, port, threads, maxRecorded, DEFAULT_MAX_RECORDED_BYTES);
+    }
+
+    /**
+     * The same, keeping at most {@code maxRecorded} accepted messages and at most {@code maxRecordedBytes}
+     * of them: a store bounded by count alone grows with the size of the messages.
+     */
+    public static FcmEmulator start(String host, int port, int threads, int maxRecorded, long maxRecordedBytes) {
+        return new FcmEmulator(host, port, threads, maxRecorded, maxRecordedBytes, Clock.systemUTC());
     }
 
     /** The port it listens on. */
@@ -192,8 +210,16 @@ public final class FcmEmulator implements AutoCloseable {
 
     /** Forgets the accepted messages. */
     public void clearMessages() {
-        recorded.clear();
-        recordedCount.set(0);
+        synchronized (recorded) {
+            recorded.clear();
+            recordedCount.set(0);
+            recordedBytes.set(0);
+        }
+    }
+
+    /** The estimated size of the accepted messages kept now (see {@link FcmMessage#retainedBytes()}). */
+    public long recordedBytes() {
+        return recordedBytes.get();
     }
 
     /** How many send requests named {@code deviceToken}, accepted or not, since the last reset. */
@@ -451,10 +477,18 @@ public final class FcmEmulator implements AutoCloseable {
         return null;
     }
 
+    /** Appends {@code message}, then drops the oldest while there are too many or they weigh too much; under the lock. */
     private void record(FcmMessage message) {
         recorded.addLast(message);
-        if (recordedCount.incrementAndGet() > maxRecorded && recorded.pollFirst() != null) {
+        recordedCount.incrementAndGet();
+        recordedBytes.addAndGet(message.retainedBytes());
+        while (recordedCount.get() > maxRecorded || recordedBytes.get() > maxRecordedBytes) {
+            FcmMessage oldest = recorded.pollFirst();
+            if (oldest == null) {
+                break;
+            }
             recordedCount.decrementAndGet();
+            recordedBytes.addAndGet(-oldest.retainedBytes());
         }
     }
 

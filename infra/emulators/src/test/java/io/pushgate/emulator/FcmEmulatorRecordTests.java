@@ -66,6 +66,35 @@ class FcmEmulatorRecordTests {
         }
     }
 
+    @Test
+    void bigMessagesAreKeptUpToTheByteBoundNewestFirst() throws Exception {
+        long bound = 1024 * 1024;
+        try (FcmEmulator emulator = FcmEmulator.start("127.0.0.1", 0, 1, 1_000_000, bound)) {
+            emulator.acceptAccessToken("record-test");
+            String payload = "x".repeat(3_000);
+            for (int i = 0; i < 500; i++) {
+                assertThat(emulator.handle(send("device-" + i, payload)).status())
+                        .isEqualTo(200);
+            }
+
+            List<FcmMessage> kept = emulator.messages();
+            // 500 messages of ~3.4 KB each are ~1.7 MB: the newest ~300 fit in 1 MiB, far fewer than the count bound
+            assertThat(emulator.recordedBytes())
+                    .isLessThanOrEqualTo(bound)
+                    .isEqualTo(
+                            kept.stream().mapToLong(FcmMessage::retainedBytes).sum());
+            assertThat(kept).hasSizeBetween(250, 320);
+            assertThat(kept.get(0).retainedBytes()).isGreaterThan(3_000);
+            assertThat(kept)
+                    .extracting(FcmMessage::deviceToken)
+                    .contains("device-499")
+                    .doesNotContain("device-0");
+
+            emulator.clearMessages();
+            assertThat(emulator.recordedBytes()).isZero();
+        }
+    }
+
     /** What {@code DeliveryCheck} does: newest first, until a message at or below {@code after}. */
     private static long readSince(FcmEmulator emulator, long after, Set<Long> read) {
         long newest = after;
@@ -80,7 +109,11 @@ class FcmEmulatorRecordTests {
     }
 
     private static FullHttpRequest send(String deviceToken) {
-        byte[] body = ("{\"message\":{\"token\":\"" + deviceToken + "\",\"data\":{\"eventId\":\"e\"}}}")
+        return send(deviceToken, "e");
+    }
+
+    private static FullHttpRequest send(String deviceToken, String eventId) {
+        byte[] body = ("{\"message\":{\"token\":\"" + deviceToken + "\",\"data\":{\"eventId\":\"" + eventId + "\"}}}")
                 .getBytes(StandardCharsets.UTF_8);
         FullHttpRequest request = new DefaultFullHttpRequest(
                 HttpVersion.HTTP_1_1,

@@ -99,7 +99,11 @@ final class Cluster implements Launch {
                     + settings.home().resolve("pgdata");
         }
         sandbox = adopt(FcmEmulator.start(
-                "127.0.0.1", 0, Runtime.getRuntime().availableProcessors(), settings.sandboxMaxMessages()));
+                "127.0.0.1",
+                0,
+                Runtime.getRuntime().availableProcessors(),
+                settings.sandboxMaxMessages(),
+                settings.sandboxMaxBytes()));
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
         String sandboxToken = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
@@ -111,7 +115,7 @@ final class Cluster implements Launch {
         common.put("PUSHGATE_DB_PASSWORD", database.password());
         common.put("PUSHGATE_KEYSET", keyset);
         common.put("PUSHGATE_ISSUER", settings.issuer());
-        List<String> javaOptions = javaOptions();
+        List<String> javaOptions = settings.serviceJavaOptions();
 
         Map<String, String> tenant = new HashMap<>(common);
         tenant.put("SERVER_PORT", Integer.toString(settings.tenantPort()));
@@ -226,11 +230,6 @@ final class Cluster implements Launch {
             }
             supervise(service);
         });
-    }
-
-    private List<String> javaOptions() {
-        String options = System.getenv().getOrDefault("PUSHGATE_SERVICE_JAVA_OPTS", "");
-        return options.isBlank() ? List.of() : List.of(options.strip().split("\\s+"));
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.pushgate.standalone;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -25,8 +27,14 @@ import java.util.regex.Pattern;
  *     in a JVM of its own behind a round-robin front on the delivery port
  * @param sandboxMaxMessages how many accepted messages the sandbox FCM emulator keeps
  *     ({@code PUSHGATE_SANDBOX_MAX_MESSAGES})
+ * @param sandboxMaxMegabytes how many MiB of accepted messages it keeps at most
+ *     ({@code PUSHGATE_SANDBOX_MAX_MEGABYTES}; default 128, or 1 KiB a message when more messages are
+ *     kept: the benchmark's are ~0.9 KB)
  * @param serviceStartSeconds with a JVM per service: how long each may take to be ready before the
  *     launcher gives up ({@code PUSHGATE_SERVICE_START_SECONDS}, default 240)
+ * @param serviceJavaOptions with a JVM per service: the options each service's JVM starts with — the
+ *     launcher's {@link #SERVICE_HEAP default heap bound}, then {@code PUSHGATE_SERVICE_JAVA_OPTS}, which
+ *     can override it
  */
 record LauncherSettings(
         Path home,
@@ -40,10 +48,25 @@ record LauncherSettings(
         boolean portalCookieSecure,
         int deliveryInstances,
         int sandboxMaxMessages,
-        int serviceStartSeconds) {
+        int sandboxMaxMegabytes,
+        int serviceStartSeconds,
+        List<String> serviceJavaOptions) {
+
+    /**
+     * Each service JVM's heap bound unless {@code PUSHGATE_SERVICE_JAVA_OPTS} says otherwise. Without
+     * it a JVM takes a quarter of the machine (6 GiB here) and grows into it: delivery-service reached
+     * ~1 GB RSS in two 2,000 callbacks/s runs, where it keeps 36 MB live; with 256 MB each stayed under
+     * 410 MB RSS (docs/PERFORMANCE.md, "Memory").
+     */
+    static final String SERVICE_HEAP = "-Xmx256m";
 
     /** The most delivery-service processes one machine is given. */
     static final int MAX_DELIVERY_INSTANCES = 16;
+
+    /** {@link #sandboxMaxMegabytes} in bytes. */
+    long sandboxMaxBytes() {
+        return sandboxMaxMegabytes * 1024L * 1024L;
+    }
 
     /** Whether every service runs in a JVM of its own (more than one delivery-service instance). */
     boolean multiProcess() {
@@ -91,7 +114,15 @@ record LauncherSettings(
         }
         int instances = number(environment, "PUSHGATE_DELIVERY_INSTANCES", 1, 1, MAX_DELIVERY_INSTANCES);
         int sandboxMessages = number(environment, "PUSHGATE_SANDBOX_MAX_MESSAGES", 100_000, 1, 10_000_000);
+        int sandboxMegabytes =
+                number(environment, "PUSHGATE_SANDBOX_MAX_MEGABYTES", Math.max(128, sandboxMessages / 1024), 1, 65_536);
         int startSeconds = number(environment, "PUSHGATE_SERVICE_START_SECONDS", 240, 10, 3_600);
+        List<String> javaOptions = new ArrayList<>(List.of(SERVICE_HEAP));
+        String given =
+                environment.getOrDefault("PUSHGATE_SERVICE_JAVA_OPTS", "").strip();
+        if (!given.isEmpty()) {
+            javaOptions.addAll(List.of(given.split("\\s+")));
+        }
         return new LauncherSettings(
                 home,
                 delivery,
@@ -104,7 +135,9 @@ record LauncherSettings(
                 Boolean.parseBoolean(secure),
                 instances,
                 sandboxMessages,
-                startSeconds);
+                sandboxMegabytes,
+                startSeconds,
+                List.copyOf(javaOptions));
     }
 
     /** Accepts {@code postgresql://}, {@code postgres://} and {@code jdbc:postgresql://} URLs. */

@@ -147,7 +147,11 @@ final class Platform implements Launch {
                     + settings.home().resolve("pgdata");
         }
         sandbox = adopt(FcmEmulator.start(
-                "127.0.0.1", 0, Runtime.getRuntime().availableProcessors(), settings.sandboxMaxMessages()));
+                "127.0.0.1",
+                0,
+                Runtime.getRuntime().availableProcessors(),
+                settings.sandboxMaxMessages(),
+                settings.sandboxMaxBytes()));
         // the bearer token sandbox credentials send with: accepted by this emulator for every project
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);

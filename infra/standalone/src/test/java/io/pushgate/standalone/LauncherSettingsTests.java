@@ -94,6 +94,32 @@ class LauncherSettingsTests {
     }
 
     @Test
+    void boundsEachServiceHeapUnlessTheServiceOptionsSayOtherwise() {
+        assertThat(LauncherSettings.from(Map.of()).serviceJavaOptions()).containsExactly("-Xmx256m");
+        // the given options come last: the JVM takes the last -Xmx it is given
+        assertThat(LauncherSettings.from(Map.of("PUSHGATE_SERVICE_JAVA_OPTS", "  -Xmx1g   -XX:+UseSerialGC "))
+                        .serviceJavaOptions())
+                .containsExactly("-Xmx256m", "-Xmx1g", "-XX:+UseSerialGC");
+    }
+
+    @Test
+    void boundsTheSandboxStoreByBytesAsWellAsByCount() {
+        LauncherSettings defaults = LauncherSettings.from(Map.of());
+        assertThat(defaults.sandboxMaxMessages()).isEqualTo(100_000);
+        assertThat(defaults.sandboxMaxBytes()).isEqualTo(128L * 1024 * 1024);
+        // more messages kept: 1 KiB each unless said otherwise
+        assertThat(LauncherSettings.from(Map.of("PUSHGATE_SANDBOX_MAX_MESSAGES", "400000"))
+                        .sandboxMaxMegabytes())
+                .isEqualTo(390);
+        assertThat(LauncherSettings.from(Map.of("PUSHGATE_SANDBOX_MAX_MEGABYTES", "16"))
+                        .sandboxMaxBytes())
+                .isEqualTo(16L * 1024 * 1024);
+        assertThatExceptionOfType(LaunchException.class)
+                .isThrownBy(() -> LauncherSettings.from(Map.of("PUSHGATE_SANDBOX_MAX_MEGABYTES", "0")))
+                .withMessage("PUSHGATE_SANDBOX_MAX_MEGABYTES must be a whole number from 1 to 65536, not '0'");
+    }
+
+    @Test
     void refusesADeliveryInstanceCountOutOfRange() {
         assertThatExceptionOfType(LaunchException.class)
                 .isThrownBy(() -> LauncherSettings.from(Map.of("PUSHGATE_DELIVERY_INSTANCES", "0")))
