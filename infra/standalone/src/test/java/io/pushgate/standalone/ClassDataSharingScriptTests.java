@@ -1,0 +1,155 @@
+package io.pushgate.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code cds.sh}, which {@code ./pushgate up} sources: the first run writes a class-data archive
+ * when it stops, the next start adopts and maps it, and an archive a JVM cannot map (a run killed
+ * while writing it) is never used — such a file crashes the JVM that maps it.
+ */
+class ClassDataSharingScriptTests {
+
+    private static final Path SCRIPT = Path.of("cds.sh").toAbsolutePath();
+    private static final String JAVA =
+            Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    @TempDir
+    Path folder;
+
+    private Path jar;
+    private Path archive;
+
+    @BeforeEach
+    void smallApplication() throws IOException {
+        Path source = folder.resolve("Hello.java");
+        Files.writeString(
+                source,
+                "public class Hello { public static void main(String[] a) { System.out.println(\"hello\"); } }");
+        assertThat(ToolProvider.getSystemJavaCompiler()
+                        .run(null, null, null, "-d", folder.toString(), source.toString()))
+                .isZero();
+        jar = folder.resolve("hello.jar");
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "Hello");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            out.putNextEntry(new JarEntry("Hello.class"));
+            out.write(Files.readAllBytes(folder.resolve("Hello.class")));
+            out.closeEntry();
+        }
+        archive = folder.resolve("hello.jsa");
+    }
+
+    @Test
+    void theFirstRunWritesTheArchiveAndTheNextMapsIt() throws Exception {
+        String first = cdsOptions();
+        assertThat(first).matches("-XX:ArchiveClassesAtExit=" + archive + "\\.\\d+");
+
+        assertThat(java(first, "-jar", jar.toString())).isZero();
+        Path written = Path.of(first.substring(first.indexOf('=') + 1));
+        assertThat(written).exists();
+
+        String second = cdsOptions();
+        assertThat(second).isEqualTo("-XX:SharedArchiveFile=" + archive);
+        assertThat(written).doesNotExist();
+        assertThat(java(second, "-Xshare:on", "-jar", jar.toString())).isZero();
+        assertThat(cdsOptions()).isEqualTo(second);
+    }
+
+    @Test
+    void aHalfWrittenArchiveIsDroppedAndWrittenAgain() throws Exception {
+        String first = cdsOptions();
+        assertThat(java(first, "-jar", jar.toString())).isZero();
+        Path written = Path.of(first.substring(first.indexOf('=') + 1));
+        byte[] whole = Files.readAllBytes(written);
+        // what a run killed while writing leaves: the header and part of the rest
+        Files.write(written, java.util.Arrays.copyOf(whole, whole.length / 2));
+
+        assertThat(cdsOptions()).startsWith("-XX:ArchiveClassesAtExit=");
+        assertThat(written).doesNotExist();
+        assertThat(archive).doesNotExist();
+
+        // the adopted archive spoiled later is refused as well
+        String again = cdsOptions();
+        assertThat(java(again, "-jar", jar.toString())).isZero();
+        assertThat(cdsOptions()).isEqualTo("-XX:SharedArchiveFile=" + archive);
+        byte[] adopted = Files.readAllBytes(archive);
+        Files.write(archive, java.util.Arrays.copyOf(adopted, adopted.length / 2));
+        Files.setLastModifiedTime(archive, FileTime.from(Instant.now().plusSeconds(5)));
+        assertThat(cdsOptions()).startsWith("-XX:ArchiveClassesAtExit=");
+        assertThat(archive).doesNotExist();
+    }
+
+    @Test
+    void anArchiveStillBeingWrittenByARunningProcessIsLeftAlone() throws Exception {
+        Path writing = Path.of(archive + "." + ProcessHandle.current().pid());
+        Files.write(writing, new byte[] {1, 2, 3});
+
+        assertThat(cdsOptions()).startsWith("-XX:ArchiveClassesAtExit=");
+        assertThat(writing).exists();
+    }
+
+    @Test
+    void anArchiveOlderThanTheJarIsWrittenAgain() throws Exception {
+        String first = cdsOptions();
+        assertThat(java(first, "-jar", jar.toString())).isZero();
+        assertThat(cdsOptions()).isEqualTo("-XX:SharedArchiveFile=" + archive);
+
+        // a new build: the jar is newer than the archive made of the old one
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(60)));
+
+        assertThat(cdsOptions()).startsWith("-XX:ArchiveClassesAtExit=");
+        assertThat(archive).doesNotExist();
+    }
+
+    @Test
+    void aJarThatCannotBeExtractedRunsAsItIs() throws Exception {
+        assertThat(bash("extracted_jar \"$1\"")).isEqualTo(jar.toString());
+    }
+
+    private String cdsOptions() throws Exception {
+        return bash("cds_options \"$1\"");
+    }
+
+    private String bash(String command) throws Exception {
+        Process process = new ProcessBuilder(
+                        "bash", "-c", "set -euo pipefail; source \"$0\"; " + command, SCRIPT.toString(), jar.toString())
+                .directory(folder.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(process.waitFor()).isZero();
+        return out;
+    }
+
+    private int java(String... arguments) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(JAVA);
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command)
+                .directory(folder.toFile())
+                .redirectErrorStream(true)
+                .start();
+        process.getOutputStream().close();
+        process.getInputStream().transferTo(OutputStream.nullOutputStream());
+        return process.waitFor();
+    }
+}
