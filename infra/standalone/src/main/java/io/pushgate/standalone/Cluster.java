@@ -74,9 +74,10 @@ final class Cluster implements Launch {
         Platform.checkPortIsFree(settings.deliveryPort(), "the delivery-service front", "PUSHGATE_DELIVERY_PORT");
         Platform.checkPortIsFree(settings.tenantPort(), "tenant-service", "PUSHGATE_TENANT_PORT");
         Platform.checkPortIsFree(settings.portalPort(), "web-portal", "PUSHGATE_PORTAL_PORT");
-        Path tenantJar = jars.find("tenant-service");
-        Path deliveryJar = jars.find(DELIVERY);
-        Path portalJar = jars.find("web-portal");
+        // each service's JVM from its extracted jar with a class-data archive (one per jar, shared by instances)
+        ClassDataSharing tenantJar = ClassDataSharing.of(jars.find("tenant-service"));
+        ClassDataSharing deliveryJar = ClassDataSharing.of(jars.find(DELIVERY));
+        ClassDataSharing portalJar = ClassDataSharing.of(jars.find("web-portal"));
         Path logs = settings.home().resolve("logs");
         Platform.createDirectories(logs);
         Platform.createDirectories(settings.home().resolve("run"));

@@ -29,7 +29,7 @@ final class ServiceProcess {
 
     private final String name;
     private final int port;
-    private final Path jar;
+    private final ClassDataSharing classData;
     private final Map<String, String> environment;
     private final List<String> javaOptions;
     private final Path log;
@@ -37,10 +37,15 @@ final class ServiceProcess {
     private volatile Process process;
 
     ServiceProcess(
-            String name, int port, Path jar, Map<String, String> environment, List<String> javaOptions, Path home) {
+            String name,
+            int port,
+            ClassDataSharing classData,
+            Map<String, String> environment,
+            List<String> javaOptions,
+            Path home) {
         this.name = name;
         this.port = port;
-        this.jar = jar;
+        this.classData = classData;
         this.environment = Map.copyOf(environment);
         this.javaOptions = List.copyOf(javaOptions);
         this.log = home.resolve("logs").resolve(name + ".log");
@@ -76,9 +81,11 @@ final class ServiceProcess {
     synchronized Process start() {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        ClassDataSharing.Start classes = classData.start();
+        command.addAll(classes.options());
         command.addAll(javaOptions);
         command.add("-jar");
-        command.add(jar.toString());
+        command.add(classData.jar().toString());
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -86,8 +93,10 @@ final class ServiceProcess {
         try {
             Files.createDirectories(pidFile.getParent());
             process = builder.start();
+            process.onExit().thenRun(() -> classData.ended(classes));
             Files.writeString(pidFile, Long.toString(process.pid()), StandardCharsets.US_ASCII);
         } catch (IOException e) {
+            classData.ended(classes);
             throw new LaunchException(name + " did not start: " + e.getMessage(), e);
         }
         return process;

@@ -3,19 +3,12 @@ package io.pushgate.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,8 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ClassDataSharingScriptTests {
 
     private static final Path SCRIPT = Path.of("cds.sh").toAbsolutePath();
-    private static final String JAVA =
-            Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
     @TempDir
     Path folder;
@@ -39,22 +30,7 @@ class ClassDataSharingScriptTests {
 
     @BeforeEach
     void smallApplication() throws IOException {
-        Path source = folder.resolve("Hello.java");
-        Files.writeString(
-                source,
-                "public class Hello { public static void main(String[] a) { System.out.println(\"hello\"); } }");
-        assertThat(ToolProvider.getSystemJavaCompiler()
-                        .run(null, null, null, "-d", folder.toString(), source.toString()))
-                .isZero();
-        jar = folder.resolve("hello.jar");
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "Hello");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
-            out.putNextEntry(new JarEntry("Hello.class"));
-            out.write(Files.readAllBytes(folder.resolve("Hello.class")));
-            out.closeEntry();
-        }
+        jar = SmallJar.in(folder);
         archive = folder.resolve("hello.jsa");
     }
 
@@ -141,15 +117,6 @@ class ClassDataSharingScriptTests {
     }
 
     private int java(String... arguments) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(JAVA);
-        command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command)
-                .directory(folder.toFile())
-                .redirectErrorStream(true)
-                .start();
-        process.getOutputStream().close();
-        process.getInputStream().transferTo(OutputStream.nullOutputStream());
-        return process.waitFor();
+        return SmallJar.java(folder, List.of(arguments));
     }
 }

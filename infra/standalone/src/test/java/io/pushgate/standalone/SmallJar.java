@@ -1,0 +1,59 @@
+package io.pushgate.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import javax.tools.ToolProvider;
+
+/** A jar of one class that prints a line: a JVM to archive the classes of, in a second. */
+final class SmallJar {
+
+    private static final String JAVA =
+            Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    private SmallJar() {}
+
+    /** Compiles and packs it into {@code folder}/hello.jar. */
+    static Path in(Path folder) throws IOException {
+        Path source = folder.resolve("Hello.java");
+        Files.writeString(
+                source,
+                "public class Hello { public static void main(String[] a) { System.out.println(\"hello\"); } }");
+        assertThat(ToolProvider.getSystemJavaCompiler()
+                        .run(null, null, null, "-d", folder.toString(), source.toString()))
+                .isZero();
+        Path jar = folder.resolve("hello.jar");
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "Hello");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            out.putNextEntry(new JarEntry("Hello.class"));
+            out.write(Files.readAllBytes(folder.resolve("Hello.class")));
+            out.closeEntry();
+        }
+        return jar;
+    }
+
+    /** Runs {@code java arguments…} in {@code folder}; answers its exit status. */
+    static int java(Path folder, List<String> arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(JAVA);
+        command.addAll(arguments);
+        Process process = new ProcessBuilder(command)
+                .directory(folder.toFile())
+                .redirectErrorStream(true)
+                .start();
+        process.getOutputStream().close();
+        process.getInputStream().transferTo(OutputStream.nullOutputStream());
+        return process.waitFor();
+    }
+}
