@@ -74,7 +74,7 @@ class ConfigurationEndpoints {
             Caller caller,
             @RequestParam(required = false) String cursor,
             @RequestParam(required = false) Integer limit) {
-        return configurations.list(caller, Page.Position.decode(cursor), Page.limit(limit));
+        return configurations.list(caller, Page.Position.decode(cursor, caller.tenantId()), Page.limit(limit));
     }
 
     @GetMapping("/{id}")
