@@ -121,6 +121,28 @@ class EdgesIntegrationTests {
         }
     }
 
+    /**
+     * A path no endpoint serves, that the security chain lets through (a signed-in member's {@code GET}
+     * under {@code /v1}, Swagger UI's files), is a 404 {@code not-found} problem like every other
+     * refusal; it was WebFlux's own problem, with no {@code type}.
+     */
+    @Test
+    void aPathNoEndpointServesIsA404Problem() {
+        Api.Tenant tenant = api.tenant();
+        for (String path : new String[] {"/v1/nothing", "/v1/configurations/x/nothing", "/swagger-ui/nothing.js"}) {
+            var answer = api.get(tenant.token(), path);
+            answer.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+            JsonNode problem = Api.json(answer, 404);
+            assertThat(problem.path("type").asString("")).as(path).isEqualTo("https://pushgate.io/problems/not-found");
+            assertThat(problem.get("title").asString()).as(path).isEqualTo("No such resource");
+        }
+        // without a token, a path the chain does not list is denied before any route: its 401 problem
+        var anonymous = api.get(null, "/nothing");
+        anonymous.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(Api.json(anonymous, 401).get("type").asString())
+                .isEqualTo("https://pushgate.io/problems/unauthenticated");
+    }
+
     /** One HTTP/1.1 response with a Content-Length body: its head and body as text. */
     private static String readResponse(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();

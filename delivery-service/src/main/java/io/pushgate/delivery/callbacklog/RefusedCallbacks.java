@@ -1,15 +1,14 @@
 package io.pushgate.delivery.callbacklog;
 
+import io.pushgate.api.paging.TenantCursors;
 import io.pushgate.delivery.batching.Unnest;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -136,7 +135,7 @@ public class RefusedCallbacks {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be 1 to " + MAX_LIMIT);
         }
-        Cursor after = cursor == null || cursor.isBlank() ? null : Cursor.parse(cursor);
+        Cursor after = cursor == null || cursor.isBlank() ? null : Cursor.parse(tenantId, cursor);
         String sql = "SELECT id, at, source_ip, reason, field FROM delivery.refused_callback"
                 + " WHERE tenant_id = :tenant AND configuration_id = :configuration"
                 + (after == null ? "" : " AND (at, id) < (:afterAt, :afterId)")
@@ -170,7 +169,7 @@ public class RefusedCallbacks {
                         return new RefusedCallbackPage(items, null);
                     }
                     Listed last = rows.get(limit - 1);
-                    return new RefusedCallbackPage(items, new Cursor(last.item().at(), last.id()).encode());
+                    return new RefusedCallbackPage(items, new Cursor(last.item().at(), last.id()).encode(tenantId));
                 });
     }
 
@@ -247,25 +246,26 @@ public class RefusedCallbacks {
 
     private record Listed(long id, RefusedCallback item) {}
 
-    /** Where a page ends: the last row's (at, id), opaque to callers. */
+    /**
+     * Where a page ends: the last row's (at, id), opaque to callers and bound to the tenant ({@link
+     * TenantCursors}: another tenant's cursor is refused as a damaged one is).
+     */
     record Cursor(Instant at, long id) {
 
-        String encode() {
+        String encode(UUID tenantId) {
             long micros = ChronoUnit.MICROS.between(Instant.EPOCH, at);
-            return Base64.getUrlEncoder()
-                    .withoutPadding()
-                    .encodeToString((micros + ":" + id).getBytes(StandardCharsets.UTF_8));
+            return TenantCursors.encode(tenantId, micros + ":" + id);
         }
 
-        static Cursor parse(String cursor) {
+        static Cursor parse(UUID tenantId, String cursor) {
+            String text = TenantCursors.decode(tenantId, cursor);
             try {
-                String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
                 int colon = text.indexOf(':');
                 return new Cursor(
                         Instant.EPOCH.plus(Long.parseLong(text.substring(0, colon)), ChronoUnit.MICROS),
                         Long.parseLong(text.substring(colon + 1)));
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("cursor is not one this API gave out");
+                throw new IllegalArgumentException("cursor is not one this list gave out");
             }
         }
     }

@@ -1,16 +1,15 @@
 package io.pushgate.delivery.readapi;
 
+import io.pushgate.api.paging.TenantCursors;
 import io.pushgate.delivery.notification.AttemptOutcome;
 import io.pushgate.delivery.notification.HotPartitions;
 import io.pushgate.delivery.notification.NotificationStatus;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +57,7 @@ public class NotificationQueries {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be 1 to " + MAX_LIMIT);
         }
-        Cursor after = cursor == null || cursor.isBlank() ? null : Cursor.parse(cursor);
+        Cursor after = cursor == null || cursor.isBlank() ? null : Cursor.parse(tenantId, cursor);
         Mono<List<NotificationSummary>> rows;
         if (after == null && filter.receivedFrom() == null) {
             Instant since = Instant.now().minus(FIRST_PAGE_SPAN);
@@ -80,7 +79,7 @@ public class NotificationQueries {
             }
             List<NotificationSummary> page = found.subList(0, limit);
             NotificationSummary last = page.get(limit - 1);
-            return new NotificationPage(List.copyOf(page), new Cursor(last.receivedAt(), last.id()).encode());
+            return new NotificationPage(List.copyOf(page), new Cursor(last.receivedAt(), last.id()).encode(tenantId));
         });
     }
 
@@ -372,25 +371,26 @@ public class NotificationQueries {
         return time == null ? null : time.toInstant();
     }
 
-    /** Where a page ends: the last row's (received_at, id), opaque to callers. */
+    /**
+     * Where a page ends: the last row's (received_at, id), opaque to callers and bound to the tenant
+     * ({@link TenantCursors}: another tenant's cursor is refused as a damaged one is).
+     */
     record Cursor(Instant receivedAt, UUID id) {
 
-        String encode() {
+        String encode(UUID tenantId) {
             long micros = ChronoUnit.MICROS.between(Instant.EPOCH, receivedAt);
-            return Base64.getUrlEncoder()
-                    .withoutPadding()
-                    .encodeToString((micros + ":" + id).getBytes(StandardCharsets.UTF_8));
+            return TenantCursors.encode(tenantId, micros + ":" + id);
         }
 
-        static Cursor parse(String cursor) {
+        static Cursor parse(UUID tenantId, String cursor) {
+            String text = TenantCursors.decode(tenantId, cursor);
             try {
-                String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
                 int colon = text.indexOf(':');
                 long micros = Long.parseLong(text.substring(0, colon));
                 return new Cursor(
                         Instant.EPOCH.plus(micros, ChronoUnit.MICROS), UUID.fromString(text.substring(colon + 1)));
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("cursor is not one this API gave out");
+                throw new IllegalArgumentException("cursor is not one this list gave out");
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.pushgate.delivery.sandbox;
 
+import io.pushgate.api.paging.TenantCursors;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ public class SandboxMessages {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be 1 to " + MAX_LIMIT);
         }
-        long before = cursor == null || cursor.isBlank() ? Long.MAX_VALUE : parse(cursor);
+        long before = cursor == null || cursor.isBlank() ? Long.MAX_VALUE : parse(tenantId, cursor);
         if (client == null) {
             return Mono.error(
                     new SandboxUnavailableException("no sandbox is configured (pushgate.sandbox.fcm-url)", null));
@@ -55,13 +56,13 @@ public class SandboxMessages {
                 .retrieve()
                 .bodyToMono(JsonNode.class)
                 .timeout(Duration.ofSeconds(5))
-                .map(SandboxMessages::page)
+                .map(answer -> page(tenantId, answer))
                 .onErrorMap(
                         error -> !(error instanceof SandboxUnavailableException),
                         error -> new SandboxUnavailableException("the sandbox did not answer: " + error, error));
     }
 
-    private static SandboxMessagePage page(JsonNode answer) {
+    private static SandboxMessagePage page(UUID tenantId, JsonNode answer) {
         List<SandboxMessage> items = new ArrayList<>();
         for (JsonNode item : answer.path("items")) {
             String name = item.path("name").asString();
@@ -74,18 +75,21 @@ public class SandboxMessages {
                     Instant.parse(item.path("receivedAt").asString())));
         }
         JsonNode next = answer.path("nextBefore");
-        return new SandboxMessagePage(items, next.isNumber() ? Long.toString(next.asLong()) : null);
+        return new SandboxMessagePage(
+                items, next.isNumber() ? TenantCursors.encode(tenantId, Long.toString(next.asLong())) : null);
     }
 
-    private static long parse(String cursor) {
+    /** A cursor is bound to its tenant ({@link TenantCursors}): another tenant's is refused as a damaged one is. */
+    private static long parse(UUID tenantId, String cursor) {
+        String position = TenantCursors.decode(tenantId, cursor);
         try {
-            long before = Long.parseLong(cursor);
+            long before = Long.parseLong(position);
             if (before < 1) {
                 throw new NumberFormatException();
             }
             return before;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("cursor is not one this API gave out");
+            throw new IllegalArgumentException("cursor is not one this list gave out");
         }
     }
 }

@@ -75,6 +75,34 @@ class RejectedRequestIntegrationTests {
         assertThat(problem.get("status").asInt()).isEqualTo(405);
     }
 
+    /**
+     * A path that no route serves, outside the API's prefixes (where no security chain answers first),
+     * is a 404 {@code not-found} problem like every other refusal; it was WebFlux's own problem, with
+     * no {@code type}.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "GET /nothing HTTP/1.1\r\n",
+                "GET /nothing/at/all?x=1 HTTP/1.1\r\n",
+                "GET /v2 HTTP/1.1\r\n",
+                "POST /nothing HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}",
+                "DELETE /axp HTTP/1.1\r\n",
+            })
+    void aPathNoRouteServesIsA404Problem(String head) throws Exception {
+        String request = head.endsWith("\r\n\r\n") || head.endsWith("{}")
+                ? head.replaceFirst("\r\n", "\r\nHost: 127.0.0.1\r\n")
+                : head + "Host: 127.0.0.1\r\n\r\n";
+        String[] answer = exchange(request);
+
+        assertThat(answer[0]).startsWith("HTTP/1.1 404");
+        assertThat(answer[1].toLowerCase(Locale.ROOT)).contains("content-type: application/problem+json");
+        JsonNode problem = JsonMapper.shared().readTree(answer[2]);
+        assertThat(problem.path("type").asString("")).isEqualTo("https://pushgate.io/problems/not-found");
+        assertThat(problem.get("title").asString()).isEqualTo("No such resource");
+        assertThat(problem.get("status").asInt()).isEqualTo(404);
+    }
+
     /** The status line, the headers and the body of the answer to {@code request}. */
     private String[] exchange(String request) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", port)) {

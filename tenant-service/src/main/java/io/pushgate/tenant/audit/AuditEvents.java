@@ -4,6 +4,7 @@ import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Caller;
 import io.pushgate.tenant.platform.Page;
 import java.time.Instant;
+import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
@@ -23,7 +24,7 @@ class AuditEvents {
 
     Mono<Page<AuditEvent>> list(Caller caller, String cursor, Integer limit) {
         int size = Page.limit(limit);
-        long before = before(cursor);
+        long before = before(caller.tenantId(), cursor);
         return db.sql("""
                         SELECT id, actor, action, target, source_ip, outcome, occurred_at FROM tenancy.audit_event
                         WHERE tenant_id = :tenantId AND id < :before ORDER BY id DESC LIMIT :limit
@@ -41,15 +42,16 @@ class AuditEvents {
                         row.get("occurred_at", Instant.class)))
                 .all()
                 .collectList()
-                .map(rows -> Page.of(rows, size, event -> Long.toString(event.id())));
+                .map(rows -> Page.of(rows, size, event -> Page.cursor(caller.tenantId(), Long.toString(event.id()))));
     }
 
-    private static long before(String cursor) {
-        if (cursor == null || cursor.isEmpty()) {
+    private static long before(UUID tenantId, String cursor) {
+        String position = Page.position(tenantId, cursor);
+        if (position == null) {
             return Long.MAX_VALUE;
         }
         try {
-            return Long.parseLong(cursor);
+            return Long.parseLong(position);
         } catch (NumberFormatException e) {
             throw ApiRejected.invalidField("cursor", "is not a cursor this list gave");
         }

@@ -10,6 +10,8 @@ import io.pushgate.tenant.platform.Page;
 import io.pushgate.tenant.platform.Sql;
 import io.r2dbc.spi.Parameter;
 import io.r2dbc.spi.Parameters;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -50,6 +52,34 @@ class ConfigurationEndpoints {
 
     record NewConfiguration(String name, String axpConfigurationId) {}
 
+    /**
+     * The body of a {@code PATCH}, for the API document only: the handler reads the JSON itself, to
+     * tell an absent field (unchanged) from a {@code null} one (cleared).
+     */
+    @Schema(description = "A partial update: absent fields stay, null clears what may be cleared")
+    record ConfigurationPatch(
+            String name,
+            String axpConfigurationId,
+            Boolean enabled,
+            NotificationTemplate notificationTemplate,
+            Boolean openRegistration,
+
+            @Schema(description = "an ISO-8601 duration from PT10S to PT24H", example = "PT10M")
+            String deliveryWindow,
+
+            DefaultCredentials defaultCredentials) {}
+
+    /** The notification's title and body when an event has none of its own. */
+    record NotificationTemplate(String title, String body) {}
+
+    /** The credential each platform's devices are delivered with by default. */
+    record DefaultCredentials(
+            @Schema(format = "uuid", description = "the id of one of the tenant's credentials (FCM or sandbox)")
+            String android,
+
+            @Schema(format = "uuid", description = "the id of one of the tenant's credentials (APNs or sandbox)")
+            String ios) {}
+
     private final Configurations configurations;
     private final Credentials credentials;
 
@@ -74,7 +104,7 @@ class ConfigurationEndpoints {
             Caller caller,
             @RequestParam(required = false) String cursor,
             @RequestParam(required = false) Integer limit) {
-        return configurations.list(caller, Page.Position.decode(cursor), Page.limit(limit));
+        return configurations.list(caller, Page.Position.decode(cursor, caller.tenantId()), Page.limit(limit));
     }
 
     @GetMapping("/{id}")
@@ -84,7 +114,13 @@ class ConfigurationEndpoints {
 
     /** A partial update: absent fields stay, {@code null} clears what may be cleared. */
     @PatchMapping("/{id}")
-    Mono<ConfigurationView> patch(Caller caller, @PathVariable String id, @RequestBody JsonNode body) {
+    Mono<ConfigurationView> patch(
+            Caller caller,
+            @PathVariable String id,
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            content = @Content(schema = @Schema(implementation = ConfigurationPatch.class)))
+                    @RequestBody
+                    JsonNode body) {
         UUID configurationId = Fields.pathId(id, "configuration");
         if (body == null || !body.isObject()) {
             throw ApiRejected.invalidField("body", "must be a JSON object");

@@ -112,7 +112,8 @@ class Configurations {
                 .map(this::view)
                 .all()
                 .collectList()
-                .map(rows -> Page.of(rows, limit, view -> new Page.Position(view.createdAt(), view.id()).encode()));
+                .map(rows -> Page.of(
+                        rows, limit, view -> new Page.Position(view.createdAt(), view.id()).encode(caller.tenantId())));
     }
 
     Mono<ConfigurationView> one(UUID tenantId, UUID id) {

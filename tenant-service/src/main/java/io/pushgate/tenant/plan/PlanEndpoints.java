@@ -10,6 +10,8 @@ import io.pushgate.tenant.plan.Plans.PlanView;
 import io.pushgate.tenant.platform.ApiRejected;
 import io.pushgate.tenant.platform.Caller;
 import io.pushgate.tenant.platform.Fields;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -36,6 +38,28 @@ class PlanEndpoints {
      * exactly of the tenant's use of its limits (README, "Plans and usage").
      */
     record PlanWithUsage(@JsonUnwrapped PlanView plan, Usage usage) {}
+
+    /**
+     * The body of the operator's {@code PUT}, for the API document only: the handler reads the JSON
+     * itself, to tell an absent {@code retentionDays} from a wrong one.
+     */
+    @Schema(
+            requiredProperties = {
+                "callbacksPerSecond",
+                "callbackBurst",
+                "registrationsPerSecond",
+                "apiCallsPerSecond",
+                "deliveriesPerSecondPerCredential"
+            })
+    record PlanChange(
+            long callbacksPerSecond,
+            long callbackBurst,
+            long registrationsPerSecond,
+            long apiCallsPerSecond,
+            long deliveriesPerSecondPerCredential,
+
+            @Schema(description = "days the tenant's notifications are kept; absent or null: the platform's retention")
+            Integer retentionDays) {}
 
     /**
      * The tenant's use of each limit of its plan. The last three are delivery-service's ({@code GET
@@ -119,7 +143,13 @@ class PlanEndpoints {
     }
 
     @PutMapping("/v1/operator/tenants/{tenantId}/plan")
-    Mono<PlanView> replace(@PathVariable String tenantId, @RequestBody JsonNode body, ServerHttpRequest request) {
+    Mono<PlanView> replace(
+            @PathVariable String tenantId,
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            content = @Content(schema = @Schema(implementation = PlanChange.class)))
+                    @RequestBody
+                    JsonNode body,
+            ServerHttpRequest request) {
         Plan plan = plan(body);
         Integer retentionDays = retentionDays(body, plans.maxRetentionDays());
         return plans.replace(Fields.pathId(tenantId, "tenant"), plan, retentionDays, Caller.sourceIp(request));

@@ -1,9 +1,8 @@
 package io.pushgate.tenant.platform;
 
+import io.pushgate.api.paging.TenantCursors;
 import io.r2dbc.spi.Readable;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
@@ -12,7 +11,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * One page of a list: {@code {"items": [...], "nextCursor": null | "..."}}; {@code ?cursor=} with
- * the {@code nextCursor} of a page gives the next one.
+ * the {@code nextCursor} of a page gives the next one. A cursor is its tenant's ({@link
+ * TenantCursors}): another tenant's is refused as a damaged one is (400 {@code invalid-field}).
  */
 public record Page<T>(List<T> items, String nextCursor) {
 
@@ -50,7 +50,7 @@ public record Page<T>(List<T> items, String nextCursor) {
             Integer limit,
             Function<? super Readable, T> view) {
         int size = limit(limit);
-        Position after = Position.decode(cursor);
+        Position after = Position.decode(cursor, tenantId);
         return db.sql(select + " WHERE tenant_id = :tenantId AND (created_at, id) > (:createdAt, :id)"
                         + " ORDER BY created_at, id LIMIT :limit")
                 .bind("tenantId", tenantId)
@@ -60,7 +60,7 @@ public record Page<T>(List<T> items, String nextCursor) {
                 .map(view)
                 .all()
                 .collectList()
-                .map(rows -> of(rows, size, row -> new Position(row.createdAt(), row.id()).encode()));
+                .map(rows -> of(rows, size, row -> new Position(row.createdAt(), row.id()).encode(tenantId)));
     }
 
     /** {@code ?limit=}: absent gives the default; out of 1..200 answers 400. */
@@ -74,29 +74,58 @@ public record Page<T>(List<T> items, String nextCursor) {
         return requested;
     }
 
+    /** The cursor of {@code position} (a list's own text) in {@code tenantId}'s list. */
+    public static String cursor(UUID tenantId, String position) {
+        return TenantCursors.encode(tenantId, position);
+    }
+
+    /**
+     * The position (a list's own text) that {@code cursor} names in {@code tenantId}'s list, {@code
+     * null} without a cursor.
+     *
+     * @throws ApiRejected (400, {@code cursor}) for a damaged cursor, one no list gave or another
+     *     tenant's: the same answer for all three
+     */
+    public static String position(UUID tenantId, String cursor) {
+        if (cursor == null || cursor.isEmpty()) {
+            return null;
+        }
+        try {
+            return TenantCursors.decode(tenantId, cursor);
+        } catch (IllegalArgumentException e) {
+            throw notACursor();
+        }
+    }
+
+    private static ApiRejected notACursor() {
+        return ApiRejected.invalidField("cursor", "is not a cursor this list gave");
+    }
+
     /** A position in a list ordered by (createdAt, id). */
     public record Position(Instant createdAt, UUID id) {
 
         /** Before every row. */
         public static final Position START = new Position(Instant.EPOCH, new UUID(0, 0));
 
-        public String encode() {
-            return Base64.getUrlEncoder()
-                    .withoutPadding()
-                    .encodeToString((createdAt + "|" + id).getBytes(StandardCharsets.UTF_8));
+        /** This position's cursor in {@code tenantId}'s list. */
+        public String encode(UUID tenantId) {
+            return cursor(tenantId, createdAt + "|" + id);
         }
 
-        /** The position a cursor names; absent gives {@link #START}, a damaged one answers 400. */
-        public static Position decode(String cursor) {
-            if (cursor == null || cursor.isEmpty()) {
+        /**
+         * The position a cursor of {@code tenantId}'s list names; absent gives {@link #START}, a
+         * damaged one or another tenant's answers 400.
+         */
+        public static Position decode(String cursor, UUID tenantId) {
+            String text = position(tenantId, cursor);
+            if (text == null) {
                 return START;
             }
             try {
-                String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
                 int bar = text.indexOf('|');
                 return new Position(Instant.parse(text.substring(0, bar)), UUID.fromString(text.substring(bar + 1)));
             } catch (RuntimeException e) {
-                throw ApiRejected.invalidField("cursor", "is not a cursor this list gave");
+                throw notACursor();
             }
         }
     }

@@ -12,17 +12,32 @@ class PageTests {
 
     @Test
     void aCursorNamesThePositionItWasMadeFrom() {
+        UUID tenant = UUID.randomUUID();
         Page.Position position = new Page.Position(Instant.parse("2026-01-02T03:04:05.123456Z"), UUID.randomUUID());
-        assertThat(Page.Position.decode(position.encode())).isEqualTo(position);
-        assertThat(Page.Position.decode(null)).isEqualTo(Page.Position.START);
+        assertThat(Page.Position.decode(position.encode(tenant), tenant)).isEqualTo(position);
+        assertThat(Page.Position.decode(null, tenant)).isEqualTo(Page.Position.START);
     }
 
     @Test
     void aDamagedCursorIsABadRequestNamingTheField() {
-        assertThatThrownBy(() -> Page.Position.decode("bm90IGEgY3Vyc29y"))
+        assertThatThrownBy(() -> Page.Position.decode("bm90IGEgY3Vyc29y", UUID.randomUUID()))
                 .isInstanceOf(ApiRejected.class)
                 .satisfies(e ->
                         assertThat(((ApiRejected) e).getBody().getProperties()).containsEntry("field", "cursor"));
+    }
+
+    @Test
+    void anotherTenantsCursorIsRefusedAsADamagedOneIs() {
+        Page.Position position = new Page.Position(Instant.parse("2026-01-02T03:04:05.123456Z"), UUID.randomUUID());
+        String bs = position.encode(UUID.randomUUID());
+        assertThatThrownBy(() -> Page.Position.decode(bs, UUID.randomUUID()))
+                .isInstanceOf(ApiRejected.class)
+                .satisfies(e -> assertThat(((ApiRejected) e).getBody().getDetail())
+                        .isEqualTo("cursor: is not a cursor this list gave"))
+                .satisfies(e ->
+                        assertThat(((ApiRejected) e).getBody().getProperties()).containsEntry("field", "cursor"));
+        assertThatThrownBy(() -> Page.position(UUID.randomUUID(), Page.cursor(UUID.randomUUID(), "42")))
+                .isInstanceOf(ApiRejected.class);
     }
 
     @Test
