@@ -38,6 +38,25 @@ class SessionCookieIntegrationTests {
                     .doesNotContain("Max-Age")
                     .doesNotContain("Expires");
         }
+
+        /**
+         * An error page starts no session and makes no CSRF token: a browser's request for a missing
+         * file (its favicon) sent without the cookie would otherwise be answered with a new session's
+         * cookie, replacing the one whose form the page is about to send.
+         */
+        @Test
+        void anErrorPageWithoutASessionSetsNoSessionCookie() {
+            var answer = WebTestClient.bindToServer()
+                    .baseUrl("http://127.0.0.1:" + port)
+                    .build()
+                    .get()
+                    .uri("/css/no-such-file.css")
+                    .exchange()
+                    .expectStatus()
+                    .isNotFound()
+                    .returnResult(String.class);
+            assertThat(answer.getResponseHeaders().get("Set-Cookie")).isNull();
+        }
     }
 
     @Nested

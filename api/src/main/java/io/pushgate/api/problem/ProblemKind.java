@@ -6,7 +6,7 @@ import java.net.URI;
  * One kind of problem a Pushgate service answers with (RFC 9457 {@code application/problem+json}):
  * one HTTP status, one stable {@code type} URI, one constant {@code title}. Each surface lists its
  * kinds as an enum implementing this interface ({@link CallbackProblem}, {@link DeliveryApiProblem},
- * {@link ControlPlaneProblem}); an answer's {@code detail} explains the occurrence, and clients
+ * {@link ControlPlaneProblem}, {@link PortalProblem}); an answer's {@code detail} explains the occurrence, and clients
  * branch on {@link #type()}, never on the text. The type URIs are a public contract: once published
  * they never change.
  */

@@ -67,10 +67,17 @@ class ProblemKindTests {
             ControlPlaneProblem.SIGN_IN_THROTTLED | 429 | https://pushgate.io/problems/sign-in-throttled | Too many failed sign-ins
             ControlPlaneProblem.SIGN_UP_THROTTLED | 429 | https://pushgate.io/problems/sign-up-throttled | Too many sign-ups from this address
             ControlPlaneProblem.API_RATE_LIMITED | 429 | https://pushgate.io/problems/api-rate-limited | Too many control-plane calls
+            PortalProblem.REQUEST_REJECTED | 400 | https://pushgate.io/problems/request-rejected | The request was rejected as malformed or unsafe
+            PortalProblem.REQUEST_LINE_TOO_LONG | 414 | https://pushgate.io/problems/request-line-too-long | The request line is too long
+            PortalProblem.HEADERS_TOO_LARGE | 431 | https://pushgate.io/problems/request-headers-too-large | The request headers are too large
             """;
 
     private static List<Enum<? extends ProblemKind>> kinds() {
-        return Stream.of(CallbackProblem.values(), DeliveryApiProblem.values(), ControlPlaneProblem.values())
+        return Stream.of(
+                        CallbackProblem.values(),
+                        DeliveryApiProblem.values(),
+                        ControlPlaneProblem.values(),
+                        PortalProblem.values())
                 .flatMap(Arrays::stream)
                 .<Enum<? extends ProblemKind>>map(kind -> kind)
                 .toList();
@@ -112,8 +119,8 @@ class ProblemKindTests {
 
     @Test
     void withinOneSurfaceEveryKindHasItsOwnType() {
-        for (Class<? extends ProblemKind> surface :
-                List.of(CallbackProblem.class, DeliveryApiProblem.class, ControlPlaneProblem.class)) {
+        for (Class<? extends ProblemKind> surface : List.of(
+                CallbackProblem.class, DeliveryApiProblem.class, ControlPlaneProblem.class, PortalProblem.class)) {
             assertThat(Arrays.stream(surface.getEnumConstants()).map(ProblemKind::type))
                     .as(surface.getSimpleName())
                     .doesNotHaveDuplicates();

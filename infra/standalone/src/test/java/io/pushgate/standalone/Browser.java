@@ -169,6 +169,90 @@ final class Browser implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code check} with the window {@code width} px wide (a phone: 390), then back at the width
+     * it had; its answer.
+     */
+    <T> T atWidth(int width, java.util.function.Supplier<T> check) {
+        Dimension before = driver.manage().window().getSize();
+        if (before.getWidth() == width) {
+            return check.get();
+        }
+        long innerBefore = innerWidth();
+        driver.manage().window().setSize(new Dimension(width, before.getHeight()));
+        try {
+            waitFor(ignored -> innerWidth() != innerBefore);
+            settled();
+            return check.get();
+        } finally {
+            driver.manage().window().setSize(before);
+            waitFor(ignored -> innerWidth() == innerBefore);
+        }
+    }
+
+    private long innerWidth() {
+        return ((Number) driver.executeScript("return window.innerWidth")).longValue();
+    }
+
+    /**
+     * The lines each element {@code css} selects takes (its text's line boxes, read through ranges): 1
+     * for one that did not wrap.
+     */
+    List<Long> lineCounts(String css) {
+        @SuppressWarnings("unchecked")
+        List<Long> counts = (List<Long>) driver.executeScript(
+                LINES + "return Array.from(document.querySelectorAll(arguments[0]))"
+                        + ".map(function (e) { return lines(e, true); });",
+                css);
+        return counts;
+    }
+
+    /**
+     * Each text node inside the elements {@code css} selects, with the lines it takes: {@code "text
+     * 1"} for one that is not broken.
+     */
+    List<String> textNodeLines(String css) {
+        @SuppressWarnings("unchecked")
+        List<String> lines = (List<String>) driver.executeScript(
+                LINES + "var out = [];"
+                        + " document.querySelectorAll(arguments[0]).forEach(function (e) {"
+                        + "   var walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);"
+                        + "   while (walker.nextNode()) { var n = walker.currentNode;"
+                        + "     if (n.textContent.trim()) { out.push(n.textContent + ' ' + lines(n, false)); } } });"
+                        + " return out;",
+                css);
+        return lines;
+    }
+
+    /** The box of each element {@code css} selects, in CSS pixels: left, top, width, height. */
+    List<Map<String, Double>> boxes(String css) {
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> boxes = (List<Map<String, Object>>) driver.executeScript(
+                "return Array.from(document.querySelectorAll(arguments[0])).map(function (e) {"
+                        + " var r = e.getBoundingClientRect();"
+                        + " return {left: r.left, top: r.top, width: r.width, height: r.height}; });",
+                css);
+        return boxes.stream()
+                .map(box -> box.entrySet().stream()
+                        .collect(Collectors.toMap(Map.Entry::getKey, e -> ((Number) e.getValue()).doubleValue())))
+                .toList();
+    }
+
+    /** {@code lines(node, deep)}: how many lines the text of a node (every text node under it, if deep) takes. */
+    private static final String LINES = "function lines(node, deep) {"
+            + " var texts = [];"
+            + " if (deep) { var walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);"
+            + "   while (walker.nextNode()) { texts.push(walker.currentNode); } } else { texts.push(node); }"
+            + " var middles = [];"
+            + " texts.forEach(function (text) { if (!text.textContent.trim()) { return; }"
+            + "   var range = document.createRange(); range.selectNodeContents(text);"
+            + "   Array.from(range.getClientRects()).forEach(function (r) {"
+            + "     if (r.width > 0) { middles.push(r.top + r.height / 2); } }); });"
+            + " middles.sort(function (a, b) { return a - b; });"
+            + " var count = 0, last = -1e9;"
+            + " middles.forEach(function (m) { if (m - last > 8) { count++; last = m; } });"
+            + " return count; }";
+
     /** axe-core on the page: no serious or critical violation of WCAG 2.1 A/AA or best practice. */
     void assertAccessible(String page) {
         Results results = new AxeBuilder()

@@ -13,11 +13,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.assertj.core.api.SoftAssertions;
+import org.assertj.core.api.junit.jupiter.InjectSoftAssertions;
+import org.assertj.core.api.junit.jupiter.SoftAssertionsExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.WebElement;
 
@@ -27,6 +31,7 @@ import org.openqa.selenium.WebElement;
  * what a viewer can do; signing out; the security headers; accessibility (axe-core) and screenshots
  * of every main page ({@code target/screenshots/}).
  */
+@ExtendWith(SoftAssertionsExtension.class)
 class PortalBrowserIntegrationTests {
 
     private static final HttpClient HTTP = HttpClient.newBuilder()
@@ -37,6 +42,10 @@ class PortalBrowserIntegrationTests {
 
     static PortalPlatform platform;
     Browser browser;
+
+    /** What a test checks of a page's layout: each is reported at the test's end, the test going on meanwhile. */
+    @InjectSoftAssertions
+    SoftAssertions softly;
 
     /** A rotated-out secret works this long here (24 h by default): the refused-callback test waits it out. */
     private static final Duration GRACE_PERIOD = Duration.ofSeconds(8);
@@ -558,6 +567,7 @@ class PortalBrowserIntegrationTests {
         browser.type("#name", "Forged");
         browser.press("Create configuration");
         assertThat(browser.heading()).isEqualTo("This form has expired");
+        assertSignedInLayout("the expired form's page", account.email());
         browser.screenshot("18-csrf-refused");
 
         Cookie session = browser.driver.manage().getCookieNamed(SESSION_COOKIE);
@@ -579,6 +589,25 @@ class PortalBrowserIntegrationTests {
         browser.type("#name", "Genuine");
         browser.press("Create configuration");
         assertThat(browser.heading()).isEqualTo("Put Genuine into AXP");
+
+        // an address that is no page, and a configuration that is not there: "Not found" in the member's layout
+        browser.open(platform.portal("/no-such-page"));
+        softly.assertThat(browser.heading()).as("an address that is no page").isEqualTo("Not found");
+        assertSignedInLayout("an address that is no page", account.email());
+        browser.screenshot("18-not-found-no-such-page");
+        browser.open(platform.portal("/configurations/" + UUID.randomUUID()));
+        softly.assertThat(browser.heading())
+                .as("a configuration that is not there")
+                .isEqualTo("Not found");
+        assertSignedInLayout("a configuration that is not there", account.email());
+        softly.assertThat(texts("header nav a[aria-current='page']"))
+                .as("its section in the navigation")
+                .containsExactly("Configurations");
+        browser.screenshot("18-not-found-configuration");
+        browser.assertAccessible("a configuration that is not found");
+        // and the error page's sign-out works (its form carries the session's CSRF token)
+        browser.press("Sign out");
+        assertThat(browser.heading()).isEqualTo("Sign in to Pushgate");
     }
 
     @Test
@@ -615,6 +644,10 @@ class PortalBrowserIntegrationTests {
                 + " fetch('/configurations/" + id + "/delete', {method: 'POST', headers: headers, body: ''})"
                 + "   .then(r => r.text().then(t => done(r.status + ' ' + t)), e => done(String(e)));");
         assertThat(String.valueOf(answer)).startsWith("403 ").contains("Your role does not allow this");
+        softly.assertThat(String.valueOf(answer))
+                .as("the refusal is a page in the viewer's layout")
+                .contains("aria-label=\"Main\"")
+                .contains(viewer.email());
         PortalPlatform.send(
                 "GET", platform.tenantService("/v1/configurations/" + id), platform.login(owner), null, 200);
     }
@@ -670,6 +703,37 @@ class PortalBrowserIntegrationTests {
         assertThat(page.headers().firstValue("Cache-Control"))
                 .hasValueSatisfying(value -> assertThat(value).contains("no-store"));
         assertThat(page.body()).doesNotContain("<script>").doesNotContain("style=");
+
+        // an error without a session: the plain page (no navigation, no member), with the same headers
+        HttpResponse<String> missing = HTTP.send(
+                HttpRequest.newBuilder(URI.create(platform.portal("/css/no-such-file.css")))
+                        .header("Accept", "text/html")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        softly.assertThat(missing.statusCode()).isEqualTo(404);
+        softly.assertThat(missing.body())
+                .contains("<h1>Not found</h1>")
+                .doesNotContain("aria-label=\"Main\"")
+                .doesNotContain("Sign out");
+        softly.assertThat(missing.headers().firstValue("Content-Security-Policy"))
+                .hasValue(page.headers().firstValue("Content-Security-Policy").orElseThrow());
+    }
+
+    /** The page is in a signed-in member's layout: the navigation, their e-mail, a sign-out form with its CSRF token. */
+    private void assertSignedInLayout(String page, String email) {
+        softly.assertThat(browser.all("header nav[aria-label='Main'] a"))
+                .as(page + ": the navigation")
+                .hasSize(9);
+        softly.assertThat(String.join(" ", texts("header .who")))
+                .as(page + ": the signed-in member")
+                .contains(email);
+        softly.assertThat(browser.all("header form[action='/sign-out'] input[name='_csrf']"))
+                .as(page + ": sign-out with its CSRF token")
+                .hasSize(1);
+    }
+
+    private List<String> texts(String css) {
+        return browser.all(css).stream().map(WebElement::getText).toList();
     }
 
     private void visit(String path, String screenshot) throws Exception {

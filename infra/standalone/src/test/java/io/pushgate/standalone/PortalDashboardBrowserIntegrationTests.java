@@ -14,13 +14,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.assertj.core.api.SoftAssertions;
+import org.assertj.core.api.junit.jupiter.InjectSoftAssertions;
+import org.assertj.core.api.junit.jupiter.SoftAssertionsExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -33,6 +39,7 @@ import tools.jackson.databind.json.JsonMapper;
  * reasons) show in delivery-service's {@code /v1/stats/series} exactly, and each of the page's charts
  * is drawn by uPlot (its canvas there) from exactly those numbers, over the last hour, day and 30 days.
  */
+@ExtendWith(SoftAssertionsExtension.class)
 class PortalDashboardBrowserIntegrationTests {
 
     private static final HttpClient HTTP = HttpClient.newBuilder()
@@ -48,6 +55,10 @@ class PortalDashboardBrowserIntegrationTests {
 
     static PortalPlatform platform;
     Browser browser;
+
+    /** What a test checks of the page's layout: each is reported at the test's end, the test going on meanwhile. */
+    @InjectSoftAssertions
+    SoftAssertions softly;
 
     @BeforeAll
     static void startPlatform() throws Exception {
@@ -125,6 +136,12 @@ class PortalDashboardBrowserIntegrationTests {
         assertThat(Double.parseDouble(browser.find("#chart-callbacks").getAttribute("data-y-max")))
                 .as("the callbacks' axis reaches the 3 accepted")
                 .isBetween(3.0, 10.0);
+        assertChartsHaveThePagesWidthAndTheirLegendsColumns();
+        softly.assertThat(browser.find("#chart-callbacks")
+                        .getAttribute("data-x-ticks")
+                        .split("\\|"))
+                .as("the hour chart's time axis: a tick every few minutes, 1280 px wide")
+                .hasSizeGreaterThanOrEqualTo(6);
         browser.screenshot("30-dashboard-hour");
         browser.assertAccessible("dashboard, last hour");
 
@@ -140,6 +157,11 @@ class PortalDashboardBrowserIntegrationTests {
         assertDrawnFrom(charts(30));
         assertTimeAxisIn24HourUtc(DAY_TICK);
         browser.screenshot("31-dashboard-30-days");
+        // on a phone each summary row reads as a line: its label, then its value beside it
+        softly.assertThat(browser.atWidth(390, this::summaryRowsSideBySide))
+                .as("the summary tables' rows, 390 px wide")
+                .isNotEmpty()
+                .allSatisfy(row -> assertThat(row).endsWith(": side by side"));
         browser.phoneScreenshot("31-dashboard-30-days-phone");
     }
 
@@ -202,9 +224,70 @@ class PortalDashboardBrowserIntegrationTests {
             assertThat(browser.all(".chart"))
                     .as("no charts of all configurations")
                     .isEmpty();
+            // the error under its label leaves the other field and the button in line
+            softly.assertThat(tops("form.filters .field > label"))
+                    .as("the labels' tops")
+                    .hasSize(1);
+            softly.assertThat(tops("form.filters select, form.filters button"))
+                    .as("the controls' tops")
+                    .hasSize(1);
             browser.screenshot("33-dashboard-not-a-configuration");
             browser.assertAccessible("dashboard for " + configurationId);
         }
+    }
+
+    /**
+     * Each chart is at least 60 % of the page's width (a chart a row); in its uPlot legend the time has
+     * a line of its own, each series' entry is on one line, and the entries start in columns (each
+     * entry's left is one of the first row's).
+     */
+    private void assertChartsHaveThePagesWidthAndTheirLegendsColumns() {
+        double page = browser.boxes("main").get(0).get("width");
+        for (String chart : List.of("chart-callbacks", "chart-deliveries", "chart-latency", "chart-registrations")) {
+            softly.assertThat(browser.boxes("#" + chart).get(0).get("width"))
+                    .as(chart + "'s width, of the page's " + page + " px")
+                    .isGreaterThan(0.6 * page);
+            String entries = "#" + chart + " .u-legend .u-series";
+            softly.assertThat(browser.lineCounts(entries))
+                    .as(chart + "'s legend entries, each on one line")
+                    .containsOnly(1L);
+            List<Map<String, Double>> boxes = browser.boxes(entries);
+            List<Map<String, Double>> series = boxes.subList(1, boxes.size());
+            double firstRow =
+                    series.stream().mapToDouble(box -> box.get("top")).min().orElseThrow();
+            softly.assertThat(boxes.get(0).get("top") + boxes.get(0).get("height"))
+                    .as(chart + "'s legend: the time on a line of its own, above the series")
+                    .isLessThanOrEqualTo(firstRow + 1);
+            Set<Long> columns = series.stream()
+                    .filter(box -> Math.abs(box.get("top") - firstRow) < 2)
+                    .map(box -> Math.round(box.get("left")))
+                    .collect(Collectors.toSet());
+            softly.assertThat(series.stream()
+                            .map(box -> Math.round(box.get("left")))
+                            .toList())
+                    .as(chart + "'s legend entries start in the columns " + columns)
+                    .allSatisfy(left -> assertThat(columns).contains(left));
+        }
+    }
+
+    /** Each summary table row as "label: side by side" when its value is on the label's line, right of it. */
+    private List<String> summaryRowsSideBySide() {
+        @SuppressWarnings("unchecked")
+        List<String> rows = (List<String>)
+                browser.driver.executeScript(
+                        "return Array.from(document.querySelectorAll('.chart-card table.compact tbody tr')).map(function (tr) {"
+                                + " var th = tr.querySelector('th').getBoundingClientRect();"
+                                + " var td = tr.querySelector('td').getBoundingClientRect();"
+                                + " var beside = Math.abs(th.top - td.top) < 2 && td.left >= th.right - 1;"
+                                + " return tr.querySelector('th').textContent + (beside ? ': side by side' : ': stacked'); });");
+        return rows;
+    }
+
+    /** The distinct tops (rounded to whole pixels) of the elements {@code css} selects. */
+    private Set<Long> tops(String css) {
+        return browser.boxes(css).stream()
+                .map(box -> Math.round(box.get("top")))
+                .collect(Collectors.toSet());
     }
 
     /** Every label of the time axis of every chart matches {@code tick}: 24-hour times, never am/pm. */

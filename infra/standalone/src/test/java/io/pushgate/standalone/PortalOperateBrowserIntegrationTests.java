@@ -18,11 +18,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.assertj.core.api.SoftAssertions;
+import org.assertj.core.api.junit.jupiter.InjectSoftAssertions;
+import org.assertj.core.api.junit.jupiter.SoftAssertionsExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -35,6 +39,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
  * each with its advice and link, and says when its health is unavailable; the delivery log shows a
  * new notification without a reload. Accessibility (axe-core) and screenshots of each.
  */
+@ExtendWith(SoftAssertionsExtension.class)
 class PortalOperateBrowserIntegrationTests {
 
     private static final HttpClient HTTP = HttpClient.newBuilder()
@@ -47,6 +52,10 @@ class PortalOperateBrowserIntegrationTests {
     static ApnsEmulator apns;
     static PortalPlatform platform;
     Browser browser;
+
+    /** What a test checks of a page's layout: each is reported at the test's end, the test going on meanwhile. */
+    @InjectSoftAssertions
+    SoftAssertions softly;
 
     @BeforeAll
     static void startPlatform() throws Exception {
@@ -147,6 +156,15 @@ class PortalOperateBrowserIntegrationTests {
         assertThat(browser.driver.getPageSource())
                 .as("the device token is shown shortened only")
                 .containsPattern("device token <code>[^<]{6}…\\(\\d+ characters\\)</code>");
+        // each id on one line at 1280 px; on a phone it breaks only between its parts (after - _ : . / @)
+        softly.assertThat(browser.lineCounts("#phone-pushes .push-data dd"))
+                .as("each id on one line, 1280 px wide")
+                .isNotEmpty()
+                .containsOnly(1L);
+        softly.assertThat(browser.atWidth(390, () -> browser.textNodeLines("#phone-pushes .push-data dd")))
+                .as("each part of each id on one line, 390 px wide")
+                .isNotEmpty()
+                .allSatisfy(part -> assertThat(part).endsWith(" 1"));
         browser.screenshot("31-sandbox-phone-push");
         browser.phoneScreenshot("31-sandbox-phone-push-phone");
         browser.assertAccessible("sandbox phone with a push");
@@ -378,6 +396,17 @@ class PortalOperateBrowserIntegrationTests {
                 .isEqualTo(true);
         assertThat(text("#attempts tr[data-outcome='delivered']")).contains("Delivered to the provider");
         assertThat(text("#attempts")).contains("ServiceUnavailable");
+        // a time and a latency are never broken over lines, at 1280 px nor at 800 px
+        for (int width : new int[] {1280, 800}) {
+            softly.assertThat(browser.atWidth(width, () -> browser.lineCounts("#attempts tbody td:nth-child(1)")))
+                    .as("each attempt's time on one line, " + width + " px wide")
+                    .isNotEmpty()
+                    .containsOnly(1L);
+            softly.assertThat(browser.atWidth(width, () -> browser.lineCounts("#attempts tbody td:nth-child(5)")))
+                    .as("each attempt's latency on one line, " + width + " px wide")
+                    .isNotEmpty()
+                    .containsOnly(1L);
+        }
         assertThat(browser.driver.executeScript(
                         "return document.querySelector('#delivery-details').getAttribute('hx-trigger')"))
                 .as("a finished notification is no longer live")
@@ -413,17 +442,39 @@ class PortalOperateBrowserIntegrationTests {
                 .containsExactly("Use the sandbox for this configuration");
         assertThat(texts("#step-5 button"))
                 .containsExactly("Use the sandbox for this configuration", "Send a test event");
+        softly.assertThat(browser.find("#step-5 .warning").getText())
+                .as("the test step says why the test push has no way: the one credential reaches iOS only")
+                .contains("APNs key")
+                .contains("iOS devices only")
+                .doesNotContain("no credential is chosen");
         browser.screenshot("37-home-test-step-needs-sandbox");
         browser.assertAccessible("home page, the test step before the sandbox");
         browser.press("Send a test event");
         assertThat(browser.heading()).isEqualTo("The test event was not sent");
+        // the true reason: its one credential, an APNs key, sends to iOS only (not "several, none chosen")
+        softly.assertThat(browser.find("main .warning").getText())
+                .as("why the test event was not sent")
+                .doesNotContainIgnoringCase("several")
+                .contains("APNs key")
+                .contains("iOS");
+        softly.assertThat(browser.find("main").getText())
+                .as("what to do")
+                .contains("make the sandbox this configuration's Android credential");
+        softly.assertThat(texts("header nav a[aria-current='page']"))
+                .as("the test event's section in the navigation: Get started, where the test step is")
+                .containsExactly("Get started");
         browser.screenshot("39-test-event-not-sent");
         browser.assertAccessible("test event not sent");
-        browser.open(platform.portal("/"));
 
-        browser.press("Use the sandbox for this configuration");
+        // the page's fix: the sandbox for Android only; iOS pushes keep their APNs key
+        browser.press("Use the sandbox for Android");
         assertThat(texts("#step-5 button.primary")).containsExactly("Send a test event");
         assertThat(texts("#step-5 button")).containsExactly("Send a test event");
+        String defaults = PortalPlatform.send(
+                "GET", platform.tenantService("/v1/configurations/" + configurationId), token, null, 200);
+        assertThat(defaults)
+                .contains("\"ios\":\"" + credential + "\"")
+                .doesNotContain("\"android\":\"" + credential + "\"");
     }
 
     @Test
@@ -442,6 +493,7 @@ class PortalOperateBrowserIntegrationTests {
                 .as("the filter does not pretend to show all configurations")
                 .isEqualTo("Not one of yours: not-an-id");
         assertThat(browser.all("#deliveries")).isEmpty();
+        assertFiltersInLine("the delivery log's filters with an error");
         browser.screenshot("38-delivery-log-bad-configuration");
         browser.assertAccessible("delivery log with a configuration that is not an id");
         browser.open(platform.portal("/deliveries?status=lost"));
@@ -454,8 +506,35 @@ class PortalOperateBrowserIntegrationTests {
         browser.assertAccessible("delivery log with a status that is not one");
         browser.open(platform.portal("/deliveries/" + UUID.randomUUID()));
         assertThat(browser.heading()).isEqualTo("Not found");
+        // in the signed-in member's layout: the navigation (its section current) and the member
+        softly.assertThat(texts("header nav a[aria-current='page']"))
+                .as("the error page's navigation")
+                .containsExactly("Delivery log");
+        softly.assertThat(String.join(" ", texts("header .who")))
+                .as("the error page's signed-in member")
+                .contains(account.email());
         browser.screenshot("40-notification-not-found");
         browser.assertAccessible("a notification that is not found");
+    }
+
+    /**
+     * The filter form's labels on one line and its fields' controls on one line, although one field has
+     * an error under its label.
+     */
+    private void assertFiltersInLine(String page) {
+        softly.assertThat(tops("form.filters .field > label"))
+                .as(page + ": the labels' tops")
+                .hasSize(1);
+        softly.assertThat(tops("form.filters .field > select, form.filters .field > input"))
+                .as(page + ": the controls' tops")
+                .hasSize(1);
+    }
+
+    /** The distinct tops (rounded to whole pixels) of the elements {@code css} selects. */
+    private java.util.Set<Long> tops(String css) {
+        return browser.boxes(css).stream()
+                .map(box -> Math.round(box.get("top")))
+                .collect(java.util.stream.Collectors.toSet());
     }
 
     /** Opens {@code path} again until {@code selector} is on it (delivery-service writes some things every second). */

@@ -107,6 +107,11 @@ public record Checklist(
         return configuration == null ? Optional.empty() : SandboxCheck.androidCredential(configuration, credentials);
     }
 
+    /** Why a test push has no credential to go through (when {@link #testCredential} is empty). */
+    public String whyNoTestCredential() {
+        return configuration == null ? "" : SandboxCheck.whyNoAndroid(configuration, credentials);
+    }
+
     /** Whether a test push would reach the sandbox device. */
     public boolean testReachesSandbox() {
         return testCredential().map(c -> "sandbox".equals(c.type())).orElse(false);

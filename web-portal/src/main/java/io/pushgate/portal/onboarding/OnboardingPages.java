@@ -9,6 +9,7 @@ import io.pushgate.portal.backend.Credential;
 import io.pushgate.portal.web.Flash;
 import io.pushgate.portal.web.FormErrors;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.HttpMethod;
@@ -96,37 +97,59 @@ class OnboardingPages {
 
     /**
      * Step 3, the quickest way: the tenant's sandbox credential (made if it has none), as this
-     * configuration's Android and iOS default.
+     * configuration's Android and iOS default. For a test push only ({@code platform=android}, from the
+     * test step and the "test event not sent" page): the Android default alone, so that the test push
+     * reaches the sandbox phone and iOS pushes keep their way — an unset iOS default that meant the
+     * tenant's only credential is set to that credential, which a second credential would otherwise undo.
      */
     @PostMapping("/checklist/sandbox")
     Mono<String> sandbox(ServerWebExchange exchange, Model model) {
         return exchange.getFormData().flatMap(form -> {
             UUID configuration = id(value(form, "configuration"));
+            boolean androidOnly = "android".equals(value(form, "platform"));
             Backend.Calls tenant = backend.tenant(exchange);
-            return tenant.get(Checklists.CREDENTIALS, "/v1/credentials?limit=200")
-                    .flatMap(page -> page.items().stream()
-                            .filter(c -> "sandbox".equals(c.type()))
-                            .findFirst()
-                            .map(Mono::just)
-                            .orElseGet(() -> tenant.send(
-                                    HttpMethod.POST,
-                                    Map.of("type", "sandbox", "name", "Sandbox"),
-                                    Credential.class,
-                                    "/v1/credentials")))
-                    .flatMap(sandbox -> {
-                        Map<String, Object> defaults = new LinkedHashMap<>();
-                        defaults.put("android", sandbox.id().toString());
-                        defaults.put("ios", sandbox.id().toString());
-                        return tenant.send(
-                                HttpMethod.PATCH,
-                                Map.of("defaultCredentials", defaults),
-                                Configuration.class,
-                                "/v1/configurations/{id}",
-                                configuration);
+            return Mono.zip(
+                            tenant.get(Checklists.CREDENTIALS, "/v1/credentials?limit=200"),
+                            tenant.get(Configuration.class, "/v1/configurations/{id}", configuration))
+                    .flatMap(found -> {
+                        List<Credential> credentials = found.getT1().items();
+                        Configuration current = found.getT2();
+                        return credentials.stream()
+                                .filter(c -> "sandbox".equals(c.type()))
+                                .findFirst()
+                                .map(Mono::just)
+                                .orElseGet(() -> tenant.send(
+                                        HttpMethod.POST,
+                                        Map.of("type", "sandbox", "name", "Sandbox"),
+                                        Credential.class,
+                                        "/v1/credentials"))
+                                .flatMap(sandbox -> {
+                                    Map<String, Object> defaults = new LinkedHashMap<>();
+                                    defaults.put("android", sandbox.id().toString());
+                                    if (!androidOnly) {
+                                        defaults.put("ios", sandbox.id().toString());
+                                    } else if (current.defaultCredentials().ios() == null
+                                            && credentials.size() == 1
+                                            && credentials.get(0).sendsToIos()
+                                            && !credentials.get(0).id().equals(sandbox.id())) {
+                                        defaults.put(
+                                                "ios", credentials.get(0).id().toString());
+                                    }
+                                    return tenant.send(
+                                            HttpMethod.PATCH,
+                                            Map.of("defaultCredentials", defaults),
+                                            Configuration.class,
+                                            "/v1/configurations/{id}",
+                                            configuration);
+                                });
                     })
                     .then(Flash.notice(
                             exchange,
-                            "The sandbox is this configuration's credential: pushes go to Pushgate's sandbox phone."))
+                            androidOnly
+                                    ? "The sandbox is this configuration's Android credential: test pushes go to"
+                                            + " Pushgate's sandbox phone, iOS pushes where they went before."
+                                    : "The sandbox is this configuration's credential: pushes go to Pushgate's"
+                                            + " sandbox phone."))
                     .thenReturn("redirect:" + localPath(value(form, "next"), "/?configuration=" + configuration))
                     .onErrorResume(ApiProblem.class, problem -> refused(exchange, configuration, problem, form, model));
         });

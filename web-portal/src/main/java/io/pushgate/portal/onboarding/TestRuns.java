@@ -149,12 +149,13 @@ class TestRuns {
         Optional<Credential> credential = SandboxCheck.androidCredential(configuration, credentials);
         if (credential.isEmpty()) {
             throw new NotReady(
+                    SandboxCheck.whyNoAndroid(configuration, credentials),
                     credentials.isEmpty()
-                            ? "The tenant has no credential, so no push can be sent."
-                            : "The configuration has no credential for Android devices: the tenant has several and"
-                                    + " none is chosen as this configuration's Android default.",
-                    "The test device is Pushgate's sandbox phone: add the sandbox credential and make it this"
-                            + " configuration's Android default.",
+                            ? "The test device is Pushgate's sandbox phone: use the sandbox, which adds the sandbox"
+                                    + " credential and makes it this configuration's Android credential."
+                            : "The test device is Pushgate's sandbox phone: for the test, make the sandbox this"
+                                    + " configuration's Android credential (the button adds the sandbox credential"
+                                    + " if the tenant has none). Its iOS pushes keep going where they go now.",
                     true);
         }
         if (!"sandbox".equals(credential.get().type())) {

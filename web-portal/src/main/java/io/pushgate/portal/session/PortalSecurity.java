@@ -1,13 +1,10 @@
 package io.pushgate.portal.session;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
@@ -18,7 +15,6 @@ import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHe
 import org.springframework.security.web.server.header.XFrameOptionsServerHttpHeadersWriter.Mode;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.util.HtmlUtils;
 import reactor.core.publisher.Mono;
 
 /**
@@ -103,7 +99,10 @@ class PortalSecurity {
         return response.setComplete();
     }
 
-    /** 403 with a page that says why in words: a form without its CSRF token, or a role that may not do this. */
+    /**
+     * 403 with a page that says why in words: a form without its CSRF token, or a role that may not do
+     * this. The error page ({@code web.ErrorPages}) shows it inside the layout.
+     */
     private static Mono<Void> refuse(ServerWebExchange exchange, Exception denied) {
         boolean csrf = denied instanceof CsrfException;
         String title = csrf ? "This form has expired" : "Your role does not allow this";
@@ -112,22 +111,6 @@ class PortalSecurity {
                         + " Nothing was changed. Go back, reload the page and try again."
                 : "Nothing was changed. Viewers can look at everything but change nothing;"
                         + " ask an owner of your tenant for the admin role.";
-        String html = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                + "<title>" + HtmlUtils.htmlEscape(title) + " · Pushgate</title>"
-                + "<link rel=\"stylesheet\" href=\"/css/portal.css\"></head><body><main id=\"main\" class=\"narrow\">"
-                + "<h1>" + HtmlUtils.htmlEscape(title) + "</h1><p>" + HtmlUtils.htmlEscape(text) + "</p>"
-                + "<p><a href=\"/\">Back to Pushgate</a></p></main></body></html>";
-        ServerHttpResponse response = exchange.getResponse();
-        response.setStatusCode(HttpStatus.FORBIDDEN);
-        response.getHeaders().setContentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8));
-        response.getHeaders().set(HttpHeaders.CACHE_CONTROL, "no-store");
-        if (exchange.getRequest().getHeaders().containsHeader("HX-Request")) {
-            // htmx swaps the whole page in, like a page load
-            response.getHeaders().set("HX-Retarget", "body");
-            response.getHeaders().set("HX-Reswap", "innerHTML");
-        }
-        byte[] body = html.getBytes(StandardCharsets.UTF_8);
-        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+        return Mono.error(new PageRefused(HttpStatus.FORBIDDEN, title, text));
     }
 }

@@ -3,6 +3,8 @@ package io.pushgate.portal.web;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.stereotype.Component;
 
 /** How pages write times: {@code ${@formats.utc(instant)}}. */
@@ -44,6 +46,27 @@ public class Formats {
             case "target" -> "Sends to";
             default -> key;
         };
+    }
+
+    /**
+     * An id (or any value) cut after each of its separators ({@code - _ : . / @}), for a page that
+     * puts a line-break opportunity ({@code <wbr>}) between the parts: a long id then breaks where it
+     * separates itself, never in the middle of a part.
+     */
+    public List<String> parts(String value) {
+        List<String> parts = new ArrayList<>();
+        if (value == null) {
+            return parts;
+        }
+        int start = 0;
+        for (int i = 0; i < value.length(); i++) {
+            if ("-_:./@".indexOf(value.charAt(i)) >= 0 && i + 1 < value.length()) {
+                parts.add(value.substring(start, i + 1));
+                start = i + 1;
+            }
+        }
+        parts.add(value.substring(start));
+        return parts;
     }
 
     public String utcSeconds(Instant instant) {

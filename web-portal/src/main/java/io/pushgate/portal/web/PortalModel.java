@@ -31,9 +31,11 @@ class PortalModel {
     private static final Logger log = LoggerFactory.getLogger(PortalModel.class);
 
     private final Sessions sessions;
+    private final PageLayout layout;
 
-    PortalModel(Sessions sessions) {
+    PortalModel(Sessions sessions, PageLayout layout) {
         this.sessions = sessions;
+        this.layout = layout;
     }
 
     @ModelAttribute("_csrf")
@@ -53,13 +55,14 @@ class PortalModel {
         if (token == null) {
             return Mono.empty();
         }
-        return token.map(resolved -> "{\"" + resolved.getHeaderName() + "\": \"" + resolved.getToken() + "\"}");
+        return token.map(PageLayout::htmxHeaders);
     }
 
-    /** The page's path, for the navigation's {@code aria-current}. */
-    @ModelAttribute("path")
-    String path(ServerWebExchange exchange) {
-        return exchange.getRequest().getPath().value();
+    /** The page's section of the navigation (the item marked as the current page, {@code aria-current}), or null. */
+    @ModelAttribute("section")
+    Mono<String> section(ServerWebExchange exchange) {
+        // a Mono, empty for a page of no section: a null from a model attribute method leaves the model unresolved
+        return Mono.justOrEmpty(Sections.of(exchange.getRequest().getPath().value()));
     }
 
     @ModelAttribute("member")
@@ -95,12 +98,18 @@ class PortalModel {
         }));
     }
 
-    /** A page whose backend refused or did not answer, with what it said. */
+    /**
+     * A page whose backend refused or did not answer, with what it said, inside the layout (an
+     * exception handler's model starts empty: the layout's part is added again).
+     */
     @ExceptionHandler(ApiProblem.class)
-    String problem(ApiProblem problem, ServerWebExchange exchange, Model model) {
+    Mono<String> problem(ApiProblem problem, ServerWebExchange exchange, Model model) {
         exchange.getResponse().setStatusCode(HttpStatus.valueOf(problem.status() == 401 ? 503 : problem.status()));
-        model.addAttribute("title", problem.status() == 404 ? "Not found" : "Something did not work");
-        model.addAttribute("message", FormErrors.sentence(problem.message()));
-        return "error";
+        return layout.model(exchange).map(page -> {
+            model.addAllAttributes(page);
+            model.addAttribute("title", problem.status() == 404 ? "Not found" : "Something did not work");
+            model.addAttribute("message", FormErrors.sentence(problem.message()));
+            return "error";
+        });
     }
 }

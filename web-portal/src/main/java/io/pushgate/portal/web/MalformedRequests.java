@@ -1,0 +1,29 @@
+package io.pushgate.portal.web;
+
+import io.pushgate.api.http.MalformedRequestRefusal;
+import io.pushgate.api.problem.PortalProblem;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import reactor.netty.NettyPipeline;
+
+/**
+ * What Reactor Netty's HTTP decoder refuses before Spring Security's firewall or any page (a control
+ * character in a header, two {@code Content-Length}s that disagree, a request line over 4 KiB, a header
+ * block over 8 KiB) gets a problem answer, as from the services, instead of a bare status without a
+ * body: {@code request-rejected} (400), {@code request-line-too-long} (414), {@code
+ * request-headers-too-large} (431); the connection then closes.
+ */
+@Configuration(proxyBeanMethods = false)
+class MalformedRequests {
+
+    @Bean
+    NettyServerCustomizer malformedRequestsAsProblems() {
+        return server -> server.doOnChannelInit((observer, channel, remote) -> MalformedRequestRefusal.install(
+                channel,
+                NettyPipeline.HttpCodec,
+                PortalProblem.REQUEST_REJECTED,
+                PortalProblem.REQUEST_LINE_TOO_LONG,
+                PortalProblem.HEADERS_TOO_LARGE));
+    }
+}
