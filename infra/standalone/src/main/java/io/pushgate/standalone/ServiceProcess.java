@@ -12,7 +12,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One service in a JVM of its own, as a container runs it: its executable jar, its settings in
@@ -21,6 +24,9 @@ import java.util.concurrent.TimeUnit;
  * again after it ended: the launcher restarts what stopped without being asked to.
  */
 final class ServiceProcess {
+
+    /** How long {@link #stop} waits for the check of the class-data archive the stopped JVM wrote. */
+    private static final Duration ARCHIVE_CHECK = Duration.ofSeconds(30);
 
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -35,6 +41,8 @@ final class ServiceProcess {
     private final Path log;
     private final Path pidFile;
     private volatile Process process;
+    /** Done once the last process ended and the class-data archive it wrote, if any, was adopted or dropped. */
+    private volatile CompletableFuture<Void> ended = CompletableFuture.completedFuture(null);
 
     ServiceProcess(
             String name,
@@ -93,7 +101,7 @@ final class ServiceProcess {
         try {
             Files.createDirectories(pidFile.getParent());
             process = builder.start();
-            process.onExit().thenRun(() -> classData.ended(classes));
+            ended = process.onExit().thenRun(() -> classData.ended(classes));
             Files.writeString(pidFile, Long.toString(process.pid()), StandardCharsets.US_ASCII);
         } catch (IOException e) {
             classData.ended(classes);
@@ -160,6 +168,14 @@ final class ServiceProcess {
         } catch (InterruptedException e) {
             current.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+        try {
+            // the archive this JVM wrote as it stopped is checked and kept before the launcher goes on (or exits)
+            ended.get(ARCHIVE_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            System.err.println("pushgate: " + name + "'s class-data archive not kept: " + e);
         }
         try {
             Files.deleteIfExists(pidFile);

@@ -84,6 +84,31 @@ class ClassDataSharingTests {
     }
 
     @Test
+    void aServiceStoppedByTheLauncherHasItsArchiveKeptWhenTheStopReturns() throws Exception {
+        Path sleeper = SmallJar.sleeping(folder);
+        Path sleeperArchive = folder.resolve("sleeper.jsa");
+        Files.createDirectories(folder.resolve("logs"));
+        ServiceProcess service = new ServiceProcess(
+                "sleeper",
+                0,
+                new ClassDataSharing(sleeper, Optional.of(sleeperArchive)),
+                java.util.Map.of(),
+                List.of(),
+                folder);
+        service.start();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!(Files.exists(service.log()) && Files.readString(service.log()).contains("sleeping"))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+
+        service.stop(java.time.Duration.ofSeconds(30));
+
+        // the launcher may exit right after: the archive is already checked and in place
+        assertThat(sleeperArchive).exists();
+    }
+
+    @Test
     void aJarThatCannotBeExtractedRunsAsItIsWithoutSharing() {
         ClassDataSharing plain = ClassDataSharing.of(jar);
 

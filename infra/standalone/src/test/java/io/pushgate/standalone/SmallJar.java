@@ -14,7 +14,7 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import javax.tools.ToolProvider;
 
-/** A jar of one class that prints a line: a JVM to archive the classes of, in a second. */
+/** A jar of one class: a JVM to archive the classes of, in a second. */
 final class SmallJar {
 
     private static final String JAVA =
@@ -24,20 +24,29 @@ final class SmallJar {
 
     /** Compiles and packs it into {@code folder}/hello.jar. */
     static Path in(Path folder) throws IOException {
-        Path source = folder.resolve("Hello.java");
+        return of(folder, "Hello", "System.out.println(\"hello\");");
+    }
+
+    /** One that says "sleeping" and sleeps a minute (until stopped): {@code folder}/sleeper.jar. */
+    static Path sleeping(Path folder) throws IOException {
+        return of(folder, "Sleeper", "System.out.println(\"sleeping\"); System.out.flush(); Thread.sleep(60_000);");
+    }
+
+    private static Path of(Path folder, String name, String body) throws IOException {
+        Path source = folder.resolve(name + ".java");
         Files.writeString(
                 source,
-                "public class Hello { public static void main(String[] a) { System.out.println(\"hello\"); } }");
+                "public class " + name + " { public static void main(String[] a) throws Exception { " + body + " } }");
         assertThat(ToolProvider.getSystemJavaCompiler()
                         .run(null, null, null, "-d", folder.toString(), source.toString()))
                 .isZero();
-        Path jar = folder.resolve("hello.jar");
+        Path jar = folder.resolve(name.toLowerCase(java.util.Locale.ROOT) + ".jar");
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "Hello");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, name);
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
-            out.putNextEntry(new JarEntry("Hello.class"));
-            out.write(Files.readAllBytes(folder.resolve("Hello.class")));
+            out.putNextEntry(new JarEntry(name + ".class"));
+            out.write(Files.readAllBytes(folder.resolve(name + ".class")));
             out.closeEntry();
         }
         return jar;
