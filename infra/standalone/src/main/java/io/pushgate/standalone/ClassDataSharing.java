@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
@@ -37,7 +36,8 @@ final class ClassDataSharing {
 
     private final Path jar;
     private final Optional<Path> archive;
-    private final AtomicBoolean writing = new AtomicBoolean();
+    /** Whether a JVM of this jar is writing the archive now (one at a time). */
+    private boolean writing;
     /** The modification time of the archive a JVM last mapped here: checked once, not at every start. */
     private FileTime mapped;
 
@@ -64,11 +64,6 @@ final class ClassDataSharing {
         }
     }
 
-    /** Without class-data sharing: {@code jar} as it is. */
-    static ClassDataSharing none(Path jar) {
-        return new ClassDataSharing(jar, Optional.empty());
-    }
-
     /** The jar the JVM runs. */
     Path jar() {
         return jar;
@@ -92,7 +87,7 @@ final class ClassDataSharing {
                     return new Start(List.of("-XX:SharedArchiveFile=" + archive), Optional.empty());
                 }
             }
-            if (writing.get()) {
+            if (writing) {
                 // another JVM of this jar writes the archive: this one starts without
                 return new Start(List.of(), Optional.empty());
             }
@@ -100,9 +95,7 @@ final class ClassDataSharing {
         } catch (IOException e) {
             return new Start(List.of(), Optional.empty());
         }
-        if (!writing.compareAndSet(false, true)) {
-            return new Start(List.of(), Optional.empty());
-        }
+        writing = true;
         Path file = archive.resolveSibling(archive.getFileName() + "." + UUID.randomUUID());
         return new Start(List.of("-XX:ArchiveClassesAtExit=" + file), Optional.of(file));
     }
@@ -126,7 +119,7 @@ final class ClassDataSharing {
         } catch (IOException e) {
             System.err.println("pushgate: warning: class-data archive " + file + " not kept: " + e.getMessage());
         } finally {
-            writing.set(false);
+            writing = false;
         }
     }
 
