@@ -485,6 +485,8 @@ class PortalOperateBrowserIntegrationTests {
         assertThat(browser.heading()).isEqualTo("Delivery log");
         assertThat(browser.find("#filter-configuration-error").getText())
                 .contains("\u201cnot-an-id\u201d is not one of your configurations");
+        // said once, next to its field: not again in a summary below the form
+        assertThat(browser.all(".error-summary")).isEmpty();
         assertThat(browser.find("#filter-configuration").getAttribute("aria-invalid"))
                 .isEqualTo("true");
         assertThat(new Select(browser.find("#filter-configuration"))
