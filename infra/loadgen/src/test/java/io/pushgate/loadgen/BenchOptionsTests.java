@@ -185,4 +185,26 @@ class BenchOptionsTests {
         all.addAll(List.of(more));
         return all;
     }
+
+    @Test
+    void takesTheGeneratorWarmUpAsADurationAndRefusesAnythingElse() {
+        BenchOptions options = BenchOptions.parse(
+                List.of(
+                        "--url",
+                        "http://h/axp/callbacks/k",
+                        "--secret",
+                        "s",
+                        "--rate",
+                        "10",
+                        "--generator-warmup",
+                        "20s"),
+                Map.of());
+        assertThat(options.generatorWarmup()).isEqualTo(Duration.ofSeconds(20));
+
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> BenchOptions.parse(
+                        List.of("--url", "http://h/x", "--secret", "s", "--rate", "10", "--generator-warmup", "soon"),
+                        Map.of()))
+                .withMessage("--generator-warmup must look like 60s, 2m or 500ms, not 'soon'");
+    }
 }
