@@ -232,7 +232,13 @@ final class DatabaseRestartDrill implements Drill {
             failures.add(lost + " of the simulator's 202s have no row (lost)");
         }
         if (pending != 0) {
-            failures.add(pending + " of the simulator's 202s were not pushed");
+            failures.add(
+                    pending + " of the simulator's 202s were not pushed"
+                            + (delivery.path("droppedByEmulator").asLong(0) == 0
+                                    ? ""
+                                    : " (or no longer kept by the emulator, which dropped "
+                                            + delivery.path("droppedByEmulator").asLong()
+                                            + " of the run's messages: the drill's PUSHGATE_SANDBOX_MAX_MESSAGES is too small)"));
         }
         if (duplicated - withCause != 0) {
             failures.add((duplicated - withCause) + " pushed twice without a cause");

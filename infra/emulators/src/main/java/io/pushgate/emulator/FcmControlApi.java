@@ -220,6 +220,7 @@ final class FcmControlApi {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("items", items);
         answer.put("nextBefore", page.size() > limit ? page.get(limit - 1).sequence() : null);
+        answer.put("droppedThrough", emulator.droppedThrough());
         return HttpAnswer.json(200, answer, json);
     }
 

@@ -64,6 +64,7 @@ public final class FcmEmulator implements AutoCloseable {
     private final int maxRecorded;
     private final long maxRecordedBytes;
     private final AtomicLong recordedBytes = new AtomicLong();
+    private final AtomicLong droppedThrough = new AtomicLong();
     private final FcmMessageValidator validator = new FcmMessageValidator(json);
     private final OAuthTokenEndpoint tokens;
     private final FcmControlApi control;
@@ -211,10 +212,23 @@ public final class FcmEmulator implements AutoCloseable {
     /** Forgets the accepted messages. */
     public void clearMessages() {
         synchronized (recorded) {
+            FcmMessage newest = recorded.peekLast();
+            if (newest != null) {
+                droppedThrough.accumulateAndGet(newest.sequence(), Math::max);
+            }
             recorded.clear();
             recordedCount.set(0);
             recordedBytes.set(0);
         }
+    }
+
+    /**
+     * The sequence of the newest accepted message no longer kept — dropped by the store's bound or
+     * cleared — or 0 when every accepted message is still kept: a check that misses a message newer than
+     * the one it saw before its run cannot tell "never sent" from "no longer kept" when this is above it.
+     */
+    public long droppedThrough() {
+        return droppedThrough.get();
     }
 
     /** The estimated size of the accepted messages kept now (see {@link FcmMessage#retainedBytes()}). */
@@ -489,6 +503,7 @@ public final class FcmEmulator implements AutoCloseable {
             }
             recordedCount.decrementAndGet();
             recordedBytes.addAndGet(-oldest.retainedBytes());
+            droppedThrough.accumulateAndGet(oldest.sequence(), Math::max);
         }
     }
 

@@ -95,6 +95,26 @@ class FcmEmulatorRecordTests {
         }
     }
 
+    @Test
+    void saysTheNewestMessageItNoLongerKeeps() throws Exception {
+        try (FcmEmulator emulator = FcmEmulator.start("127.0.0.1", 0, 1, 3)) {
+            emulator.acceptAccessToken("record-test");
+            for (int i = 1; i <= 3; i++) {
+                emulator.handle(send("device-" + i));
+            }
+            assertThat(emulator.droppedThrough()).isZero();
+
+            emulator.handle(send("device-4"));
+            emulator.handle(send("device-5"));
+            long oldestKept = emulator.messages().get(2).sequence();
+            assertThat(emulator.droppedThrough()).isEqualTo(oldestKept - 1);
+
+            long newest = emulator.messages().get(0).sequence();
+            emulator.clearMessages();
+            assertThat(emulator.droppedThrough()).isEqualTo(newest);
+        }
+    }
+
     /** What {@code DeliveryCheck} does: newest first, until a message at or below {@code after}. */
     private static long readSince(FcmEmulator emulator, long after, Set<Long> read) {
         long newest = after;

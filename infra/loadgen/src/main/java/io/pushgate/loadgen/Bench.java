@@ -90,6 +90,9 @@ public final class Bench {
             if (disruption != null) {
                 disruption.schedule(options.warmup());
             }
+            DeliveryCheck deliveryCheck = options.emulator().isPresent()
+                    ? DeliveryCheck.startingNow(options.emulator().get())
+                    : null;
             RunResults results = new CallbackLoad(options).run();
             Disruption.Outcome disrupted = disruption == null ? null : disruption.await();
             if (disrupted != null) {
@@ -124,8 +127,7 @@ public final class Bench {
                                     .filter(line -> !line.isEmpty())
                                     .toList());
                 }
-                delivery = new DeliveryCheck(options.emulator().get())
-                        .check(results.acceptedAt(), options.deliveryTimeout(), inDoubt);
+                delivery = deliveryCheck.check(results.acceptedAt(), options.deliveryTimeout(), inDoubt);
             }
             if (delivery != null
                     && delivery.duplicated() > 0
@@ -301,13 +303,19 @@ public final class Bench {
             text.append(String.format(
                     Locale.ROOT,
                     "delivery: %s of %s pushed exactly once, %s duplicated (%s of them with a cause: in flight"
-                            + " in a killed process, or sent again after a time-out), %s not pushed%n"
+                            + " in a killed process, or sent again after a time-out), %s not pushed%s%n"
                             + "202 → emulator (ms): p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n",
                     delivery.get("deliveredExactlyOnce"),
                     delivery.get("accepted"),
                     delivery.get("duplicated"),
                     delivery.get("duplicatedWithCause"),
                     delivery.get("pending"),
+                    ((Number) delivery.get("droppedByEmulator")).longValue() == 0
+                            ? ""
+                            : " — not checked to the end: the emulator no longer keeps "
+                                    + delivery.get("droppedByEmulator")
+                                    + " of the messages it accepted during the run (its store is bounded:"
+                                    + " PUSHGATE_SANDBOX_MAX_MESSAGES, PUSHGATE_SANDBOX_MAX_MEGABYTES)",
                     push.get("p50"),
                     push.get("p90"),
                     push.get("p99"),

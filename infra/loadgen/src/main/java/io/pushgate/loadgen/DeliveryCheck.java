@@ -22,10 +22,18 @@ import tools.jackson.databind.json.JsonMapper;
  * record of accepted messages ({@code GET /emulator/fcm/messages}, newest first, paged by sequence)
  * until every accepted eventId has arrived or the wait is over, and measures the time from the
  * 202 to the emulator receiving the push (both on this machine's clock).
+ *
+ * <p>The emulator keeps a bounded number of messages: {@link #startingNow} remembers the newest one
+ * before the run, so that a run whose own messages the emulator no longer keeps says so ({@link
+ * Report#droppedByEmulator}) instead of counting them as never pushed without a word.
  */
 final class DeliveryCheck {
 
-    /** What the emulator saw of the accepted events. */
+    /**
+     * What the emulator saw of the accepted events. {@code droppedByEmulator}: how many messages it
+     * accepted during the run it no longer keeps (its store is bounded) — when above 0, some of the
+     * {@code pending} may have been pushed, and the run's exactly-once check is incomplete.
+     */
     record Report(
             long accepted,
             long deliveredOnce,
@@ -36,7 +44,8 @@ final class DeliveryCheck {
             Set<String> explained,
             Map<String, Duplicate> duplicates,
             Set<String> inDoubt,
-            Map<String, Long> acceptToPushMicros) {
+            Map<String, Long> acceptToPushMicros,
+            long droppedByEmulator) {
 
         /** At most this many duplicates are listed one by one in the JSON result. */
         static final int LISTED = 1_000;
@@ -68,7 +77,8 @@ final class DeliveryCheck {
                     all,
                     duplicates,
                     inDoubt,
-                    acceptToPushMicros);
+                    acceptToPushMicros,
+                    droppedByEmulator);
         }
 
         /**
@@ -120,6 +130,7 @@ final class DeliveryCheck {
             map.put("duplicatedWithCause", duplicatedWithCause());
             map.put("duplicatedWithDifferentCollapseKeys", duplicatedWithDifferentCollapseKeys());
             map.put("pending", pending);
+            map.put("droppedByEmulator", droppedByEmulator);
             map.put("acceptToEmulatorMillis", latencyMillis);
             map.put(
                     "duplicates",
@@ -151,18 +162,37 @@ final class DeliveryCheck {
 
     private final URI emulator;
     private final int pageSize;
+    private final long since;
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
     DeliveryCheck(URI emulator) {
-        this(emulator, PAGE);
+        this(emulator, PAGE, 0);
     }
 
     DeliveryCheck(URI emulator, int pageSize) {
+        this(emulator, pageSize, 0);
+    }
+
+    private DeliveryCheck(URI emulator, int pageSize, long since) {
         this.emulator = emulator;
         this.pageSize = pageSize;
+        this.since = since;
+    }
+
+    /**
+     * A check of the messages the emulator at {@code emulator} accepts from now on: call it before the
+     * run, so that messages of the run that the emulator drops later are told apart.
+     */
+    static DeliveryCheck startingNow(URI emulator) throws IOException, InterruptedException {
+        DeliveryCheck check = new DeliveryCheck(emulator, PAGE, 0);
+        JsonNode items = check.page(null, 1).get("items");
+        return new DeliveryCheck(
+                emulator,
+                PAGE,
+                items.isEmpty() ? 0 : items.get(0).get("sequence").asLong());
     }
 
     /**
@@ -183,9 +213,10 @@ final class DeliveryCheck {
         Map<String, Long> firstArrival = new HashMap<>();
         Map<String, java.util.SortedSet<String>> collapseKeys = new HashMap<>();
         long newestSeen = 0;
+        long[] droppedThrough = {0};
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
-            newestSeen = readSince(newestSeen, acceptedAt, arrivals, firstArrival, collapseKeys);
+            newestSeen = readSince(newestSeen, acceptedAt, arrivals, firstArrival, collapseKeys, droppedThrough);
             if (arrivals.size() == acceptedAt.size() || System.nanoTime() > deadline) {
                 break;
             }
@@ -218,7 +249,8 @@ final class DeliveryCheck {
                 Set.copyOf(inDoubt),
                 Map.copyOf(duplicates),
                 Set.copyOf(inDoubt),
-                acceptToPush);
+                acceptToPush,
+                Math.max(0, droppedThrough[0] - since));
     }
 
     /** Reads the messages newer than sequence {@code after}; answers the newest sequence read. */
@@ -227,12 +259,15 @@ final class DeliveryCheck {
             Map<String, Long> acceptedAt,
             Map<String, Integer> arrivals,
             Map<String, Long> firstArrival,
-            Map<String, java.util.SortedSet<String>> collapseKeys)
+            Map<String, java.util.SortedSet<String>> collapseKeys,
+            long[] droppedThrough)
             throws IOException, InterruptedException {
         long newest = after;
         String before = null;
         while (true) {
-            JsonNode page = page(before);
+            JsonNode page = page(before, pageSize);
+            droppedThrough[0] =
+                    Math.max(droppedThrough[0], page.path("droppedThrough").asLong(0));
             boolean older = false;
             for (JsonNode item : page.get("items")) {
                 long sequence = item.get("sequence").asLong();
@@ -258,9 +293,9 @@ final class DeliveryCheck {
         }
     }
 
-    private JsonNode page(String before) throws IOException, InterruptedException {
-        URI uri = emulator.resolve(
-                "/emulator/fcm/messages?limit=" + pageSize + (before == null ? "" : "&before=" + before));
+    private JsonNode page(String before, int limit) throws IOException, InterruptedException {
+        URI uri =
+                emulator.resolve("/emulator/fcm/messages?limit=" + limit + (before == null ? "" : "&before=" + before));
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(uri)
                         .timeout(Duration.ofSeconds(30))

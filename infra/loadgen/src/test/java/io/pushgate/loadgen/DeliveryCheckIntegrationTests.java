@@ -102,6 +102,48 @@ class DeliveryCheckIntegrationTests {
     }
 
     @Test
+    void saysHowManyOfTheRunsMessagesTheEmulatorNoLongerKeeps() throws Exception {
+        emulator.close();
+        emulator = FcmEmulator.start("127.0.0.1", 0, 1, 3);
+        emulator.acceptAccessToken("bench-check");
+        push("before-the-run-1");
+        push("before-the-run-2");
+        DeliveryCheck check = DeliveryCheck.startingNow(emulator.baseUri());
+        long acceptedAt = nowMicros();
+        Map<String, Long> accepted = new HashMap<>();
+        for (String eventId : new String[] {"run-1", "run-2", "run-3", "run-4"}) {
+            accepted.put(eventId, acceptedAt);
+            push(eventId);
+        }
+
+        DeliveryCheck.Report report = check.check(accepted, Duration.ofMillis(600));
+
+        // the store keeps 3: run-1 is gone with the two older ones; only run-1 was the run's
+        assertThat(report.deliveredOnce()).isEqualTo(3);
+        assertThat(report.pending()).isEqualTo(1);
+        assertThat(report.droppedByEmulator()).isEqualTo(1);
+        assertThat(report.asMap()).containsEntry("droppedByEmulator", 1L);
+    }
+
+    @Test
+    void countsNothingDroppedWhenTheEmulatorKeptTheRunsMessages() throws Exception {
+        emulator.close();
+        emulator = FcmEmulator.start("127.0.0.1", 0, 1, 3);
+        emulator.acceptAccessToken("bench-check");
+        for (int i = 1; i <= 5; i++) {
+            push("an-earlier-run-" + i);
+        }
+        DeliveryCheck check = DeliveryCheck.startingNow(emulator.baseUri());
+        push("run-1");
+
+        DeliveryCheck.Report report = check.check(Map.of("run-1", nowMicros(), "never", nowMicros()), Duration.ZERO);
+
+        // three of the earlier run's messages were dropped, none of this run's
+        assertThat(report.pending()).isEqualTo(1);
+        assertThat(report.droppedByEmulator()).isZero();
+    }
+
+    @Test
     void waitsForPushesThatArriveLate() throws Exception {
         Map<String, Long> accepted = Map.of("late", nowMicros());
         Thread pusher = new Thread(() -> {
