@@ -4,6 +4,7 @@ import io.pushgate.api.paging.TenantCursors;
 import io.pushgate.delivery.notification.AttemptOutcome;
 import io.pushgate.delivery.notification.HotPartitions;
 import io.pushgate.delivery.notification.NotificationStatus;
+import io.pushgate.delivery.retention.RetentionSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -37,10 +38,18 @@ public class NotificationQueries {
      */
     static final Duration ATTEMPT_SPAN = HotPartitions.WINDOW.plus(Duration.ofDays(1));
 
-    private final DatabaseClient database;
+    /**
+     * How far an {@code eventId} look-up's "older than the dedup window" reaches into the window: the
+     * instance that pruned the dedup keys may have a clock ahead of this one's.
+     */
+    static final Duration CLOCK_MARGIN = Duration.ofHours(1);
 
-    NotificationQueries(DatabaseClient database) {
+    private final DatabaseClient database;
+    private final Duration dedupWindow;
+
+    NotificationQueries(DatabaseClient database, RetentionSettings retention) {
         this.database = database;
+        this.dedupWindow = retention.dedupWindow();
     }
 
     /**
@@ -59,7 +68,11 @@ public class NotificationQueries {
         }
         Cursor after = cursor == null || cursor.isBlank() ? null : Cursor.parse(tenantId, cursor);
         Mono<List<NotificationSummary>> rows;
-        if (after == null && filter.receivedFrom() == null) {
+        if (filter.eventId() != null) {
+            // the event's condition names its partitions by itself: no need to read the hot ones first
+            rows = eventLocation(tenantId, filter.eventId(), Instant.now())
+                    .flatMap(event -> summaries(listQuery(tenantId, filter, after, limit, null, null, event)));
+        } else if (after == null && filter.receivedFrom() == null) {
             Instant since = Instant.now().minus(FIRST_PAGE_SPAN);
             rows = summaries(firstPage(tenantId, filter, limit, since))
                     .flatMap(recent -> recent.size() > limit
@@ -89,10 +102,57 @@ public class NotificationQueries {
     }
 
     /**
-     * The list's statement for {@code limit} + 1 rows: the filter's and the cursor's conditions, and
-     * {@code received_at} at or after {@code from} and before {@code before} when given.
+     * Where the tenant's notifications with {@code eventId} can be at {@code now}: the one the dedup
+     * table names (its key is kept for the dedup window, with the notification's id and {@code
+     * received_at}), and any received before the window — a key is pruned only once its notification is
+     * older than that.
      */
+    Mono<EventLocation> eventLocation(UUID tenantId, String eventId, Instant now) {
+        Instant olderThan = now.minus(dedupWindow).plus(CLOCK_MARGIN);
+        return database.sql("""
+                        SELECT notification_id, received_at FROM delivery.notification_dedup
+                         WHERE tenant_id = $1 AND event_id = $2""")
+                .bind(0, tenantId)
+                .bind(1, eventId)
+                .map((row, metadata) -> new EventLocation(
+                        row.get("notification_id", UUID.class),
+                        instant(row.get("received_at", OffsetDateTime.class)),
+                        olderThan))
+                .one()
+                .defaultIfEmpty(new EventLocation(null, null, olderThan));
+    }
+
+    /**
+     * Where the notifications with a filter's {@code eventId} can be: the notification {@code id}
+     * received at {@code receivedAt} (none when both are {@code null}), and any received before {@code
+     * olderThan}.
+     */
+    record EventLocation(UUID id, Instant receivedAt, Instant olderThan) {}
+
+    /** {@link #listQuery(UUID, NotificationFilter, Cursor, int, Instant, Instant, EventLocation)} for a filter without an {@code eventId}. */
     Query listQuery(UUID tenantId, NotificationFilter filter, Cursor after, int limit, Instant from, Instant before) {
+        if (filter.eventId() != null) {
+            throw new IllegalArgumentException("a filter with an eventId needs its event's location");
+        }
+        return listQuery(tenantId, filter, after, limit, from, before, null);
+    }
+
+    /**
+     * The list's statement for {@code limit} + 1 rows: the filter's and the cursor's conditions, and
+     * {@code received_at} at or after {@code from} and before {@code before} when given. An {@code
+     * eventId} is looked for only where {@code event} says it can be, so that the statement reads the
+     * partition of the row the dedup table names and the days older than the dedup window (each with its
+     * event index, {@code Maintenance}), never the others: {@code event_id} alone has no index on the hot
+     * partitions, and would be a scan of every one of the tenant's rows.
+     */
+    Query listQuery(
+            UUID tenantId,
+            NotificationFilter filter,
+            Cursor after,
+            int limit,
+            Instant from,
+            Instant before,
+            EventLocation event) {
         StringBuilder sql = new StringBuilder("""
                 SELECT id, configuration_id, event_id, session_id, status, received_at, completed_at
                   FROM delivery.notification WHERE tenant_id = $1""");
@@ -126,6 +186,18 @@ public class NotificationQueries {
         if (filter.eventId() != null) {
             values.add(filter.eventId());
             sql.append(" AND event_id = $").append(values.size());
+            values.add(utc(event.olderThan()));
+            sql.append(" AND (received_at < $").append(values.size());
+            if (event.id() != null) {
+                values.add(event.id());
+                values.add(utc(event.receivedAt()));
+                sql.append(" OR (id = $")
+                        .append(values.size() - 1)
+                        .append(" AND received_at = $")
+                        .append(values.size())
+                        .append(")");
+            }
+            sql.append(")");
         }
         if (after != null) {
             values.add(utc(after.receivedAt()));

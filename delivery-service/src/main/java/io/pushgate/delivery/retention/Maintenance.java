@@ -58,6 +58,9 @@ class Maintenance implements SmartLifecycle {
     private static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
     private static final int DEDUP_BATCH = 10_000;
 
+    /** The name of a cold day's {@code (tenant_id, event_id)} index: its partition's name and this. */
+    static final String EVENT_INDEX_SUFFIX = "_tenant_event_idx";
+
     /**
      * The most notifications one statement of a plan's retention deletes: each batch is a transaction
      * of its own, short, so that it holds back neither vacuum nor the writers of the same rows.
@@ -217,6 +220,7 @@ class Maintenance implements SmartLifecycle {
         List<String> created = new ArrayList<>();
         List<String> dropped = new ArrayList<>();
         List<String> kept = new ArrayList<>();
+        List<String> indexed = new ArrayList<>();
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
         return Flux.range(0, settings.partitionsAhead() + 1)
                 .map(today::plusDays)
@@ -232,6 +236,7 @@ class Maintenance implements SmartLifecycle {
                         }))
                 .then(expireStale(session, now))
                 .flatMap(expired -> dropExpiredDays(session, now, dropped, kept)
+                        .then(indexColdDays(session, now, indexed))
                         .then(applyPlanRetention(session, now))
                         .flatMap(shortened -> pruneDedup(session, now)
                                 .flatMap(pruned -> registrations
@@ -243,6 +248,7 @@ class Maintenance implements SmartLifecycle {
                                                         List.copyOf(created),
                                                         List.copyOf(dropped),
                                                         List.copyOf(kept),
+                                                        List.copyOf(indexed),
                                                         expired,
                                                         shortened,
                                                         pruned,
@@ -250,12 +256,14 @@ class Maintenance implements SmartLifecycle {
                                                         resendsAndStats.getT1(),
                                                         resendsAndStats.getT2()))))))
                 .doOnNext(done -> {
-                    if (!dropped.isEmpty() || !created.isEmpty() || !kept.isEmpty()) {
+                    if (!dropped.isEmpty() || !created.isEmpty() || !kept.isEmpty() || !indexed.isEmpty()) {
                         log.info(
-                                "Notification store maintenance: created {}, dropped {}, kept past retention {}",
+                                "Notification store maintenance: created {}, dropped {}, kept past retention {},"
+                                        + " event ids indexed {}",
                                 created,
                                 dropped,
-                                kept);
+                                kept,
+                                indexed);
                     }
                 });
     }
@@ -336,6 +344,56 @@ class Maintenance implements SmartLifecycle {
                 })
                 .then();
     }
+
+    /**
+     * Each notification partition whose day has been cold for {@link HotPartitions#WINDOW} (no insert
+     * since its day ended, no delivery since the window after it) gets an index on {@code (tenant_id,
+     * event_id)}: the read API's {@code eventId} filter finds an event older than the dedup window
+     * through it (a younger one through the dedup table), while the hot partitions' inserts carry no
+     * such index. Built {@code CONCURRENTLY} (the day's reads and late updates go on); one that a failed
+     * build left invalid is dropped and built again by the next pass.
+     */
+    private Mono<Void> indexColdDays(DatabaseClient session, Instant now, List<String> indexed) {
+        LocalDate lastCold = LocalDate.ofInstant(now.minus(HotPartitions.WINDOW), ZoneOffset.UTC)
+                .minusDays(1);
+        return session.sql("""
+                        SELECT c.relname, x.indisvalid AS valid
+                          FROM pg_inherits i
+                          JOIN pg_class c ON c.oid = i.inhrelid
+                          JOIN pg_class p ON p.oid = i.inhparent AND p.relname = 'notification'
+                          JOIN pg_namespace s ON s.oid = p.relnamespace AND s.nspname = 'delivery'
+                          LEFT JOIN pg_class ix ON ix.relnamespace = s.oid AND ix.relname = c.relname || $1
+                          LEFT JOIN pg_index x ON x.indexrelid = ix.oid
+                         WHERE NOT i.inhdetachpending AND x.indisvalid IS NOT TRUE
+                         ORDER BY c.relname DESC""")
+                .bind(0, EVENT_INDEX_SUFFIX)
+                .map((row, metadata) ->
+                        new Unindexed(row.get("relname", String.class), row.get("valid", Boolean.class) != null))
+                .all()
+                .filter(day ->
+                        !new Partition(day.partition(), false, true).day().isAfter(lastCold))
+                .concatMap(day -> {
+                    String index = day.partition() + EVENT_INDEX_SUFFIX;
+                    Mono<Void> dropInvalid = day.invalidIndex()
+                            ? session.sql("DROP INDEX CONCURRENTLY IF EXISTS delivery." + index)
+                                    .then()
+                            : Mono.empty();
+                    return dropInvalid
+                            .then(session.sql("CREATE INDEX CONCURRENTLY IF NOT EXISTS " + index + " ON delivery."
+                                            + day.partition() + " (tenant_id, event_id)")
+                                    .then())
+                            .doOnSuccess(done -> indexed.add(day.partition()))
+                            // a build that waited past the lock time-out leaves an invalid index: the next pass
+                            .onErrorResume(error -> {
+                                log.warn("Could not index the event ids of {}: {}", day.partition(), error.toString());
+                                return Mono.empty();
+                            });
+                })
+                .then();
+    }
+
+    /** A notification partition without a valid event index; {@code invalidIndex}: a failed build left one. */
+    private record Unindexed(String partition, boolean invalidIndex) {}
 
     private static Mono<Boolean> unfinishedIn(DatabaseClient session, String partition) {
         return session.sql("SELECT EXISTS (SELECT 1 FROM delivery." + partition

@@ -9,6 +9,7 @@ import java.util.List;
  * @param created the partitions created (notification's and attempt's, by name)
  * @param dropped the partitions dropped
  * @param kept the partitions past retention kept because a notification in them can still be delivered
+ * @param indexed the cold notification partitions given their {@code (tenant_id, event_id)} index
  * @param expired the notifications past the hot partitions that an outage left unfinished, now expired
  * @param shortened the finished notifications deleted because their tenant's plan keeps them fewer
  *     days than the platform
@@ -23,6 +24,7 @@ record MaintenancePass(
         List<String> created,
         List<String> dropped,
         List<String> kept,
+        List<String> indexed,
         long expired,
         long shortened,
         long dedupPruned,
@@ -31,6 +33,6 @@ record MaintenancePass(
         long statsPruned) {
 
     static MaintenancePass skipped() {
-        return new MaintenancePass(false, List.of(), List.of(), List.of(), 0, 0, 0, 0, 0, 0);
+        return new MaintenancePass(false, List.of(), List.of(), List.of(), List.of(), 0, 0, 0, 0, 0, 0);
     }
 }

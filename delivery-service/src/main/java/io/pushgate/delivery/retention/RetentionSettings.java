@@ -20,7 +20,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     pass leaves it for the next run (bounds what a long read costs the writers queued behind it)
  */
 @ConfigurationProperties("pushgate.retention")
-record RetentionSettings(
+public record RetentionSettings(
         @DefaultValue("30d") Duration notifications,
         @DefaultValue("7d") Duration dedupWindow,
         @DefaultValue("3") int partitionsAhead,
@@ -29,7 +29,7 @@ record RetentionSettings(
         @DefaultValue("5s") Duration lockTimeout,
         @DefaultValue("30d") Duration stats) {
 
-    RetentionSettings {
+    public RetentionSettings {
         if (notifications.compareTo(Duration.ofDays(2)) < 0) {
             throw new IllegalArgumentException("pushgate.retention.notifications must be at least 2d");
         }

@@ -246,6 +246,79 @@ class NotificationQueriesIntegrationTests {
     }
 
     @Test
+    void anEventIdIsFoundThroughTheDedupTableAndInTheDaysOlderThanItsWindow() throws Exception {
+        Instant now = Instant.now();
+        // AXP sent the event again after the dedup window had forgotten it: two notifications
+        UUID recent = eventNotification("again", now.minusSeconds(30), true);
+        UUID old = eventNotification("again", now.minus(10, ChronoUnit.DAYS), false);
+        eventNotification("another", now.minusSeconds(20), true);
+        notification("s", "delivered", now.minus(2, ChronoUnit.DAYS), 1L);
+
+        assertThat(ids(new NotificationFilter(Set.of(), null, null, null, null, "again")))
+                .containsExactly(recent, old);
+        assertThat(ids(new NotificationFilter(Set.of(), null, null, null, null, "another")))
+                .hasSize(1);
+        assertThat(ids(new NotificationFilter(Set.of(), null, null, null, null, "never-sent")))
+                .isEmpty();
+        // the other filters still apply, and the pages still page
+        assertThat(ids(new NotificationFilter(Set.of("failed"), null, null, null, null, "again")))
+                .isEmpty();
+        NotificationPage first = queries.list(
+                        tenant, new NotificationFilter(Set.of(), null, null, null, null, "again"), null, 1)
+                .block();
+        assertThat(first.items()).extracting(NotificationSummary::id).containsExactly(recent);
+        assertThat(queries.list(
+                                tenant,
+                                new NotificationFilter(Set.of(), null, null, null, null, "again"),
+                                first.nextCursor(),
+                                1)
+                        .block()
+                        .items())
+                .extracting(NotificationSummary::id)
+                .containsExactly(old);
+
+        // planned on the partition the dedup table names and the days older than the window only
+        NotificationFilter again = new NotificationFilter(Set.of(), null, null, null, null, "again");
+        String plan = explain(queries.listQuery(
+                tenant,
+                again,
+                null,
+                50,
+                null,
+                null,
+                queries.eventLocation(tenant, "again", now).block()));
+        assertThat(plan)
+                .contains(partition(now.minusSeconds(30)))
+                .contains(partition(now.minus(10, ChronoUnit.DAYS)))
+                .doesNotContain(partition(now.minus(2, ChronoUnit.DAYS)));
+    }
+
+    /** A notification of event {@code eventId}; with its dedup key, as the inbox writes it, when {@code known}. */
+    private UUID eventNotification(String eventId, Instant receivedAt, boolean known) throws Exception {
+        UUID id = notification("s", "delivered", receivedAt, 1L);
+        try (Connection connection = connect();
+                var update =
+                        connection.prepareStatement("UPDATE delivery.notification SET event_id = ? WHERE id = ?")) {
+            update.setString(1, eventId);
+            update.setObject(2, id);
+            update.executeUpdate();
+        }
+        if (known) {
+            try (Connection connection = connect();
+                    var insert = connection.prepareStatement("""
+                            INSERT INTO delivery.notification_dedup (tenant_id, event_id, notification_id, received_at)
+                            VALUES (?, ?, ?, ?)""")) {
+                insert.setObject(1, tenant);
+                insert.setString(2, eventId);
+                insert.setObject(3, id);
+                insert.setTimestamp(4, Timestamp.from(receivedAt));
+                insert.executeUpdate();
+            }
+        }
+        return id;
+    }
+
+    @Test
     void aQuietTenantsFirstPageGoesOnToTheOlderPartitions() throws Exception {
         Instant now = Instant.now();
         UUID fresh = notification("s", "delivered", now.minusSeconds(5), 1L);
