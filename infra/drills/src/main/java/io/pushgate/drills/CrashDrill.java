@@ -578,13 +578,7 @@ final class CrashDrill implements Drill {
             failures.add(lost + " accepted callbacks have no row (lost)");
         }
         if (pending != 0) {
-            failures.add(
-                    pending + " accepted callbacks were not pushed"
-                            + (delivery.path("droppedByEmulator").asLong(0) == 0
-                                    ? ""
-                                    : " (or no longer kept by the emulator, which dropped "
-                                            + delivery.path("droppedByEmulator").asLong()
-                                            + " of the run's messages: the drill's PUSHGATE_SANDBOX_MAX_MESSAGES is too small)"));
+            failures.add(Simulator.notPushed(delivery, pending + " accepted callbacks were not pushed"));
         }
         if (duplicated - withCause != 0) {
             failures.add((duplicated - withCause) + " pushed twice without a cause");

@@ -232,13 +232,7 @@ final class DatabaseRestartDrill implements Drill {
             failures.add(lost + " of the simulator's 202s have no row (lost)");
         }
         if (pending != 0) {
-            failures.add(
-                    pending + " of the simulator's 202s were not pushed"
-                            + (delivery.path("droppedByEmulator").asLong(0) == 0
-                                    ? ""
-                                    : " (or no longer kept by the emulator, which dropped "
-                                            + delivery.path("droppedByEmulator").asLong()
-                                            + " of the run's messages: the drill's PUSHGATE_SANDBOX_MAX_MESSAGES is too small)"));
+            failures.add(Simulator.notPushed(delivery, pending + " of the simulator's 202s were not pushed"));
         }
         if (duplicated - withCause != 0) {
             failures.add((duplicated - withCause) + " pushed twice without a cause");

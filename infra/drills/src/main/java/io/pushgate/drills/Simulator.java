@@ -38,6 +38,19 @@ final class Simulator {
         reader.start();
     }
 
+    /**
+     * A verdict's line for 202s the emulator did not show ({@code notPushed}), saying so when it no
+     * longer kept some of the run's messages (then they may have been pushed: the drill's {@code
+     * PUSHGATE_SANDBOX_MAX_MESSAGES} was too small for its run). {@code delivery}: the simulator's result.
+     */
+    static String notPushed(JsonNode delivery, String notPushed) {
+        long dropped = delivery.path("droppedByEmulator").asLong(0);
+        return dropped == 0
+                ? notPushed
+                : notPushed + " (or no longer kept by the emulator, which dropped " + dropped
+                        + " of the run's messages: the drill's PUSHGATE_SANDBOX_MAX_MESSAGES is too small)";
+    }
+
     /** Starts {@code bench callbacks} with {@code arguments} (its options, without {@code --out}). */
     static Simulator start(Path root, List<String> arguments, String databasePassword, Path result) throws IOException {
         Path jar = root.resolve("infra/loadgen/target/pushgate-loadgen.jar");
