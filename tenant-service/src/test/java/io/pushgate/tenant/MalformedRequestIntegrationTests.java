@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pushgate.testkit.MalformedHttp;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -47,6 +48,20 @@ class MalformedRequestIntegrationTests {
         assertThat(answers.get(0).status()).isEqualTo(200);
         assertThat(answers.get(0).closed()).isFalse();
         assertProblem(malformed, answers.get(1));
+    }
+
+    /**
+     * A chunk the decoder cannot read while the service waits for the body (a sign-in's) is a problem in
+     * place of the service's answer (Reactor Netty's was a bare 400), and the connection closes.
+     */
+    @Test
+    void aBadChunkInABodyTheServiceWaitsForGetsAProblemAndTheConnectionCloses() throws Exception {
+        MalformedHttp.Case malformed = MalformedHttp.badChunk(
+                "POST /v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n");
+
+        assertProblem(
+                malformed,
+                MalformedHttp.exchange(api.port(), malformed.request()).get(0));
     }
 
     private static void assertProblem(MalformedHttp.Case malformed, MalformedHttp.Answer answer) {

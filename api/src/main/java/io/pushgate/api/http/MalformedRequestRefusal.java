@@ -5,9 +5,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.ChannelOutputShutdownException;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
@@ -26,16 +29,27 @@ import java.util.concurrent.TimeUnit;
 /**
  * Answers a request that the HTTP/1.1 decoder could not read with an RFC 9457 problem and closes the
  * connection: a request line longer than the server reads ({@code 414}), a header block larger than it
- * reads ({@code 431}), or anything else the decoder refuses ({@code 400}: a control character or bare
- * line break in a header, two {@code Content-Length}s that disagree, a request line that is no HTTP).
- * Without it Reactor Netty answers such a request itself, before any of the service's code, with the
- * bare status and no body. The answer never repeats the request's text.
+ * reads ({@code 431}), a request in a major version of HTTP other than 1 ({@code 505}: {@code HTTP/2.0}
+ * on this port, {@code HTTP/0.9}, {@code HTTP/3.0}), a chunked body whose framing cannot be read
+ * ({@code 400}: a chunk size that is no hex number, a bad chunk extension, a chunk not ended by CRLF),
+ * or anything else the decoder refuses ({@code 400}: a control character or bare line break in a
+ * header, two {@code Content-Length}s that disagree, a request line that is no HTTP). Without it
+ * Reactor Netty answers such a request itself, before any of the service's code (or, for a body,
+ * instead of it), with the bare status and no body. The answer never repeats the request's text.
+ * {@code HTTP/1.2} and the like are served as HTTP/1.1 (RFC 9110 §2.5: a higher minor version of a
+ * major version the server implements is read as the highest it implements).
  *
  * <p>One per connection, right after the HTTP codec and before Reactor Netty's own handlers, so it
  * sees each decoded request first: a request whose decoding failed stops here, every other passes on
  * untouched. When an earlier request on the connection is still unanswered (pipelining), the failed
  * one passes on as well and Reactor Netty answers it in turn, bare as before: answering it here would
  * put its answer ahead of the earlier one's.
+ *
+ * <p>A body is decoded after its request has passed on, while the service may be reading it: when a
+ * chunk cannot be read and the service has not begun its answer, the answer is this problem, and
+ * whatever the service writes after it is dropped (its request's body never ends: the service sees
+ * the connection close). When the service has already answered, the connection closes without a
+ * second answer.
  *
  * <p>After the answer the server stops sending and discards what the client still sends for up to
  * {@link #LINGER_MILLIS} before it closes (a lingering close, RFC 9112 §9.6): closing with the rest of
@@ -49,23 +63,50 @@ public final class MalformedRequestRefusal extends ChannelDuplexHandler {
     /** The longest the connection stays open, half-closed, after the answer. */
     public static final long LINGER_MILLIS = 2_000;
 
-    private final ProblemKind rejected;
-    private final ProblemKind lineTooLong;
-    private final ProblemKind headersTooLarge;
+    /**
+     * The kinds a service answers these refusals with, each of its status: {@code rejected} ({@code
+     * 400}), {@code lineTooLong} ({@code 414}), {@code headersTooLarge} ({@code 431}), {@code
+     * chunkedBodyMalformed} ({@code 400}), {@code versionNotSupported} ({@code 505}).
+     */
+    public record Kinds(
+            ProblemKind rejected,
+            ProblemKind lineTooLong,
+            ProblemKind headersTooLarge,
+            ProblemKind chunkedBodyMalformed,
+            ProblemKind versionNotSupported) {
+
+        /** Refuses a kind whose status is not the one its refusal answers with. */
+        public Kinds {
+            withStatus(rejected, 400);
+            withStatus(lineTooLong, 414);
+            withStatus(headersTooLarge, 431);
+            withStatus(chunkedBodyMalformed, 400);
+            withStatus(versionNotSupported, 505);
+            if (rejected.type().equals(chunkedBodyMalformed.type())) {
+                throw new IllegalArgumentException("a malformed chunked body has a type of its own");
+            }
+        }
+
+        private static void withStatus(ProblemKind kind, int status) {
+            if (kind.status() != status) {
+                throw new IllegalArgumentException(kind.type() + " is not a " + status);
+            }
+        }
+    }
+
+    private final Kinds kinds;
 
     /** Requests passed on whose answer has not ended yet. */
     private int unanswered;
 
+    /** The oldest unanswered request's answer has begun. */
+    private boolean answering;
+
     private boolean refused;
 
-    /**
-     * A refusal that answers with the service's own kinds: {@code rejected} ({@code 400}), {@code
-     * lineTooLong} ({@code 414}), {@code headersTooLarge} ({@code 431}).
-     */
-    public MalformedRequestRefusal(ProblemKind rejected, ProblemKind lineTooLong, ProblemKind headersTooLarge) {
-        this.rejected = withStatus(rejected, 400);
-        this.lineTooLong = withStatus(lineTooLong, 414);
-        this.headersTooLarge = withStatus(headersTooLarge, 431);
+    /** A refusal that answers with the service's own kinds. */
+    public MalformedRequestRefusal(Kinds kinds) {
+        this.kinds = kinds;
     }
 
     /**
@@ -73,19 +114,10 @@ public final class MalformedRequestRefusal extends ChannelDuplexHandler {
      * {@code codec} (Reactor Netty's {@code NettyPipeline.HttpCodec}); nothing on a channel without that
      * codec or that has one already. For a server's {@code doOnChannelInit}.
      */
-    public static void install(
-            Channel channel, String codec, ProblemKind rejected, ProblemKind lineTooLong, ProblemKind headersTooLarge) {
+    public static void install(Channel channel, String codec, Kinds kinds) {
         if (channel.pipeline().get(codec) != null && channel.pipeline().get(NAME) == null) {
-            channel.pipeline()
-                    .addAfter(codec, NAME, new MalformedRequestRefusal(rejected, lineTooLong, headersTooLarge));
+            channel.pipeline().addAfter(codec, NAME, new MalformedRequestRefusal(kinds));
         }
-    }
-
-    private static ProblemKind withStatus(ProblemKind kind, int status) {
-        if (kind.status() != status) {
-            throw new IllegalArgumentException(kind.type() + " is not a " + status);
-        }
-        return kind;
     }
 
     @Override
@@ -95,42 +127,85 @@ public final class MalformedRequestRefusal extends ChannelDuplexHandler {
             return;
         }
         if (msg instanceof HttpRequest request) {
-            if (request.decoderResult().isFailure() && unanswered == 0) {
-                Throwable cause = request.decoderResult().cause();
+            ProblemKind refusal = refusalOf(request);
+            if (refusal != null && unanswered == 0) {
                 ReferenceCountUtil.release(msg);
-                refuse(ctx, cause);
+                refuse(ctx, refusal);
                 return;
             }
+            if (refusal != null && request.decoderResult().isSuccess()) {
+                // behind an unanswered request: Reactor Netty refuses it in turn, never serves it
+                request.setDecoderResult(DecoderResult.failure(
+                        new IllegalArgumentException("unsupported HTTP version " + request.protocolVersion())));
+            }
             unanswered++;
+        } else if (msg instanceof HttpContent content && content.decoderResult().isFailure()) {
+            if (unanswered == 0) {
+                // the body's request has its answer: a second one would answer a request never sent
+                ReferenceCountUtil.release(msg);
+                refused = true;
+                // after the answer written before it (an empty write is flushed behind it)
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(flushed -> lingerThenClose(ctx));
+                return;
+            }
+            if (unanswered == 1 && !answering) {
+                ReferenceCountUtil.release(msg);
+                refuse(ctx, kindOfBody(content.decoderResult().cause()));
+                return;
+            }
         }
         ctx.fireChannelRead(msg);
     }
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (msg instanceof LastHttpContent
-                && unanswered > 0
-                && !(msg instanceof HttpResponse response
-                        && response.status().codeClass() == HttpStatusClass.INFORMATIONAL)) {
-            unanswered--;
+        if (refused) {
+            // the service's answer to a request whose body this refusal answered
+            ReferenceCountUtil.release(msg);
+            if (!promise.isVoid()) {
+                promise.tryFailure(new ChannelOutputShutdownException("the request was refused as malformed"));
+            }
+            return;
+        }
+        boolean informational =
+                msg instanceof HttpResponse response && response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
+        if (unanswered > 0 && !informational) {
+            if (msg instanceof HttpResponse) {
+                answering = true;
+            }
+            if (msg instanceof LastHttpContent) {
+                unanswered--;
+                answering = false;
+            }
         }
         ctx.write(msg, promise);
     }
 
-    /** The kind of problem for what the decoder said of the request. */
-    ProblemKind kindOf(Throwable cause) {
-        if (cause instanceof TooLongHttpLineException) {
-            return lineTooLong;
+    /** The kind of problem for a request the decoder could not read or whose version is not served; none when it is fine. */
+    ProblemKind refusalOf(HttpRequest request) {
+        if (request.decoderResult().isFailure()) {
+            Throwable cause = request.decoderResult().cause();
+            if (cause instanceof TooLongHttpLineException) {
+                return kinds.lineTooLong();
+            }
+            if (cause instanceof TooLongHttpHeaderException) {
+                return kinds.headersTooLarge();
+            }
+            return kinds.rejected();
         }
-        if (cause instanceof TooLongHttpHeaderException) {
-            return headersTooLarge;
+        if (request.protocolVersion().majorVersion() != 1) {
+            return kinds.versionNotSupported();
         }
-        return rejected;
+        return null;
     }
 
-    private void refuse(ChannelHandlerContext ctx, Throwable cause) {
+    /** The kind of problem for a body the decoder could not read: its trailer too large, or its chunks. */
+    ProblemKind kindOfBody(Throwable cause) {
+        return cause instanceof TooLongHttpHeaderException ? kinds.headersTooLarge() : kinds.chunkedBodyMalformed();
+    }
+
+    private void refuse(ChannelHandlerContext ctx, ProblemKind kind) {
         refused = true;
-        ProblemKind kind = kindOf(cause);
         byte[] body = problem(kind).getBytes(StandardCharsets.UTF_8);
         FullHttpResponse response = new DefaultFullHttpResponse(
                 HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(kind.status()), Unpooled.wrappedBuffer(body));
@@ -160,14 +235,22 @@ public final class MalformedRequestRefusal extends ChannelDuplexHandler {
     }
 
     /** The problem body: the kind and a fixed detail, never any of the request's text. */
-    static String problem(ProblemKind kind) {
-        String detail = switch (kind.status()) {
-            case 414 -> "the request line is longer than this server reads; the connection is closed";
-            case 431 -> "the request's headers are larger than this server reads; the connection is closed";
-            default ->
-                "the request is not well-formed HTTP/1.1 (its request line or a header cannot be read);"
-                        + " the connection is closed";
-        };
+    String problem(ProblemKind kind) {
+        String detail;
+        if (kind == kinds.lineTooLong()) {
+            detail = "the request line is longer than this server reads; the connection is closed";
+        } else if (kind == kinds.headersTooLarge()) {
+            detail = "the request's headers (or its chunked body's trailer) are larger than this server reads;"
+                    + " the connection is closed";
+        } else if (kind == kinds.versionNotSupported()) {
+            detail = "this server speaks HTTP/1.1 (and HTTP/1.0) on this port; the connection is closed";
+        } else if (kind == kinds.chunkedBodyMalformed()) {
+            detail = "the request's chunked body cannot be read (a chunk's size, extension or end is malformed);"
+                    + " the connection is closed";
+        } else {
+            detail = "the request is not well-formed HTTP/1.1 (its request line or a header cannot be read);"
+                    + " the connection is closed";
+        }
         return "{\"type\":" + quote(kind.type().toString()) + ",\"title\":" + quote(kind.title()) + ",\"status\":"
                 + kind.status() + ",\"detail\":" + quote(detail) + "}";
     }

@@ -33,6 +33,18 @@ public enum ControlPlaneProblem implements ProblemKind {
      * is closed after the answer. The same type as delivery-service's.
      */
     HEADERS_TOO_LARGE(431, "request-headers-too-large", "The request headers are too large"),
+    /**
+     * A chunked request body whose framing the HTTP decoder cannot read (a chunk size that is no hex
+     * number, a malformed chunk extension, a chunk not ended by CRLF), answered by {@link
+     * io.pushgate.api.http.MalformedRequestRefusal} in place of the service's answer when the service
+     * has not begun one; the connection is closed after the answer. The same type as delivery-service's.
+     */
+    CHUNKED_BODY_MALFORMED(400, "chunked-body-malformed", "The chunked request body cannot be read"),
+    /**
+     * A request line naming a major version of HTTP other than 1 (e.g. {@code HTTP/2.0} on this
+     * HTTP/1.1 port), refused before any route saw it; the connection is closed after the answer. The same type as delivery-service's.
+     */
+    HTTP_VERSION_NOT_SUPPORTED(505, "http-version-not-supported", "The HTTP version is not supported"),
     /** The e-mail and password do not match an account (the same answer for an unknown e-mail). */
     SIGN_IN_FAILED(401, "sign-in-failed", "The e-mail or the password is wrong"),
     /**

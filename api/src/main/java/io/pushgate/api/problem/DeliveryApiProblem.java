@@ -33,6 +33,18 @@ public enum DeliveryApiProblem implements ProblemKind {
      */
     HEADERS_TOO_LARGE(431, "request-headers-too-large", "The request headers are too large"),
     /**
+     * A chunked request body whose framing the HTTP decoder cannot read (a chunk size that is no hex
+     * number, a malformed chunk extension, a chunk not ended by CRLF), answered by {@link
+     * io.pushgate.api.http.MalformedRequestRefusal} in place of the service's answer when the service
+     * has not begun one; the connection is closed after the answer.
+     */
+    CHUNKED_BODY_MALFORMED(400, "chunked-body-malformed", "The chunked request body cannot be read"),
+    /**
+     * A request line naming a major version of HTTP other than 1 (e.g. {@code HTTP/2.0} on this
+     * HTTP/1.1 port), refused before any route saw it; the connection is closed after the answer.
+     */
+    HTTP_VERSION_NOT_SUPPORTED(505, "http-version-not-supported", "The HTTP version is not supported"),
+    /**
      * No valid bearer token (missing, expired, not yet valid, wrong issuer, audience or signature), or
      * none was sent for a configuration that takes no open registrations. Comes with {@code
      * WWW-Authenticate: Bearer} (RFC 6750).

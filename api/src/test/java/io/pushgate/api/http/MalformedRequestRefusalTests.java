@@ -9,6 +9,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -19,6 +21,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The refusal over Netty's own HTTP/1.1 codec in an embedded channel: which requests it answers, with
@@ -26,21 +30,29 @@ import org.junit.jupiter.api.Test;
  */
 class MalformedRequestRefusalTests {
 
+    private static final MalformedRequestRefusal.Kinds KINDS = new MalformedRequestRefusal.Kinds(
+            DeliveryApiProblem.REQUEST_REJECTED,
+            DeliveryApiProblem.REQUEST_LINE_TOO_LONG,
+            DeliveryApiProblem.HEADERS_TOO_LARGE,
+            DeliveryApiProblem.CHUNKED_BODY_MALFORMED,
+            DeliveryApiProblem.HTTP_VERSION_NOT_SUPPORTED);
+
     /** What reached the server behind the refusal: the decoded requests. */
     private final List<HttpRequest> passed = new ArrayList<>();
 
+    /** What reached the server behind the refusal: the bodies' parts the decoder failed to read. */
+    private final List<HttpContent> failedContents = new ArrayList<>();
+
     private EmbeddedChannel channel() {
         return new EmbeddedChannel(
-                new HttpServerCodec(),
-                new MalformedRequestRefusal(
-                        DeliveryApiProblem.REQUEST_REJECTED,
-                        DeliveryApiProblem.REQUEST_LINE_TOO_LONG,
-                        DeliveryApiProblem.HEADERS_TOO_LARGE),
-                new ChannelInboundHandlerAdapter() {
+                new HttpServerCodec(), new MalformedRequestRefusal(KINDS), new ChannelInboundHandlerAdapter() {
                     @Override
                     public void channelRead(ChannelHandlerContext ctx, Object msg) {
                         if (msg instanceof HttpRequest request) {
                             passed.add(request);
+                        } else if (msg instanceof HttpContent content
+                                && content.decoderResult().isFailure()) {
+                            failedContents.add(content);
                         }
                         ReferenceCountUtil.release(msg);
                     }
@@ -140,12 +152,117 @@ class MalformedRequestRefusalTests {
         assertThat(answer(channel)).startsWith("HTTP/1.1 400 ");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"HTTP/2.0", "HTTP/3.0", "HTTP/0.9"})
+    void aMajorVersionOtherThanOneIsA505AndTheConnectionCloses(String version) {
+        EmbeddedChannel channel = channel();
+
+        channel.writeInbound(bytes("GET /v1/x " + version + "\r\nHost: x\r\n\r\n"));
+
+        String answer = answer(channel);
+        assertThat(answer).startsWith("HTTP/1.1 505 ");
+        assertThat(answer).containsIgnoringCase("content-type: application/problem+json");
+        assertThat(answer).containsIgnoringCase("connection: close");
+        assertThat(answer)
+                .contains("\"type\":\"https://pushgate.io/problems/http-version-not-supported\"", "\"status\":505");
+        assertThat(passed).isEmpty();
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    /** RFC 9110 §2.5: a higher minor version of HTTP/1 is served as the highest the server implements. */
+    @Test
+    void aHigherMinorVersionOfHttp1PassesOn() {
+        EmbeddedChannel channel = channel();
+
+        channel.writeInbound(bytes("GET /v1/x HTTP/1.2\r\nHost: x\r\n\r\n"));
+
+        assertThat(passed).hasSize(1);
+        assertThat(channel.outboundMessages()).isEmpty();
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    /** Behind an unanswered request an unsupported version passes on as a failed request, never served. */
+    @Test
+    void anUnsupportedVersionBehindAnUnansweredRequestPassesOnAsAFailure() {
+        EmbeddedChannel channel = channel();
+
+        channel.writeInbound(bytes("GET /first HTTP/1.1\r\nHost: x\r\n\r\nGET /second HTTP/2.0\r\nHost: x\r\n\r\n"));
+
+        assertThat(passed).hasSize(2);
+        assertThat(passed.get(1).decoderResult().isFailure()).isTrue();
+        assertThat(channel.outboundMessages()).isEmpty();
+    }
+
+    /**
+     * A body the server waits for whose chunk cannot be read (a size that is no hex number, a size line
+     * ended by a bare LF, a chunk not ended by CRLF): the problem in place of the server's answer,
+     * which never comes (the request passed on; its failed chunk does not).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"zz\r\n}\r\n", "1\n}\r\n", "1\r\n}xx"})
+    void aChunkThatCannotBeReadIsA400ChunkedBodyMalformedProblemAndTheConnectionCloses(String badChunk) {
+        EmbeddedChannel channel = channel();
+
+        channel.writeInbound(bytes("POST /axp/callbacks/k HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "1\r\n{\r\n" + badChunk));
+
+        String answer = answer(channel);
+        assertThat(answer).startsWith("HTTP/1.1 400 ");
+        assertThat(answer).containsIgnoringCase("content-type: application/problem+json");
+        assertThat(answer).containsIgnoringCase("connection: close");
+        assertThat(answer)
+                .contains("\"type\":\"https://pushgate.io/problems/chunked-body-malformed\"", "\"status\":400");
+        assertThat(passed).hasSize(1);
+        assertThat(failedContents).isEmpty();
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    /** After the server answered, a chunk that cannot be read closes the connection with no second answer. */
+    @Test
+    void aChunkThatCannotBeReadAfterTheAnswerClosesWithoutASecondAnswer() {
+        EmbeddedChannel channel = channel();
+        channel.writeInbound(bytes(
+                "POST /axp/callbacks/k HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + "1\r\n{\r\n"));
+        channel.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND));
+        drain(channel);
+
+        channel.writeInbound(bytes("zz\r\n}\r\n"));
+
+        assertThat(answer(channel)).isEmpty();
+        assertThat(failedContents).isEmpty();
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    /** Once the server began its answer, a chunk that cannot be read passes on: two answers cannot be sent. */
+    @Test
+    void aChunkThatCannotBeReadWhileTheServerAnswersPassesOn() {
+        EmbeddedChannel channel = channel();
+        channel.writeInbound(bytes(
+                "POST /axp/callbacks/k HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + "1\r\n{\r\n"));
+        channel.writeOutbound(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
+        drain(channel);
+
+        channel.writeInbound(bytes("zz\r\n}\r\n"));
+
+        assertThat(failedContents).hasSize(1);
+        assertThat(answer(channel)).isEmpty();
+    }
+
     @Test
     void eachKindMustCarryItsStatus() {
-        assertThatThrownBy(() -> new MalformedRequestRefusal(
+        assertThatThrownBy(() -> new MalformedRequestRefusal.Kinds(
                         DeliveryApiProblem.INVALID_FIELD,
                         DeliveryApiProblem.INVALID_FIELD,
-                        DeliveryApiProblem.HEADERS_TOO_LARGE))
+                        DeliveryApiProblem.HEADERS_TOO_LARGE,
+                        DeliveryApiProblem.CHUNKED_BODY_MALFORMED,
+                        DeliveryApiProblem.HTTP_VERSION_NOT_SUPPORTED))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new MalformedRequestRefusal.Kinds(
+                        DeliveryApiProblem.REQUEST_REJECTED,
+                        DeliveryApiProblem.REQUEST_LINE_TOO_LONG,
+                        DeliveryApiProblem.HEADERS_TOO_LARGE,
+                        DeliveryApiProblem.CHUNKED_BODY_MALFORMED,
+                        DeliveryApiProblem.UNAVAILABLE))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -31,6 +31,8 @@ class ProblemKindTests {
             DeliveryApiProblem.REQUEST_REJECTED | 400 | https://pushgate.io/problems/request-rejected | The request was rejected as malformed or unsafe
             DeliveryApiProblem.REQUEST_LINE_TOO_LONG | 414 | https://pushgate.io/problems/request-line-too-long | The request line is too long
             DeliveryApiProblem.HEADERS_TOO_LARGE | 431 | https://pushgate.io/problems/request-headers-too-large | The request headers are too large
+            DeliveryApiProblem.CHUNKED_BODY_MALFORMED | 400 | https://pushgate.io/problems/chunked-body-malformed | The chunked request body cannot be read
+            DeliveryApiProblem.HTTP_VERSION_NOT_SUPPORTED | 505 | https://pushgate.io/problems/http-version-not-supported | The HTTP version is not supported
             DeliveryApiProblem.UNAUTHENTICATED | 401 | https://pushgate.io/problems/unauthenticated | A valid bearer token is required
             DeliveryApiProblem.FORBIDDEN | 403 | https://pushgate.io/problems/forbidden | The token's scopes do not allow this action
             DeliveryApiProblem.NOT_FOUND | 404 | https://pushgate.io/problems/not-found | No such resource
@@ -52,6 +54,8 @@ class ProblemKindTests {
             ControlPlaneProblem.REQUEST_REJECTED | 400 | https://pushgate.io/problems/request-rejected | The request was rejected as malformed or unsafe
             ControlPlaneProblem.REQUEST_LINE_TOO_LONG | 414 | https://pushgate.io/problems/request-line-too-long | The request line is too long
             ControlPlaneProblem.HEADERS_TOO_LARGE | 431 | https://pushgate.io/problems/request-headers-too-large | The request headers are too large
+            ControlPlaneProblem.CHUNKED_BODY_MALFORMED | 400 | https://pushgate.io/problems/chunked-body-malformed | The chunked request body cannot be read
+            ControlPlaneProblem.HTTP_VERSION_NOT_SUPPORTED | 505 | https://pushgate.io/problems/http-version-not-supported | The HTTP version is not supported
             ControlPlaneProblem.SIGN_IN_FAILED | 401 | https://pushgate.io/problems/sign-in-failed | The e-mail or the password is wrong
             ControlPlaneProblem.REFRESH_TOKEN_INVALID | 401 | https://pushgate.io/problems/refresh-token-invalid | The refresh token is not valid
             ControlPlaneProblem.UNAUTHENTICATED | 401 | https://pushgate.io/problems/unauthenticated | A valid bearer token is required
@@ -70,6 +74,8 @@ class ProblemKindTests {
             PortalProblem.REQUEST_REJECTED | 400 | https://pushgate.io/problems/request-rejected | The request was rejected as malformed or unsafe
             PortalProblem.REQUEST_LINE_TOO_LONG | 414 | https://pushgate.io/problems/request-line-too-long | The request line is too long
             PortalProblem.HEADERS_TOO_LARGE | 431 | https://pushgate.io/problems/request-headers-too-large | The request headers are too large
+            PortalProblem.CHUNKED_BODY_MALFORMED | 400 | https://pushgate.io/problems/chunked-body-malformed | The chunked request body cannot be read
+            PortalProblem.HTTP_VERSION_NOT_SUPPORTED | 505 | https://pushgate.io/problems/http-version-not-supported | The HTTP version is not supported
             """;
 
     private static List<Enum<? extends ProblemKind>> kinds() {

@@ -1,27 +1,20 @@
 package io.pushgate.delivery.apidoc;
 
-import io.pushgate.delivery.notification.NotificationStatus;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.Paths;
 import io.swagger.v3.oas.models.info.Info;
-import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.Content;
-import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
-import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.parameters.PathParameter;
-import io.swagger.v3.oas.models.parameters.QueryParameter;
 import io.swagger.v3.oas.models.parameters.RequestBody;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
-import java.math.BigDecimal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +22,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springdoc.core.customizers.OpenApiCustomizer;
@@ -50,12 +42,13 @@ import reactor.core.publisher.Mono;
  * delivery-service's OpenAPI document ({@code /v3/api-docs}): every route of every {@link
  * RouterFunction} bean, read from the routes themselves, so that a new route is in the document
  * without anyone remembering to describe it (SpringDoc lists a functional route only when it is
- * annotated). Each operation has its path variables, and the request bodies the API reads have
- * their schema, and the query parameters each reads theirs (an id's schema says it is one: {@code
- * format: uuid} or a name ending in {@code Id}; a page's cursor is {@code cursor}), so that a client
- * — and the cross-tenant matrix of infra/standalone, which attacks every one — sees every input of
- * every route. A handler that reads a new query parameter or body adds it here. A catch-all pattern ({@code /axp/callbacks/**}, which answers problems for paths
- * that are not routes) is not an endpoint and is left out.
+ * annotated). Each operation has its path variables, the query parameters its handler reads (declared
+ * with the handler, {@link Query#reading}, the only way a handler reads one), and the request bodies
+ * the API reads have their schema (an id's schema says it is one: {@code format: uuid} or a name
+ * ending in {@code Id}; a page's cursor is {@code cursor}), so that a client — and the cross-tenant
+ * matrix of infra/standalone, which attacks every one — sees every input of every route. A handler
+ * that reads a new body adds its schema here. A catch-all pattern ({@code /axp/callbacks/**}, which
+ * answers problems for paths that are not routes) is not an endpoint and is left out.
  */
 @Configuration(proxyBeanMethods = false)
 class ApiDocument {
@@ -68,31 +61,6 @@ class ApiDocument {
             "PUT /custom-notification-connector/device-registrations/{deviceToken}", registration(),
             "POST /v1/device-registrations:search", search(),
             "POST /custom-notification-connector/device-registrations:search", search());
-
-    /** The query parameters the API reads, by method and path (README, "Delivery read API"). */
-    private static final Map<String, List<Supplier<Parameter>>> QUERIES = Map.of(
-            "GET /v1/notifications",
-            List.of(
-                    ApiDocument::statuses,
-                    () -> instant("from", "received at or after"),
-                    () -> instant("to", "received before"),
-                    () -> text("sessionId", "the AXP session's id"),
-                    ApiDocument::configurationId,
-                    () -> text("eventId", "the AXP event's id"),
-                    ApiDocument::cursor,
-                    () -> limit(200)),
-            "GET /v1/stats",
-            List.of(() -> instant("from", "the window's start"), () -> instant("to", "the window's end")),
-            "GET /v1/stats/series",
-            List.of(
-                    () -> instant("from", "the first point"),
-                    () -> instant("to", "the end of the last point"),
-                    () -> query("step", new StringSchema().description("the points' width: 1m, 1h or 1d")),
-                    ApiDocument::configurationId),
-            "GET /v1/sandbox/messages",
-            List.of(ApiDocument::cursor, () -> limit(200)),
-            "GET /v1/configurations/{id}/refused-callbacks",
-            List.of(ApiDocument::cursor, () -> limit(100)));
 
     @Bean
     OpenApiCustomizer everyRoute(ObjectProvider<RouterFunction<?>> routers) {
@@ -112,7 +80,7 @@ class ApiDocument {
         };
     }
 
-    private static Operation operation(Route route) {
+    static Operation operation(Route route) {
         Operation operation = new Operation()
                 .operationId(route.method().name().toLowerCase(Locale.ROOT)
                         + route.path().replaceAll("[^A-Za-z0-9]+", "_"))
@@ -122,9 +90,8 @@ class ApiDocument {
             operation.addParametersItem(
                     new PathParameter().name(variables.group(1)).schema(new StringSchema()));
         }
-        for (Supplier<Parameter> parameter :
-                QUERIES.getOrDefault(route.method().name() + " " + route.path(), List.of())) {
-            operation.addParametersItem(parameter.get());
+        for (QueryParameter parameter : route.query()) {
+            operation.addParametersItem(parameter.describe());
         }
         Schema<?> body = BODIES.get(route.method().name() + " " + route.path());
         if (body != null) {
@@ -135,8 +102,8 @@ class ApiDocument {
         return operation;
     }
 
-    /** A route: one method and one concrete path pattern. */
-    record Route(HttpMethod method, String path) {}
+    /** A route: one method, one concrete path pattern and the query parameters its handler reads. */
+    record Route(HttpMethod method, String path, List<QueryParameter> query) {}
 
     /** The routes of {@code router}: each method and path its predicates name, nested paths joined. */
     static List<Route> routes(RouterFunction<?> router) {
@@ -161,8 +128,9 @@ class ApiDocument {
                 if (path.isEmpty() || path.contains("*") || parts.methods.isEmpty()) {
                     return;
                 }
+                List<QueryParameter> query = handler instanceof Query.Reading reading ? reading.declared() : List.of();
                 for (HttpMethod method : parts.methods) {
-                    routes.add(new Route(method, path));
+                    routes.add(new Route(method, path, query));
                 }
             }
 
@@ -239,41 +207,6 @@ class ApiDocument {
 
         @Override
         public void unknown(RequestPredicate predicate) {}
-    }
-
-    private static Parameter query(String name, Schema<?> schema) {
-        return new QueryParameter().name(name).required(false).schema(schema);
-    }
-
-    private static Parameter configurationId() {
-        return query(
-                "configurationId",
-                new StringSchema().format("uuid").description("a configuration's id (tenant-service's)"));
-    }
-
-    private static Parameter cursor() {
-        return query("cursor", new StringSchema().description("a page's nextCursor, for the page after it"));
-    }
-
-    private static Parameter limit(int max) {
-        return query("limit", new IntegerSchema().minimum(BigDecimal.ONE).maximum(BigDecimal.valueOf(max)));
-    }
-
-    private static Parameter instant(String name, String description) {
-        return query(name, new StringSchema().format("date-time").description(description));
-    }
-
-    private static Parameter text(String name, String description) {
-        return query(name, new StringSchema().minLength(1).maxLength(128).description(description));
-    }
-
-    private static Parameter statuses() {
-        List<String> statuses = Arrays.stream(NotificationStatus.values())
-                .map(NotificationStatus::text)
-                .toList();
-        return query("status", new ArraySchema().items(new StringSchema()._enum(statuses)))
-                .explode(true)
-                .description("repeated or comma-separated");
     }
 
     private static Schema<?> registration() {

@@ -1,11 +1,14 @@
 package io.pushgate.delivery.callbacklog;
 
 import io.pushgate.api.problem.DeliveryApiProblem;
+import io.pushgate.delivery.apidoc.Query;
+import io.pushgate.delivery.apidoc.QueryParameter;
 import io.pushgate.delivery.configuration.SecretRotation;
 import io.pushgate.delivery.configuration.TenantConfigurations;
 import io.pushgate.delivery.security.ApiRejected;
 import io.pushgate.delivery.security.Caller;
 import io.pushgate.delivery.security.Problems;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
@@ -28,6 +31,12 @@ class CallbackLogEndpoints {
 
     private static final Logger log = LoggerFactory.getLogger(CallbackLogEndpoints.class);
 
+    private static final QueryParameter CURSOR = QueryParameter.cursor();
+    private static final QueryParameter LIMIT = QueryParameter.limit(RefusedCallbacks.MAX_LIMIT);
+
+    /** The query parameters of {@code GET /v1/configurations/{id}/refused-callbacks}. */
+    static final List<QueryParameter> REFUSED_CALLBACKS_QUERY = List.of(CURSOR, LIMIT);
+
     private final TenantConfigurations configurations;
     private final RefusedCallbacks refused;
     private final SecretUsage usage;
@@ -44,10 +53,10 @@ class CallbackLogEndpoints {
         this.settings = settings;
     }
 
-    Mono<ServerResponse> refusedCallbacks(ServerRequest request) {
+    Mono<ServerResponse> refusedCallbacks(ServerRequest request, Query query) {
         return forConfiguration(request, (rotation, tenant) -> {
-            int limit = limit(request);
-            String cursor = request.queryParam("cursor").orElse(null);
+            int limit = limit(query);
+            String cursor = query.first(CURSOR).orElse(null);
             try {
                 return refused.page(tenant, rotation.configurationId(), cursor, limit);
             } catch (IllegalArgumentException e) {
@@ -88,8 +97,8 @@ class CallbackLogEndpoints {
         }
     }
 
-    private static int limit(ServerRequest request) {
-        String value = request.queryParam("limit").orElse(null);
+    private static int limit(Query query) {
+        String value = query.first(LIMIT).orElse(null);
         if (value == null) {
             return RefusedCallbacks.DEFAULT_LIMIT;
         }

@@ -3,6 +3,7 @@ package io.pushgate.delivery.callbacklog;
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 import static org.springframework.web.reactive.function.server.RouterFunctions.route;
 
+import io.pushgate.delivery.apidoc.Query;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -17,7 +18,9 @@ class CallbackLogRoutes {
 
     @Bean
     RouterFunction<ServerResponse> callbackLogApi(CallbackLogEndpoints endpoints) {
-        return route(GET(REFUSED_CALLBACKS), endpoints::refusedCallbacks)
+        return route(
+                        GET(REFUSED_CALLBACKS),
+                        Query.reading(CallbackLogEndpoints.REFUSED_CALLBACKS_QUERY, endpoints::refusedCallbacks))
                 .andRoute(GET(SECRET_USAGE), endpoints::secretUsage);
     }
 }

@@ -1,6 +1,9 @@
 package io.pushgate.delivery.readapi;
 
 import io.pushgate.api.problem.DeliveryApiProblem;
+import io.pushgate.delivery.apidoc.Query;
+import io.pushgate.delivery.apidoc.QueryParameter;
+import io.pushgate.delivery.notification.NotificationStatus;
 import io.pushgate.delivery.sandbox.SandboxMessages;
 import io.pushgate.delivery.sandbox.SandboxUnavailableException;
 import io.pushgate.delivery.security.ApiRejected;
@@ -41,6 +44,31 @@ class ReadApiEndpoints {
     private static final long MAX_STATS_DAYS = 31;
     private static final Duration DEFAULT_STATS_WINDOW = Duration.ofHours(1);
 
+    private static final QueryParameter STATUS = QueryParameter.anyOf(
+            "status",
+            Arrays.stream(NotificationStatus.values())
+                    .map(NotificationStatus::text)
+                    .toList());
+    private static final QueryParameter RECEIVED_FROM = QueryParameter.instant("from", "received at or after");
+    private static final QueryParameter RECEIVED_TO = QueryParameter.instant("to", "received before");
+    private static final QueryParameter SESSION_ID = QueryParameter.text("sessionId", 128, "the AXP session's id");
+    private static final QueryParameter CONFIGURATION_ID =
+            QueryParameter.id("configurationId", "a configuration's id (tenant-service's)");
+    private static final QueryParameter EVENT_ID = QueryParameter.text("eventId", 128, "the AXP event's id");
+    private static final QueryParameter CURSOR = QueryParameter.cursor();
+    private static final QueryParameter NOTIFICATIONS_LIMIT = QueryParameter.limit(NotificationQueries.MAX_LIMIT);
+    private static final QueryParameter STATS_FROM = QueryParameter.instant("from", "the window's start");
+    private static final QueryParameter STATS_TO = QueryParameter.instant("to", "the window's end");
+    private static final QueryParameter SANDBOX_LIMIT = QueryParameter.limit(SandboxMessages.MAX_LIMIT);
+
+    /** The query parameters of {@code GET /v1/notifications}. */
+    static final List<QueryParameter> LIST_QUERY = List.of(
+            STATUS, RECEIVED_FROM, RECEIVED_TO, SESSION_ID, CONFIGURATION_ID, EVENT_ID, CURSOR, NOTIFICATIONS_LIMIT);
+    /** The query parameters of {@code GET /v1/stats}. */
+    static final List<QueryParameter> STATS_QUERY = List.of(STATS_FROM, STATS_TO);
+    /** The query parameters of {@code GET /v1/sandbox/messages}. */
+    static final List<QueryParameter> SANDBOX_QUERY = List.of(CURSOR, SANDBOX_LIMIT);
+
     private final NotificationQueries notifications;
     private final SandboxMessages sandbox;
     private final ReadApiSettings settings;
@@ -52,8 +80,8 @@ class ReadApiEndpoints {
     }
 
     /** {@code GET /v1/notifications}. */
-    Mono<ServerResponse> list(ServerRequest request) {
-        return forCaller(request, tenant -> list(notifications, tenant, request));
+    Mono<ServerResponse> list(ServerRequest request, Query query) {
+        return forCaller(request, tenant -> list(notifications, tenant, query));
     }
 
     /** {@code GET /v1/notifications/{id}}. */
@@ -62,13 +90,13 @@ class ReadApiEndpoints {
     }
 
     /** {@code GET /v1/stats}. */
-    Mono<ServerResponse> stats(ServerRequest request) {
-        return forCaller(request, tenant -> stats(notifications, tenant, request));
+    Mono<ServerResponse> stats(ServerRequest request, Query query) {
+        return forCaller(request, tenant -> stats(notifications, tenant, query));
     }
 
     /** {@code GET /v1/sandbox/messages}. */
-    Mono<ServerResponse> sandboxMessages(ServerRequest request) {
-        return forCaller(request, tenant -> sandbox(sandbox, tenant, request));
+    Mono<ServerResponse> sandboxMessages(ServerRequest request, Query query) {
+        return forCaller(request, tenant -> sandbox(sandbox, tenant, query));
     }
 
     /** A call from an authenticated caller; the chain lets none other reach this. */
@@ -81,24 +109,23 @@ class ReadApiEndpoints {
                 .onErrorResume(error -> problem(request, settings, error));
     }
 
-    private static Mono<ServerResponse> list(NotificationQueries notifications, UUID tenant, ServerRequest request) {
+    private static Mono<ServerResponse> list(NotificationQueries notifications, UUID tenant, Query query) {
         NotificationFilter filter;
         try {
             filter = new NotificationFilter(
-                    statuses(request),
-                    instant(request, "from"),
-                    instant(request, "to"),
-                    text(request, "sessionId"),
-                    configurationId(request),
-                    text(request, "eventId"));
+                    statuses(query),
+                    instant(query, RECEIVED_FROM),
+                    instant(query, RECEIVED_TO),
+                    text(query, SESSION_ID),
+                    configurationId(query),
+                    text(query, EVENT_ID));
         } catch (IllegalArgumentException e) {
             throw ApiRejected.invalidField("status", e.getMessage());
         }
-        int limit = limit(request, NotificationQueries.DEFAULT_LIMIT, NotificationQueries.MAX_LIMIT);
+        int limit = limit(query, NOTIFICATIONS_LIMIT, NotificationQueries.DEFAULT_LIMIT, NotificationQueries.MAX_LIMIT);
         Mono<NotificationPage> page;
         try {
-            page = notifications.list(
-                    tenant, filter, request.queryParam("cursor").orElse(null), limit);
+            page = notifications.list(tenant, filter, query.first(CURSOR).orElse(null), limit);
         } catch (IllegalArgumentException e) {
             throw ApiRejected.invalidField("cursor", e.getMessage());
         }
@@ -118,9 +145,9 @@ class ReadApiEndpoints {
                 .flatMap(ReadApiEndpoints::ok);
     }
 
-    private static Mono<ServerResponse> stats(NotificationQueries notifications, UUID tenant, ServerRequest request) {
-        Instant to = Optional.ofNullable(instant(request, "to")).orElseGet(Instant::now);
-        Instant from = Optional.ofNullable(instant(request, "from")).orElseGet(() -> to.minus(DEFAULT_STATS_WINDOW));
+    private static Mono<ServerResponse> stats(NotificationQueries notifications, UUID tenant, Query query) {
+        Instant to = Optional.ofNullable(instant(query, STATS_TO)).orElseGet(Instant::now);
+        Instant from = Optional.ofNullable(instant(query, STATS_FROM)).orElseGet(() -> to.minus(DEFAULT_STATS_WINDOW));
         if (!from.isBefore(to)) {
             throw ApiRejected.invalidField("from", "must be before to");
         }
@@ -130,11 +157,10 @@ class ReadApiEndpoints {
         return notifications.stats(tenant, from, to).flatMap(ReadApiEndpoints::ok);
     }
 
-    private static Mono<ServerResponse> sandbox(SandboxMessages sandbox, UUID tenant, ServerRequest request) {
-        int limit = limit(request, SandboxMessages.DEFAULT_LIMIT, SandboxMessages.MAX_LIMIT);
+    private static Mono<ServerResponse> sandbox(SandboxMessages sandbox, UUID tenant, Query query) {
+        int limit = limit(query, SANDBOX_LIMIT, SandboxMessages.DEFAULT_LIMIT, SandboxMessages.MAX_LIMIT);
         try {
-            return sandbox.list(tenant, request.queryParam("cursor").orElse(null), limit)
-                    .flatMap(ReadApiEndpoints::ok);
+            return sandbox.list(tenant, query.first(CURSOR).orElse(null), limit).flatMap(ReadApiEndpoints::ok);
         } catch (IllegalArgumentException e) {
             throw ApiRejected.invalidField("cursor", e.getMessage());
         }
@@ -145,9 +171,9 @@ class ReadApiEndpoints {
     }
 
     /** {@code status=a&status=b} and {@code status=a,b} alike. */
-    private static Set<String> statuses(ServerRequest request) {
+    private static Set<String> statuses(Query query) {
         Set<String> statuses = new LinkedHashSet<>();
-        for (String value : request.queryParams().getOrDefault("status", List.of())) {
+        for (String value : query.all(STATUS)) {
             Arrays.stream(value.split(","))
                     .map(String::strip)
                     .filter(status -> !status.isEmpty())
@@ -156,29 +182,30 @@ class ReadApiEndpoints {
         return statuses;
     }
 
-    private static Instant instant(ServerRequest request, String name) {
-        String value = request.queryParam(name).orElse(null);
+    private static Instant instant(Query query, QueryParameter parameter) {
+        String value = query.first(parameter).orElse(null);
         if (value == null || value.isBlank()) {
             return null;
         }
         try {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw ApiRejected.invalidField(name, "must be an ISO-8601 instant such as 2026-11-25T21:00:00Z");
+            throw ApiRejected.invalidField(
+                    parameter.name(), "must be an ISO-8601 instant such as 2026-11-25T21:00:00Z");
         }
     }
 
     /** {@code sessionId} or {@code eventId}: 1 to 128 characters, as the callback takes them. */
-    private static String text(ServerRequest request, String name) {
-        String value = request.queryParam(name).orElse(null);
+    private static String text(Query query, QueryParameter parameter) {
+        String value = query.first(parameter).orElse(null);
         if (value != null && (value.isEmpty() || value.length() > 128)) {
-            throw ApiRejected.invalidField(name, "must have 1 to 128 characters");
+            throw ApiRejected.invalidField(parameter.name(), "must have 1 to 128 characters");
         }
         return value;
     }
 
-    private static UUID configurationId(ServerRequest request) {
-        String value = request.queryParam("configurationId").orElse(null);
+    private static UUID configurationId(Query query) {
+        String value = query.first(CONFIGURATION_ID).orElse(null);
         if (value == null) {
             return null;
         }
@@ -189,8 +216,8 @@ class ReadApiEndpoints {
         }
     }
 
-    private static int limit(ServerRequest request, int defaultLimit, int maxLimit) {
-        String value = request.queryParam("limit").orElse(null);
+    private static int limit(Query query, QueryParameter parameter, int defaultLimit, int maxLimit) {
+        String value = query.first(parameter).orElse(null);
         if (value == null) {
             return defaultLimit;
         }

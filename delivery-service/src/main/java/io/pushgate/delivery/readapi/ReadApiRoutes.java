@@ -3,6 +3,7 @@ package io.pushgate.delivery.readapi;
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 import static org.springframework.web.reactive.function.server.RouterFunctions.route;
 
+import io.pushgate.delivery.apidoc.Query;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -18,9 +19,11 @@ class ReadApiRoutes {
 
     @Bean
     RouterFunction<ServerResponse> deliveryReadApi(ReadApiEndpoints endpoints) {
-        return route(GET(NOTIFICATIONS), endpoints::list)
+        return route(GET(NOTIFICATIONS), Query.reading(ReadApiEndpoints.LIST_QUERY, endpoints::list))
                 .andRoute(GET(NOTIFICATIONS + "/{id}"), endpoints::one)
-                .andRoute(GET(STATS), endpoints::stats)
-                .andRoute(GET(SANDBOX_MESSAGES), endpoints::sandboxMessages);
+                .andRoute(GET(STATS), Query.reading(ReadApiEndpoints.STATS_QUERY, endpoints::stats))
+                .andRoute(
+                        GET(SANDBOX_MESSAGES),
+                        Query.reading(ReadApiEndpoints.SANDBOX_QUERY, endpoints::sandboxMessages));
     }
 }

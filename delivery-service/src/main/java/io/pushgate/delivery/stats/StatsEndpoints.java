@@ -1,6 +1,8 @@
 package io.pushgate.delivery.stats;
 
 import io.pushgate.api.problem.DeliveryApiProblem;
+import io.pushgate.delivery.apidoc.Query;
+import io.pushgate.delivery.apidoc.QueryParameter;
 import io.pushgate.delivery.configuration.TenantConfigurations;
 import io.pushgate.delivery.security.ApiRejected;
 import io.pushgate.delivery.security.Caller;
@@ -8,6 +10,7 @@ import io.pushgate.delivery.security.Problems;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -33,6 +36,16 @@ class StatsEndpoints {
     private static final String STEPS =
             Arrays.stream(Step.values()).map(Step::text).collect(Collectors.joining(", "));
 
+    private static final QueryParameter FROM = QueryParameter.instant("from", "the first point");
+    private static final QueryParameter TO = QueryParameter.instant("to", "the end of the last point");
+    private static final QueryParameter STEP = QueryParameter.oneOf(
+            "step", Arrays.stream(Step.values()).map(Step::text).toList(), "the points' width");
+    private static final QueryParameter CONFIGURATION_ID =
+            QueryParameter.id("configurationId", "a configuration's id (tenant-service's)");
+
+    /** The query parameters of {@code GET /v1/stats/series}. */
+    static final List<QueryParameter> SERIES_QUERY = List.of(FROM, TO, STEP, CONFIGURATION_ID);
+
     private final SeriesQueries queries;
     private final TenantConfigurations configurations;
     private final StatsSettings settings;
@@ -43,11 +56,11 @@ class StatsEndpoints {
         this.settings = settings;
     }
 
-    Mono<ServerResponse> series(ServerRequest request) {
+    Mono<ServerResponse> series(ServerRequest request, Query query) {
         return Caller.current()
                 .switchIfEmpty(Mono.error(() -> new ApiRejected(
                         DeliveryApiProblem.UNAUTHENTICATED, "a bearer token with scope tenant.read is required")))
-                .flatMap(caller -> Mono.defer(() -> series(caller.tenantId(), request)))
+                .flatMap(caller -> Mono.defer(() -> series(caller.tenantId(), query)))
                 .timeout(settings.readTimeout())
                 .flatMap(series -> ServerResponse.ok()
                         .contentType(MediaType.APPLICATION_JSON)
@@ -55,16 +68,16 @@ class StatsEndpoints {
                 .onErrorResume(error -> problem(request, error));
     }
 
-    private Mono<Series> series(UUID tenant, ServerRequest request) {
-        Step step = request.queryParam("step")
+    private Mono<Series> series(UUID tenant, Query query) {
+        Step step = query.first(STEP)
                 .map(text ->
                         Step.of(text).orElseThrow(() -> ApiRejected.invalidField("step", "must be one of " + STEPS)))
                 .orElse(Step.MINUTE);
-        Instant to = instant(request, "to");
+        Instant to = instant(query, TO);
         if (to == null) {
             to = Instant.now();
         }
-        Instant from = instant(request, "from");
+        Instant from = instant(query, FROM);
         if (from == null) {
             from = to.minus(step.width().multipliedBy(DEFAULT_POINTS));
         }
@@ -78,7 +91,7 @@ class StatsEndpoints {
                     "from to to at step " + step.text() + " makes " + points + " points; at most "
                             + settings.maxPoints() + ": choose a larger step or a shorter span");
         }
-        UUID configurationId = configurationId(request);
+        UUID configurationId = configurationId(query);
         Instant start = from;
         Instant end = to;
         if (configurationId == null) {
@@ -91,20 +104,21 @@ class StatsEndpoints {
                         : Mono.error(ApiRejected.notFound("no such configuration")));
     }
 
-    private static Instant instant(ServerRequest request, String name) {
-        String value = request.queryParam(name).orElse(null);
+    private static Instant instant(Query query, QueryParameter parameter) {
+        String value = query.first(parameter).orElse(null);
         if (value == null || value.isBlank()) {
             return null;
         }
         try {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw ApiRejected.invalidField(name, "must be an ISO-8601 instant such as 2026-11-25T21:00:00Z");
+            throw ApiRejected.invalidField(
+                    parameter.name(), "must be an ISO-8601 instant such as 2026-11-25T21:00:00Z");
         }
     }
 
-    private static UUID configurationId(ServerRequest request) {
-        String value = request.queryParam("configurationId").orElse(null);
+    private static UUID configurationId(Query query) {
+        String value = query.first(CONFIGURATION_ID).orElse(null);
         if (value == null) {
             return null;
         }

@@ -3,6 +3,7 @@ package io.pushgate.delivery.stats;
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 import static org.springframework.web.reactive.function.server.RouterFunctions.route;
 
+import io.pushgate.delivery.apidoc.Query;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -16,6 +17,6 @@ class StatsRoutes {
 
     @Bean
     RouterFunction<ServerResponse> statsSeries(StatsEndpoints endpoints) {
-        return route(GET(SERIES), endpoints::series);
+        return route(GET(SERIES), Query.reading(StatsEndpoints.SERIES_QUERY, endpoints::series));
     }
 }

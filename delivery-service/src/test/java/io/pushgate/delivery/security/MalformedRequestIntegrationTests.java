@@ -3,9 +3,14 @@ package io.pushgate.delivery.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushgate.delivery.DeliveryServiceTest;
+import io.pushgate.delivery.TestConfigurations;
 import io.pushgate.testkit.MalformedHttp;
+import io.pushgate.testkit.TestDatabase;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -49,6 +54,44 @@ class MalformedRequestIntegrationTests {
         assertThat(answers.get(0).status()).isEqualTo(200);
         assertThat(answers.get(0).closed()).isFalse();
         assertProblem(malformed, answers.get(1));
+    }
+
+    /**
+     * A chunk the decoder cannot read while the service waits for the body (a known callback key and a
+     * well-formed {@code X-hmac}: the signature is checked over the body) is a problem in place of the
+     * service's answer (Reactor Netty's was a bare 400), and the connection closes.
+     */
+    @Test
+    void aBadChunkInABodyTheServiceWaitsForGetsAProblemAndTheConnectionCloses() throws Exception {
+        MalformedHttp.Case malformed = MalformedHttp.badChunk("POST /axp/callbacks/" + knownCallbackKey()
+                + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nX-hmac: " + "0".repeat(64)
+                + "\r\n");
+
+        assertProblem(
+                malformed, MalformedHttp.exchange(port, malformed.request()).get(0));
+    }
+
+    /**
+     * A chunk the decoder cannot read after the service answered (an unknown callback key is refused
+     * before its body is read) closes the connection without a second answer: Reactor Netty wrote its
+     * bare 400 behind the answer, which a client would take for the answer to its next request.
+     */
+    @Test
+    void aBadChunkAfterTheAnswerClosesTheConnectionWithoutASecondAnswer() throws Exception {
+        MalformedHttp.Answer answer = MalformedHttp.answerThenSend(
+                port,
+                "POST /axp/callbacks/no-such-key HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        + "X-hmac: " + "0".repeat(64) + "\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n{\r\n",
+                MalformedHttp.BAD_CHUNK);
+
+        assertThat(answer.status()).isEqualTo(404);
+        assertThat(answer.closed()).as("closed, nothing sent after the answer").isTrue();
+    }
+
+    private static String knownCallbackKey() throws SQLException {
+        try (Connection connection = TestDatabase.get().connect()) {
+            return TestConfigurations.configuration().insert(connection).callbackKey();
+        }
     }
 
     private static void assertProblem(MalformedHttp.Case malformed, MalformedHttp.Answer answer) {

@@ -27,6 +27,9 @@ public final class MalformedHttp {
 
     private static final String BASE = "https://pushgate.io/problems/";
 
+    /** A chunk whose size is no hex number, and what would follow it. */
+    public static final String BAD_CHUNK = "zz\r\n}\r\n0\r\n\r\n";
+
     /** One malformed request and the answer it must get: its status and problem type. */
     public record Case(String name, String request, int status, String type) {
         @Override
@@ -43,8 +46,9 @@ public final class MalformedHttp {
     /**
      * The requests: a control character in a header value, a NUL in one, two {@code Content-Length}s that
      * disagree ({@code 400 request-rejected}), a request line over 4 KiB ({@code 414
-     * request-line-too-long}), a header block over 8 KiB ({@code 431 request-headers-too-large}); each a
-     * {@code method} to {@code path} with a small JSON body.
+     * request-line-too-long}), a header block over 8 KiB ({@code 431 request-headers-too-large}), a request
+     * line in HTTP/2.0 ({@code 505 http-version-not-supported}); each a {@code method} to {@code path}
+     * with a small JSON body.
      */
     public static List<Case> cases(String method, String path) {
         String line = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n";
@@ -71,7 +75,27 @@ public final class MalformedHttp {
                         "headers over 8 KiB",
                         line + "X-Huge: " + "a".repeat(16_000) + "\r\n" + body,
                         431,
-                        "request-headers-too-large"));
+                        "request-headers-too-large"),
+                new Case(
+                        "an HTTP/2.0 request line",
+                        method + " " + path + " HTTP/2.0\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                                + body,
+                        505,
+                        "http-version-not-supported"));
+    }
+
+    /**
+     * A chunked body whose framing cannot be read: a first chunk of one byte, then a chunk whose size is
+     * no hex number ({@code 400 chunked-body-malformed} when the service waits for the body). {@code
+     * head} is the request line and headers, each ended by CRLF, without {@code Transfer-Encoding} and
+     * without the blank line that ends them.
+     */
+    public static Case badChunk(String head) {
+        return new Case(
+                "a chunk size that is no hex number",
+                head + "Transfer-Encoding: chunked\r\n\r\n" + "1\r\n{\r\n" + BAD_CHUNK,
+                400,
+                "chunked-body-malformed");
     }
 
     /** The full problem type URI of a case's {@code type}. */
@@ -96,29 +120,38 @@ public final class MalformedHttp {
                 } catch (SocketException e) {
                     // the server may answer and close before it read the whole request
                 }
-                String head = head(in);
-                String[] lines = head.split("\r\n");
-                int status = Integer.parseInt(lines[0].split(" ")[1]);
-                Map<String, String> headers = new LinkedHashMap<>();
-                for (int h = 1; h < lines.length; h++) {
-                    int colon = lines[h].indexOf(':');
-                    if (colon > 0) {
-                        headers.put(
-                                lines[h].substring(0, colon).trim().toLowerCase(Locale.ROOT),
-                                lines[h].substring(colon + 1).trim());
-                    }
-                }
-                String length = headers.get("content-length");
-                String body = new String(
-                        length == null ? new byte[0] : in.readNBytes(Integer.parseInt(length)), StandardCharsets.UTF_8);
+                Answer answer = read(in);
                 boolean closed = false;
                 if (i == requests.length - 1) {
                     closed = closes(in);
                 }
-                answers.add(new Answer(status, headers, body, closed));
+                answers.add(new Answer(answer.status(), answer.headers(), answer.body(), closed));
             }
         }
         return answers;
+    }
+
+    /**
+     * Sends {@code request}, reads its answer, then sends {@code rest} (more of the same request's body)
+     * on the same connection; the answer's {@code closed} says whether the server then closed the
+     * connection without sending anything more.
+     */
+    public static Answer answerThenSend(int port, String request, String rest) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(READ_TIMEOUT_MS);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            Answer answer = read(in);
+            try {
+                out.write(rest.getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+            } catch (SocketException e) {
+                // the server may have closed already
+            }
+            return new Answer(answer.status(), answer.headers(), answer.body(), closes(in));
+        }
     }
 
     private static boolean closes(InputStream in) throws IOException {
@@ -129,6 +162,25 @@ public final class MalformedHttp {
         } catch (SocketException reset) {
             return true;
         }
+    }
+
+    /** One answer with a {@code Content-Length} (or none): its status, headers and body. */
+    private static Answer read(InputStream in) throws IOException {
+        String[] lines = head(in).split("\r\n");
+        int status = Integer.parseInt(lines[0].split(" ")[1]);
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (int h = 1; h < lines.length; h++) {
+            int colon = lines[h].indexOf(':');
+            if (colon > 0) {
+                headers.put(
+                        lines[h].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        lines[h].substring(colon + 1).trim());
+            }
+        }
+        String length = headers.get("content-length");
+        String body = new String(
+                length == null ? new byte[0] : in.readNBytes(Integer.parseInt(length)), StandardCharsets.UTF_8);
+        return new Answer(status, headers, body, false);
     }
 
     private static String head(InputStream in) throws IOException {

@@ -117,17 +117,21 @@ class SecurityConfiguration {
     /**
      * What Reactor Netty's HTTP decoder refuses before the firewall or any route (a control character
      * in a header, two {@code Content-Length}s that disagree, a request line or header block over the
-     * server's limits) is a problem answer too: {@code request-rejected} (400), {@code
-     * request-line-too-long} (414), {@code request-headers-too-large} (431), and the connection closes.
+     * server's limits, a request line in HTTP/2.0) or in a body a handler waits for (a chunk it cannot
+     * read) is a problem answer too: {@code request-rejected} (400), {@code request-line-too-long}
+     * (414), {@code request-headers-too-large} (431), {@code chunked-body-malformed} (400), {@code
+     * http-version-not-supported} (505), and the connection closes.
      */
     @Bean
     NettyServerCustomizer malformedRequestsAsProblems() {
-        return server -> server.doOnChannelInit((observer, channel, remote) -> MalformedRequestRefusal.install(
-                channel,
-                NettyPipeline.HttpCodec,
+        MalformedRequestRefusal.Kinds kinds = new MalformedRequestRefusal.Kinds(
                 ControlPlaneProblem.REQUEST_REJECTED,
                 ControlPlaneProblem.REQUEST_LINE_TOO_LONG,
-                ControlPlaneProblem.HEADERS_TOO_LARGE));
+                ControlPlaneProblem.HEADERS_TOO_LARGE,
+                ControlPlaneProblem.CHUNKED_BODY_MALFORMED,
+                ControlPlaneProblem.HTTP_VERSION_NOT_SUPPORTED);
+        return server -> server.doOnChannelInit((observer, channel, remote) ->
+                MalformedRequestRefusal.install(channel, NettyPipeline.HttpCodec, kinds));
     }
 
     /** The bearer token of {@code Authorization}, as an authentication request; none without one. */
