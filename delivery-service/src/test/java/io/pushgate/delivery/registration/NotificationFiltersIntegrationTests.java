@@ -117,17 +117,24 @@ class NotificationFiltersIntegrationTests extends RegistrationIntegrationSupport
         return ids;
     }
 
+    /** A finished notification with its dedup key, both received at the statement's {@code now()}, as the inbox writes them. */
     private static UUID notification(UUID tenantId, UUID configurationId, String eventId) throws SQLException {
         UUID id = UUID.randomUUID();
         try (Connection connection = TestDatabase.get().connect();
                 var insert = connection.prepareStatement("""
+                        WITH dedup AS (
+                            INSERT INTO delivery.notification_dedup (tenant_id, event_id, notification_id, received_at)
+                            VALUES (?, ?, ?, now()))
                         INSERT INTO delivery.notification (id, tenant_id, configuration_id, event_id, session_id, payload,
                             status, received_at, completed_at)
                         VALUES (?, ?, ?, ?, 'session', '{}', 'no_device', now(), now())""")) {
-            insert.setObject(1, id);
-            insert.setObject(2, tenantId);
-            insert.setObject(3, configurationId);
-            insert.setString(4, eventId);
+            insert.setObject(1, tenantId);
+            insert.setString(2, eventId);
+            insert.setObject(3, id);
+            insert.setObject(4, id);
+            insert.setObject(5, tenantId);
+            insert.setObject(6, configurationId);
+            insert.setString(7, eventId);
             insert.executeUpdate();
         }
         return id;
