@@ -103,7 +103,8 @@ final class FcmSendPool extends ThreadManager implements AutoCloseable {
     /**
      * For firebase-admin's long-lived threads: the scheduled executor it makes for an app on first use
      * (its proactive token refresh, which only the Realtime Database client starts; Project Management's
-     * polling). FCM sends never ask for one.
+     * polling), which firebase-admin names {@code firebase-scheduled-worker} itself. FCM sends never ask
+     * for one.
      */
     @Override
     protected ThreadFactory getThreadFactory() {
