@@ -1,12 +1,8 @@
 package io.pushgate.delivery.channel;
 
 import com.google.api.client.http.apache.v2.ApacheHttpTransport;
-import com.google.api.core.ApiFuture;
-import com.google.api.core.ApiFutureCallback;
-import com.google.api.core.ApiFutures;
 import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
-import com.google.common.util.concurrent.MoreExecutors;
 import com.google.firebase.ErrorCode;
 import com.google.firebase.FirebaseApp;
 import com.google.firebase.FirebaseOptions;
@@ -32,14 +28,16 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * FCM HTTP v1 through firebase-admin: one named {@link FirebaseApp} per credential. Sends run on
- * firebase-admin's own threads ({@code sendAsync}), never on the caller's event loop.
+ * FCM HTTP v1 through firebase-admin: one named {@link FirebaseApp} per credential. Its blocking sends
+ * run on the process's {@link FcmSendPool} (every app's thread manager too), never on the caller's
+ * event loop.
  */
 final class FcmChannel implements PushChannel {
 
@@ -57,23 +55,31 @@ final class FcmChannel implements PushChannel {
     private final FirebaseApp app;
     private final ApacheHttpTransport transport;
     private final FirebaseMessaging messaging;
+    private final FcmSendPool pool;
     private final Duration timeout;
+    private volatile boolean closed;
 
-    private FcmChannel(PushProvider provider, FirebaseApp app, ApacheHttpTransport transport, Duration timeout) {
+    private FcmChannel(
+            PushProvider provider, FirebaseApp app, ApacheHttpTransport transport, FcmSendPool pool, Duration timeout) {
         this.provider = provider;
         this.app = app;
         this.transport = transport;
         this.messaging = FirebaseMessaging.getInstance(app);
+        this.pool = pool;
         this.timeout = timeout;
     }
 
-    /** The channel of an FCM credential: its service account, its project, and FCM at {@code settings}' address. */
-    static FcmChannel create(Credential credential, ProviderSettings settings) throws IOException {
+    /**
+     * The channel of an FCM credential: its service account, its project, and FCM at {@code settings}'
+     * address; its sends on {@code pool}.
+     */
+    static FcmChannel create(Credential credential, FcmSendPool pool, ProviderSettings settings) throws IOException {
         return open(
                 credential,
                 GoogleCredentials.fromStream(credential.material()),
                 credential.metadata().get("projectId"),
                 settings.fcmUrl(),
+                pool,
                 settings);
     }
 
@@ -81,7 +87,8 @@ final class FcmChannel implements PushChannel {
      * The channel of a sandbox credential: the FCM emulator of {@code sandbox}, with the token it
      * accepts, for the tenant's own project there.
      */
-    static FcmChannel sandbox(Credential credential, SandboxSettings sandbox, ProviderSettings settings) {
+    static FcmChannel sandbox(
+            Credential credential, SandboxSettings sandbox, FcmSendPool pool, ProviderSettings settings) {
         if (!sandbox.isAvailable()) {
             throw new CredentialUnusableException(
                     "sandbox_unavailable: no FCM emulator is configured (pushgate.sandbox.fcm-url)");
@@ -90,7 +97,8 @@ final class FcmChannel implements PushChannel {
                 .setAccessToken(new AccessToken(
                         sandbox.accessToken(), Date.from(Instant.now().plus(3650, ChronoUnit.DAYS))))
                 .build();
-        return open(credential, token, SandboxSettings.projectId(credential.tenantId()), sandbox.fcmUrl(), settings);
+        return open(
+                credential, token, SandboxSettings.projectId(credential.tenantId()), sandbox.fcmUrl(), pool, settings);
     }
 
     /** A named {@link FirebaseApp} for the Firebase project {@code projectId} at {@code endpoint} (FCM or an emulator). */
@@ -99,6 +107,7 @@ final class FcmChannel implements PushChannel {
             GoogleCredentials account,
             String projectId,
             URI endpoint,
+            FcmSendPool pool,
             ProviderSettings settings) {
         int millis = (int) settings.sendTimeout().toMillis();
         ApacheHttpTransport transport = FcmTransport.to(endpoint, MAX_CONNECTIONS);
@@ -108,11 +117,17 @@ final class FcmChannel implements PushChannel {
                 .setHttpTransport(transport)
                 .setConnectTimeout(millis)
                 .setReadTimeout(millis)
+                // firebase-admin's own pool (100 threads for all apps, an unbounded queue) is never made
+                .setThreadManager(pool)
                 .build();
         // FirebaseApp names are JVM-wide (several contexts may share a JVM, as in tests)
         String name = "pushgate-" + credential.id() + "-" + GENERATION.incrementAndGet();
         return new FcmChannel(
-                credential.provider(), FirebaseApp.initializeApp(options, name), transport, settings.sendTimeout());
+                credential.provider(),
+                FirebaseApp.initializeApp(options, name),
+                transport,
+                pool,
+                settings.sendTimeout());
     }
 
     @Override
@@ -122,63 +137,42 @@ final class FcmChannel implements PushChannel {
 
     @Override
     public Mono<DeliveryOutcome> send(Push push) {
-        return Mono.<DeliveryOutcome>create(sink -> {
-                    ApiFuture<String> future;
-                    try {
-                        future = messaging.sendAsync(FcmMessages.of(push, Instant.now()));
-                    } catch (IllegalArgumentException e) {
-                        // firebase-admin refused to build the request: nothing a retry could change
-                        sink.success(new DeliveryOutcome.Rejected("invalid_message"));
-                        return;
-                    } catch (RuntimeException e) {
-                        // this channel was closed meanwhile (its credential changed): the next try gets a new one
-                        sink.success(new DeliveryOutcome.Transient("channel_closed", null));
-                        return;
-                    }
-                    ApiFutures.addCallback(
-                            future,
-                            new ApiFutureCallback<>() {
-                                @Override
-                                public void onSuccess(String name) {
-                                    sink.success(new DeliveryOutcome.Accepted(name));
-                                }
-
-                                @Override
-                                public void onFailure(Throwable error) {
-                                    sink.success(outcome(error));
-                                }
-                            },
-                            MoreExecutors.directExecutor());
-                })
-                .timeout(timeout, Mono.fromSupplier(() -> new DeliveryOutcome.Transient("timeout", null)));
+        return Mono.defer(() -> {
+            Message message;
+            try {
+                message = FcmMessages.of(push, Instant.now());
+            } catch (IllegalArgumentException e) {
+                // firebase-admin refused to build the request: nothing a retry could change
+                return Mono.just(new DeliveryOutcome.Rejected("invalid_message"));
+            }
+            return run(message, false, FcmChannel::outcome);
+        });
     }
 
     @Override
     public Mono<DeliveryOutcome> probe() {
-        return Mono.<DeliveryOutcome>create(sink -> {
-                    ApiFuture<String> future;
-                    try {
-                        future = messaging.sendAsync(probeMessage(), true);
-                    } catch (RuntimeException e) {
-                        sink.success(new DeliveryOutcome.Transient("channel_closed", null));
-                        return;
-                    }
-                    ApiFutures.addCallback(
-                            future,
-                            new ApiFutureCallback<>() {
-                                @Override
-                                public void onSuccess(String name) {
-                                    sink.success(new DeliveryOutcome.Accepted(name));
-                                }
+        return Mono.defer(() -> run(probeMessage(), true, FcmChannel::probeOutcome));
+    }
 
-                                @Override
-                                public void onFailure(Throwable error) {
-                                    sink.success(probeOutcome(error));
-                                }
-                            },
-                            MoreExecutors.directExecutor());
-                })
-                .timeout(timeout, Mono.fromSupplier(() -> new DeliveryOutcome.Transient("timeout", null)));
+    /**
+     * {@code message} sent on one of the pool's threads by firebase-admin's blocking {@code send}
+     * ({@code dryRun}: validated by FCM, never delivered); its failure read by {@code failure}.
+     */
+    private Mono<DeliveryOutcome> run(Message message, boolean dryRun, Function<Throwable, DeliveryOutcome> failure) {
+        if (closed) {
+            // this channel was closed meanwhile (its credential changed): the next try gets a new one
+            return Mono.just(FcmSendPool.CLOSED);
+        }
+        return pool.send(
+                () -> {
+                    try {
+                        return new DeliveryOutcome.Accepted(messaging.send(message, dryRun));
+                    } catch (FirebaseMessagingException | RuntimeException e) {
+                        // closed while it waited or ran: firebase-admin fails on the deleted app or closed pool
+                        return closed ? FcmSendPool.CLOSED : failure.apply(e);
+                    }
+                },
+                timeout);
     }
 
     // setToken is deprecated in firebase-admin 9.11 in favour of setFid; FCM still takes registration tokens
@@ -284,6 +278,7 @@ final class FcmChannel implements PushChannel {
 
     @Override
     public void close() {
+        closed = true;
         app.delete();
         // firebase-admin leaves the transport it was given open: its connection pool is ours to close
         try {

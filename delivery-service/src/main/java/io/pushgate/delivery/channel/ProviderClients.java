@@ -3,6 +3,8 @@ package io.pushgate.delivery.channel;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.pushgate.api.secret.SecretCipher;
 import io.pushgate.api.secret.SecretUnreadableException;
@@ -33,7 +35,8 @@ import tools.jackson.databind.json.JsonMapper;
  * tenancy.credential} (the material opened with the keyset), reused, and dropped when the control
  * plane changes or deletes the credential ({@link TenancyChanged}) or it has not been used for {@code
  * client-idle-timeout}. A dropped client is closed only after {@code close-delay}, so the sends still
- * using it finish; the next send builds the new one.
+ * using it finish; the next send builds the new one. What the clients share lives as long as this:
+ * the APNs event loop and the FCM send threads ({@link FcmSendPool}).
  */
 @Service
 public class ProviderClients implements DisposableBean {
@@ -46,17 +49,30 @@ public class ProviderClients implements DisposableBean {
     private final ProviderSettings settings;
     private final SandboxSettings sandbox;
     private final AsyncCache<Key, PushChannel> channels;
+    private final FcmSendPool fcmSends;
 
     /** A channel's identity: its credential, and for APNs the environment (production or sandbox) it talks to. */
     private record Key(UUID credentialId, String apnsEnvironment) {}
 
     private volatile EventLoopGroup apnsLoop; // made on the first APNs credential
 
-    ProviderClients(DatabaseClient database, SecretCipher cipher, ProviderSettings settings, SandboxSettings sandbox) {
+    ProviderClients(
+            DatabaseClient database,
+            SecretCipher cipher,
+            ProviderSettings settings,
+            SandboxSettings sandbox,
+            MeterRegistry meters) {
         this.database = database;
         this.cipher = cipher;
         this.settings = settings;
         this.sandbox = sandbox;
+        this.fcmSends = new FcmSendPool(settings.fcmSendThreads(), settings.fcmSendQueue());
+        Gauge.builder("pushgate.fcm.sends.active", fcmSends, FcmSendPool::active)
+                .description("FCM sends running now, on pushgate.providers.fcm-send-threads threads")
+                .register(meters);
+        Gauge.builder("pushgate.fcm.sends.queued", fcmSends, FcmSendPool::queued)
+                .description("FCM sends waiting for a thread (at most pushgate.providers.fcm-send-queue)")
+                .register(meters);
         this.channels = Caffeine.newBuilder()
                 .expireAfterAccess(settings.clientIdleTimeout())
                 .removalListener((Key key, PushChannel channel, RemovalCause cause) -> closeLater(channel))
@@ -154,9 +170,9 @@ public class ProviderClients implements DisposableBean {
     private PushChannel build(Credential credential, String apnsEnvironment) {
         try {
             PushChannel channel = switch (credential.provider()) {
-                case FCM -> FcmChannel.create(credential, settings);
+                case FCM -> FcmChannel.create(credential, fcmSends, settings);
                 case APNS -> ApnsChannel.create(credential, apnsEnvironment, apnsLoop(), settings);
-                case SANDBOX -> FcmChannel.sandbox(credential, sandbox, settings);
+                case SANDBOX -> FcmChannel.sandbox(credential, sandbox, fcmSends, settings);
             };
             log.info(
                     "Provider client ready: credential={} type={}",
@@ -213,6 +229,7 @@ public class ProviderClients implements DisposableBean {
         if (loop != null) {
             loop.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         }
+        fcmSends.close();
     }
 
     private static PushProvider provider(String type) {

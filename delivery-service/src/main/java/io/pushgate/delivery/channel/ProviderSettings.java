@@ -18,6 +18,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     still using it
  * @param clientIdleTimeout a client not used this long is closed (and rebuilt when needed)
  * @param apnsEventLoopThreads the threads of the one event loop that every APNs client shares
+ * @param fcmSendThreads the most threads FCM sends of this process run on, all credentials together
+ *     (firebase-admin's client blocks a thread per send until FCM answers): at most this many FCM
+ *     sends at once
+ * @param fcmSendQueue the most FCM sends waiting for one of those threads; another answers at once
+ *     as a transient failure ({@code send_queue_full}), retried later
  */
 @ConfigurationProperties("pushgate.providers")
 record ProviderSettings(
@@ -27,4 +32,6 @@ record ProviderSettings(
         @DefaultValue("10s") Duration sendTimeout,
         @DefaultValue("30s") Duration closeDelay,
         @DefaultValue("1h") Duration clientIdleTimeout,
-        @DefaultValue("2") int apnsEventLoopThreads) {}
+        @DefaultValue("2") int apnsEventLoopThreads,
+        @DefaultValue("128") int fcmSendThreads,
+        @DefaultValue("2000") int fcmSendQueue) {}

@@ -108,13 +108,25 @@ class ConnectionTests {
                             KEY_FILE_HINT);
             };
         }
-        return ConnectionTest.failed(
-                ConnectionOutcome.UNREACHABLE,
-                "timeout".equals(outcome.errorCode())
-                        ? "Firebase did not answer in time: the credential was not tested."
-                        : "Pushgate could not reach Firebase (" + outcome.errorCode()
+        return switch (outcome.errorCode()) {
+            case "timeout" ->
+                ConnectionTest.failed(
+                        ConnectionOutcome.UNREACHABLE,
+                        "Firebase did not answer in time: the credential was not tested.",
+                        FCM_NETWORK_HINT);
+            // this instance's FCM send threads were all busy and their queue full, or the test waited too long
+            case "send_queue_full", "send_queue_timeout" ->
+                ConnectionTest.failed(
+                        ConnectionOutcome.UNREACHABLE,
+                        "Pushgate was too busy sending to Firebase to test it now: the credential was not tested.",
+                        "Try again in a minute.");
+            default ->
+                ConnectionTest.failed(
+                        ConnectionOutcome.UNREACHABLE,
+                        "Pushgate could not reach Firebase (" + outcome.errorCode()
                                 + "): the credential was not tested.",
-                FCM_NETWORK_HINT);
+                        FCM_NETWORK_HINT);
+        };
     }
 
     private static ConnectionTest apns(Map<String, String> metadata, DeliveryOutcome outcome) {

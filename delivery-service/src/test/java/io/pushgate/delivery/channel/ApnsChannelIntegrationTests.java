@@ -105,6 +105,8 @@ class ApnsChannelIntegrationTests {
                         sendTimeout,
                         Duration.ofSeconds(30),
                         Duration.ofHours(1),
+                        1,
+                        1,
                         1));
     }
 

@@ -21,9 +21,11 @@ import org.junit.jupiter.api.Test;
 class FcmChannelIntegrationTests {
 
     private static final FcmEmulator fcm = FcmEmulator.start();
+    private static final FcmSendPool pool = new FcmSendPool(4, 16);
 
     @AfterAll
     static void stopEmulator() {
+        pool.close();
         fcm.close();
     }
 
@@ -38,6 +40,7 @@ class FcmChannelIntegrationTests {
                         PushProvider.FCM,
                         Map.of("projectId", account.projectId()),
                         account.json()),
+                pool,
                 new ProviderSettings(
                         fcm.baseUri(),
                         null,
@@ -45,7 +48,9 @@ class FcmChannelIntegrationTests {
                         Duration.ofSeconds(10),
                         Duration.ofSeconds(30),
                         Duration.ofHours(1),
-                        1));
+                        1,
+                        4,
+                        16));
         String token = "fcm-token-" + UUID.randomUUID();
 
         DeliveryOutcome open = channel.send(push(token)).block(Duration.ofSeconds(15));

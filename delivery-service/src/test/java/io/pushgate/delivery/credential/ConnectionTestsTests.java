@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** What each provider answer means for the tenant, where the emulators cannot easily be made to answer it. */
 class ConnectionTestsTests {
@@ -52,6 +53,17 @@ class ConnectionTestsTests {
         assertThat(test.outcome()).isEqualTo("unreachable");
         assertThat(test.message()).contains("Firebase did not answer in time");
         assertThat(test.hint()).contains("fcm.googleapis.com");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"send_queue_full", "send_queue_timeout"})
+    void anFcmTestThatCouldNotBeSentForWantOfASendThreadSaysPushgateWasBusyNotFirebase(String code) {
+        ConnectionTest test = words(PushProvider.FCM, FCM, new DeliveryOutcome.Transient(code, null));
+
+        assertThat(test.ok()).isFalse();
+        assertThat(test.outcome()).isEqualTo("unreachable");
+        assertThat(test.message()).contains("Pushgate was too busy").doesNotContain(code);
+        assertThat(test.hint()).doesNotContain("fcm.googleapis.com");
     }
 
     @Test

@@ -79,6 +79,8 @@ public class DeliveryWords {
             case "sandbox_unavailable" -> "The sandbox did not answer.";
             case "timeout" -> "The provider did not answer in time.";
             case "io_error", "channel_closed" -> "The connection to the provider failed.";
+            case "send_queue_full", "send_queue_timeout" ->
+                "Pushgate was too busy to send it then (not sent): it is tried again.";
             default -> "The provider answered " + code + ".";
         };
     }

@@ -33,7 +33,9 @@ class DeliveryWordsTests {
                 "BadTopic",
                 "certificate_refused",
                 "configuration_deleted",
-                "timeout");
+                "timeout",
+                "send_queue_full",
+                "send_queue_timeout");
         for (String code : codes) {
             assertThat(words.errorCode(code)).as(code).isNotBlank().doesNotStartWith("The provider answered");
         }
