@@ -142,9 +142,10 @@ class Warmup implements ApplicationRunner {
             resources.add(connections::dispose);
             current = synthetic;
             List<Mono<Void>> stages = new ArrayList<>();
-            callbackBase.ifPresent(base -> stages.add(callbacks(base, connections, synthetic, counts)));
-            stages.add(rehearsals(synthetic, counts));
-            stages.add(sends(channel, synthetic, counts));
+            callbackBase.ifPresent(base -> stages.add(
+                    timed(callbacks(base, connections, synthetic, counts), counts.took, "callbacks", started)));
+            stages.add(timed(rehearsals(synthetic, counts), counts.took, "statements", started));
+            stages.add(timed(sends(channel, synthetic, counts), counts.took, "sends", started));
             CompletableFuture<Void> work = Mono.when(stages).toFuture();
             try {
                 context.publishEvent(new WarmupStarted(settings.callbacks(), settings.deliveries()));
@@ -171,10 +172,11 @@ class Warmup implements ApplicationRunner {
         String done = String.format(
                 Locale.ROOT,
                 "%d synthetic callbacks answered 202, %d synthetic deliveries' statements rolled back, %d sends taken"
-                        + " by the FCM stand-in",
+                        + " by the FCM stand-in (stages done after: %s)",
                 counts.callbacks.get(),
                 counts.rehearsed.get(),
-                standInSends);
+                standInSends,
+                counts.took.isEmpty() ? "none" : String.join(", ", counts.took));
         if (failure == null) {
             log.info("Warm-up ended in {} (process CPU {}): {}; ready", seconds(took), cpuSince(cpuAtStart), done);
         } else {
@@ -185,6 +187,11 @@ class Warmup implements ApplicationRunner {
                     failure,
                     done);
         }
+    }
+
+    /** {@code stage}, noting in {@code took} when it is done, counted from {@code started}. */
+    private static Mono<Void> timed(Mono<Void> stage, List<String> took, String name, long started) {
+        return stage.doOnSuccess(done -> took.add(name + " " + seconds(Duration.ofNanos(System.nanoTime() - started))));
     }
 
     /** The synthetic callbacks, {@code concurrency} at once; the first answer other than 202 fails them. */
@@ -325,6 +332,7 @@ class Warmup implements ApplicationRunner {
         final AtomicInteger callbacks = new AtomicInteger();
         final AtomicInteger rehearsed = new AtomicInteger();
         final AtomicInteger sends = new AtomicInteger();
+        final List<String> took = new java.util.concurrent.CopyOnWriteArrayList<>();
     }
 
     /** What the warm-up started, closed when it ends, the latest first. */
