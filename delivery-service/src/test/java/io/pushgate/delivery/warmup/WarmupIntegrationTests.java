@@ -306,6 +306,11 @@ class WarmupIntegrationTests {
     private static final class Started implements AutoCloseable {
 
         final CompletableFuture<ConfigurableApplicationContext> context = new CompletableFuture<>();
+        private final Hold hold;
+
+        private Started(Hold hold) {
+            this.hold = hold;
+        }
 
         static Started start(Hold hold, List<String> settings) {
             return start(hold, settings, true, () -> {});
@@ -317,7 +322,7 @@ class WarmupIntegrationTests {
          */
         static Started start(Hold hold, List<String> settings, boolean testPlatform, Runnable beforeTheRunners) {
             hold.onStarted = beforeTheRunners;
-            Started started = new Started();
+            Started started = new Started(hold);
             Thread thread = new Thread(
                     () -> {
                         try {
@@ -341,6 +346,7 @@ class WarmupIntegrationTests {
 
         @Override
         public void close() {
+            hold.release.countDown(); // a test that failed during the warm-up lets it end
             try {
                 context.get(3, TimeUnit.MINUTES).close();
             } catch (InterruptedException e) {
