@@ -50,7 +50,7 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
   value: {{ .Values.trustedProxies | quote }}
 {{- end -}}
 
-{{/* Probes on the actuator's groups: live = the JVM works; ready = started and not shutting down. */}}
+{{/* Probes on the actuator's groups: live = the JVM works; ready = started (delivery-service: and warmed up) and not shutting down. */}}
 {{- define "pushgate.probes" -}}
 startupProbe:
   httpGet: {path: /actuator/health/liveness, port: http}

@@ -61,6 +61,11 @@ import reactor.core.publisher.Mono;
  * AXP's set-up is recorded for the tenant's refused-callback log ({@link RefusedCallbacks}), and one
  * verified is counted by the secret that verified it ({@link SecretUsage}): both in memory, written
  * off this path.
+ *
+ * <p>A callback of the warm-up's synthetic configuration ({@link CallbackConfiguration#synthetic()},
+ * known only to this process) takes the same path up to the write, which the inbox rehearses in a
+ * transaction that is rolled back; it takes no tenant's limit and leaves no line, meter, statistic or
+ * log entry.
  */
 @Component
 class CallbackIngress {
@@ -184,8 +189,13 @@ class CallbackIngress {
                             : RefusalReason.SIGNATURE_MISMATCH,
                     null);
         }
-        secretUsage.verified(configuration, match);
         AxpEvent event = reader.event(object);
+        if (configuration.synthetic()) {
+            // the warm-up's: no tenant's limit, secret usage or statistics; stored and rolled back
+            return inbox.rehearse(new NewNotification(configuration.tenantId(), configuration.id(), event))
+                    .flatMap(stored -> answer(stored, trace));
+        }
+        secretUsage.verified(configuration, match);
         return admission(configuration)
                 .flatMap(admission -> {
                     trace.admission = admission;
@@ -228,7 +238,9 @@ class CallbackIngress {
 
     private Mono<ServerResponse> answer(Stored stored, Trace trace) {
         trace.outcome = stored.duplicate() ? CallbackOutcome.DUPLICATE : CallbackOutcome.ACCEPTED;
-        rollups.callbackStored(trace.configuration.tenantId(), trace.configuration.id(), stored.duplicate());
+        if (!trace.configuration.synthetic()) {
+            rollups.callbackStored(trace.configuration.tenantId(), trace.configuration.id(), stored.duplicate());
+        }
         String json = "{\"notificationId\":\"" + stored.notificationId() + "\",\"status\":\""
                 + (stored.duplicate() ? "duplicate" : "accepted") + "\"}";
         ServerResponse.BodyBuilder response =
@@ -346,6 +358,9 @@ class CallbackIngress {
             return;
         }
         CallbackConfiguration configuration = trace.configuration != null ? trace.configuration : trace.disabled;
+        if (configuration != null && configuration.synthetic()) {
+            return; // the warm-up's own: no tenant has a log of it
+        }
         InetAddress source =
                 trace.request.remoteAddress().map(InetSocketAddress::getAddress).orElse(null);
         if (configuration != null) {
@@ -375,6 +390,13 @@ class CallbackIngress {
     private void finish(Trace trace, long started) {
         long nanos = System.nanoTime() - started;
         CallbackConfiguration configuration = trace.configuration;
+        if (configuration != null && configuration.synthetic()) {
+            // the warm-up's: neither metered nor logged, but why it was not stored (it ends the warm-up)
+            if (trace.notStored != null) {
+                log.warn("A synthetic callback of the warm-up was not stored: {}", trace.notStored);
+            }
+            return;
+        }
         UUID tenant = configuration == null ? null : configuration.tenantId();
         UUID configurationId = configuration == null ? null : configuration.id();
         metrics.record(tenant, configurationId, trace.outcome, nanos);

@@ -25,6 +25,7 @@ import java.util.Collection;
 import java.util.Date;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -93,12 +94,32 @@ final class FcmChannel implements PushChannel {
             throw new CredentialUnusableException(
                     "sandbox_unavailable: no FCM emulator is configured (pushgate.sandbox.fcm-url)");
         }
-        GoogleCredentials token = GoogleCredentials.newBuilder()
-                .setAccessToken(new AccessToken(
-                        sandbox.accessToken(), Date.from(Instant.now().plus(3650, ChronoUnit.DAYS))))
-                .build();
         return open(
-                credential, token, SandboxSettings.projectId(credential.tenantId()), sandbox.fcmUrl(), pool, settings);
+                credential,
+                fixedToken(sandbox.accessToken()),
+                SandboxSettings.projectId(credential.tenantId()),
+                sandbox.fcmUrl(),
+                pool,
+                settings);
+    }
+
+    /**
+     * A channel to the warm-up's FCM stand-in at {@code endpoint} (on loopback, see {@link
+     * ProviderClients#fcmRehearsal}), for its made-up project, with the token it accepts: the client
+     * every FCM credential gets, talking to no provider.
+     */
+    static FcmChannel rehearsal(
+            URI endpoint, String projectId, String accessToken, FcmSendPool pool, ProviderSettings settings) {
+        Credential none = new Credential(UUID.randomUUID(), UUID.randomUUID(), PushProvider.FCM, Map.of(), null);
+        return open(none, fixedToken(accessToken), projectId, endpoint, pool, settings);
+    }
+
+    /** Credentials that send {@code accessToken} and never ask a token endpoint for another. */
+    private static GoogleCredentials fixedToken(String accessToken) {
+        return GoogleCredentials.newBuilder()
+                .setAccessToken(
+                        new AccessToken(accessToken, Date.from(Instant.now().plus(3650, ChronoUnit.DAYS))))
+                .build();
     }
 
     /** A named {@link FirebaseApp} for the Firebase project {@code projectId} at {@code endpoint} (FCM or an emulator). */

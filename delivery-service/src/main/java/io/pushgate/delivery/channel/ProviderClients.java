@@ -13,6 +13,9 @@ import io.pushgate.delivery.configuration.TenancyChanged;
 import io.pushgate.delivery.registration.PushProvider;
 import io.pushgate.delivery.sandbox.SandboxSettings;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.util.LinkedHashMap;
@@ -132,6 +135,28 @@ public class ProviderClients implements DisposableBean {
                                                 ? Probe.SANDBOX_UNAVAILABLE
                                                 : Probe.CREDENTIAL_UNUSABLE)))
                         .map(outcome -> new Probe(credential.provider(), credential.metadata(), outcome)));
+    }
+
+    /**
+     * A firebase-admin client, as every FCM credential gets, to the warm-up's FCM stand-in at {@code
+     * standIn} for the made-up {@code projectId}, sending {@code accessToken}: never cached, never
+     * a tenant's; the caller closes it. {@code standIn} must be a loopback address, so that no send
+     * of it can reach a provider.
+     */
+    public PushChannel fcmRehearsal(URI standIn, String projectId, String accessToken) {
+        if (!isLoopback(standIn)) {
+            throw new IllegalArgumentException("the FCM stand-in must be on loopback, not " + standIn.getHost());
+        }
+        return FcmChannel.rehearsal(standIn, projectId, accessToken, fcmSends, settings);
+    }
+
+    private static boolean isLoopback(URI address) {
+        try {
+            return address.getHost() != null
+                    && InetAddress.getByName(address.getHost()).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     @EventListener

@@ -10,6 +10,9 @@ import java.util.UUID;
  *
  * @param previousSecret the secret before the last rotation, or {@code null}
  * @param previousSecretValidUntil when the previous secret stops being accepted, or {@code null}
+ * @param synthetic whether this is the warm-up's configuration of this process (never a tenant's,
+ *     never in the database): its callbacks are rehearsed — stored in a transaction that is rolled
+ *     back — and never counted, logged or limited as a tenant's
  */
 public record CallbackConfiguration(
         UUID id,
@@ -17,7 +20,27 @@ public record CallbackConfiguration(
         boolean enabled,
         String secret,
         String previousSecret,
-        Instant previousSecretValidUntil) {
+        Instant previousSecretValidUntil,
+        boolean synthetic) {
+
+    /** A tenant's configuration, as {@code tenancy.configuration} holds it. */
+    public CallbackConfiguration(
+            UUID id,
+            UUID tenantId,
+            boolean enabled,
+            String secret,
+            String previousSecret,
+            Instant previousSecretValidUntil) {
+        this(id, tenantId, enabled, secret, previousSecret, previousSecretValidUntil, false);
+    }
+
+    /**
+     * The warm-up's configuration {@code id} of the made-up tenant {@code tenantId}, signed with
+     * {@code secret}: enabled, without a previous secret.
+     */
+    public static CallbackConfiguration synthetic(UUID id, UUID tenantId, String secret) {
+        return new CallbackConfiguration(id, tenantId, true, secret, null, null, true);
+    }
 
     /**
      * Whether {@code signature} signs {@code eventId} + {@code sessionId} with the current secret,
@@ -55,6 +78,7 @@ public record CallbackConfiguration(
 
     @Override
     public String toString() {
-        return "CallbackConfiguration[id=" + id + ", tenantId=" + tenantId + ", enabled=" + enabled + "]";
+        return "CallbackConfiguration[id=" + id + ", tenantId=" + tenantId + ", enabled=" + enabled
+                + (synthetic ? ", synthetic" : "") + "]";
     }
 }

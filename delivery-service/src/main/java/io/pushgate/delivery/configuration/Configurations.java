@@ -4,6 +4,8 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.pushgate.api.secret.SecretCipher;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 import java.util.UUID;
@@ -29,6 +31,9 @@ public class Configurations {
     private final Function<String, Mono<Optional<CallbackConfiguration>>> loader;
     private final AsyncCache<String, Optional<CallbackConfiguration>> cache;
 
+    /** The warm-up's configuration while it runs, else {@code null}. */
+    private volatile Served synthetic;
+
     @Autowired
     Configurations(DatabaseClient database, SecretCipher cipher, ConfigurationSettings settings) {
         this(callbackKey -> load(database, cipher, callbackKey), settings);
@@ -36,7 +41,12 @@ public class Configurations {
 
     /** Reads a missing key with {@code loader}: the database in the service, anything in a benchmark. */
     Configurations(Function<String, Mono<Optional<CallbackConfiguration>>> loader, ConfigurationSettings settings) {
-        this.loader = loader;
+        this.loader = callbackKey -> {
+            Served served = synthetic;
+            return served != null && served.matches(callbackKey)
+                    ? Mono.just(Optional.of(served.configuration()))
+                    : loader.apply(callbackKey);
+        };
         this.cache = Caffeine.newBuilder()
                 .expireAfterWrite(settings.cacheTtl())
                 .maximumSize(settings.cacheMaximumSize())
@@ -88,6 +98,33 @@ public class Configurations {
         });
     }
 
+    /**
+     * Serves the synthetic {@code configuration} for {@code callbackKey} (a random key known only to
+     * this process) until the answer is closed, through the cache like any other: the warm-up's
+     * callbacks take the path a tenant's take. Closed, the key is unknown again — the answer every
+     * other unknown key gets. One at a time.
+     */
+    public AutoCloseable serveSynthetic(String callbackKey, CallbackConfiguration configuration) {
+        if (!configuration.synthetic() || !isCallbackKey(callbackKey)) {
+            throw new IllegalArgumentException("only a synthetic configuration with a callback key is served so");
+        }
+        Served served = new Served(callbackKey.getBytes(StandardCharsets.US_ASCII), configuration);
+        synchronized (this) {
+            if (synthetic != null) {
+                throw new IllegalStateException("a synthetic configuration is served already");
+            }
+            synthetic = served;
+        }
+        return () -> {
+            synchronized (this) {
+                if (synthetic == served) {
+                    synthetic = null;
+                }
+            }
+            cache.synchronous().invalidate(callbackKey);
+        };
+    }
+
     /** Forgets everything, e.g. when change notifications may have been missed. */
     public void evictAll() {
         cache.synchronous().invalidateAll();
@@ -116,6 +153,14 @@ public class Configurations {
                 .one()
                 .map(Optional::of)
                 .defaultIfEmpty(Optional.empty());
+    }
+
+    /** The synthetic configuration and its key (compared in constant time: it is its only secret). */
+    private record Served(byte[] callbackKey, CallbackConfiguration configuration) {
+
+        boolean matches(String candidate) {
+            return MessageDigest.isEqual(callbackKey, candidate.getBytes(StandardCharsets.US_ASCII));
+        }
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

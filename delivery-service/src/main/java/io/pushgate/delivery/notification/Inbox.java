@@ -17,11 +17,14 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 /**
@@ -43,6 +46,9 @@ import reactor.core.publisher.Mono;
  * and announced with {@link NotificationsAccepted} after the commit: this instance's dispatcher
  * delivers them without claiming them first, and no other instance touches them before the lease
  * runs out.
+ *
+ * <p>The warm-up's synthetic events are rehearsed instead ({@link #rehearse(NewNotification)}): the
+ * same statements, grouped among themselves only, in transactions that are rolled back.
  */
 @Service
 public class Inbox {
@@ -96,8 +102,15 @@ public class Inbox {
     private final InboxSettings settings;
     private final DistributionSummary batchSizes;
     private final Coalescer<NewNotification, Stored> writes;
+    private final Coalescer<NewNotification, Stored> rehearsals;
+    private final TransactionalOperator transactions;
 
-    Inbox(DatabaseClient database, ApplicationEventPublisher events, InboxSettings settings, MeterRegistry meters) {
+    Inbox(
+            DatabaseClient database,
+            ApplicationEventPublisher events,
+            InboxSettings settings,
+            MeterRegistry meters,
+            ReactiveTransactionManager transactions) {
         this.batchSizes = DistributionSummary.builder("pushgate.inbox.batch.size")
                 .description("Events per inbox insert (group commit)")
                 .baseUnit("events")
@@ -105,13 +118,11 @@ public class Inbox {
         this.database = database;
         this.events = events;
         this.settings = settings;
-        this.writes = new Coalescer<>(
-                new Coalescer.Limits(
-                        settings.maxBatchSize(),
-                        settings.maxConcurrentBatches(),
-                        settings.maxQueued(),
-                        settings.timeout()),
-                this::write);
+        this.transactions = TransactionalOperator.create(transactions);
+        Coalescer.Limits limits = new Coalescer.Limits(
+                settings.maxBatchSize(), settings.maxConcurrentBatches(), settings.maxQueued(), settings.timeout());
+        this.writes = new Coalescer<>(limits, this::write);
+        this.rehearsals = new Coalescer<>(limits, this::rehearseGroup);
     }
 
     /** Stores {@code notification} unless its event is stored already; emits after the commit. */
@@ -140,10 +151,7 @@ public class Inbox {
         batchSizes.record(batch.size());
         // The first of each (tenant, event) is written; the others of the batch are its duplicates.
         // Rows go in one order in every insert, so concurrent inserts never deadlock.
-        Map<Key, Row> first = new TreeMap<>(KEY_ORDER);
-        for (NewNotification notification : batch) {
-            first.computeIfAbsent(Key.of(notification), key -> new Row(notification));
-        }
+        Map<Key, Row> first = firstOfEachKey(batch);
         // One statement, so no transaction around it: the insert commits on its own (one round trip,
         // not three). A duplicate's first row is committed by the time the insert returns — a
         // concurrent insert of the same key makes it wait for that one's commit — so the look-up
@@ -152,20 +160,86 @@ public class Inbox {
         return insert(List.copyOf(first.values()))
                 .flatMap(inserted -> resolve(first, inserted))
                 .map(results -> {
-                    announce(first, results, leaseEnds);
-                    List<Stored> answers = new ArrayList<>(batch.size());
-                    Set<Key> answered = new HashSet<>();
-                    for (NewNotification notification : batch) {
-                        Key key = Key.of(notification);
-                        Stored stored = results.get(key);
-                        if (stored == null) {
-                            answers.add(null); // a duplicate whose first row could not be read: see resolve
-                        } else {
-                            answers.add(answered.add(key) ? stored : new Stored(stored.notificationId(), true));
-                        }
-                    }
-                    return answers;
+                    announce(accepted(first, results, leaseEnds));
+                    return answers(batch, results);
                 });
+    }
+
+    /**
+     * Rehearses storing {@code notification}, an event of the warm-up's synthetic configuration: it
+     * is grouped only with other rehearsals (never with a tenant's events), and its group takes the
+     * inbox's insert in a transaction that is rolled back. Answers as {@link #store} would; nothing
+     * remains and nothing is announced.
+     */
+    public Mono<Stored> rehearse(NewNotification notification) {
+        return rehearsals
+                .submit(notification)
+                .switchIfEmpty(Mono.error(() -> new InboxUnavailableException(
+                        "the event is rehearsed already, but its first row could not be read", null)))
+                .timeout(
+                        settings.timeout(),
+                        Mono.error(() -> new TimeoutException("not rehearsed within " + settings.timeout())))
+                .onErrorMap(error -> !(error instanceof InboxUnavailableException), Inbox::unavailable);
+    }
+
+    /**
+     * Rehearses storing {@code batch} (synthetic events, see {@link #rehearse(NewNotification)}) in
+     * one transaction that is rolled back whatever happens: the inbox's insert, then {@code after} on
+     * the rows it wrote, in the same transaction (its statements see them; their changes go with
+     * them). Emits what {@code after} emits.
+     */
+    public <T> Mono<T> rehearse(List<NewNotification> batch, Function<List<NotificationAccepted>, Mono<T>> after) {
+        return rolledBack(Mono.defer(() -> {
+            Map<Key, Row> first = firstOfEachKey(batch);
+            Instant leaseEnds = Instant.now().plus(settings.lease());
+            return insertOnce(List.copyOf(first.values()))
+                    .flatMap(inserted -> resolve(first, inserted))
+                    .flatMap(results -> after.apply(accepted(first, results, leaseEnds)));
+        }));
+    }
+
+    /** A group of rehearsals: the same insert as {@link #write}, rolled back. */
+    private Mono<List<Stored>> rehearseGroup(List<NewNotification> batch) {
+        return rolledBack(Mono.defer(() -> {
+            Map<Key, Row> first = firstOfEachKey(batch);
+            return insertOnce(List.copyOf(first.values()))
+                    .flatMap(inserted -> resolve(first, inserted))
+                    .map(results -> answers(batch, results));
+        }));
+    }
+
+    /** {@code work} in a transaction of its own that is rolled back when it ends, whatever it emitted. */
+    private <T> Mono<T> rolledBack(Mono<T> work) {
+        return transactions
+                .execute(status -> {
+                    status.setRollbackOnly();
+                    return work;
+                })
+                .singleOrEmpty();
+    }
+
+    private static Map<Key, Row> firstOfEachKey(List<NewNotification> batch) {
+        Map<Key, Row> first = new TreeMap<>(KEY_ORDER);
+        for (NewNotification notification : batch) {
+            first.computeIfAbsent(Key.of(notification), key -> new Row(notification));
+        }
+        return first;
+    }
+
+    /** Each event's answer, in the batch's order: a later event of a key is the first one's duplicate. */
+    private static List<Stored> answers(List<NewNotification> batch, Map<Key, Stored> results) {
+        List<Stored> answers = new ArrayList<>(batch.size());
+        Set<Key> answered = new HashSet<>();
+        for (NewNotification notification : batch) {
+            Key key = Key.of(notification);
+            Stored stored = results.get(key);
+            if (stored == null) {
+                answers.add(null); // a duplicate whose first row could not be read: see resolve
+            } else {
+                answers.add(answered.add(key) ? stored : new Stored(stored.notificationId(), true));
+            }
+        }
+        return answers;
     }
 
     /**
@@ -245,8 +319,9 @@ public class Inbox {
                 });
     }
 
-    /** Tells this instance's dispatcher about the batch's new rows, which it holds the leases of. */
-    private void announce(Map<Key, Row> first, Map<Key, Stored> results, Instant leaseEnds) {
+    /** The batch's new rows, leased to this instance until {@code leaseEnds}. */
+    private static List<NotificationAccepted> accepted(
+            Map<Key, Row> first, Map<Key, Stored> results, Instant leaseEnds) {
         List<NotificationAccepted> accepted = new ArrayList<>(first.size());
         first.forEach((key, row) -> {
             Stored stored = results.get(key);
@@ -264,6 +339,11 @@ public class Inbox {
                         leaseEnds));
             }
         });
+        return accepted;
+    }
+
+    /** Tells this instance's dispatcher about the batch's new rows, which it holds the leases of. */
+    private void announce(List<NotificationAccepted> accepted) {
         if (accepted.isEmpty()) {
             return;
         }

@@ -75,7 +75,9 @@ class ServiceImagesIntegrationTests {
                 "PUSHGATE_DB_URL", database.url(),
                 "PUSHGATE_DB_USER", database.user(),
                 "PUSHGATE_DB_PASSWORD", database.password(),
-                "PUSHGATE_KEYSET", TestKeyset.json());
+                "PUSHGATE_KEYSET", TestKeyset.json(),
+                // the environment is the image's only: the test suite's no-warm-up is set again here
+                "PUSHGATE_WARMUP_ENABLED", "false");
         // tenant-service first: delivery-service reads the tables it migrates
         run("tenant-service", 8081, common);
         run("delivery-service", 8080, common);
