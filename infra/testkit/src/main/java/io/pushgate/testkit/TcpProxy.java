@@ -55,11 +55,19 @@ public final class TcpProxy implements AutoCloseable {
             while (!listening.isClosed()) {
                 try {
                     Socket client = listening.accept();
-                    Socket upstream = new Socket(target.getAddress(), target.getPort());
-                    sockets.add(client);
-                    sockets.add(upstream);
-                    pump(client, upstream, false);
-                    pump(upstream, client, true);
+                    synchronized (TcpProxy.this) {
+                        // a connection accepted just before close() took the lock is cut here, not left
+                        // carrying traffic after close() returned (a busy machine showed it: a read went on)
+                        if (server != listening) {
+                            closeQuietly(client);
+                            return;
+                        }
+                        Socket upstream = new Socket(target.getAddress(), target.getPort());
+                        sockets.add(client);
+                        sockets.add(upstream);
+                        pump(client, upstream, false);
+                        pump(upstream, client, true);
+                    }
                 } catch (IOException closed) {
                     return;
                 }
