@@ -2,7 +2,6 @@ package io.pushgate.delivery.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pushgate.api.axp.AxpEvent;
 import io.pushgate.delivery.DeliveryServiceTest;
 import io.pushgate.delivery.TestConfigurations;
 import io.pushgate.emulator.FcmEmulator;
@@ -169,29 +168,8 @@ class BoundedFcmSendsIntegrationTests {
         }
     }
 
-    /** {@code count} notifications of {@code tenant} stored as the inbox stores them, due now, nobody's. */
     private static List<UUID> stored(Tenant tenant, int count) throws Exception {
-        List<UUID> ids = new ArrayList<>();
-        try (Connection connection = DeliveryFixtures.connect();
-                var insert = connection.prepareStatement("""
-                        INSERT INTO delivery.notification
-                            (id, tenant_id, configuration_id, event_id, session_id, payload, lease_until)
-                        VALUES (?, ?, ?, ?, ?, ?::jsonb, now())""")) {
-            for (int i = 0; i < count; i++) {
-                AxpEvent event = DeliveryFixtures.event(tenant.sessionId);
-                UUID id = UUID.randomUUID();
-                insert.setObject(1, id);
-                insert.setObject(2, tenant.configuration.tenantId());
-                insert.setObject(3, tenant.configuration.id());
-                insert.setString(4, event.eventId());
-                insert.setString(5, event.sessionId());
-                insert.setString(6, event.toJson());
-                insert.addBatch();
-                ids.add(id);
-            }
-            insert.executeBatch();
-        }
-        return ids;
+        return DeliveryFixtures.storedDue(tenant.configuration(), tenant.sessionId(), count);
     }
 
     private record Tenant(TestConfigurations.Inserted configuration, String deviceToken, String sessionId) {}

@@ -188,6 +188,35 @@ public final class DeliveryFixtures {
         return HexFormat.of().formatHex(bytes);
     }
 
+    /**
+     * {@code count} notifications of {@code configuration}'s tenant for {@code sessionId}, stored as the
+     * inbox stores them, due now, nobody's: their ids.
+     */
+    public static java.util.List<UUID> storedDue(TestConfigurations.Inserted configuration, String sessionId, int count)
+            throws SQLException {
+        java.util.List<UUID> ids = new java.util.ArrayList<>();
+        try (Connection connection = connect();
+                var insert = connection.prepareStatement("""
+                        INSERT INTO delivery.notification
+                            (id, tenant_id, configuration_id, event_id, session_id, payload, lease_until)
+                        VALUES (?, ?, ?, ?, ?, ?::jsonb, now())""")) {
+            for (int i = 0; i < count; i++) {
+                AxpEvent event = event(sessionId);
+                UUID id = UUID.randomUUID();
+                insert.setObject(1, id);
+                insert.setObject(2, configuration.tenantId());
+                insert.setObject(3, configuration.id());
+                insert.setString(4, event.eventId());
+                insert.setString(5, event.sessionId());
+                insert.setString(6, event.toJson());
+                insert.addBatch();
+                ids.add(id);
+            }
+            insert.executeBatch();
+        }
+        return ids;
+    }
+
     public static AxpEvent event(String sessionId) {
         return new AxpEvent(
                 "event-" + UUID.randomUUID(),

@@ -246,29 +246,8 @@ class DeliveryShapingIntegrationTests {
         assertThat(total).isGreaterThanOrEqualTo((double) (NOTIFICATIONS - BURST) / RATE - JITTER);
     }
 
-    /** {@code count} notifications of {@code tenant} stored as the inbox stores them, due now, nobody's. */
     private static List<UUID> stored(Tenant tenant, int count) throws Exception {
-        List<UUID> ids = new ArrayList<>();
-        try (Connection connection = DeliveryFixtures.connect();
-                var insert = connection.prepareStatement("""
-                        INSERT INTO delivery.notification
-                            (id, tenant_id, configuration_id, event_id, session_id, payload, lease_until)
-                        VALUES (?, ?, ?, ?, ?, ?::jsonb, now())""")) {
-            for (int i = 0; i < count; i++) {
-                AxpEvent event = DeliveryFixtures.event(tenant.sessionId);
-                UUID id = UUID.randomUUID();
-                insert.setObject(1, id);
-                insert.setObject(2, tenant.configuration.tenantId());
-                insert.setObject(3, tenant.configuration.id());
-                insert.setString(4, event.eventId());
-                insert.setString(5, event.sessionId());
-                insert.setString(6, event.toJson());
-                insert.addBatch();
-                ids.add(id);
-            }
-            insert.executeBatch();
-        }
-        return ids;
+        return DeliveryFixtures.storedDue(tenant.configuration(), tenant.sessionId(), count);
     }
 
     /** {@code GET /v1/usage} as a member of {@code tenant}. */
