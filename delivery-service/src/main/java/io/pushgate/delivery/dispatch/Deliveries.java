@@ -439,6 +439,22 @@ class Deliveries {
             int attempts,
             Instant leaseEnds) {
 
+        /** The same hold with its lease renewed until {@code newEnd}. */
+        Claimed renewedUntil(Instant newEnd) {
+            return new Claimed(
+                    id,
+                    lease,
+                    tenantId,
+                    configurationId,
+                    eventId,
+                    sessionId,
+                    fields,
+                    receivedAt,
+                    windowOpened,
+                    attempts,
+                    newEnd);
+        }
+
         /** A row the inbox has just written, leased to this instance: never attempted yet. */
         static Claimed accepted(NotificationAccepted accepted) {
             return new Claimed(

@@ -23,6 +23,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxQueued the most look-ups or outcomes waiting for a statement; more fail at once, and their
  *     notifications wait for their lease to run out
  * @param batchTimeout the longest such a statement may take
+ * @param outageHold after the database answers again following an outage, how long no row whose lease
+ *     ran out is claimed: each instance first writes the endings of the pushes that were at the
+ *     provider when the database went away, which it keeps through the outage (a row taken over
+ *     before its ending is written would go out a second time)
  */
 @ConfigurationProperties("pushgate.dispatch")
 record DispatchSettings(
@@ -37,4 +41,5 @@ record DispatchSettings(
         @DefaultValue("500") int maxBatchSize,
         @DefaultValue("2") int maxConcurrentBatches,
         @DefaultValue("50000") int maxQueued,
-        @DefaultValue("10s") Duration batchTimeout) {}
+        @DefaultValue("10s") Duration batchTimeout,
+        @DefaultValue("5s") Duration outageHold) {}

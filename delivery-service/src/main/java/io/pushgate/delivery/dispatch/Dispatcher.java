@@ -8,6 +8,7 @@ import io.pushgate.delivery.channel.Push;
 import io.pushgate.delivery.channel.PushChannel;
 import io.pushgate.delivery.dispatch.Deliveries.Attempt;
 import io.pushgate.delivery.dispatch.Deliveries.Claimed;
+import io.pushgate.delivery.health.DatabaseStatus;
 import io.pushgate.delivery.limit.DeliveryShaping;
 import io.pushgate.delivery.notification.AttemptOutcome;
 import io.pushgate.delivery.notification.NotificationAccepted;
@@ -39,6 +40,11 @@ import reactor.util.retry.Retry;
  * instance's, retries that are due). Look-ups and outcomes of concurrent deliveries share statements
  * ({@link Deliveries}).
  *
+ * <p>An ending the database does not take is kept and written again while the lease holds, and
+ * beyond it while the database is away and for {@code outage-hold} after it answers again — the time
+ * during which no instance's sweep claims a row whose lease ran out. So a push that was at the
+ * provider when the database went away is recorded once it is back, not sent a second time.
+ *
  * <p>Stopping lets the sends in flight finish and be recorded, and gives every other claimed row back.
  */
 @Service
@@ -59,6 +65,7 @@ class Dispatcher implements SmartLifecycle {
     private final CredentialLanes lanes;
     private final DispatchMetrics metrics;
     private final DeliveryShaping shaping;
+    private final DatabaseStatus database;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean running;
 
@@ -70,8 +77,10 @@ class Dispatcher implements SmartLifecycle {
             DispatchSettings settings,
             DeliveryShaping shaping,
             Rollups rollups,
+            DatabaseStatus database,
             MeterRegistry meters) {
         this.shaping = shaping;
+        this.database = database;
         this.rollups = rollups;
         this.deliveries = deliveries;
         this.registrations = registrations;
@@ -241,45 +250,50 @@ class Dispatcher implements SmartLifecycle {
                             ? attempt(notification, channel, push, deadline)
                             : turn.then(Mono.defer(() -> attempt(notification, channel, push, deadline)));
                 })
-                .flatMap(sent -> sent == Sent.WINDOW_CLOSED
+                // from here on, the notification as held for the send (its lease may have been renewed)
+                .flatMap(sent -> sent.windowClosed()
                         ? finish(
-                                notification,
+                                sent.held(),
                                 Ending.windowClosed("the delivery window closed before a send was possible"))
-                        : record(notification, device, credentialId, channel.provider(), sent, deadline))
+                        : record(sent.held(), device, credentialId, channel.provider(), sent, deadline))
                 .defaultIfEmpty(false);
     }
 
     /** Sends if the notification is still this instance's and its window open. */
     private Mono<Sent> attempt(Claimed notification, PushChannel channel, Push push, Instant deadline) {
-        return stillMine(notification).flatMap(mine -> {
-            if (!mine) {
-                return Mono.<Sent>empty();
-            }
+        return stillMine(notification).flatMap(held -> {
             if (!Instant.now().isBefore(deadline)) {
                 // it waited in its lane (or for its credential's rate) past the delivery window
-                return Mono.just(Sent.WINDOW_CLOSED);
+                return Mono.just(Sent.windowClosed(held));
             }
             long start = System.nanoTime();
-            return channel.send(push).map(outcome -> new Sent(outcome, Duration.ofNanos(System.nanoTime() - start)));
+            return channel.send(push)
+                    .map(outcome -> new Sent(held, outcome, Duration.ofNanos(System.nanoTime() - start)));
         });
     }
 
     /**
-     * Whether this instance may still send: a stopping instance gives the row back; one whose lease
-     * has too little left for a send renews it first, and does not send if another took it over.
+     * The notification as this instance holds it for a send, or nothing when it may not send: a
+     * stopping instance gives the row back; one whose lease has too little left for a send renews it
+     * first (and holds it until the new end), and does not send if another took it over.
      */
-    private Mono<Boolean> stillMine(Claimed notification) {
+    private Mono<Claimed> stillMine(Claimed notification) {
         if (!running) {
-            return deliveries.releaseAll(List.of(notification)).thenReturn(false);
+            return deliveries.releaseAll(List.of(notification)).then(Mono.empty());
         }
         // a send needs the lease to outlast it: with less than two thirds of a dispatch lease left
         // (a row that waited in its lane, or one the inbox leased for a short pushgate.inbox.lease)
         // the lease is renewed first
         Duration left = Duration.between(Instant.now(), notification.leaseEnds());
         if (left.compareTo(settings.lease().multipliedBy(2).dividedBy(3)) >= 0) {
-            return Mono.just(true);
+            return Mono.just(notification);
         }
-        return deliveries.renew(notification, settings.lease());
+        // taken before the statement, so never later than the database's own end of the lease
+        Instant renewedUntil = Instant.now().plus(settings.lease());
+        return deliveries
+                .renew(notification, settings.lease())
+                .filter(renewed -> renewed)
+                .map(renewed -> notification.renewedUntil(renewedUntil));
     }
 
     private Mono<Boolean> record(
@@ -385,10 +399,13 @@ class Dispatcher implements SmartLifecycle {
         return deliveries
                 .finish(notification, ending)
                 // the database did not take it (down, restarting): the push may have reached the
-                // provider already, and a row left unfinished goes out again when its lease ends —
-                // so the ending is written again while this instance's lease still holds
+                // provider already, and a row left unfinished goes out again once another instance
+                // claims it — so the ending is written again while the lease holds, and past its end
+                // for as long as no sweep claims such rows: while the database is away and for the
+                // outage hold after it answers again
                 .retryWhen(Retry.fixedDelay(Long.MAX_VALUE, FINISH_RETRY)
-                        .filter(error -> Instant.now().plus(FINISH_RETRY).isBefore(notification.leaseEnds())))
+                        .filter(error -> Instant.now().plus(FINISH_RETRY).isBefore(notification.leaseEnds())
+                                || !database.steadyFor(settings.outageHold())))
                 .doOnNext(mine -> {
                     if (mine) {
                         Attempt attempt = ending.attempt();
@@ -410,10 +427,19 @@ class Dispatcher implements SmartLifecycle {
                 });
     }
 
-    private record Sent(DeliveryOutcome outcome, Duration latency) {
+    /**
+     * A send's outcome and latency, with the notification as held for it; a null outcome when no send
+     * was made because the delivery window closed while the notification waited for its lane.
+     */
+    private record Sent(Claimed held, DeliveryOutcome outcome, Duration latency) {
 
-        /** Not sent: the delivery window closed while the notification waited for its lane. */
-        static final Sent WINDOW_CLOSED = new Sent(null, Duration.ZERO);
+        static Sent windowClosed(Claimed held) {
+            return new Sent(held, null, Duration.ZERO);
+        }
+
+        boolean windowClosed() {
+            return outcome == null;
+        }
     }
 
     @Override

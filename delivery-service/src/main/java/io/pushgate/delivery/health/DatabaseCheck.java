@@ -18,10 +18,11 @@ import reactor.core.publisher.Mono;
 /**
  * Asks the database every {@code interval} whether it answers, through the pool, and shows the
  * answer as the gauge {@code pushgate_database_up} (1 or 0) — what alerts watch, since readiness
- * deliberately does not (README, "Readiness"). A change of state is logged once.
+ * deliberately does not (README, "Readiness"). A change of state is logged once. It also tells
+ * dispatch since when the database has answered again after an outage ({@link DatabaseStatus}).
  */
 @Component
-class DatabaseCheck implements SmartLifecycle {
+class DatabaseCheck implements SmartLifecycle, DatabaseStatus {
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseCheck.class);
 
@@ -29,6 +30,11 @@ class DatabaseCheck implements SmartLifecycle {
     private final DatabaseCheckSettings settings;
     /** 1 up, 0 down, -1 not checked yet (shown as 0). */
     private final AtomicInteger up = new AtomicInteger(-1);
+    /**
+     * {@link System#nanoTime()} of the first answered check after the last unanswered one; {@link
+     * Long#MIN_VALUE} until a check goes unanswered (steady from the start).
+     */
+    private volatile long answeringSince = Long.MIN_VALUE;
 
     private volatile Disposable schedule;
 
@@ -59,6 +65,10 @@ class DatabaseCheck implements SmartLifecycle {
     }
 
     private void record(boolean answered) {
+        if (answered && up.get() == 0) {
+            // before the state changes, so that steadyFor never sees "up" with the time before the outage
+            answeringSince = System.nanoTime();
+        }
         int previous = up.getAndSet(answered ? 1 : 0);
         if (previous == 1 && !answered) {
             log.warn(
@@ -68,6 +78,15 @@ class DatabaseCheck implements SmartLifecycle {
         } else if (previous == 0 && answered) {
             log.info("The database answers again");
         }
+    }
+
+    @Override
+    public boolean steadyFor(Duration period) {
+        if (up.get() == 0) {
+            return false;
+        }
+        long since = answeringSince;
+        return since == Long.MIN_VALUE || System.nanoTime() - since >= period.toNanos();
     }
 
     @Override
