@@ -47,6 +47,11 @@ import reactor.core.publisher.Mono;
  * pushgate.registration.retention} ago and the re-send records older than the retention; deletes the
  * dashboard's rollup minutes older than {@code stats}. A partition is removed with {@code DETACH PARTITION … CONCURRENTLY} and then dropped, so
  * the inserts and claims on the other partitions never wait for it.
+ *
+ * <p>One statement at a time: the pass runs on one connection, where a statement waits until the one
+ * before it has been read to its end — so a list of partitions is read in full before any statement
+ * about one of them is sent. Read as a stream, a list longer than {@code concatMap}'s prefetch (32
+ * rows: about a month of days) left the pass waiting for itself, forever, holding its lock.
  */
 @Component
 class Maintenance implements SmartLifecycle {
@@ -321,6 +326,8 @@ class Maintenance implements SmartLifecycle {
                         Boolean.TRUE.equals(row.get("pending", Boolean.class)),
                         Boolean.TRUE.equals(row.get("attached", Boolean.class))))
                 .all()
+                .collectList()
+                .flatMapMany(Flux::fromIterable) // the whole list first: see "One statement at a time" above the class
                 .filter(partition -> !partition.day().isAfter(lastExpired))
                 // newest first, every notification_… before any attempt_…: a kept day keeps its attempts
                 .concatMap(partition -> {
@@ -370,6 +377,8 @@ class Maintenance implements SmartLifecycle {
                 .map((row, metadata) ->
                         new Unindexed(row.get("relname", String.class), row.get("valid", Boolean.class) != null))
                 .all()
+                .collectList()
+                .flatMapMany(Flux::fromIterable) // the whole list first: see "One statement at a time" above the class
                 .filter(day ->
                         !new Partition(day.partition(), false, true).day().isAfter(lastCold))
                 .concatMap(day -> {
@@ -446,6 +455,9 @@ class Maintenance implements SmartLifecycle {
                              ORDER BY c.relname""")
                     .map((row, metadata) -> new Partition(row.get("relname", String.class), false, true))
                     .all()
+                    .collectList()
+                    .flatMapMany(
+                            Flux::fromIterable) // the whole list first: see "One statement at a time" above the class
                     .concatMap(partition -> {
                         OffsetDateTime start = partition.day().atStartOfDay().atOffset(ZoneOffset.UTC);
                         List<TenantCutoff> due = cutoffs.stream()
