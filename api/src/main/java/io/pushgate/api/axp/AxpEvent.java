@@ -1,8 +1,6 @@
 package io.pushgate.api.axp;
 
 import io.pushgate.api.AxpSignature;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -59,9 +57,7 @@ public record AxpEvent(
         optionalId("customerId", customerId);
         if (eventDate != null) {
             requireText("eventDate", eventDate, MAX_ID_LENGTH);
-            try {
-                DateTimeFormatter.ISO_DATE_TIME.parse(eventDate);
-            } catch (DateTimeParseException e) {
+            if (!IsoDateTimes.isDateTime(eventDate)) {
                 throw new InvalidAxpEventException(
                         "eventDate", "must be an ISO-8601 date-time, such as 2024-03-18T11:00:24.481Z");
             }
