@@ -84,7 +84,8 @@ public final class RawHttp {
     public record HalfBody(boolean chunked, boolean expectContinue, boolean reset) {
         @Override
         public String toString() {
-            return (chunked ? "chunked" : "Content-Length") + (expectContinue ? " after 100 Continue" : "")
+            return (chunked ? "chunked" : "Content-Length")
+                    + (expectContinue ? " after 100 Continue" : "")
                     + (reset ? ", then a reset" : ", then a close");
         }
     }

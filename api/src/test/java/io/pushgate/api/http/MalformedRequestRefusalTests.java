@@ -3,6 +3,7 @@ package io.pushgate.api.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -16,7 +17,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushgate.api.problem.DeliveryApiProblem;
 import io.pushgate.api.problem.ProblemKind;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +50,9 @@ class MalformedRequestRefusalTests {
 
     private EmbeddedChannel channel() {
         return new EmbeddedChannel(
-                new HttpServerCodec(), new MalformedRequestRefusal(KINDS, told::add), new ChannelInboundHandlerAdapter() {
+                new HttpServerCodec(),
+                new MalformedRequestRefusal(KINDS, told::add),
+                new ChannelInboundHandlerAdapter() {
                     @Override
                     public void channelRead(ChannelHandlerContext ctx, Object msg) {
                         if (msg instanceof HttpRequest request) {
@@ -238,7 +240,9 @@ class MalformedRequestRefusalTests {
         assertThat(answer(channel)).isEmpty();
         assertThat(failedContents).isEmpty();
         assertThat(channel.isOpen()).isFalse();
-        assertThat(told).as("refused by closing, without an answer").containsExactly(DeliveryApiProblem.CHUNKED_BODY_MALFORMED);
+        assertThat(told)
+                .as("refused by closing, without an answer")
+                .containsExactly(DeliveryApiProblem.CHUNKED_BODY_MALFORMED);
     }
 
     /** Once the server began its answer, a chunk that cannot be read passes on: two answers cannot be sent. */
@@ -286,7 +290,11 @@ class MalformedRequestRefusalTests {
 
     /** A body cut short by the client closing: its request passed on; no answer, no refusal told. */
     @ParameterizedTest
-    @ValueSource(strings = {"Content-Length: 400\r\n\r\n{\"eventId\":", "Transfer-Encoding: chunked\r\n\r\n190\r\n{\"eventId\":"})
+    @ValueSource(
+            strings = {
+                "Content-Length: 400\r\n\r\n{\"eventId\":",
+                "Transfer-Encoding: chunked\r\n\r\n190\r\n{\"eventId\":"
+            })
     void aBodyCutShortByTheClientClosingIsNeitherAnsweredNorTold(String framing) {
         EmbeddedChannel channel = channel();
         channel.writeInbound(bytes("POST /axp/callbacks/k HTTP/1.1\r\nHost: x\r\n" + framing));
@@ -303,14 +311,22 @@ class MalformedRequestRefusalTests {
     void countedCountsEachRefusalByItsProblemsSlug() {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         MalformedRequestRefusal.Listener counted = MalformedRequestRefusal.counted(KINDS, meters);
-        EmbeddedChannel channel = new EmbeddedChannel(new HttpServerCodec(), new MalformedRequestRefusal(KINDS, counted));
+        EmbeddedChannel channel =
+                new EmbeddedChannel(new HttpServerCodec(), new MalformedRequestRefusal(KINDS, counted));
 
         channel.writeInbound(bytes("GET /v1/x HTTP/2.0\r\nHost: x\r\n\r\n"));
 
-        assertThat(meters.get(MalformedRequestRefusal.METER).tag("problem", "http-version-not-supported").counter().count())
+        assertThat(meters.get(MalformedRequestRefusal.METER)
+                        .tag("problem", "http-version-not-supported")
+                        .counter()
+                        .count())
                 .isEqualTo(1.0);
-        for (String slug : List.of("request-rejected", "request-line-too-long", "request-headers-too-large", "chunked-body-malformed")) {
-            assertThat(meters.get(MalformedRequestRefusal.METER).tag("problem", slug).counter().count())
+        for (String slug : List.of(
+                "request-rejected", "request-line-too-long", "request-headers-too-large", "chunked-body-malformed")) {
+            assertThat(meters.get(MalformedRequestRefusal.METER)
+                            .tag("problem", slug)
+                            .counter()
+                            .count())
                     .as(slug)
                     .isZero();
         }

@@ -683,9 +683,9 @@ class CallbackIngressIntegrationTests {
                 .filter(event -> event.getLoggerName().equals(CallbackIngress.class.getName()))
                 .filter(event -> event.getFormattedMessage().contains("outcome=client_disconnected"))
                 .toList();
-        assertThat(ofTheIngress).hasSizeLessThanOrEqualTo(halfSent.size()).allSatisfy(event -> assertThat(
-                        event.getLevel())
-                .isEqualTo(Level.DEBUG));
+        assertThat(ofTheIngress)
+                .hasSizeLessThanOrEqualTo(halfSent.size())
+                .allSatisfy(event -> assertThat(event.getLevel()).isEqualTo(Level.DEBUG));
         for (String eventId : halfSent) {
             assertThat(count(eventId)).as("a half-sent body is never stored").isZero();
         }

@@ -22,7 +22,8 @@ class ClientDisconnectsTests {
     void aConnectionClosedOrCutShortIsTheClientGoingAway() {
         assertThat(ClientDisconnects.isClientGone(new AbortedException("Connection has been closed")))
                 .isTrue();
-        assertThat(ClientDisconnects.isClientGone(AbortedException.beforeSend())).isTrue();
+        assertThat(ClientDisconnects.isClientGone(AbortedException.beforeSend()))
+                .isTrue();
         assertThat(ClientDisconnects.isClientGone(new PrematureChannelClosureException("closed")))
                 .isTrue();
         assertThat(ClientDisconnects.isClientGone(
@@ -37,18 +38,17 @@ class ClientDisconnectsTests {
         assertThat(ClientDisconnects.isClientGone(
                         new Errors.NativeIoException("recvAddress", Errors.ERRNO_ECONNRESET_NEGATIVE)))
                 .isTrue();
-        assertThat(ClientDisconnects.isClientGone(
-                        new Errors.NativeIoException("writev", Errors.ERRNO_EPIPE_NEGATIVE)))
+        assertThat(ClientDisconnects.isClientGone(new Errors.NativeIoException("writev", Errors.ERRNO_EPIPE_NEGATIVE)))
                 .isTrue();
-        assertThat(ClientDisconnects.isClientGone(
-                        new Errors.NativeIoException("read", Errors.ERRNO_EBADF_NEGATIVE)))
+        assertThat(ClientDisconnects.isClientGone(new Errors.NativeIoException("read", Errors.ERRNO_EBADF_NEGATIVE)))
                 .as("another error of the transport is ours")
                 .isFalse();
     }
 
     @Test
     void anyOtherFailureStaysAFaultOfOurs() {
-        assertThat(ClientDisconnects.isClientGone(new IllegalStateException("boom"))).isFalse();
+        assertThat(ClientDisconnects.isClientGone(new IllegalStateException("boom")))
+                .isFalse();
         assertThat(ClientDisconnects.isClientGone(new IOException("No space left on device")))
                 .isFalse();
         assertThat(ClientDisconnects.isClientGone(new TimeoutException("no answer in 5 s")))

@@ -112,7 +112,8 @@ class MalformedRequestIntegrationTests {
         Map<String, Double> before = MalformedHttp.refusalsCounted(port);
 
         for (MalformedHttp.Case malformed : sent) {
-            MalformedHttp.Answer answer = MalformedHttp.exchange(port, malformed.request()).get(0);
+            MalformedHttp.Answer answer =
+                    MalformedHttp.exchange(port, malformed.request()).get(0);
             assertThat(answer.status()).as(malformed.name()).isEqualTo(malformed.status());
         }
 

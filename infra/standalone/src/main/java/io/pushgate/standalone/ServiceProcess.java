@@ -230,7 +230,8 @@ final class ServiceProcess {
     private static void deleteIfGone(String name, Path pidFile) {
         long pid;
         try {
-            pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.US_ASCII).strip());
+            pid = Long.parseLong(
+                    Files.readString(pidFile, StandardCharsets.US_ASCII).strip());
         } catch (NoSuchFileException none) {
             return;
         } catch (IOException | NumberFormatException e) {
@@ -244,7 +245,8 @@ final class ServiceProcess {
         try {
             Files.deleteIfExists(pidFile);
         } catch (IOException e) {
-            logger.warn("{}'s pid file {} of ended process {} could not be deleted: {}", name, pidFile, pid, e.toString());
+            logger.warn(
+                    "{}'s pid file {} of ended process {} could not be deleted: {}", name, pidFile, pid, e.toString());
         }
     }
 

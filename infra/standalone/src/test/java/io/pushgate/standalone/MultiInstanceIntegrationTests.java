@@ -259,14 +259,18 @@ class MultiInstanceIntegrationTests {
             Path pidFile = home.resolve("run").resolve(name + ".pid");
             pids.put(pidFile, pid(pidFile));
         }
-        assertThat(pids.values()).allSatisfy(pid -> assertThat(alive(pid)).as("pid " + pid + " runs").isTrue());
+        assertThat(pids.values())
+                .allSatisfy(
+                        pid -> assertThat(alive(pid)).as("pid " + pid + " runs").isTrue());
 
         assertThat(launcher.stop(STOP)).isEqualTo(STOPPED_BY_SIGTERM);
 
         assertThat(launcher.stdout()).contains("Pushgate stopped.");
         pids.forEach((pidFile, pid) -> {
             // the process, not only its file: the launcher deletes a pid file only once its process is gone
-            assertThat(alive(pid)).as(pidFile.getFileName() + ": process " + pid + " gone with the launcher").isFalse();
+            assertThat(alive(pid))
+                    .as(pidFile.getFileName() + ": process " + pid + " gone with the launcher")
+                    .isFalse();
             assertThat(pidFile).as("its pid file deleted").doesNotExist();
         });
     }

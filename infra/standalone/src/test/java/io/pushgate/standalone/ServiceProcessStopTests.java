@@ -74,8 +74,8 @@ class ServiceProcessStopTests {
         Path pidFile = pidFile("delivery-service-2", stubborn.pid());
         awaitIgnoringTerm(stubborn.pid());
 
-        boolean gone = ServiceProcess.stop(
-                "delivery-service-2", stubborn.toHandle(), pidFile, Duration.ofMillis(500), LONG);
+        boolean gone =
+                ServiceProcess.stop("delivery-service-2", stubborn.toHandle(), pidFile, Duration.ofMillis(500), LONG);
 
         assertThat(gone).isTrue();
         assertThat(alive(stubborn.pid())).isFalse();
@@ -138,7 +138,8 @@ class ServiceProcessStopTests {
         Process other = start("sleep", "60");
         Path pidFile = pidFile("tenant-service", other.pid());
 
-        assertThat(ServiceProcess.stop("tenant-service", null, pidFile, LONG, LONG)).isTrue();
+        assertThat(ServiceProcess.stop("tenant-service", null, pidFile, LONG, LONG))
+                .isTrue();
 
         assertThat(pidFile).exists();
         assertThat(alive(other.pid())).isTrue();

@@ -1,8 +1,8 @@
 package io.pushgate.tenant.security;
 
-import io.pushgate.api.Scopes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pushgate.api.Scopes;
 import io.pushgate.api.http.MalformedRequestRefusal;
 import io.pushgate.api.problem.ControlPlaneProblem;
 import io.pushgate.tenant.platform.ApiRejected;
@@ -42,9 +42,9 @@ import org.springframework.security.web.server.authentication.AuthenticationWebF
 import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import org.springframework.util.function.SingletonSupplier;
 import reactor.netty.NettyPipeline;
 import tools.jackson.databind.ObjectMapper;
 
