@@ -80,6 +80,60 @@ public final class RawHttp {
         }
     }
 
+    /** How a client leaves a body half sent: the framing of the body, and how it ends the connection. */
+    public record HalfBody(boolean chunked, boolean expectContinue, boolean reset) {
+        @Override
+        public String toString() {
+            return (chunked ? "chunked" : "Content-Length")
+                    + (expectContinue ? " after 100 Continue" : "")
+                    + (reset ? ", then a reset" : ", then a close");
+        }
+    }
+
+    /**
+     * Sends {@code method path} with {@code headers}, announces {@code body} whole (its {@code
+     * Content-Length}, or one chunk of its size), sends only its first half and goes away: a close
+     * (FIN) or, with {@code reset}, a reset (RST: {@code SO_LINGER} 0). With {@code expectContinue}
+     * it sends {@code Expect: 100-continue} and the half only after the server's {@code 100 Continue},
+     * which the server sends once it reads the body: the body is then surely being read when the
+     * client goes away. Returns whatever the server sent before the client left.
+     */
+    public static String goAwayMidBody(
+            int port, String method, String path, Map<String, String> headers, byte[] body, HalfBody how)
+            throws IOException {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        try {
+            socket.setSoTimeout(READ_TIMEOUT_MS);
+            OutputStream out = socket.getOutputStream();
+            StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
+            head.append("Host: 127.0.0.1:").append(port).append("\r\n");
+            headers.forEach((name, value) ->
+                    head.append(name).append(": ").append(value).append("\r\n"));
+            head.append(how.chunked() ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + body.length + "\r\n");
+            if (how.expectContinue()) {
+                head.append("Expect: 100-continue\r\n");
+            }
+            head.append("\r\n");
+            out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String received = "";
+            if (how.expectContinue()) {
+                received = readHead(socket.getInputStream());
+            }
+            if (how.chunked()) {
+                out.write((Integer.toHexString(body.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            }
+            out.write(body, 0, body.length / 2);
+            out.flush();
+            return received;
+        } finally {
+            if (how.reset()) {
+                socket.setSoLinger(true, 0);
+            }
+            socket.close();
+        }
+    }
+
     private static void chunk(OutputStream out, byte[] data) throws IOException {
         out.write((Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
         out.write(data);

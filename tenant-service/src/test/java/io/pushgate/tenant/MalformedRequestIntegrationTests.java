@@ -3,7 +3,10 @@ package io.pushgate.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushgate.testkit.MalformedHttp;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,6 +65,35 @@ class MalformedRequestIntegrationTests {
         assertProblem(
                 malformed,
                 MalformedHttp.exchange(api.port(), malformed.request()).get(0));
+    }
+
+    /**
+     * Each refusal is counted once in {@code pushgate_requests_refused_total{problem}} by its problem's
+     * slug — the decoder's (every malformed request above, a bad chunk in a sign-in) and the
+     * firewall's ({@code TRACE}) — so that an operator sees them; none is logged.
+     */
+    @Test
+    void eachRefusalIsCountedOnceByItsProblem() throws Exception {
+        List<MalformedHttp.Case> sent = new ArrayList<>(MalformedHttp.cases("POST", "/v1/auth/login"));
+        sent.add(MalformedHttp.badChunk(
+                "POST /v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"));
+        sent.add(new MalformedHttp.Case(
+                "a method the firewall refuses",
+                "TRACE /v1/configurations HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+                400,
+                "request-rejected"));
+        Map<String, Integer> expected = new TreeMap<>();
+        sent.forEach(malformed -> expected.merge(malformed.type(), 1, Integer::sum));
+        Map<String, Double> before = MalformedHttp.refusalsCounted(api.port());
+
+        for (MalformedHttp.Case malformed : sent) {
+            MalformedHttp.Answer answer =
+                    MalformedHttp.exchange(api.port(), malformed.request()).get(0);
+            assertThat(answer.status()).as(malformed.name()).isEqualTo(malformed.status());
+        }
+
+        assertThat(MalformedHttp.added(before, MalformedHttp.refusalsCounted(api.port())))
+                .isEqualTo(expected);
     }
 
     private static void assertProblem(MalformedHttp.Case malformed, MalformedHttp.Answer answer) {

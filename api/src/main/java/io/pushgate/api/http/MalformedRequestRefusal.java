@@ -1,5 +1,7 @@
 package io.pushgate.api.http;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -8,6 +10,8 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.ChannelOutputShutdownException;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.DecoderResultProvider;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -24,6 +28,9 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import io.pushgate.api.problem.ProblemKind;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,6 +57,13 @@ import java.util.concurrent.TimeUnit;
  * whatever the service writes after it is dropped (its request's body never ends: the service sees
  * the connection close). When the service has already answered, the connection closes without a
  * second answer.
+ *
+ * <p>A request cut short by the client closing the connection is no refusal: what Netty's decoder
+ * reports of it as {@link PrematureChannelClosureException} stops here unanswered and uncounted —
+ * nobody is left to answer; a request already passed on sees its body fail as the connection closes.
+ *
+ * <p>Each refusal is told to a {@link Listener} with its kind ({@link #counted} counts them in a meter)
+ * and never logged: a flood of malformed requests is a count, not a flood of log lines.
  *
  * <p>After the answer the server stops sending and discards what the client still sends for up to
  * {@link #LINGER_MILLIS} before it closes (a lingering close, RFC 9112 §9.6): closing with the rest of
@@ -94,7 +108,46 @@ public final class MalformedRequestRefusal extends ChannelDuplexHandler {
         }
     }
 
+    /** Told of each refusal, with the kind answered; it runs on the connection's event loop, so it must not block. */
+    @FunctionalInterface
+    public interface Listener {
+
+        /** A request was refused as {@code kind} (answered, or its connection closed without an answer). */
+        void refused(ProblemKind kind);
+    }
+
+    /** The meter of the refusals, {@code pushgate_requests_refused_total{problem}}: its name. */
+    public static final String METER = "pushgate.requests.refused";
+
+    /**
+     * A listener that counts each refusal in {@code pushgate_requests_refused_total{problem=<slug>}}, e.g.
+     * {@code problem="chunked-body-malformed"}: one counter per kind, registered (at 0) at once.
+     */
+    public static Listener counted(Kinds kinds, MeterRegistry meters) {
+        Map<ProblemKind, Counter> counters = new ConcurrentHashMap<>();
+        for (ProblemKind kind : List.of(
+                kinds.rejected(),
+                kinds.lineTooLong(),
+                kinds.headersTooLarge(),
+                kinds.chunkedBodyMalformed(),
+                kinds.versionNotSupported())) {
+            counters.put(kind, counter(kind, meters));
+        }
+        return kind -> counters.computeIfAbsent(kind, unlisted -> counter(unlisted, meters))
+                .increment();
+    }
+
+    /** The counter of refusals of {@code kind} in {@code meters}, the same one {@link #counted} increments. */
+    public static Counter counter(ProblemKind kind, MeterRegistry meters) {
+        return Counter.builder(METER)
+                .description("Requests refused before any route saw them (by the HTTP decoder or the firewall),"
+                        + " by problem type")
+                .tag("problem", kind.slug())
+                .register(meters);
+    }
+
     private final Kinds kinds;
+    private final Listener listener;
 
     /** Requests passed on whose answer has not ended yet. */
     private int unanswered;
@@ -104,25 +157,34 @@ public final class MalformedRequestRefusal extends ChannelDuplexHandler {
 
     private boolean refused;
 
-    /** A refusal that answers with the service's own kinds. */
-    public MalformedRequestRefusal(Kinds kinds) {
+    /** A refusal that answers with the service's own kinds and tells {@code listener} of each. */
+    public MalformedRequestRefusal(Kinds kinds, Listener listener) {
         this.kinds = kinds;
+        this.listener = listener;
     }
 
     /**
-     * Installs a refusal answering with these kinds on {@code channel}, right after the handler named
-     * {@code codec} (Reactor Netty's {@code NettyPipeline.HttpCodec}); nothing on a channel without that
-     * codec or that has one already. For a server's {@code doOnChannelInit}.
+     * Installs a refusal answering with these kinds and telling {@code listener} on {@code channel},
+     * right after the handler named {@code codec} (Reactor Netty's {@code NettyPipeline.HttpCodec});
+     * nothing on a channel without that codec or that has one already. For a server's {@code
+     * doOnChannelInit}.
      */
-    public static void install(Channel channel, String codec, Kinds kinds) {
+    public static void install(Channel channel, String codec, Kinds kinds, Listener listener) {
         if (channel.pipeline().get(codec) != null && channel.pipeline().get(NAME) == null) {
-            channel.pipeline().addAfter(codec, NAME, new MalformedRequestRefusal(kinds));
+            channel.pipeline().addAfter(codec, NAME, new MalformedRequestRefusal(kinds, listener));
         }
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (refused) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof DecoderResultProvider decoded
+                && decoded.decoderResult().cause() instanceof PrematureChannelClosureException) {
+            // the client closed the connection in the middle of its request: nobody to answer, nothing
+            // to count; a request already passed on sees its body fail as the connection closes
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -144,6 +206,7 @@ public final class MalformedRequestRefusal extends ChannelDuplexHandler {
                 // the body's request has its answer: a second one would answer a request never sent
                 ReferenceCountUtil.release(msg);
                 refused = true;
+                listener.refused(kindOfBody(content.decoderResult().cause()));
                 // after the answer written before it (an empty write is flushed behind it)
                 ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(flushed -> lingerThenClose(ctx));
                 return;
@@ -206,6 +269,7 @@ public final class MalformedRequestRefusal extends ChannelDuplexHandler {
 
     private void refuse(ChannelHandlerContext ctx, ProblemKind kind) {
         refused = true;
+        listener.refused(kind);
         byte[] body = problem(kind).getBytes(StandardCharsets.UTF_8);
         FullHttpResponse response = new DefaultFullHttpResponse(
                 HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(kind.status()), Unpooled.wrappedBuffer(body));

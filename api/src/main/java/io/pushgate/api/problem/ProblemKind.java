@@ -24,6 +24,11 @@ public interface ProblemKind {
     /** The short, constant human-readable summary. */
     String title();
 
+    /** The kind's slug, the last part of its {@link #type()}, e.g. {@code invalid-field}: as metrics tag it. */
+    default String slug() {
+        return type().toString().substring(BASE.length());
+    }
+
     /** The {@code type} URI of the kind named {@code slug}, e.g. {@code invalid-field}. */
     static URI type(String slug) {
         return URI.create(BASE + slug);

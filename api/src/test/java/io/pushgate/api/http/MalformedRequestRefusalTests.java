@@ -3,6 +3,7 @@ package io.pushgate.api.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -17,6 +18,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.pushgate.api.problem.DeliveryApiProblem;
+import io.pushgate.api.problem.ProblemKind;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +39,9 @@ class MalformedRequestRefusalTests {
             DeliveryApiProblem.CHUNKED_BODY_MALFORMED,
             DeliveryApiProblem.HTTP_VERSION_NOT_SUPPORTED);
 
+    /** What the refusal told its listener: the kind of each refusal. */
+    private final List<ProblemKind> told = new ArrayList<>();
+
     /** What reached the server behind the refusal: the decoded requests. */
     private final List<HttpRequest> passed = new ArrayList<>();
 
@@ -45,7 +50,9 @@ class MalformedRequestRefusalTests {
 
     private EmbeddedChannel channel() {
         return new EmbeddedChannel(
-                new HttpServerCodec(), new MalformedRequestRefusal(KINDS), new ChannelInboundHandlerAdapter() {
+                new HttpServerCodec(),
+                new MalformedRequestRefusal(KINDS, told::add),
+                new ChannelInboundHandlerAdapter() {
                     @Override
                     public void channelRead(ChannelHandlerContext ctx, Object msg) {
                         if (msg instanceof HttpRequest request) {
@@ -74,6 +81,7 @@ class MalformedRequestRefusalTests {
         assertThat(answer).doesNotContain("a\u0001b", "axp");
         assertThat(passed).isEmpty();
         assertThat(channel.isOpen()).isFalse();
+        assertThat(told).containsExactly(DeliveryApiProblem.REQUEST_REJECTED);
     }
 
     @Test
@@ -215,6 +223,7 @@ class MalformedRequestRefusalTests {
         assertThat(passed).hasSize(1);
         assertThat(failedContents).isEmpty();
         assertThat(channel.isOpen()).isFalse();
+        assertThat(told).containsExactly(DeliveryApiProblem.CHUNKED_BODY_MALFORMED);
     }
 
     /** After the server answered, a chunk that cannot be read closes the connection with no second answer. */
@@ -231,6 +240,9 @@ class MalformedRequestRefusalTests {
         assertThat(answer(channel)).isEmpty();
         assertThat(failedContents).isEmpty();
         assertThat(channel.isOpen()).isFalse();
+        assertThat(told)
+                .as("refused by closing, without an answer")
+                .containsExactly(DeliveryApiProblem.CHUNKED_BODY_MALFORMED);
     }
 
     /** Once the server began its answer, a chunk that cannot be read passes on: two answers cannot be sent. */
@@ -246,6 +258,79 @@ class MalformedRequestRefusalTests {
 
         assertThat(failedContents).hasSize(1);
         assertThat(answer(channel)).isEmpty();
+    }
+
+    /** A well-formed request, and one refused behind an unanswered request (Reactor Netty refuses it), are not told. */
+    @Test
+    void onlyTheRefusalsAnsweredHereAreTold() {
+        EmbeddedChannel channel = channel();
+
+        channel.writeInbound(bytes("GET /first HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /second HTTP/1.1\r\nHost: x\r\nX-Odd: a\u0001b\r\n\r\n"));
+
+        assertThat(passed).hasSize(2);
+        assertThat(told).isEmpty();
+    }
+
+    /**
+     * A client that closes the connection in the middle of its request's head went away: no answer (nobody
+     * reads it), no refusal counted, nothing passed on.
+     */
+    @Test
+    void aHeadCutShortByTheClientClosingIsNeitherAnsweredNorTold() {
+        EmbeddedChannel channel = channel();
+        channel.writeInbound(bytes("POST /axp/callbacks/k HTTP/1.1\r\nHost: x\r\nContent-Le"));
+
+        channel.finish();
+
+        assertThat(told).isEmpty();
+        assertThat(passed).isEmpty();
+        assertThat(answer(channel)).isEmpty();
+    }
+
+    /** A body cut short by the client closing: its request passed on; no answer, no refusal told. */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "Content-Length: 400\r\n\r\n{\"eventId\":",
+                "Transfer-Encoding: chunked\r\n\r\n190\r\n{\"eventId\":"
+            })
+    void aBodyCutShortByTheClientClosingIsNeitherAnsweredNorTold(String framing) {
+        EmbeddedChannel channel = channel();
+        channel.writeInbound(bytes("POST /axp/callbacks/k HTTP/1.1\r\nHost: x\r\n" + framing));
+
+        channel.finish();
+
+        assertThat(passed).hasSize(1);
+        assertThat(told).isEmpty();
+        assertThat(answer(channel)).isEmpty();
+    }
+
+    /** {@code counted}: {@code pushgate_requests_refused_total{problem=<slug>}}, each kind at 0 from the start. */
+    @Test
+    void countedCountsEachRefusalByItsProblemsSlug() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        MalformedRequestRefusal.Listener counted = MalformedRequestRefusal.counted(KINDS, meters);
+        EmbeddedChannel channel =
+                new EmbeddedChannel(new HttpServerCodec(), new MalformedRequestRefusal(KINDS, counted));
+
+        channel.writeInbound(bytes("GET /v1/x HTTP/2.0\r\nHost: x\r\n\r\n"));
+
+        assertThat(meters.get(MalformedRequestRefusal.METER)
+                        .tag("problem", "http-version-not-supported")
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
+        for (String slug : List.of(
+                "request-rejected", "request-line-too-long", "request-headers-too-large", "chunked-body-malformed")) {
+            assertThat(meters.get(MalformedRequestRefusal.METER)
+                            .tag("problem", slug)
+                            .counter()
+                            .count())
+                    .as(slug)
+                    .isZero();
+        }
+        drain(channel);
     }
 
     @Test

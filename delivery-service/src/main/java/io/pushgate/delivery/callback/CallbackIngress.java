@@ -27,6 +27,7 @@ import java.util.Arrays;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -60,7 +61,9 @@ import reactor.core.publisher.Mono;
  * secret, no signature) and its meters. A callback of a known configuration refused for a reason in
  * AXP's set-up is recorded for the tenant's refused-callback log ({@link RefusedCallbacks}), and one
  * verified is counted by the secret that verified it ({@link SecretUsage}): both in memory, written
- * off this path.
+ * off this path. A callback whose client went away before its answer (the connection closed or reset
+ * with the body half sent) is counted as {@code client_disconnected} and said at DEBUG only: no
+ * ERROR, no stack trace, nothing stored.
  *
  * <p>A callback of the warm-up's synthetic configuration ({@link CallbackConfiguration#synthetic()},
  * known only to this process) takes the same path up to the write, which the inbox rehearses in a
@@ -108,6 +111,7 @@ class CallbackIngress {
         this.secretUsage = secretUsage;
         this.rollups = rollups;
         this.refusalLines = refusalLines;
+        ClientDisconnects.quietDroppedDisconnects();
     }
 
     Mono<ServerResponse> receive(ServerRequest request) {
@@ -115,8 +119,41 @@ class CallbackIngress {
         Trace trace = new Trace();
         trace.request = request;
         return Mono.defer(() -> accept(request, trace))
-                .onErrorResume(error -> problem(error, trace))
-                .doOnNext(response -> finish(trace, started));
+                .onErrorResume(error -> error instanceof ClientDisconnects.ClientDisconnected gone
+                        ? disconnected(trace, started, gone.getCause())
+                        : problem(error, trace))
+                .doOnNext(response -> finish(trace, started))
+                // the connection closed before the answer: Reactor Netty cancels the request's handling
+                .doOnCancel(() -> disconnected(trace, started, null));
+    }
+
+    /**
+     * The client closed or reset the connection before its answer — with its body half sent, or while
+     * the callback was being looked up or stored: its doing, not a fault of ours. Counted ({@code
+     * pushgate_callbacks_total{outcome="client_disconnected"}}) and said at DEBUG only, so that a
+     * client (or an attacker) that keeps going away cannot flood the log; no answer, as nobody is left
+     * to read one. A body that did not end is never stored: the event is read from the whole body only.
+     */
+    private Mono<ServerResponse> disconnected(Trace trace, long started, Throwable cause) {
+        if (!trace.finished.compareAndSet(false, true)) {
+            return Mono.empty();
+        }
+        CallbackConfiguration configuration = trace.configuration != null ? trace.configuration : trace.disabled;
+        if (configuration != null && configuration.synthetic()) {
+            return Mono.empty(); // the warm-up's own: neither metered nor logged
+        }
+        trace.outcome = CallbackOutcome.CLIENT_DISCONNECTED;
+        UUID tenant = trace.configuration == null ? null : trace.configuration.tenantId();
+        UUID configurationId = trace.configuration == null ? null : trace.configuration.id();
+        metrics.record(tenant, configurationId, trace.outcome, System.nanoTime() - started);
+        if (log.isDebugEnabled()) {
+            log.debug(
+                    "callback configuration={} outcome={} cause={}",
+                    configurationId == null ? CallbackMetrics.NO_TENANT : configurationId,
+                    trace.outcome.tag(),
+                    cause == null ? "cancelled before the answer" : cause.toString());
+        }
+        return Mono.empty();
     }
 
     /** A request under {@code /axp/callbacks/} that no callback URL matches. */
@@ -263,7 +300,10 @@ class CallbackIngress {
         response.header(RATE_LIMIT_RESET, Long.toString(admission.resetSeconds()));
     }
 
-    /** The body, read up to the cap: a larger one fails as soon as the cap is passed. */
+    /**
+     * The body, read up to the cap: a larger one fails as soon as the cap is passed, one whose client
+     * went away before it ended fails as {@link ClientDisconnects.ClientDisconnected}.
+     */
     private static Mono<byte[]> body(ServerRequest request) {
         return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), AxpEvent.MAX_BODY_BYTES)
                 .map(buffer -> {
@@ -273,7 +313,8 @@ class CallbackIngress {
                     return bytes;
                 })
                 .defaultIfEmpty(new byte[0])
-                .onErrorMap(DataBufferLimitException.class, limit -> tooLarge());
+                .onErrorMap(DataBufferLimitException.class, limit -> tooLarge())
+                .onErrorMap(ClientDisconnects::isClientGone, ClientDisconnects.ClientDisconnected::new);
     }
 
     private static void requireJson(HttpHeaders headers) {
@@ -388,6 +429,9 @@ class CallbackIngress {
     }
 
     private void finish(Trace trace, long started) {
+        if (!trace.finished.compareAndSet(false, true)) {
+            return;
+        }
         long nanos = System.nanoTime() - started;
         CallbackConfiguration configuration = trace.configuration;
         if (configuration != null && configuration.synthetic()) {
@@ -465,5 +509,7 @@ class CallbackIngress {
         CallbackOutcome outcome = CallbackOutcome.STORAGE_UNAVAILABLE;
         /** Why the inbox did not store it, when it did not. */
         String notStored;
+        /** Its meters and line are done: once, whether it was answered or its client went away. */
+        final AtomicBoolean finished = new AtomicBoolean();
     }
 }

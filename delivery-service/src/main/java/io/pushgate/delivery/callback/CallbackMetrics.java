@@ -13,7 +13,8 @@ import org.springframework.stereotype.Component;
  * The ingress's meters, as Prometheus shows them: {@code pushgate_callbacks_total{tenant,outcome}},
  * {@code pushgate_callback_signature_failures_total{configuration}} and the histogram {@code
  * pushgate_callback_latency_seconds{outcome}}. Callbacks without a known configuration count under
- * tenant {@code none}.
+ * tenant {@code none}; one whose client went away before its answer under outcome {@code
+ * client_disconnected}.
  */
 @Component
 class CallbackMetrics {

@@ -4,7 +4,10 @@ import io.pushgate.api.problem.CallbackProblem;
 import java.util.Locale;
 import org.springframework.http.HttpStatus;
 
-/** How a callback ended, as its metrics and its log line name it: accepted, a duplicate, or one of the problems. */
+/**
+ * How a callback ended, as its metrics and its log line name it: accepted, a duplicate, one of the
+ * problems, or the client gone before its answer.
+ */
 enum CallbackOutcome {
     ACCEPTED(HttpStatus.ACCEPTED, null),
     DUPLICATE(HttpStatus.OK, null),
@@ -17,7 +20,12 @@ enum CallbackOutcome {
     INVALID_EVENT(CallbackProblem.INVALID_EVENT),
     RATE_LIMITED(CallbackProblem.RATE_LIMITED),
     STORAGE_UNAVAILABLE(CallbackProblem.STORAGE_UNAVAILABLE),
-    CONFIGURATION_UNUSABLE(CallbackProblem.CONFIGURATION_UNUSABLE);
+    CONFIGURATION_UNUSABLE(CallbackProblem.CONFIGURATION_UNUSABLE),
+    /**
+     * The client closed or reset the connection before the answer (with its body unread or half sent,
+     * or while the callback was being stored): nobody is left to answer, so it has no status.
+     */
+    CLIENT_DISCONNECTED(null, null);
 
     private final HttpStatus status;
     private final CallbackProblem problem;
@@ -36,13 +44,14 @@ enum CallbackOutcome {
     /** The outcome of a callback that ended with {@code problem}. */
     static CallbackOutcome of(CallbackProblem problem) {
         for (CallbackOutcome outcome : values()) {
-            if (outcome.problem == problem) {
+            if (outcome.problem != null && outcome.problem == problem) {
                 return outcome;
             }
         }
         throw new IllegalArgumentException("no outcome for " + problem);
     }
 
+    /** The answer's status; null for {@link #CLIENT_DISCONNECTED}, which has no answer. */
     HttpStatus status() {
         return status;
     }

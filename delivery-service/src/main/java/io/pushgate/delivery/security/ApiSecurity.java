@@ -1,10 +1,13 @@
 package io.pushgate.delivery.security;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pushgate.api.Scopes;
 import io.pushgate.api.http.MalformedRequestRefusal;
 import io.pushgate.api.problem.DeliveryApiProblem;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -27,6 +30,7 @@ import org.springframework.security.web.server.authorization.AuthorizationContex
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.netty.NettyPipeline;
@@ -179,8 +183,10 @@ class ApiSecurity {
      * other refusal; the detail is fixed, as the firewall's own message may quote a header value.
      */
     @Bean
-    ServerExchangeRejectedHandler rejectedRequests(ObjectMapper json) {
+    ServerExchangeRejectedHandler rejectedRequests(ObjectMapper json, MeterRegistry meters) {
+        Counter counted = MalformedRequestRefusal.counter(DeliveryApiProblem.REQUEST_REJECTED, meters);
         return (exchange, rejected) -> {
+            counted.increment();
             var response = exchange.getResponse();
             if (response.isCommitted()) {
                 return Mono.empty();
@@ -202,17 +208,24 @@ class ApiSecurity {
      * read) is a problem answer too: {@code request-rejected} (400), {@code request-line-too-long}
      * (414), {@code request-headers-too-large} (431), {@code chunked-body-malformed} (400), {@code
      * http-version-not-supported} (505), and the connection closes.
+     *
+     * <p>These refusals and the firewall's ({@link #rejectedRequests}) are counted in {@code
+     * pushgate_requests_refused_total{problem}}, by the problem's slug, and never logged one by one: a
+     * flood of bad requests is a count, not a flood of log lines.
      */
     @Bean
-    NettyServerCustomizer malformedRequestsAsProblems() {
+    NettyServerCustomizer malformedRequestsAsProblems(ObjectProvider<MeterRegistry> meters) {
         MalformedRequestRefusal.Kinds kinds = new MalformedRequestRefusal.Kinds(
                 DeliveryApiProblem.REQUEST_REJECTED,
                 DeliveryApiProblem.REQUEST_LINE_TOO_LONG,
                 DeliveryApiProblem.HEADERS_TOO_LARGE,
                 DeliveryApiProblem.CHUNKED_BODY_MALFORMED,
                 DeliveryApiProblem.HTTP_VERSION_NOT_SUPPORTED);
+        // the meters at the first connection, not while the web server is made (before the registry should be)
+        SingletonSupplier<MalformedRequestRefusal.Listener> counted =
+                SingletonSupplier.of(() -> MalformedRequestRefusal.counted(kinds, meters.getObject()));
         return server -> server.doOnChannelInit((observer, channel, remote) ->
-                MalformedRequestRefusal.install(channel, NettyPipeline.HttpCodec, kinds));
+                MalformedRequestRefusal.install(channel, NettyPipeline.HttpCodec, kinds, counted.obtain()));
     }
 
     private static Mono<Void> forbidden(ServerWebExchange exchange, ObjectMapper json) {

@@ -2,6 +2,7 @@ package io.pushgate.delivery.callback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -33,6 +34,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -606,6 +609,98 @@ class CallbackIngressIntegrationTests {
         } finally {
             loggers.forEach(logger -> logger.detachAppender(logged));
         }
+    }
+
+    /**
+     * A client that sends a callback's headers and half its body, then closes or resets the
+     * connection, went away: its doing, not a fault of the service. 48 of them (Content-Length and
+     * chunked, a close and a reset, with the body surely being read — after the server's {@code 100
+     * Continue} — or sent at once): no ERROR and no WARN from any logger, no stack trace, at most one
+     * DEBUG line each; each counted as {@code client_disconnected}; nothing stored; the next callback
+     * is answered as ever.
+     */
+    @Test
+    void aClientThatGoesAwayMidBodyIsCountedNotLoggedAsAnErrorAndNothingIsStored() throws Exception {
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        Logger ingress = (Logger) LoggerFactory.getLogger(CallbackIngress.class);
+        Level ingressLevel = ingress.getLevel();
+        ingress.setLevel(Level.DEBUG);
+        root.addAppender(logged);
+        double before = clientDisconnected();
+        List<String> halfSent = new ArrayList<>();
+        int continued = 0;
+        try {
+            for (int i = 0; i < 48; i++) {
+                RawHttp.HalfBody how = new RawHttp.HalfBody(i % 2 == 1, i / 4 % 2 == 0, i / 2 % 2 == 1);
+                AxpEvent event = AxpEvent.of(UUID.randomUUID().toString(), "s-gone");
+                halfSent.add(event.eventId());
+                String received = RawHttp.goAwayMidBody(
+                        port,
+                        "POST",
+                        "/axp/callbacks/" + configuration.callbackKey(),
+                        Map.of(
+                                "Content-Type",
+                                "application/json",
+                                AxpSignature.HEADER,
+                                event.signature(configuration.secret())),
+                        event.toJson().getBytes(StandardCharsets.UTF_8),
+                        how);
+                if (how.expectContinue()) {
+                    assertThat(received).as(how.toString()).startsWith("HTTP/1.1 100 ");
+                    continued++;
+                }
+            }
+            AxpEvent next = AxpEvent.of(UUID.randomUUID().toString(), "s-after-gone");
+            assertThat(callbacks
+                            .post(configuration.callbackKey(), next.signature(configuration.secret()), next.toJson())
+                            .statusCode())
+                    .as("the next callback is answered")
+                    .isEqualTo(202);
+            double counted = clientDisconnected() - before;
+            for (int i = 0; i < 100 && counted < halfSent.size(); i++) {
+                Thread.sleep(100); // the last ones may still be closing on the server's side
+                counted = clientDisconnected() - before;
+            }
+            assertThat(continued).isEqualTo(24);
+            assertThat(counted).as("callbacks counted as client_disconnected").isEqualTo(halfSent.size());
+        } finally {
+            root.detachAppender(logged);
+            ingress.setLevel(ingressLevel);
+        }
+        assertThat(logged.list)
+                .as("nothing at WARN or ERROR, from any logger")
+                .filteredOn(event -> event.getLevel().isGreaterOrEqual(Level.WARN))
+                .extracting(ILoggingEvent::getFormattedMessage)
+                .isEmpty();
+        assertThat(logged.list)
+                .as("no stack trace")
+                .filteredOn(event -> event.getThrowableProxy() != null)
+                .extracting(event -> event.getLoggerName() + ": " + event.getFormattedMessage())
+                .isEmpty();
+        List<ILoggingEvent> ofTheIngress = logged.list.stream()
+                .filter(event -> event.getLoggerName().equals(CallbackIngress.class.getName()))
+                .filter(event -> event.getFormattedMessage().contains("outcome=client_disconnected"))
+                .toList();
+        assertThat(ofTheIngress)
+                .hasSizeLessThanOrEqualTo(halfSent.size())
+                .allSatisfy(event -> assertThat(event.getLevel()).isEqualTo(Level.DEBUG));
+        for (String eventId : halfSent) {
+            assertThat(count(eventId)).as("a half-sent body is never stored").isZero();
+        }
+    }
+
+    /** {@code pushgate_callbacks_total{outcome="client_disconnected"}}, summed over every tenant (and {@code none}). */
+    private double clientDisconnected() {
+        Matcher series = Pattern.compile(
+                        "(?m)^pushgate_callbacks_total\\{outcome=\"client_disconnected\",tenant=\"[^\"]*\"} (\\S+)$")
+                .matcher(callbacks.get("/actuator/prometheus").body());
+        double sum = 0;
+        while (series.find()) {
+            sum += Double.parseDouble(series.group(1));
+        }
+        return sum;
     }
 
     private HttpResponse<String> send(String header, String signature, AxpEvent event) {

@@ -8,7 +8,10 @@ import io.pushgate.testkit.MalformedHttp;
 import io.pushgate.testkit.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -86,6 +89,44 @@ class MalformedRequestIntegrationTests {
 
         assertThat(answer.status()).isEqualTo(404);
         assertThat(answer.closed()).as("closed, nothing sent after the answer").isTrue();
+    }
+
+    /**
+     * Each refusal is counted once in {@code pushgate_requests_refused_total{problem}} by its problem's
+     * slug — the decoder's (every malformed request above, and a bad chunk in a body the service waits
+     * for) and the firewall's ({@code TRACE}) — so that an operator sees them; none is logged.
+     */
+    @Test
+    void eachRefusalIsCountedOnceByItsProblem() throws Exception {
+        List<MalformedHttp.Case> sent = new ArrayList<>(MalformedHttp.cases("POST", "/axp/callbacks/no-such-key"));
+        sent.add(MalformedHttp.badChunk("POST /axp/callbacks/" + knownCallbackKey()
+                + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nX-hmac: " + "0".repeat(64)
+                + "\r\n"));
+        sent.add(new MalformedHttp.Case(
+                "a method the firewall refuses",
+                "TRACE /v1/device-registrations/abc HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+                400,
+                "request-rejected"));
+        Map<String, Integer> expected = new TreeMap<>();
+        sent.forEach(malformed -> expected.merge(malformed.type(), 1, Integer::sum));
+        Map<String, Double> before = MalformedHttp.refusalsCounted(port);
+
+        for (MalformedHttp.Case malformed : sent) {
+            MalformedHttp.Answer answer =
+                    MalformedHttp.exchange(port, malformed.request()).get(0);
+            assertThat(answer.status()).as(malformed.name()).isEqualTo(malformed.status());
+        }
+
+        Map<String, Double> after = MalformedHttp.refusalsCounted(port);
+        assertThat(after.keySet())
+                .as("every kind counted from 0 on")
+                .containsAll(List.of(
+                        "request-rejected",
+                        "request-line-too-long",
+                        "request-headers-too-large",
+                        "chunked-body-malformed",
+                        "http-version-not-supported"));
+        assertThat(MalformedHttp.added(before, after)).isEqualTo(expected);
     }
 
     private static String knownCallbackKey() throws SQLException {

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One service in a JVM of its own, as a container runs it: its executable jar, its settings in
@@ -24,6 +27,11 @@ import java.util.concurrent.TimeoutException;
  * again after it ended: the launcher restarts what stopped without being asked to.
  */
 final class ServiceProcess {
+
+    private static final Logger logger = LoggerFactory.getLogger(ServiceProcess.class);
+
+    /** How long a process may take to be gone after its SIGKILL before the launcher says it outlived it. */
+    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
 
     /** How long {@link #stop} waits for the check of the class-data archive the stopped JVM wrote. */
     private static final Duration ARCHIVE_CHECK = Duration.ofSeconds(30);
@@ -152,22 +160,16 @@ final class ServiceProcess {
         }
     }
 
-    /** SIGTERM, then up to {@code grace} for the process to end by itself, then SIGKILL. */
+    /**
+     * SIGTERM, then up to {@code grace} for the process to be gone, then SIGKILL and up to {@link
+     * #KILL_WAIT}; its pid file is deleted only once its process is gone ({@link #stop(String,
+     * ProcessHandle, Path, Duration, Duration)}).
+     */
     void stop(Duration grace) {
         Process current = process;
-        if (current == null || !current.isAlive()) {
+        boolean gone = stop(name, current == null ? null : current.toHandle(), pidFile, grace, KILL_WAIT);
+        if (current == null || !gone) {
             return;
-        }
-        current.destroy();
-        try {
-            if (!current.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                System.err.println("pushgate: " + name + " did not stop within " + grace.toSeconds()
-                        + " s; killing it (log: " + log + ")");
-                current.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            current.destroyForcibly();
-            Thread.currentThread().interrupt();
         }
         try {
             // the archive this JVM wrote as it stopped is checked and kept before the launcher goes on (or exits)
@@ -177,10 +179,74 @@ final class ServiceProcess {
         } catch (ExecutionException | TimeoutException e) {
             System.err.println("pushgate: " + name + "'s class-data archive not kept: " + e);
         }
+    }
+
+    /**
+     * Stops {@code process} (null: none was started) and keeps {@code pidFile} honest: SIGTERM, up to
+     * {@code grace} for the process to be gone, then SIGKILL and up to {@code killWait}. The pid file
+     * is deleted only when the process it names is gone — also when that process had died before (a
+     * stale file) — and kept, with a WARN, while it runs: a process that outlives its SIGKILL (stuck
+     * in the kernel) is said so, never hidden by a deleted file. Returns whether {@code process} is
+     * gone.
+     */
+    static boolean stop(String name, ProcessHandle process, Path pidFile, Duration grace, Duration killWait) {
+        boolean gone = process == null || !process.isAlive() || terminate(name, process, grace, killWait);
+        deleteIfGone(name, pidFile);
+        return gone;
+    }
+
+    private static boolean terminate(String name, ProcessHandle process, Duration grace, Duration killWait) {
+        process.destroy();
+        if (gone(process, grace)) {
+            return true;
+        }
+        logger.warn("{} (pid {}) did not stop within {} s; killing it", name, process.pid(), grace.toSeconds());
+        process.destroyForcibly();
+        if (gone(process, killWait)) {
+            return true;
+        }
+        logger.warn(
+                "{} (pid {}) outlived its SIGKILL: still running {} s after it; it must be stopped by hand",
+                name,
+                process.pid(),
+                killWait.toSeconds());
+        return false;
+    }
+
+    /** Waits up to {@code bound} for {@code process} to be gone; interrupted, it kills it and waits no more. */
+    private static boolean gone(ProcessHandle process, Duration bound) {
+        try {
+            process.onExit().get(bound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException stillThere) {
+            // said by isAlive below
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        return !process.isAlive();
+    }
+
+    /** Deletes {@code pidFile} unless the process it names is alive (then it stays, and a WARN says so). */
+    private static void deleteIfGone(String name, Path pidFile) {
+        long pid;
+        try {
+            pid = Long.parseLong(
+                    Files.readString(pidFile, StandardCharsets.US_ASCII).strip());
+        } catch (NoSuchFileException none) {
+            return;
+        } catch (IOException | NumberFormatException e) {
+            logger.warn("{}'s pid file {} cannot be read ({}); it stays", name, pidFile, e.toString());
+            return;
+        }
+        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            logger.warn("{}'s pid file {} stays: process {} is still running", name, pidFile, pid);
+            return;
+        }
         try {
             Files.deleteIfExists(pidFile);
-        } catch (IOException ignored) {
-            // a stale pid file names a process that is gone
+        } catch (IOException e) {
+            logger.warn(
+                    "{}'s pid file {} of ended process {} could not be deleted: {}", name, pidFile, pid, e.toString());
         }
     }
 

@@ -250,13 +250,33 @@ class MultiInstanceIntegrationTests {
     @Order(3)
     void sigtermToTheLauncherStopsEveryInstance() throws Exception {
         awaitEveryInstanceReady();
-        assertThat(launcher.stop(STOP)).isEqualTo(STOPPED_BY_SIGTERM);
-        assertThat(launcher.stdout()).contains("Pushgate stopped.");
+        List<String> services = new ArrayList<>(List.of("tenant-service", "web-portal"));
         for (int i = 1; i <= INSTANCES; i++) {
-            assertThat(home.resolve("run").resolve("delivery-service-" + i + ".pid"))
-                    .as("every instance stopped with the launcher")
-                    .doesNotExist();
+            services.add("delivery-service-" + i);
         }
+        Map<Path, Long> pids = new HashMap<>();
+        for (String name : services) {
+            Path pidFile = home.resolve("run").resolve(name + ".pid");
+            pids.put(pidFile, pid(pidFile));
+        }
+        assertThat(pids.values())
+                .allSatisfy(
+                        pid -> assertThat(alive(pid)).as("pid " + pid + " runs").isTrue());
+
+        assertThat(launcher.stop(STOP)).isEqualTo(STOPPED_BY_SIGTERM);
+
+        assertThat(launcher.stdout()).contains("Pushgate stopped.");
+        pids.forEach((pidFile, pid) -> {
+            // the process, not only its file: the launcher deletes a pid file only once its process is gone
+            assertThat(alive(pid))
+                    .as(pidFile.getFileName() + ": process " + pid + " gone with the launcher")
+                    .isFalse();
+            assertThat(pidFile).as("its pid file deleted").doesNotExist();
+        });
+    }
+
+    private static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
     /**

@@ -8,12 +8,16 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Requests that are not well-formed HTTP/1.1, as raw bytes over a loopback socket (no client library
@@ -152,6 +156,34 @@ public final class MalformedHttp {
             }
             return new Answer(answer.status(), answer.headers(), answer.body(), closes(in));
         }
+    }
+
+    /**
+     * {@code pushgate_requests_refused_total} by {@code problem} (the slug, e.g. {@code
+     * request-rejected}), as the service on {@code port} shows it at {@code /actuator/prometheus}.
+     */
+    public static Map<String, Double> refusalsCounted(int port) {
+        String metrics = ServiceProbes.get(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+                .body();
+        Matcher series = Pattern.compile("(?m)^pushgate_requests_refused_total\\{problem=\"([^\"]+)\"} (\\S+)$")
+                .matcher(metrics);
+        Map<String, Double> counted = new TreeMap<>();
+        while (series.find()) {
+            counted.put(series.group(1), Double.parseDouble(series.group(2)));
+        }
+        return counted;
+    }
+
+    /** By problem slug, how much each count of {@link #refusalsCounted} grew from {@code before} to {@code after}. */
+    public static Map<String, Integer> added(Map<String, Double> before, Map<String, Double> after) {
+        Map<String, Integer> added = new TreeMap<>();
+        after.forEach((problem, count) -> {
+            int more = (int) Math.round(count - before.getOrDefault(problem, 0.0));
+            if (more != 0) {
+                added.put(problem, more);
+            }
+        });
+        return added;
     }
 
     private static boolean closes(InputStream in) throws IOException {

@@ -1,5 +1,7 @@
 package io.pushgate.tenant.security;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pushgate.api.Scopes;
 import io.pushgate.api.http.MalformedRequestRefusal;
 import io.pushgate.api.problem.ControlPlaneProblem;
@@ -10,6 +12,7 @@ import io.pushgate.tenant.token.TokenSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -39,6 +42,7 @@ import org.springframework.security.web.server.authentication.AuthenticationWebF
 import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.netty.NettyPipeline;
@@ -104,14 +108,18 @@ class SecurityConfiguration {
      * firewall's own message may quote the request.
      */
     @Bean
-    ServerExchangeRejectedHandler firewallRefusalAsProblem(ObjectMapper json) {
-        return (exchange, rejected) -> write(
-                exchange,
-                json,
-                ApiRejected.body(
-                        ControlPlaneProblem.REQUEST_REJECTED,
-                        "the request's method, URL or a header holds what this service refuses to read"),
-                null);
+    ServerExchangeRejectedHandler firewallRefusalAsProblem(ObjectMapper json, MeterRegistry meters) {
+        Counter counted = MalformedRequestRefusal.counter(ControlPlaneProblem.REQUEST_REJECTED, meters);
+        return (exchange, rejected) -> {
+            counted.increment();
+            return write(
+                    exchange,
+                    json,
+                    ApiRejected.body(
+                            ControlPlaneProblem.REQUEST_REJECTED,
+                            "the request's method, URL or a header holds what this service refuses to read"),
+                    null);
+        };
     }
 
     /**
@@ -120,18 +128,22 @@ class SecurityConfiguration {
      * server's limits, a request line in HTTP/2.0) or in a body a handler waits for (a chunk it cannot
      * read) is a problem answer too: {@code request-rejected} (400), {@code request-line-too-long}
      * (414), {@code request-headers-too-large} (431), {@code chunked-body-malformed} (400), {@code
-     * http-version-not-supported} (505), and the connection closes.
+     * http-version-not-supported} (505), and the connection closes. These and the firewall's refusals
+     * are counted in {@code pushgate_requests_refused_total{problem}} and never logged one by one.
      */
     @Bean
-    NettyServerCustomizer malformedRequestsAsProblems() {
+    NettyServerCustomizer malformedRequestsAsProblems(ObjectProvider<MeterRegistry> meters) {
         MalformedRequestRefusal.Kinds kinds = new MalformedRequestRefusal.Kinds(
                 ControlPlaneProblem.REQUEST_REJECTED,
                 ControlPlaneProblem.REQUEST_LINE_TOO_LONG,
                 ControlPlaneProblem.HEADERS_TOO_LARGE,
                 ControlPlaneProblem.CHUNKED_BODY_MALFORMED,
                 ControlPlaneProblem.HTTP_VERSION_NOT_SUPPORTED);
+        // the meters at the first connection, not while the web server is made (before the registry should be)
+        SingletonSupplier<MalformedRequestRefusal.Listener> counted =
+                SingletonSupplier.of(() -> MalformedRequestRefusal.counted(kinds, meters.getObject()));
         return server -> server.doOnChannelInit((observer, channel, remote) ->
-                MalformedRequestRefusal.install(channel, NettyPipeline.HttpCodec, kinds));
+                MalformedRequestRefusal.install(channel, NettyPipeline.HttpCodec, kinds, counted.obtain()));
     }
 
     /** The bearer token of {@code Authorization}, as an authentication request; none without one. */

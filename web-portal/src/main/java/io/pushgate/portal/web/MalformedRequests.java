@@ -1,10 +1,13 @@
 package io.pushgate.portal.web;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pushgate.api.http.MalformedRequestRefusal;
 import io.pushgate.api.problem.PortalProblem;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.function.SingletonSupplier;
 import reactor.netty.NettyPipeline;
 
 /**
@@ -20,14 +23,17 @@ import reactor.netty.NettyPipeline;
 class MalformedRequests {
 
     @Bean
-    NettyServerCustomizer malformedRequestsAsProblems() {
+    NettyServerCustomizer malformedRequestsAsProblems(ObjectProvider<MeterRegistry> meters) {
         MalformedRequestRefusal.Kinds kinds = new MalformedRequestRefusal.Kinds(
                 PortalProblem.REQUEST_REJECTED,
                 PortalProblem.REQUEST_LINE_TOO_LONG,
                 PortalProblem.HEADERS_TOO_LARGE,
                 PortalProblem.CHUNKED_BODY_MALFORMED,
                 PortalProblem.HTTP_VERSION_NOT_SUPPORTED);
+        // the meters at the first connection, not while the web server is made (before the registry should be)
+        SingletonSupplier<MalformedRequestRefusal.Listener> counted =
+                SingletonSupplier.of(() -> MalformedRequestRefusal.counted(kinds, meters.getObject()));
         return server -> server.doOnChannelInit((observer, channel, remote) ->
-                MalformedRequestRefusal.install(channel, NettyPipeline.HttpCodec, kinds));
+                MalformedRequestRefusal.install(channel, NettyPipeline.HttpCodec, kinds, counted.obtain()));
     }
 }
