@@ -40,10 +40,7 @@ public final class RawHttp {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(READ_TIMEOUT_MS);
             OutputStream out = socket.getOutputStream();
-            StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
-            head.append("Host: 127.0.0.1:").append(port).append("\r\n");
-            headers.forEach((name, value) ->
-                    head.append(name).append(": ").append(value).append("\r\n"));
+            StringBuilder head = requestHead(port, method, path, headers);
             head.append("Transfer-Encoding: chunked\r\n\r\n");
             out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
             chunk(out, start);
@@ -105,10 +102,7 @@ public final class RawHttp {
         try {
             socket.setSoTimeout(READ_TIMEOUT_MS);
             OutputStream out = socket.getOutputStream();
-            StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
-            head.append("Host: 127.0.0.1:").append(port).append("\r\n");
-            headers.forEach((name, value) ->
-                    head.append(name).append(": ").append(value).append("\r\n"));
+            StringBuilder head = requestHead(port, method, path, headers);
             head.append(how.chunked() ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + body.length + "\r\n");
             if (how.expectContinue()) {
                 head.append("Expect: 100-continue\r\n");
@@ -132,6 +126,14 @@ public final class RawHttp {
             }
             socket.close();
         }
+    }
+
+    /** The request line, {@code Host} and {@code headers}, each line ended; the caller adds the rest. */
+    private static StringBuilder requestHead(int port, String method, String path, Map<String, String> headers) {
+        StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
+        head.append("Host: 127.0.0.1:").append(port).append("\r\n");
+        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        return head;
     }
 
     private static void chunk(OutputStream out, byte[] data) throws IOException {
