@@ -132,7 +132,8 @@ public final class RawHttp {
     private static StringBuilder requestHead(int port, String method, String path, Map<String, String> headers) {
         StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
         head.append("Host: 127.0.0.1:").append(port).append("\r\n");
-        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        headers.forEach(
+                (name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
         return head;
     }
 
