@@ -370,12 +370,11 @@ class PortalOperateBrowserIntegrationTests {
                 .isEqualTo(202);
         signIn(account);
         openUntilShown("/deliveries", "#deliveries tr[data-status='retrying']");
-        browser.open(browser.find("#deliveries tr[data-status='retrying'] a").getAttribute("href"));
+        browser.open(platform.portal(attribute("#deliveries tr[data-status='retrying'] a", "href")));
         assertThat(browser.heading()).isEqualTo("Notification");
         String notificationId = browser.driver.getCurrentUrl().replaceFirst(".*/deliveries/", "");
-        assertThat(browser.find("#delivery-live").getAttribute("sse-connect"))
-                .isEqualTo("/deliveries/" + notificationId + "/events");
-        assertThat(browser.find("#delivery-details").getAttribute("hx-trigger"))
+        assertThat(attribute("#delivery-live", "sse-connect")).isEqualTo("/deliveries/" + notificationId + "/events");
+        assertThat(attribute("#delivery-details", "hx-trigger"))
                 .as("told by the stream, not polled every few seconds")
                 .startsWith("sse:changed");
         // the details may be swapped at any moment (that is the point): read in one script each
@@ -407,8 +406,7 @@ class PortalOperateBrowserIntegrationTests {
                     .isNotEmpty()
                     .containsOnly(1L);
         }
-        assertThat(browser.driver.executeScript(
-                        "return document.querySelector('#delivery-details').getAttribute('hx-trigger')"))
+        assertThat(attribute("#delivery-details", "hx-trigger"))
                 .as("a finished notification is no longer live")
                 .isNull();
         browser.screenshot("36-notification-delivered-live");
@@ -558,6 +556,17 @@ class PortalOperateBrowserIntegrationTests {
     private String text(String css) {
         return String.valueOf(browser.driver.executeScript(
                 "var e = document.querySelector(arguments[0]); return e ? e.textContent.trim() : null;", css));
+    }
+
+    /**
+     * An attribute of the first element {@code css} selects, read in one script: a live page may swap the element
+     * between a find and a read, which a {@code WebElement} answers with a stale reference.
+     */
+    private String attribute(String css, String name) {
+        return (String) browser.driver.executeScript(
+                "var e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;",
+                css,
+                name);
     }
 
     private List<String> texts(String css) {
