@@ -20,6 +20,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +67,13 @@ import reactor.netty.resources.ConnectionProvider;
  * groups it with synthetic ones). A warm-up that fails (the database unreachable, a synthetic answer
  * other than the expected one) or does not end in time is logged, and the service is ready without
  * the rest of it: it never holds readiness for longer than its timeout.
+ *
+ * <p>It gives way on a machine that is busy with other work ({@code pushgate.warmup.yield-above}):
+ * when other processes have used more than that share of the CPU in each of the last {@link
+ * #BUSY_READINGS} seconds, the service is ready at once without the rest. There its synthetic work
+ * would take CPU from the instances that serve (on two cores at 2,000 callbacks/s the warm-up ran
+ * into its whole timeout, and a crashed instance was ready again only after 34–113 s), while the
+ * compiling it does ahead has to happen anyway, under the real traffic.
  */
 @Component
 class Warmup implements ApplicationRunner {
@@ -78,6 +86,11 @@ class Warmup implements ApplicationRunner {
     /** Rehearsed transactions at once, each holding a connection of the pool. */
     private static final int DELIVERY_TRANSACTIONS = 2;
 
+    /** Readings of the machine's load, a second apart, all above {@code yield-above} before the warm-up gives way. */
+    static final int BUSY_READINGS = 3;
+
+    private static final Duration LOAD_READING = Duration.ofSeconds(1);
+
     private final WarmupSettings settings;
     private final Configurations configurations;
     private final Inbox inbox;
@@ -85,6 +98,7 @@ class Warmup implements ApplicationRunner {
     private final ProviderClients clients;
     private final ApplicationContext context;
     private final Environment environment;
+    private final MachineLoad load = MachineLoad.ofThisMachine();
 
     /** The warm-up's made-up tenant and configuration while it runs, else {@code null}. */
     private volatile Synthetic current;
@@ -127,7 +141,9 @@ class Warmup implements ApplicationRunner {
                 settings.concurrency(),
                 settings.timeout());
         Counts counts = new Counts();
+        Busy busy = new Busy();
         String failure = null;
+        String gaveWay = null;
         long standInSends = 0;
         Synthetic synthetic = Synthetic.create();
         try (Resources resources = new Resources()) {
@@ -146,11 +162,15 @@ class Warmup implements ApplicationRunner {
                     timed(callbacks(base, connections, synthetic, counts), counts.took, "callbacks", started)));
             stages.add(timed(rehearsals(synthetic, counts), counts.took, "statements", started));
             stages.add(timed(sends(channel, synthetic, counts), counts.took, "sends", started));
-            CompletableFuture<Void> work = Mono.when(stages).toFuture();
+            // the stages end with "" and lose to a busy machine's reason, which cancels them
+            CompletableFuture<String> work = Mono.firstWithSignal(
+                            Mono.when(stages).thenReturn(""), busyMachine(busy))
+                    .toFuture();
             try {
                 context.publishEvent(new WarmupStarted(settings.callbacks(), settings.deliveries()));
                 long left = settings.timeout().toNanos() - (System.nanoTime() - started);
-                work.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+                String reason = work.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+                gaveWay = reason.isEmpty() ? null : reason;
             } finally {
                 work.cancel(true); // nothing when it has ended
                 standInSends = standIn.sends();
@@ -168,17 +188,26 @@ class Warmup implements ApplicationRunner {
             current = null;
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
-        last = new WarmupRun(counts.callbacks.get(), counts.rehearsed.get(), counts.sends.get(), standInSends, failure);
+        last = new WarmupRun(
+                counts.callbacks.get(), counts.rehearsed.get(), counts.sends.get(), standInSends, failure, gaveWay);
         String done = String.format(
                 Locale.ROOT,
                 "%d synthetic callbacks answered 202, %d synthetic deliveries' statements rolled back, %d sends taken"
-                        + " by the FCM stand-in (stages done after: %s)",
+                        + " by the FCM stand-in (stages done after: %s; %s)",
                 counts.callbacks.get(),
                 counts.rehearsed.get(),
                 standInSends,
-                counts.took.isEmpty() ? "none" : String.join(", ", counts.took));
-        if (failure == null) {
+                counts.took.isEmpty() ? "none" : String.join(", ", counts.took),
+                busy.summary());
+        if (failure == null && gaveWay == null) {
             log.info("Warm-up ended in {} (process CPU {}): {}; ready", seconds(took), cpuSince(cpuAtStart), done);
+        } else if (failure == null) {
+            log.info(
+                    "Warm-up gave way after {} (process CPU {}): {}; {}; ready without the rest of it",
+                    seconds(took),
+                    cpuSince(cpuAtStart),
+                    gaveWay,
+                    done);
         } else {
             log.warn(
                     "Warm-up failed after {} (process CPU {}): {}; {}; ready without the rest of it",
@@ -187,6 +216,37 @@ class Warmup implements ApplicationRunner {
                     failure,
                     done);
         }
+    }
+
+    /**
+     * Completes with why the warm-up gives way once other processes have used more than {@code
+     * yield-above} of the machine's CPU in each of the last {@link #BUSY_READINGS} readings; never
+     * completes otherwise (nor with {@code yield-above} 1, nor where the platform does not say).
+     */
+    private Mono<String> busyMachine(Busy busy) {
+        load.othersShare(); // the first reading covers no interval of the warm-up's
+        return Flux.interval(LOAD_READING)
+                .<String>handle((tick, sink) -> {
+                    OptionalDouble share = load.othersShare();
+                    if (share.isEmpty()) {
+                        return;
+                    }
+                    busy.add(share.getAsDouble());
+                    if (settings.yieldAbove() < 1 && busy.lastAllAbove(BUSY_READINGS, settings.yieldAbove())) {
+                        sink.next(String.format(
+                                Locale.ROOT,
+                                "other processes used %s of the machine's CPU in the last %d s, each more than"
+                                        + " pushgate.warmup.yield-above (%s)",
+                                busy.last(BUSY_READINGS),
+                                BUSY_READINGS,
+                                percent(settings.yieldAbove())));
+                    }
+                })
+                .next();
+    }
+
+    private static String percent(double share) {
+        return String.format(Locale.ROOT, "%.0f %%", share * 100);
     }
 
     /** {@code stage}, noting in {@code took} when it is done, counted from {@code started}. */
@@ -322,8 +382,11 @@ class Warmup implements ApplicationRunner {
                 : -1;
     }
 
-    /** What one warm-up did: counts, and why it ended early ({@code null} when it did not). */
-    record WarmupRun(int callbacks, int rehearsed, int sends, long standInSends, String failure) {}
+    /**
+     * What one warm-up did: counts, why it failed ({@code null} when it did not), and why it gave way
+     * to a busy machine ({@code null} when it did not).
+     */
+    record WarmupRun(int callbacks, int rehearsed, int sends, long standInSends, String failure, String gaveWay) {}
 
     /** A synthetic callback's answer: its status, and its body (a problem names what went wrong). */
     private record Answer(int status, String body) {}
@@ -333,6 +396,42 @@ class Warmup implements ApplicationRunner {
         final AtomicInteger rehearsed = new AtomicInteger();
         final AtomicInteger sends = new AtomicInteger();
         final List<String> took = new java.util.concurrent.CopyOnWriteArrayList<>();
+    }
+
+    /** The readings of the other processes' share of the machine's CPU during one warm-up. */
+    private static final class Busy {
+
+        private final List<Double> readings = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        void add(double share) {
+            readings.add(share);
+        }
+
+        boolean lastAllAbove(int count, double limit) {
+            int size = readings.size();
+            return size >= count
+                    && readings.subList(size - count, size).stream().allMatch(share -> share > limit);
+        }
+
+        String last(int count) {
+            int size = readings.size();
+            return readings.subList(Math.max(0, size - count), size).stream()
+                    .map(Warmup::percent)
+                    .collect(java.util.stream.Collectors.joining(", "));
+        }
+
+        /** What the readings say: their mean and the highest. */
+        String summary() {
+            List<Double> all = List.copyOf(readings);
+            if (all.isEmpty()) {
+                return "no reading of the machine's CPU";
+            }
+            double mean =
+                    all.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+            double highest = all.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+            return "other processes used on average " + percent(mean) + ", at most " + percent(highest)
+                    + " of the machine's CPU meanwhile";
+        }
     }
 
     /** What the warm-up started, closed when it ends, the latest first. */

@@ -14,6 +14,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     back) and are sent through firebase-admin to a loopback FCM stand-in
  * @param concurrency how many synthetic callbacks, and sends, are in flight at once
  * @param timeout the longest the warm-up may hold readiness: then the service is ready without the rest
+ * @param yieldAbove the warm-up gives way, and the service is ready without the rest, once other
+ *     processes have used more than this share of the machine's CPU (above 0, at most 1) in each of
+ *     {@link Warmup#BUSY_READINGS} readings a second apart; {@code 1} never gives way
  */
 @ConfigurationProperties("pushgate.warmup")
 record WarmupSettings(
@@ -21,12 +24,18 @@ record WarmupSettings(
         @DefaultValue("6000") int callbacks,
         @DefaultValue("3000") int deliveries,
         @DefaultValue("16") int concurrency,
-        @DefaultValue("60s") Duration timeout) {
+        @DefaultValue("60s") Duration timeout,
+        @DefaultValue("0.5") double yieldAbove) {
 
     WarmupSettings {
         if (callbacks < 0 || deliveries < 0 || concurrency < 1) {
             throw new IllegalArgumentException(
                     "pushgate.warmup: callbacks and deliveries must not be negative, concurrency at least 1");
+        }
+        if (!(yieldAbove > 0 && yieldAbove <= 1)) {
+            throw new IllegalArgumentException(
+                    "pushgate.warmup.yield-above must be a share of the machine's CPU above 0 and at most 1, was "
+                            + yieldAbove);
         }
     }
 }

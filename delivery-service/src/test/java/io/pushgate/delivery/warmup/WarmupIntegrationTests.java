@@ -179,6 +179,45 @@ class WarmupIntegrationTests {
         }
     }
 
+    @Test
+    void aWarmupGivesWayOnAMachineThatOtherProcessesKeepBusy() throws Exception {
+        List<String> settings = settings();
+        // far more work than a machine does in the time-out: only giving way ends it before
+        settings.removeIf(setting -> setting.startsWith("--pushgate.warmup."));
+        settings.addAll(List.of(
+                "--pushgate.warmup.enabled=true",
+                "--pushgate.warmup.callbacks=1000000",
+                "--pushgate.warmup.deliveries=500000",
+                "--pushgate.warmup.concurrency=8",
+                "--pushgate.warmup.timeout=2m",
+                // below the default (50 %): the warm-up's own threads take their share of the machine
+                // from the busy processes, more or less of it by the machine's core count
+                "--pushgate.warmup.yield-above=0.3"));
+        List<Process> busy = new ArrayList<>();
+        Hold hold = new Hold();
+        hold.release.countDown();
+        // one endless shell loop per core, from just before the runners until the warm-up has ended
+        try (Started service = Started.start(hold, settings, true, () -> {
+            for (int core = 0; core < Runtime.getRuntime().availableProcessors(); core++) {
+                try {
+                    busy.add(new ProcessBuilder("sh", "-c", "while :; do :; done").start());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        })) {
+            service.context.get(3, TimeUnit.MINUTES);
+            busy.forEach(Process::destroyForcibly);
+            Warmup.WarmupRun run = hold.context.get().getBean(Warmup.class).last();
+            assertThat(run.failure()).as("failed (a time-out is a failure)").isNull();
+            assertThat(run.gaveWay()).contains("other processes used").contains("pushgate.warmup.yield-above (30 %)");
+            assertThat(run.callbacks()).isLessThan(1_000_000);
+            assertThat(get(hold.port(), "/actuator/health/readiness").body()).contains("\"UP\"");
+        } finally {
+            busy.forEach(Process::destroyForcibly);
+        }
+    }
+
     private static List<String> settings() {
         List<String> settings = new ArrayList<>(List.of(
                 "--server.port=0",
@@ -188,6 +227,8 @@ class WarmupIntegrationTests {
                 "--pushgate.warmup.concurrency=8",
                 // the first test holds it as long as it looks at it
                 "--pushgate.warmup.timeout=5m",
+                // never giving way to whatever else runs on the machine meanwhile (a build, say)
+                "--pushgate.warmup.yield-above=1",
                 "--pushgate.dispatch.enabled=true",
                 "--pushgate.sandbox.fcm-url=" + sandbox.baseUri(),
                 "--pushgate.sandbox.access-token=" + SANDBOX_TOKEN,
