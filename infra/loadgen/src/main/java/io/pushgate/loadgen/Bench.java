@@ -108,7 +108,10 @@ public final class Bench {
             }
             Long lost = null;
             if (options.verifyDatabase().isPresent()) {
-                lost = StoredEvents.missing(options.verifyDatabase().get(), results.acceptedEventIds());
+                lost = StoredEvents.missing(
+                        options.verifyDatabase().get(),
+                        results.acceptedEventIds(),
+                        StoredEvents.since(results.acceptedAt()));
             }
             DeliveryCheck.Report delivery = null;
             if (options.emulator().isPresent()) {
@@ -133,7 +136,9 @@ public final class Bench {
                     && delivery.duplicated() > 0
                     && options.verifyDatabase().isPresent()) {
                 delivery = delivery.explaining(StoredEvents.resentAfterUnknownOutcome(
-                        options.verifyDatabase().get(), delivery.duplicatedEventIds()));
+                        options.verifyDatabase().get(),
+                        delivery.duplicatedEventIds(),
+                        StoredEvents.since(results.acceptedAt())));
             }
             Map<String, Object> report = report(options, results, lost, delivery);
             if (disrupted != null) {

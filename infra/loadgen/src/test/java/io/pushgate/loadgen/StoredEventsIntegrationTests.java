@@ -14,9 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -68,8 +71,25 @@ class StoredEventsIntegrationTests {
         String missing = "missing-" + UUID.randomUUID();
         store(stored);
 
-        assertThat(StoredEvents.missing(database(), List.of(stored, missing))).isEqualTo(1);
-        assertThat(StoredEvents.missing(database(), List.of(stored))).isZero();
+        Instant before = Instant.now().minus(StoredEvents.CLOCK_MARGIN);
+        assertThat(StoredEvents.missing(database(), List.of(stored, missing), before))
+                .isEqualTo(1);
+        assertThat(StoredEvents.missing(database(), List.of(stored), before)).isZero();
+    }
+
+    @Test
+    void looksOnlyAtRowsReceivedSinceTheRunBegan() throws SQLException {
+        String stored = "stored-" + UUID.randomUUID();
+        store(stored);
+
+        assertThat(StoredEvents.missing(
+                        database(), List.of(stored), Instant.now().plus(Duration.ofMinutes(5))))
+                .as("a row received before the run's first acceptance is not the run's")
+                .isEqualTo(1);
+        long receivedMicros = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
+        assertThat(StoredEvents.missing(
+                        database(), List.of(stored), StoredEvents.since(java.util.Map.of(stored, receivedMicros))))
+                .isZero();
     }
 
     @Test
