@@ -2,6 +2,7 @@ package io.pushgate.delivery.callback;
 
 import io.pushgate.api.AxpSignature;
 import io.pushgate.api.axp.AxpEvent;
+import io.pushgate.api.http.ClientGone;
 import io.pushgate.api.problem.CallbackProblem;
 import io.pushgate.api.secret.SecretUnreadableException;
 import io.pushgate.delivery.callbacklog.RefusalLines;
@@ -111,7 +112,6 @@ class CallbackIngress {
         this.secretUsage = secretUsage;
         this.rollups = rollups;
         this.refusalLines = refusalLines;
-        ClientDisconnects.quietDroppedDisconnects();
     }
 
     Mono<ServerResponse> receive(ServerRequest request) {
@@ -119,7 +119,7 @@ class CallbackIngress {
         Trace trace = new Trace();
         trace.request = request;
         return Mono.defer(() -> accept(request, trace))
-                .onErrorResume(error -> error instanceof ClientDisconnects.ClientDisconnected gone
+                .onErrorResume(error -> error instanceof ClientDisconnected gone
                         ? disconnected(trace, started, gone.getCause())
                         : problem(error, trace))
                 .doOnNext(response -> finish(trace, started))
@@ -302,7 +302,7 @@ class CallbackIngress {
 
     /**
      * The body, read up to the cap: a larger one fails as soon as the cap is passed, one whose client
-     * went away before it ended fails as {@link ClientDisconnects.ClientDisconnected}.
+     * went away before it ended fails as {@link ClientDisconnected}.
      */
     private static Mono<byte[]> body(ServerRequest request) {
         return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), AxpEvent.MAX_BODY_BYTES)
@@ -314,7 +314,7 @@ class CallbackIngress {
                 })
                 .defaultIfEmpty(new byte[0])
                 .onErrorMap(DataBufferLimitException.class, limit -> tooLarge())
-                .onErrorMap(ClientDisconnects::isClientGone, ClientDisconnects.ClientDisconnected::new);
+                .onErrorMap(ClientGone::isClientGone, ClientDisconnected::new);
     }
 
     private static void requireJson(HttpHeaders headers) {
@@ -511,5 +511,15 @@ class CallbackIngress {
         String notStored;
         /** Its meters and line are done: once, whether it was answered or its client went away. */
         final AtomicBoolean finished = new AtomicBoolean();
+    }
+
+    /** A body that ended because its client went away; no stack trace, as it is no fault. */
+    private static final class ClientDisconnected extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        ClientDisconnected(Throwable cause) {
+            super(cause.toString(), cause, false, false);
+        }
     }
 }

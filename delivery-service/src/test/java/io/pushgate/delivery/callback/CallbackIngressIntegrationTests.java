@@ -13,6 +13,7 @@ import io.pushgate.delivery.DeliveryServiceTest;
 import io.pushgate.delivery.RawHttp;
 import io.pushgate.delivery.TestConfigurations;
 import io.pushgate.delivery.callbacklog.RefusalLines;
+import io.pushgate.testkit.ClientsGoingAway;
 import io.pushgate.testkit.TestDatabase;
 import java.io.ByteArrayInputStream;
 import java.io.SequenceInputStream;
@@ -633,10 +634,11 @@ class CallbackIngressIntegrationTests {
         int continued = 0;
         try {
             for (int i = 0; i < 48; i++) {
-                RawHttp.HalfBody how = new RawHttp.HalfBody(i % 2 == 1, i / 4 % 2 == 0, i / 2 % 2 == 1);
+                ClientsGoingAway.HalfBody how =
+                        new ClientsGoingAway.HalfBody(i % 2 == 1, i / 4 % 2 == 0, i / 2 % 2 == 1);
                 AxpEvent event = AxpEvent.of(UUID.randomUUID().toString(), "s-gone");
                 halfSent.add(event.eventId());
-                String received = RawHttp.goAwayMidBody(
+                String received = ClientsGoingAway.goAwayMidBody(
                         port,
                         "POST",
                         "/axp/callbacks/" + configuration.callbackKey(),
