@@ -95,6 +95,37 @@ public final class ClientsGoingAway {
     }
 
     /**
+     * Sends {@code method path} with {@code headers} and the whole of {@code body} ({@code
+     * Content-Length}), then, once {@code leave} returns, goes away without reading the answer: a close
+     * (FIN) or, with {@code reset}, a reset (RST).
+     */
+    public static void goAwayAfterBody(
+            int port,
+            String method,
+            String path,
+            Map<String, String> headers,
+            byte[] body,
+            boolean reset,
+            Runnable leave)
+            throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            OutputStream out = socket.getOutputStream();
+            StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
+            head.append("Host: 127.0.0.1:").append(port).append("\r\n");
+            headers.forEach((name, value) ->
+                    head.append(name).append(": ").append(value).append("\r\n"));
+            head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
+            out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            leave.run();
+            if (reset) {
+                socket.setSoLinger(true, 0);
+            }
+        }
+    }
+
+    /**
      * {@code pushgate_requests_client_gone_total{route}} of the service on {@code port} (its {@code
      * /actuator/prometheus}) for {@code route}; 0 before the first.
      */
