@@ -17,7 +17,7 @@ import reactor.netty.channel.AbortedException;
  * decoder's {@link PrematureChannelClosureException}) or reset it (the native transport's {@code
  * ECONNRESET} or {@code EPIPE}, by error number; NIO's {@link IOException} or {@link
  * java.net.SocketException}, whose type says nothing, by the reset messages Reactor Netty itself
- * reads: {@code Connection reset…} and {@code Broken pipe}). Anything else — an {@code IOException}
+ * reads: {@code Connection reset by peer} and {@code Broken pipe}). Anything else — an {@code IOException}
  * without a message included — is a fault of ours. A service answers such a failure with nothing
  * (nobody is left to read it), says it at DEBUG and counts it in {@code
  * pushgate_requests_client_gone_total} ({@link #counter}).
@@ -56,12 +56,12 @@ public final class ClientGone {
     }
 
     /**
-     * NIO's words for a reset (the JDK's {@code Connection reset}, the kernel's {@code Connection reset
-     * by peer}) and a broken pipe: the messages {@link AbortedException#isConnectionReset} reads, without
-     * its reading of an {@code IOException} without a message as a reset.
+     * NIO's words for a reset and a broken pipe (the kernel's {@code Connection reset by peer} and
+     * {@code Broken pipe}): the messages {@link AbortedException#isConnectionReset} reads, without its
+     * reading of an {@code IOException} without a message as a reset.
      */
     private static boolean isResetMessage(String message) {
-        return message != null && (message.startsWith("Connection reset") || message.contains("Broken pipe"));
+        return message != null && (message.contains("Connection reset by peer") || message.contains("Broken pipe"));
     }
 
     /**
