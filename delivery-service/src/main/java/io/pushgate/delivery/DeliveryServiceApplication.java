@@ -1,5 +1,6 @@
 package io.pushgate.delivery;
 
+import io.pushgate.api.http.ClientGone;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -15,6 +16,15 @@ public class DeliveryServiceApplication {
      * has its own, so that all three can share one classpath in the standalone launcher.
      */
     public static final String CONFIG_NAME = "delivery-service";
+
+    /**
+     * Made once per application, before any request is served: installs, once per JVM, the quiet
+     * Reactor hook for a client's reset signalled after its request was done ({@link
+     * ClientGone#quietDroppedErrors}).
+     */
+    DeliveryServiceApplication() {
+        ClientGone.quietDroppedErrors();
+    }
 
     public static void main(String[] args) {
         application().run(args);

@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * HTTP/1.1 over a raw socket to loopback, for what a client library hides: a chunked body that is
- * never ended, and whether the server closed the connection after its answer.
+ * never ended, and whether the server closed the connection after its answer (a body left half sent:
+ * {@code io.pushgate.testkit.ClientsGoingAway}).
  */
 public final class RawHttp {
 
@@ -74,57 +75,6 @@ public final class RawHttp {
                 closed = true; // closed with a reset: the client's unread chunks were in flight
             }
             return new Answer(status, answerHeaders, body, closed);
-        }
-    }
-
-    /** How a client leaves a body half sent: the framing of the body, and how it ends the connection. */
-    public record HalfBody(boolean chunked, boolean expectContinue, boolean reset) {
-        @Override
-        public String toString() {
-            return (chunked ? "chunked" : "Content-Length")
-                    + (expectContinue ? " after 100 Continue" : "")
-                    + (reset ? ", then a reset" : ", then a close");
-        }
-    }
-
-    /**
-     * Sends {@code method path} with {@code headers}, announces {@code body} whole (its {@code
-     * Content-Length}, or one chunk of its size), sends only its first half and goes away: a close
-     * (FIN) or, with {@code reset}, a reset (RST: {@code SO_LINGER} 0). With {@code expectContinue}
-     * it sends {@code Expect: 100-continue} and the half only after the server's {@code 100 Continue},
-     * which the server sends once it reads the body: the body is then surely being read when the
-     * client goes away. Returns whatever the server sent before the client left.
-     */
-    public static String goAwayMidBody(
-            int port, String method, String path, Map<String, String> headers, byte[] body, HalfBody how)
-            throws IOException {
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
-        try {
-            socket.setSoTimeout(READ_TIMEOUT_MS);
-            OutputStream out = socket.getOutputStream();
-            StringBuilder head = requestHead(port, method, path, headers);
-            head.append(how.chunked() ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + body.length + "\r\n");
-            if (how.expectContinue()) {
-                head.append("Expect: 100-continue\r\n");
-            }
-            head.append("\r\n");
-            out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            String received = "";
-            if (how.expectContinue()) {
-                received = readHead(socket.getInputStream());
-            }
-            if (how.chunked()) {
-                out.write((Integer.toHexString(body.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            }
-            out.write(body, 0, body.length / 2);
-            out.flush();
-            return received;
-        } finally {
-            if (how.reset()) {
-                socket.setSoLinger(true, 0);
-            }
-            socket.close();
         }
     }
 

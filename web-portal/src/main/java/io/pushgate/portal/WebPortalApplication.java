@@ -1,5 +1,6 @@
 package io.pushgate.portal;
 
+import io.pushgate.api.http.ClientGone;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -17,6 +18,15 @@ public class WebPortalApplication {
      * its own, so that all three can share one classpath in the standalone launcher.
      */
     public static final String CONFIG_NAME = "web-portal";
+
+    /**
+     * Made once per application, before any request is served: installs, once per JVM, the quiet
+     * Reactor hook for a client's reset signalled after its request was done ({@link
+     * ClientGone#quietDroppedErrors}).
+     */
+    WebPortalApplication() {
+        ClientGone.quietDroppedErrors();
+    }
 
     public static void main(String[] args) {
         application().run(args);

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Answers a request that the HTTP/1.1 decoder could not read with an RFC 9457 problem and closes the
@@ -135,6 +136,33 @@ public final class MalformedRequestRefusal extends ChannelDuplexHandler {
         }
         return kind -> counters.computeIfAbsent(kind, unlisted -> counter(unlisted, meters))
                 .increment();
+    }
+
+    /**
+     * {@link #counted(Kinds, MeterRegistry)}, made at the first {@link Supplier#get} and the same one
+     * after: the registry is taken (and each kind's counter registered at 0) then, not when this is
+     * called. For a server's customizer, made before the registry should be: its first connection (a
+     * scrape of the meters is one) gets the listener, so every kind is listed from 0 from then on.
+     */
+    public static Supplier<Listener> counted(Kinds kinds, Supplier<MeterRegistry> meters) {
+        return new Supplier<>() {
+            private volatile Listener listener;
+
+            @Override
+            public Listener get() {
+                Listener made = listener;
+                if (made == null) {
+                    synchronized (this) {
+                        made = listener;
+                        if (made == null) {
+                            made = counted(kinds, meters.get());
+                            listener = made;
+                        }
+                    }
+                }
+                return made;
+            }
+        };
     }
 
     /** The counter of refusals of {@code kind} in {@code meters}, the same one {@link #counted} increments. */

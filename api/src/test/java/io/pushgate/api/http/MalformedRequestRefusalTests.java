@@ -22,6 +22,7 @@ import io.pushgate.api.problem.ProblemKind;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -331,6 +332,31 @@ class MalformedRequestRefusalTests {
                     .isZero();
         }
         drain(channel);
+    }
+
+    /**
+     * The lazy {@code counted}: no registry is asked for until the first {@code get} (a server's first
+     * connection), which registers every kind at 0; every {@code get} after answers the same listener.
+     */
+    @Test
+    void theLazyCountedTakesTheRegistryAtTheFirstGetOnlyAndRegistersEachKindThen() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        List<SimpleMeterRegistry> asked = new ArrayList<>();
+        Supplier<MalformedRequestRefusal.Listener> counted = MalformedRequestRefusal.counted(KINDS, () -> {
+            asked.add(meters);
+            return meters;
+        });
+        assertThat(asked).as("not asked before the first get").isEmpty();
+
+        MalformedRequestRefusal.Listener first = counted.get();
+
+        assertThat(asked).hasSize(1);
+        assertThat(meters.find(MalformedRequestRefusal.METER).counters())
+                .as("every kind registered at 0")
+                .hasSize(5)
+                .allSatisfy(counter -> assertThat(counter.count()).isZero());
+        assertThat(counted.get()).isSameAs(first);
+        assertThat(asked).as("asked once").hasSize(1);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.pushgate.delivery.callback;
 
 import io.pushgate.api.AxpSignature;
 import io.pushgate.api.axp.AxpEvent;
+import io.pushgate.api.http.ClientGone;
 import io.pushgate.api.problem.CallbackProblem;
 import io.pushgate.api.secret.SecretUnreadableException;
 import io.pushgate.delivery.callbacklog.RefusalLines;
@@ -26,6 +27,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -62,8 +64,12 @@ import reactor.core.publisher.Mono;
  * AXP's set-up is recorded for the tenant's refused-callback log ({@link RefusedCallbacks}), and one
  * verified is counted by the secret that verified it ({@link SecretUsage}): both in memory, written
  * off this path. A callback whose client went away before its answer (the connection closed or reset
- * with the body half sent) is counted as {@code client_disconnected} and said at DEBUG only: no
- * ERROR, no stack trace, nothing stored.
+ * with the body half sent, while it was looked up, or before it was handed to the inbox) is counted
+ * as {@code client_disconnected} and said at DEBUG only: no ERROR, no stack trace, nothing stored. Once
+ * handed to the inbox (its body whole, verified and admitted) its store runs to its end whether the
+ * client waits or not: one whose store committed is {@code accepted} (or a {@code duplicate}) — stored
+ * and pushed — though its answer was never written; one whose store failed is {@code
+ * client_disconnected}.
  *
  * <p>A callback of the warm-up's synthetic configuration ({@link CallbackConfiguration#synthetic()},
  * known only to this process) takes the same path up to the write, which the inbox rehearses in a
@@ -111,7 +117,6 @@ class CallbackIngress {
         this.secretUsage = secretUsage;
         this.rollups = rollups;
         this.refusalLines = refusalLines;
-        ClientDisconnects.quietDroppedDisconnects();
     }
 
     Mono<ServerResponse> receive(ServerRequest request) {
@@ -119,17 +124,45 @@ class CallbackIngress {
         Trace trace = new Trace();
         trace.request = request;
         return Mono.defer(() -> accept(request, trace))
-                .onErrorResume(error -> error instanceof ClientDisconnects.ClientDisconnected gone
+                .onErrorResume(error -> error instanceof ClientDisconnected gone
                         ? disconnected(trace, started, gone.getCause())
                         : problem(error, trace))
                 .doOnNext(response -> finish(trace, started))
                 // the connection closed before the answer: Reactor Netty cancels the request's handling
-                .doOnCancel(() -> disconnected(trace, started, null));
+                .doOnCancel(() -> cancelled(trace, started));
     }
 
     /**
-     * The client closed or reset the connection before its answer — with its body half sent, or while
-     * the callback was being looked up or stored: its doing, not a fault of ours. Counted ({@code
+     * The client went away before its answer. Before its store began, that is all ({@link
+     * #disconnected}); after, the store goes on ({@link #storeOf}), and its end decides: a committed
+     * callback is {@code accepted} (or a {@code duplicate}) like one answered, a failed one is the
+     * client's going away.
+     */
+    private void cancelled(Trace trace, long started) {
+        CompletableFuture<Stored> storing;
+        synchronized (trace) {
+            trace.gone = true;
+            storing = trace.storing;
+        }
+        if (storing == null) {
+            disconnected(trace, started, null);
+            return;
+        }
+        storing.whenComplete((stored, error) -> {
+            if (stored == null) {
+                disconnected(trace, started, null);
+                return;
+            }
+            trace.outcome = outcome(stored);
+            trace.unanswered = true;
+            finish(trace, started);
+        });
+    }
+
+    /**
+     * The client closed or reset the connection before its answer — with its body half sent, while
+     * the callback was being looked up, or before its store committed (a store that failed after it
+     * left): its doing, not a fault of ours. Counted ({@code
      * pushgate_callbacks_total{outcome="client_disconnected"}}) and said at DEBUG only, so that a
      * client (or an attacker) that keeps going away cannot flood the log; no answer, as nobody is left
      * to read one. A body that did not end is never stored: the event is read from the whole body only.
@@ -244,7 +277,7 @@ class CallbackIngress {
                                         + " this one was not stored",
                                 admission.retryAfterSeconds());
                     }
-                    return inbox.store(new NewNotification(configuration.tenantId(), configuration.id(), event));
+                    return storeOf(new NewNotification(configuration.tenantId(), configuration.id(), event), trace);
                 })
                 .flatMap(stored -> answer(stored, trace));
     }
@@ -273,11 +306,30 @@ class CallbackIngress {
                         : "the tenant's plan could not be read");
     }
 
-    private Mono<ServerResponse> answer(Stored stored, Trace trace) {
-        trace.outcome = stored.duplicate() ? CallbackOutcome.DUPLICATE : CallbackOutcome.ACCEPTED;
-        if (!trace.configuration.synthetic()) {
-            rollups.callbackStored(trace.configuration.tenantId(), trace.configuration.id(), stored.duplicate());
+    /**
+     * The inbox's store of {@code notification}, run to its end even when the client goes away before
+     * it (its cancellation does not reach the inbox): the store is then told to {@link #cancelled}.
+     * None when the client is gone already: a callback whose client left before its store began is
+     * not stored.
+     */
+    private Mono<Stored> storeOf(NewNotification notification, Trace trace) {
+        CompletableFuture<Stored> storing;
+        synchronized (trace) {
+            if (trace.gone) {
+                return Mono.empty();
+            }
+            storing = inbox.store(notification).toFuture();
+            trace.storing = storing;
         }
+        return Mono.fromFuture(storing, true);
+    }
+
+    private static CallbackOutcome outcome(Stored stored) {
+        return stored.duplicate() ? CallbackOutcome.DUPLICATE : CallbackOutcome.ACCEPTED;
+    }
+
+    private Mono<ServerResponse> answer(Stored stored, Trace trace) {
+        trace.outcome = outcome(stored);
         String json = "{\"notificationId\":\"" + stored.notificationId() + "\",\"status\":\""
                 + (stored.duplicate() ? "duplicate" : "accepted") + "\"}";
         ServerResponse.BodyBuilder response =
@@ -302,7 +354,7 @@ class CallbackIngress {
 
     /**
      * The body, read up to the cap: a larger one fails as soon as the cap is passed, one whose client
-     * went away before it ended fails as {@link ClientDisconnects.ClientDisconnected}.
+     * went away before it ended fails as {@link ClientDisconnected}.
      */
     private static Mono<byte[]> body(ServerRequest request) {
         return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), AxpEvent.MAX_BODY_BYTES)
@@ -314,7 +366,7 @@ class CallbackIngress {
                 })
                 .defaultIfEmpty(new byte[0])
                 .onErrorMap(DataBufferLimitException.class, limit -> tooLarge())
-                .onErrorMap(ClientDisconnects::isClientGone, ClientDisconnects.ClientDisconnected::new);
+                .onErrorMap(ClientGone::isClientGone, ClientDisconnected::new);
     }
 
     private static void requireJson(HttpHeaders headers) {
@@ -443,6 +495,9 @@ class CallbackIngress {
         }
         UUID tenant = configuration == null ? null : configuration.tenantId();
         UUID configurationId = configuration == null ? null : configuration.id();
+        if (trace.outcome == CallbackOutcome.ACCEPTED || trace.outcome == CallbackOutcome.DUPLICATE) {
+            rollups.callbackStored(tenant, configurationId, trace.outcome == CallbackOutcome.DUPLICATE);
+        }
         metrics.record(tenant, configurationId, trace.outcome, nanos);
         HttpStatus status = trace.outcome.status();
         if (!status.is2xxSuccessful()
@@ -457,7 +512,10 @@ class CallbackIngress {
             status.value(),
             nanos / 1_000 / 1e3
         };
-        if (trace.notStored == null) {
+        if (trace.unanswered) {
+            // stored, though the client went away before the answer could be written
+            log.info(LINE + " answered=no (the client went away)", line);
+        } else if (trace.notStored == null) {
             log.info(LINE, line);
         } else {
             Object[] withCause = Arrays.copyOf(line, line.length + 1);
@@ -511,5 +569,22 @@ class CallbackIngress {
         String notStored;
         /** Its meters and line are done: once, whether it was answered or its client went away. */
         final AtomicBoolean finished = new AtomicBoolean();
+
+        /** The client went away before the answer (guarded by the trace). */
+        boolean gone;
+        /** The inbox's store, once begun (guarded by the trace). */
+        CompletableFuture<Stored> storing;
+        /** Stored, but its client went away before the answer: no answer was written. */
+        volatile boolean unanswered;
+    }
+
+    /** A body that ended because its client went away; no stack trace, as it is no fault. */
+    private static final class ClientDisconnected extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        ClientDisconnected(Throwable cause) {
+            super(cause.toString(), cause, false, false);
+        }
     }
 }

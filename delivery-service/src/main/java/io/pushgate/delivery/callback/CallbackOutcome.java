@@ -22,8 +22,9 @@ enum CallbackOutcome {
     STORAGE_UNAVAILABLE(CallbackProblem.STORAGE_UNAVAILABLE),
     CONFIGURATION_UNUSABLE(CallbackProblem.CONFIGURATION_UNUSABLE),
     /**
-     * The client closed or reset the connection before the answer (with its body unread or half sent,
-     * or while the callback was being stored): nobody is left to answer, so it has no status.
+     * The client closed or reset the connection before the answer, and the callback was not stored (its
+     * body unread or half sent, or its store not begun or failed): nobody is left to answer, so it has
+     * no status. One whose store committed is {@link #ACCEPTED} or a {@link #DUPLICATE} all the same.
      */
     CLIENT_DISCONNECTED(null, null);
 

@@ -1,5 +1,6 @@
 package io.pushgate.delivery.registration;
 
+import io.pushgate.api.http.ClientGone;
 import io.pushgate.api.problem.DeliveryApiProblem;
 import io.pushgate.delivery.configuration.AxpConfiguration;
 import io.pushgate.delivery.configuration.AxpConfigurations;
@@ -347,7 +348,14 @@ class RegistrationEndpoints {
         }
     }
 
+    /**
+     * The problem answer of a failure; a client gone mid-request is none of ours and has no answer: it
+     * passes on to the service's {@code ClientGoneHandler} (counted, said at DEBUG).
+     */
     private Mono<ServerResponse> problem(Throwable error) {
+        if (ClientGone.isClientGone(error)) {
+            return Mono.error(error);
+        }
         ApiRejected rejected;
         if (error instanceof ApiRejected known) {
             rejected = known;

@@ -7,6 +7,7 @@ import io.pushgate.api.http.MalformedRequestRefusal;
 import io.pushgate.api.problem.DeliveryApiProblem;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -30,7 +31,6 @@ import org.springframework.security.web.server.authorization.AuthorizationContex
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
-import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.netty.NettyPipeline;
@@ -221,11 +221,9 @@ class ApiSecurity {
                 DeliveryApiProblem.HEADERS_TOO_LARGE,
                 DeliveryApiProblem.CHUNKED_BODY_MALFORMED,
                 DeliveryApiProblem.HTTP_VERSION_NOT_SUPPORTED);
-        // the meters at the first connection, not while the web server is made (before the registry should be)
-        SingletonSupplier<MalformedRequestRefusal.Listener> counted =
-                SingletonSupplier.of(() -> MalformedRequestRefusal.counted(kinds, meters.getObject()));
+        Supplier<MalformedRequestRefusal.Listener> counted = MalformedRequestRefusal.counted(kinds, meters::getObject);
         return server -> server.doOnChannelInit((observer, channel, remote) ->
-                MalformedRequestRefusal.install(channel, NettyPipeline.HttpCodec, kinds, counted.obtain()));
+                MalformedRequestRefusal.install(channel, NettyPipeline.HttpCodec, kinds, counted.get()));
     }
 
     private static Mono<Void> forbidden(ServerWebExchange exchange, ObjectMapper json) {

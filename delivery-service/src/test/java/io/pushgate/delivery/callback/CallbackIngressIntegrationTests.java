@@ -13,6 +13,7 @@ import io.pushgate.delivery.DeliveryServiceTest;
 import io.pushgate.delivery.RawHttp;
 import io.pushgate.delivery.TestConfigurations;
 import io.pushgate.delivery.callbacklog.RefusalLines;
+import io.pushgate.testkit.ClientsGoingAway;
 import io.pushgate.testkit.TestDatabase;
 import java.io.ByteArrayInputStream;
 import java.io.SequenceInputStream;
@@ -633,10 +634,11 @@ class CallbackIngressIntegrationTests {
         int continued = 0;
         try {
             for (int i = 0; i < 48; i++) {
-                RawHttp.HalfBody how = new RawHttp.HalfBody(i % 2 == 1, i / 4 % 2 == 0, i / 2 % 2 == 1);
+                ClientsGoingAway.HalfBody how =
+                        new ClientsGoingAway.HalfBody(i % 2 == 1, i / 4 % 2 == 0, i / 2 % 2 == 1);
                 AxpEvent event = AxpEvent.of(UUID.randomUUID().toString(), "s-gone");
                 halfSent.add(event.eventId());
-                String received = RawHttp.goAwayMidBody(
+                String received = ClientsGoingAway.goAwayMidBody(
                         port,
                         "POST",
                         "/axp/callbacks/" + configuration.callbackKey(),
@@ -689,6 +691,93 @@ class CallbackIngressIntegrationTests {
         for (String eventId : halfSent) {
             assertThat(count(eventId)).as("a half-sent body is never stored").isZero();
         }
+    }
+
+    /**
+     * A callback whose client goes away (close or reset) after its whole body, while the inbox's insert
+     * of it waits (held by a {@code SHARE} lock on {@code delivery.notification_dedup}, as the crash
+     * drill holds it), is stored once the insert goes on, and counted {@code accepted}, not {@code
+     * client_disconnected}: it will be pushed, though its answer was never written. Its line says so.
+     */
+    @Test
+    void aCallbackWhoseClientLeavesWhileItIsStoredIsAcceptedOnceItsStoreCommits() throws Exception {
+        for (boolean reset : new boolean[] {false, true}) {
+            AxpEvent event = AxpEvent.of(UUID.randomUUID().toString(), "s-left-while-stored");
+            double acceptedBefore = callbacksCounted("accepted");
+            double goneBefore = callbacksCounted("client_disconnected");
+            List<ILoggingEvent> lines;
+            try (ClientsGoingAway.Logs logs = ClientsGoingAway.capture();
+                    Connection gate = TestDatabase.get().connect()) {
+                gate.setAutoCommit(false);
+                try (var lock = gate.createStatement()) {
+                    lock.execute("LOCK TABLE delivery.notification_dedup IN SHARE MODE");
+                }
+                ClientsGoingAway.goAwayAfterBody(
+                        port,
+                        "POST",
+                        "/axp/callbacks/" + configuration.callbackKey(),
+                        Map.of(
+                                "Content-Type",
+                                "application/json",
+                                AxpSignature.HEADER,
+                                event.signature(configuration.secret())),
+                        event.toJson().getBytes(StandardCharsets.UTF_8),
+                        reset,
+                        () -> assertThat(insertWaiting())
+                                .as("the insert waits for the lock")
+                                .isTrue());
+                Thread.sleep(300); // the server sees the connection end and cancels the callback's handling
+                assertThat(count(event.eventId()))
+                        .as("not stored while the lock is held")
+                        .isZero();
+                gate.rollback(); // the insert goes on and commits
+                for (int i = 0; i < 100 && callbacksCounted("accepted") == acceptedBefore; i++) {
+                    Thread.sleep(100);
+                }
+                lines = logs.lines();
+            }
+            assertThat(count(event.eventId())).as("stored").isEqualTo(1);
+            assertThat(callbacksCounted("accepted") - acceptedBefore)
+                    .as("counted accepted (" + (reset ? "reset" : "close") + ")")
+                    .isEqualTo(1);
+            assertThat(callbacksCounted("client_disconnected") - goneBefore)
+                    .as("not counted client_disconnected")
+                    .isZero();
+            assertThat(lines)
+                    .filteredOn(line -> line.getLoggerName().equals(CallbackIngress.class.getName()))
+                    .extracting(ILoggingEvent::getFormattedMessage)
+                    .filteredOn(message -> message.contains(event.eventId()))
+                    .singleElement()
+                    .satisfies(message -> assertThat(message).contains("outcome=accepted", "answered=no"));
+        }
+    }
+
+    /** Whether an insert waits for a lock on {@code delivery.notification_dedup}, polled for up to five seconds. */
+    private static boolean insertWaiting() {
+        try (Connection connection = TestDatabase.get().connect();
+                var query = connection.prepareStatement("SELECT count(*) FROM pg_locks"
+                        + " WHERE NOT granted AND relation = 'delivery.notification_dedup'::regclass")) {
+            for (int i = 0; i < 100; i++) {
+                try (var rows = query.executeQuery()) {
+                    rows.next();
+                    if (rows.getLong(1) > 0) {
+                        return true;
+                    }
+                }
+                Thread.sleep(50);
+            }
+            return false;
+        } catch (SQLException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code pushgate_callbacks_total{outcome}} of this test's tenant. */
+    private double callbacksCounted(String outcome) {
+        Matcher series = Pattern.compile("(?m)^pushgate_callbacks_total\\{outcome=\"" + outcome + "\",tenant=\""
+                        + configuration.tenantId() + "\"} (\\S+)$")
+                .matcher(callbacks.get("/actuator/prometheus").body());
+        return series.find() ? Double.parseDouble(series.group(1)) : 0;
     }
 
     /** {@code pushgate_callbacks_total{outcome="client_disconnected"}}, summed over every tenant (and {@code none}). */

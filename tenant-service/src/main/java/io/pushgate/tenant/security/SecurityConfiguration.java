@@ -12,6 +12,7 @@ import io.pushgate.tenant.token.TokenSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -42,7 +43,6 @@ import org.springframework.security.web.server.authentication.AuthenticationWebF
 import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
-import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.netty.NettyPipeline;
@@ -139,11 +139,9 @@ class SecurityConfiguration {
                 ControlPlaneProblem.HEADERS_TOO_LARGE,
                 ControlPlaneProblem.CHUNKED_BODY_MALFORMED,
                 ControlPlaneProblem.HTTP_VERSION_NOT_SUPPORTED);
-        // the meters at the first connection, not while the web server is made (before the registry should be)
-        SingletonSupplier<MalformedRequestRefusal.Listener> counted =
-                SingletonSupplier.of(() -> MalformedRequestRefusal.counted(kinds, meters.getObject()));
+        Supplier<MalformedRequestRefusal.Listener> counted = MalformedRequestRefusal.counted(kinds, meters::getObject);
         return server -> server.doOnChannelInit((observer, channel, remote) ->
-                MalformedRequestRefusal.install(channel, NettyPipeline.HttpCodec, kinds, counted.obtain()));
+                MalformedRequestRefusal.install(channel, NettyPipeline.HttpCodec, kinds, counted.get()));
     }
 
     /** The bearer token of {@code Authorization}, as an authentication request; none without one. */

@@ -3,11 +3,11 @@ package io.pushgate.portal.web;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushgate.api.http.MalformedRequestRefusal;
 import io.pushgate.api.problem.PortalProblem;
+import java.util.function.Supplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.util.function.SingletonSupplier;
 import reactor.netty.NettyPipeline;
 
 /**
@@ -30,10 +30,8 @@ class MalformedRequests {
                 PortalProblem.HEADERS_TOO_LARGE,
                 PortalProblem.CHUNKED_BODY_MALFORMED,
                 PortalProblem.HTTP_VERSION_NOT_SUPPORTED);
-        // the meters at the first connection, not while the web server is made (before the registry should be)
-        SingletonSupplier<MalformedRequestRefusal.Listener> counted =
-                SingletonSupplier.of(() -> MalformedRequestRefusal.counted(kinds, meters.getObject()));
+        Supplier<MalformedRequestRefusal.Listener> counted = MalformedRequestRefusal.counted(kinds, meters::getObject);
         return server -> server.doOnChannelInit((observer, channel, remote) ->
-                MalformedRequestRefusal.install(channel, NettyPipeline.HttpCodec, kinds, counted.obtain()));
+                MalformedRequestRefusal.install(channel, NettyPipeline.HttpCodec, kinds, counted.get()));
     }
 }
