@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -145,7 +146,10 @@ class DeliveryShapingIntegrationTests {
         Set<String> events = arrived.stream()
                 .map(message -> message.data().path("eventId").asString())
                 .collect(Collectors.toSet());
-        assertThat(arrived).as("each push once").hasSize(NOTIFICATIONS);
+        assertThat(arrived)
+                .as(() -> "each push once; the rows and attempts of those pushed more often: "
+                        + recordsOfRepeated(arrived))
+                .hasSize(NOTIFICATIONS);
         assertThat(events).hasSize(NOTIFICATIONS);
 
         List<Instant> times = arrived.stream()
@@ -168,6 +172,46 @@ class DeliveryShapingIntegrationTests {
                 .as("shaped pushes that arrived while the other tenant's were on their way")
                 .isLessThanOrEqualTo(2 * RATE);
         assertThat(otherLast).isBefore(times.get(times.size() - 1));
+    }
+
+    /**
+     * For a failure's message: each event pushed more than once, with its notification's row (status,
+     * attempts, lease) and its recorded attempts — what the platform knew of the second push.
+     */
+    private static String recordsOfRepeated(List<FcmMessage> arrived) {
+        Map<String, Long> counts = arrived.stream()
+                .collect(Collectors.groupingBy(
+                        message -> message.data().path("eventId").asString(), Collectors.counting()));
+        List<String> repeated = counts.entrySet().stream()
+                .filter(entry -> entry.getValue() > 1)
+                .map(Map.Entry::getKey)
+                .toList();
+        StringBuilder found = new StringBuilder();
+        try (Connection connection = DeliveryFixtures.connect();
+                var select = connection.prepareStatement("""
+                        SELECT n.event_id, n.status, n.attempts, n.lease_until, n.completed_at,
+                               (SELECT string_agg(a.outcome || coalesce('/' || a.error_code, '') || ' at ' || a.at, ', '
+                                                  ORDER BY a.id)
+                                  FROM delivery.attempt a WHERE a.notification_id = n.id) AS tries
+                          FROM delivery.notification n WHERE n.event_id = ANY (?)""")) {
+            select.setArray(1, connection.createArrayOf("text", repeated.toArray()));
+            try (var rows = select.executeQuery()) {
+                while (rows.next()) {
+                    found.append(String.format(
+                            "%n  %s ×%d: status %s, attempts %d, lease until %s, completed %s, attempts recorded: %s",
+                            rows.getString(1),
+                            counts.get(rows.getString(1)),
+                            rows.getString(2),
+                            rows.getInt(3),
+                            rows.getObject(4),
+                            rows.getObject(5),
+                            rows.getString(6)));
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            found.append(" (could not be read: ").append(e).append(')');
+        }
+        return found.toString();
     }
 
     /**
