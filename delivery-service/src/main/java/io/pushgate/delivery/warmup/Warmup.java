@@ -221,7 +221,8 @@ class Warmup implements ApplicationRunner {
     /**
      * Completes with why the warm-up gives way once other processes have used more than {@code
      * yield-above} of the machine's CPU in each of the last {@link #BUSY_READINGS} readings; never
-     * completes otherwise (nor with {@code yield-above} 1, nor where the platform does not say).
+     * completes otherwise (nor with {@code yield-above} 1, as no share is above it, nor where the platform does
+     * not say).
      */
     private Mono<String> busyMachine(Busy busy) {
         load.othersShare(); // the first reading covers no interval of the warm-up's
@@ -232,7 +233,7 @@ class Warmup implements ApplicationRunner {
                         return;
                     }
                     busy.add(share.getAsDouble());
-                    if (settings.yieldAbove() < 1 && busy.lastAllAbove(BUSY_READINGS, settings.yieldAbove())) {
+                    if (busy.lastAllAbove(BUSY_READINGS, settings.yieldAbove())) {
                         sink.next(String.format(
                                 Locale.ROOT,
                                 "other processes used %s of the machine's CPU in the last %d s, each more than"
