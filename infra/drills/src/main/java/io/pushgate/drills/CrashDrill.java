@@ -182,6 +182,7 @@ final class CrashDrill implements Drill {
         List<Kill> kills = new ArrayList<>();
         Path inDoubt = work.resolve("in-doubt.txt");
         Files.writeString(inDoubt, "");
+        DrillResult result;
         try (DrillDatabase database = DrillDatabase.start(work.resolve("postgres"));
                 DrillPlatform platform = DrillPlatform.start(
                         options.root(),
@@ -253,8 +254,13 @@ final class CrashDrill implements Drill {
                     .plus(settings.recoveryLimit)
                     .plus(Duration.ofMinutes(5)));
             figures.put("loadAverageAtEnd", DrillWork.loadAverage());
-            return verdict(settings, figures, kills, finished, work);
+            result = verdict(settings, figures, kills, finished, work);
         }
+        // only once the drill's PostgreSQL has stopped: a running server still writes its WAL there
+        if (result.passed()) {
+            DrillWork.delete(work);
+        }
+        return result;
     }
 
     /** When at least two instances answer ready (now, or the first moment until {@code until}); empty: not before it. */
@@ -651,9 +657,7 @@ final class CrashDrill implements Drill {
                 settings.deliveryWindow.toSeconds(),
                 figures.get("loadAverageAtStart"),
                 failures.isEmpty() ? "" : " — " + String.join("; ", failures));
-        if (failures.isEmpty()) {
-            DrillWork.delete(work);
-        } else {
+        if (!failures.isEmpty()) {
             figures.put("workFolder", work.toString());
         }
         return new DrillResult(name(), failures.isEmpty(), summary, figures);
