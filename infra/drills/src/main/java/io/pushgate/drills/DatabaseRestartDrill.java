@@ -89,6 +89,7 @@ final class DatabaseRestartDrill implements Drill {
         figures.put("loadAverageAtStart", DrillWork.loadAverage());
         Duration warmup = Duration.ofSeconds(5);
         Duration measured = settings.before.plus(settings.outage).plus(settings.after);
+        DrillResult result;
         try (DrillDatabase database = DrillDatabase.start(work.resolve("postgres"));
                 DrillPlatform platform = DrillPlatform.start(
                         options.root(),
@@ -136,8 +137,13 @@ final class DatabaseRestartDrill implements Drill {
             figures.put("databaseStopSeconds", seconds(down - stopping));
             figures.put("databaseStartSeconds", seconds(up - starting));
             figures.put("healthyAgainSeconds", healthyAgain);
-            return verdict(settings, figures, probes, finished, prober, database, stopping, down, starting, up, work);
+            result = verdict(settings, figures, probes, finished, prober, database, stopping, down, starting, up, work);
         }
+        // only once the drill's PostgreSQL has stopped: a running server still writes its WAL there
+        if (result.passed()) {
+            DrillWork.delete(work);
+        }
+        return result;
     }
 
     private DrillResult verdict(
@@ -278,9 +284,7 @@ final class DatabaseRestartDrill implements Drill {
                 slowestAnswer == null ? 0.0 : slowestAnswer,
                 figures.get("loadAverageAtStart"),
                 failures.isEmpty() ? "" : " — " + String.join("; ", failures));
-        if (failures.isEmpty()) {
-            DrillWork.delete(work);
-        } else {
+        if (!failures.isEmpty()) {
             figures.put("workFolder", work.toString());
         }
         return new DrillResult(name(), failures.isEmpty(), summary, figures);
