@@ -16,7 +16,8 @@ import java.util.function.IntSupplier;
  * Delivery's meters (at {@code /actuator/prometheus}): {@code pushgate_deliveries_total{tenant,provider,outcome}},
  * {@code pushgate_provider_latency_seconds{provider,outcome}} (histogram), {@code
  * pushgate_delivery_retries_total{provider}}, {@code pushgate_registrations_invalidated_total{provider,reason}},
- * {@code pushgate_dispatch_queue_depth} and {@code pushgate_notifications_oldest_unfinished_age_seconds}.
+ * {@code pushgate_deliveries_superseded_total{provider,delivered}}, {@code pushgate_dispatch_queue_depth} and {@code
+ * pushgate_notifications_oldest_unfinished_age_seconds}.
  */
 final class DispatchMetrics {
 
@@ -32,6 +33,12 @@ final class DispatchMetrics {
                 .description("How long the oldest notification not yet finished has waited (all instances)")
                 .baseUnit("seconds")
                 .register(meters);
+        // at 0 from the start, so that an alert on their rise sees them before the first one
+        for (PushProvider provider : PushProvider.values()) {
+            superseded(provider, true, 0);
+            superseded(provider, false, 0);
+        }
+        superseded(null, false, 0);
     }
 
     void finished(UUID tenantId, PushProvider provider, NotificationStatus status) {
@@ -69,6 +76,24 @@ final class DispatchMetrics {
                 .tag("reason", reason)
                 .register(meters)
                 .increment();
+    }
+
+    /**
+     * An outcome this instance could not write because the notification's lease had passed to another
+     * holder meanwhile; {@code delivered} when the provider had taken the push sent under the lost
+     * lease (the new holder may send it again: a possible duplicate).
+     */
+    void superseded(PushProvider provider, boolean delivered) {
+        superseded(provider, delivered, 1);
+    }
+
+    private void superseded(PushProvider provider, boolean delivered, int count) {
+        Counter.builder("pushgate.deliveries.superseded")
+                .description("Outcomes not written because the notification's lease had passed to another holder")
+                .tag("provider", provider == null ? "none" : provider.text())
+                .tag("delivered", Boolean.toString(delivered))
+                .register(meters)
+                .increment(count);
     }
 
     void oldestUnfinished(Duration age) {

@@ -367,7 +367,9 @@ class Dispatcher implements SmartLifecycle {
         }
         metrics.retried(provider);
         return deliveries.retryAt(notification, attempt, next).doOnNext(mine -> {
-            if (mine) {
+            if (!mine) {
+                superseded(notification, attempt, "retry at " + next);
+            } else {
                 // any instance's sweeper takes it when due; this one tries right then
                 Mono.delay(wait.plusMillis(5)).subscribe(tick -> {
                     if (running) {
@@ -423,8 +425,30 @@ class Dispatcher implements SmartLifecycle {
                                 notification.id(),
                                 ending.status().text(),
                                 ending.reason() == null ? "" : ending.reason());
+                    } else {
+                        superseded(
+                                notification, ending.attempt(), ending.status().text());
                     }
                 });
+    }
+
+    /**
+     * The outcome of {@code notification} was not written: its lease had passed to another holder (it
+     * outlasted its lease — a slow send or a slow database — and a sweep claimed it again). The new
+     * holder sends it again if it has not finished it yet, so a push the provider took is a possible
+     * duplicate: counted and said, never silent.
+     */
+    private void superseded(Claimed notification, Attempt attempt, String outcome) {
+        boolean delivered = attempt != null && attempt.outcome() == AttemptOutcome.DELIVERED;
+        metrics.superseded(attempt == null ? null : attempt.provider(), delivered);
+        log.info(
+                "Notification {} of tenant {}: its outcome ({}) was not recorded, its lease had passed to another"
+                        + " holder (claimed until {}){}",
+                notification.id(),
+                notification.tenantId(),
+                outcome,
+                notification.leaseEnds(),
+                delivered ? "; the provider had taken its push, which may go out again" : "");
     }
 
     /**

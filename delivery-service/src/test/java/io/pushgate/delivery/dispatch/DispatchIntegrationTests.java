@@ -7,6 +7,8 @@ import static io.pushgate.delivery.dispatch.DeliveryFixtures.notificationId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.eatthepath.pushy.apns.server.RejectionReason;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pushgate.api.axp.AxpEvent;
 import io.pushgate.delivery.DeliveryServiceTest;
 import io.pushgate.delivery.TestConfigurations;
@@ -35,10 +37,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -74,6 +79,9 @@ class DispatchIntegrationTests {
 
     @Autowired
     SandboxMessages sandboxMessages;
+
+    @Autowired
+    MeterRegistry meters;
 
     TestConfigurations.Inserted configuration;
 
@@ -559,6 +567,51 @@ class DispatchIntegrationTests {
                 .allSatisfy(attempt -> assertThat(attempt.outcome()).isEqualTo("retry"));
         assertThat(fcm.sendAttempts(token)).isEqualTo(details(id).attempts().size());
         assertThat(fcm.messagesTo(token)).isEmpty();
+    }
+
+    /**
+     * A send that outlasts its lease: another holder claimed the row while the push was at the provider
+     * (here the test claims it, as another instance's sweep would), so the outcome is not written and
+     * the new holder may send the push again. That possible duplicate is counted and said, not silent.
+     */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void anOutcomeWhoseLeasePassedToAnotherHolderIsCountedAndSaid(CapturedOutput output) throws Exception {
+        fcmTenant();
+        String token = DeliveryFixtures.fcmToken();
+        fcm.injectLatency(token, Duration.ofSeconds(3));
+        DeliveryFixtures.registration(configuration, token, "session-superseded", "android", "fcm");
+        Counter superseded = meters.get("pushgate.deliveries.superseded")
+                .tags("provider", "fcm", "delivered", "true")
+                .counter();
+        double before = superseded.count();
+
+        UUID id = send(event("session-superseded"));
+        // the push is at the emulator, its answer three seconds away: another holder takes the row over
+        DeliveryFixtures.await(
+                Duration.ofSeconds(10), () -> !fcm.messagesTo(token).isEmpty());
+        try (Connection connection = DeliveryFixtures.connect();
+                var claim = connection.prepareStatement("""
+                        UPDATE delivery.notification
+                           SET lease_owner = gen_random_uuid(), lease_until = now() + interval '1 hour'
+                         WHERE id = ? AND completed_at IS NULL""")) {
+            claim.setObject(1, id);
+            assertThat(claim.executeUpdate())
+                    .as("still unfinished when taken over")
+                    .isEqualTo(1);
+        }
+
+        DeliveryFixtures.await(Duration.ofSeconds(15), () -> superseded.count() > before);
+        assertThat(superseded.count()).isEqualTo(before + 1);
+        assertThat(output.getAll())
+                .contains("Notification " + id + " of tenant " + configuration.tenantId()
+                        + ": its outcome (delivered) was not recorded, its lease had passed to another holder")
+                .contains("the provider had taken its push, which may go out again");
+        // the new holder's row is untouched; the attempt is on record all the same (it happened)
+        assertThat(DeliveryFixtures.status(id)).isEqualTo("accepted");
+        assertThat(details(id).attempts())
+                .singleElement()
+                .satisfies(attempt -> assertThat(attempt.outcome()).isEqualTo("delivered"));
     }
 
     /**
