@@ -36,7 +36,8 @@ cds_usable() {
   return 1
 }
 
-# The JVM options that map the archive of $1 (an extracted jar), or make this run write it when it stops.
+# The JVM options (words to split) that map the archive of $1 (an extracted jar), or make this run write it
+# when it stops.
 # A run writes to <archive>.<its pid>; the next start adopts the file once that process is gone and a JVM
 # maps it: a run killed while writing leaves a file that would crash the JVM mapping it, and an archive
 # of another JDK is refused.
@@ -58,6 +59,8 @@ cds_options() {
     echo "-XX:SharedArchiveFile=$archive"
   else
     rm -f "$archive"
-    echo "-XX:ArchiveClassesAtExit=$archive.$$"
+    # the archive's own warnings (one per class loaded but never linked: ~240 lines on the terminal at the
+    # first stop after a build) go nowhere: an archive that did not come out whole is never used anyway
+    echo "-XX:ArchiveClassesAtExit=$archive.$$ -Xlog:cds=off -Xlog:cds+dynamic=off"
   fi
 }

@@ -97,7 +97,11 @@ final class ClassDataSharing {
         }
         writing = true;
         Path file = archive.resolveSibling(archive.getFileName() + "." + UUID.randomUUID());
-        return new Start(List.of("-XX:ArchiveClassesAtExit=" + file), Optional.of(file));
+        // without the archive's own warnings (one per class loaded but never linked: ~240 lines in the
+        // service's log): an archive that did not come out whole is never used anyway
+        return new Start(
+                List.of("-XX:ArchiveClassesAtExit=" + file, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"),
+                Optional.of(file));
     }
 
     /** After the JVM of {@code start} ended: adopts the archive it wrote when a JVM maps it, else drops it. */

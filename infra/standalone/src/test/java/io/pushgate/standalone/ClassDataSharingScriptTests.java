@@ -37,10 +37,10 @@ class ClassDataSharingScriptTests {
     @Test
     void theFirstRunWritesTheArchiveAndTheNextMapsIt() throws Exception {
         String first = cdsOptions();
-        assertThat(first).matches("-XX:ArchiveClassesAtExit=" + archive + "\\.\\d+");
+        assertThat(first).matches("-XX:ArchiveClassesAtExit=" + archive + "\\.\\d+ .*");
 
         assertThat(java(first, "-jar", jar.toString())).isZero();
-        Path written = Path.of(first.substring(first.indexOf('=') + 1));
+        Path written = written(first);
         assertThat(written).exists();
 
         String second = cdsOptions();
@@ -54,7 +54,7 @@ class ClassDataSharingScriptTests {
     void aHalfWrittenArchiveIsDroppedAndWrittenAgain() throws Exception {
         String first = cdsOptions();
         assertThat(java(first, "-jar", jar.toString())).isZero();
-        Path written = Path.of(first.substring(first.indexOf('=') + 1));
+        Path written = written(first);
         byte[] whole = Files.readAllBytes(written);
         // what a run killed while writing leaves: the header and part of the rest
         Files.write(written, java.util.Arrays.copyOf(whole, whole.length / 2));
@@ -106,6 +106,10 @@ class ClassDataSharingScriptTests {
     }
 
     private String bash(String command) throws Exception {
+        return bash(command, jar);
+    }
+
+    private String bash(String command, Path jar) throws Exception {
         Process process = new ProcessBuilder(
                         "bash", "-c", "set -euo pipefail; source \"$0\"; " + command, SCRIPT.toString(), jar.toString())
                 .directory(folder.toFile())
@@ -116,7 +120,34 @@ class ClassDataSharingScriptTests {
         return out;
     }
 
-    private int java(String... arguments) throws Exception {
-        return SmallJar.java(folder, List.of(arguments));
+    /**
+     * The archive a run writes at its exit says nothing on the terminal: a big application loads many
+     * classes that cannot be verified (code for libraries it does not have), and the JVM warns about each
+     * when it writes the archive.
+     */
+    @Test
+    void aRunThatWritesTheArchiveSaysNothingAboutIt() throws Exception {
+        Path loader = SmallJar.loadingAClassThatFailsVerification(folder);
+        String first = bash("cds_options \"$1\"", loader);
+        List<String> arguments = new java.util.ArrayList<>(List.of(first.split(" ")));
+        arguments.addAll(List.of("-jar", loader.toString()));
+
+        String output = SmallJar.output(folder, arguments);
+
+        assertThat(written(first)).exists();
+        assertThat(output).isEqualTo("hello\n");
+    }
+
+    /** The archive file a run with {@code options} writes. */
+    private static Path written(String options) {
+        String write = options.split(" ")[0];
+        return Path.of(write.substring(write.indexOf('=') + 1));
+    }
+
+    /** Runs {@code java} with {@code options} (words, as {@code ./pushgate} splits them) and then {@code rest}. */
+    private int java(String options, String... rest) throws Exception {
+        List<String> arguments = new java.util.ArrayList<>(List.of(options.split(" ")));
+        arguments.addAll(List.of(rest));
+        return SmallJar.java(folder, arguments);
     }
 }

@@ -39,7 +39,7 @@ class ClassDataSharingTests {
         ClassDataSharing.Start first = classData.start();
         // a second instance starting meanwhile runs without: one writer at a time
         ClassDataSharing.Start meanwhile = classData.start();
-        assertThat(first.options()).singleElement().asString().startsWith("-XX:ArchiveClassesAtExit=" + archive + ".");
+        assertThat(first.options()).first().asString().startsWith("-XX:ArchiveClassesAtExit=" + archive + ".");
         assertThat(meanwhile.options()).isEmpty();
 
         assertThat(run(first)).isZero();
@@ -67,7 +67,7 @@ class ClassDataSharingTests {
 
         assertThat(written).doesNotExist();
         assertThat(archive).doesNotExist();
-        assertThat(classData.start().options()).singleElement().asString().startsWith("-XX:ArchiveClassesAtExit=");
+        assertThat(classData.start().options()).first().asString().startsWith("-XX:ArchiveClassesAtExit=");
     }
 
     @Test
@@ -79,7 +79,7 @@ class ClassDataSharingTests {
 
         Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(60)));
 
-        assertThat(classData.start().options()).singleElement().asString().startsWith("-XX:ArchiveClassesAtExit=");
+        assertThat(classData.start().options()).first().asString().startsWith("-XX:ArchiveClassesAtExit=");
         assertThat(archive).doesNotExist();
     }
 
@@ -106,6 +106,24 @@ class ClassDataSharingTests {
 
         // the launcher may exit right after: the archive is already checked and in place
         assertThat(sleeperArchive).exists();
+    }
+
+    /**
+     * The archive a service writes at its exit adds nothing to its log: a big application loads many
+     * classes that cannot be verified (code for libraries it does not have), and the JVM warns about each
+     * when it writes the archive.
+     */
+    @Test
+    void aServiceThatWritesTheArchiveSaysNothingAboutIt() throws Exception {
+        Path loader = SmallJar.loadingAClassThatFailsVerification(folder);
+        ClassDataSharing.Start first = new ClassDataSharing(loader, Optional.of(folder.resolve("loader.jsa"))).start();
+        List<String> arguments = new ArrayList<>(first.options());
+        arguments.addAll(List.of("-jar", loader.toString()));
+
+        String output = SmallJar.output(folder, arguments);
+
+        assertThat(first.writing().orElseThrow()).exists();
+        assertThat(output).isEqualTo("hello\n");
     }
 
     @Test

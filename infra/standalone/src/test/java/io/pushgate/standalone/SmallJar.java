@@ -32,11 +32,33 @@ final class SmallJar {
         return of(folder, "Sleeper", "System.out.println(\"sleeping\"); System.out.flush(); Thread.sleep(60_000);");
     }
 
+    /**
+     * One that says "hello" after loading, without linking, a class that cannot be verified (it uses a
+     * class missing from the jar), as a big application loads many (code for libraries it does not
+     * have): a JVM writing a class-data archive at its exit warns about each such class.
+     */
+    static Path loadingAClassThatFailsVerification(Path folder) throws IOException {
+        return of(
+                folder,
+                "Loader",
+                "Class.forName(\"Later\", false, Loader.class.getClassLoader()); System.out.println(\"hello\");",
+                "class Later { static Number widen(Missing m) { return m; } }\n"
+                        + "abstract class Missing extends Number {}",
+                "Missing.class");
+    }
+
     private static Path of(Path folder, String name, String body) throws IOException {
+        return of(folder, name, body, "", "");
+    }
+
+    /** Compiles {@code name} with {@code otherClasses} and packs every class but {@code leftOut}. */
+    private static Path of(Path folder, String name, String body, String otherClasses, String leftOut)
+            throws IOException {
         Path source = folder.resolve(name + ".java");
         Files.writeString(
                 source,
-                "public class " + name + " { public static void main(String[] a) throws Exception { " + body + " } }");
+                "public class " + name + " { public static void main(String[] a) throws Exception { " + body + " } }\n"
+                        + otherClasses);
         assertThat(ToolProvider.getSystemJavaCompiler()
                         .run(null, null, null, "-d", folder.toString(), source.toString()))
                 .isZero();
@@ -44,12 +66,33 @@ final class SmallJar {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, name);
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
-            out.putNextEntry(new JarEntry(name + ".class"));
-            out.write(Files.readAllBytes(folder.resolve(name + ".class")));
-            out.closeEntry();
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest);
+                var classes = Files.newDirectoryStream(folder, "*.class")) {
+            for (Path compiled : classes) {
+                if (compiled.getFileName().toString().equals(leftOut)) {
+                    continue;
+                }
+                out.putNextEntry(new JarEntry(compiled.getFileName().toString()));
+                out.write(Files.readAllBytes(compiled));
+                out.closeEntry();
+            }
         }
         return jar;
+    }
+
+    /** Runs {@code java arguments…} in {@code folder}; answers what it wrote (standard output and error). */
+    static String output(Path folder, List<String> arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(JAVA);
+        command.addAll(arguments);
+        Process process = new ProcessBuilder(command)
+                .directory(folder.toFile())
+                .redirectErrorStream(true)
+                .start();
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(output).isZero();
+        return output;
     }
 
     /** Runs {@code java arguments…} in {@code folder}; answers its exit status. */
