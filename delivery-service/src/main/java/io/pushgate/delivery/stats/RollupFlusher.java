@@ -27,11 +27,16 @@ class RollupFlusher implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(RollupFlusher.class);
     private static final Duration LAST_FLUSH = Duration.ofSeconds(5);
 
+    /** A count of the active registrations is followed by at least this many times its own length without one. */
+    static final int COUNT_PACE = 20;
+
     private final Rollups rollups;
     private final Registrations registrations;
     private final StatsSettings settings;
     /** The active count last written per configuration, and when (only the sampling touches it). */
     private final Map<Configuration, Written> written = new HashMap<>();
+    /** {@link System#nanoTime()} before which no count begins (only the sampling touches it). */
+    private volatile long nextCountAfter = System.nanoTime();
 
     private volatile Disposable schedule;
 
@@ -46,7 +51,7 @@ class RollupFlusher implements SmartLifecycle {
         Flux<Mono<Void>> flushes = Flux.interval(settings.flushInterval(), settings.flushInterval())
                 .map(tick -> Mono.defer(this::flush));
         Flux<Mono<Void>> samples = Flux.interval(Duration.ZERO, settings.registrationsInterval())
-                .map(tick -> Mono.defer(this::sampleRegistrations));
+                .map(tick -> Mono.defer(this::sampleRegistrationsWhenDue));
         schedule = Flux.merge(flushes, samples)
                 .onBackpressureDrop()
                 .concatMap(step -> step, 1)
@@ -64,8 +69,19 @@ class RollupFlusher implements SmartLifecycle {
         });
     }
 
+    /**
+     * The scheduled count: {@link #sampleRegistrations()} — unless the last count was so slow that this
+     * one would come too soon. The count reads every registration, and after one that took {@code t}
+     * the next waits at least {@link #COUNT_PACE} times {@code t}, so that counting never takes more than
+     * a twentieth of one core, however many registrations there are.
+     */
+    Mono<Void> sampleRegistrationsWhenDue() {
+        return System.nanoTime() - nextCountAfter < 0 ? Mono.empty() : sampleRegistrations();
+    }
+
     /** Counts the active registrations now, into memory (the next flush writes them). */
     Mono<Void> sampleRegistrations() {
+        long began = System.nanoTime();
         long now = System.currentTimeMillis();
         Set<Configuration> seen = new HashSet<>();
         return registrations
@@ -88,7 +104,24 @@ class RollupFlusher implements SmartLifecycle {
                     log.warn("Active registrations not counted: {}", error.toString());
                     return Mono.empty();
                 })
+                .doFinally(signal -> pace(began, System.nanoTime()))
                 .then();
+    }
+
+    /** After a count from {@code began} to {@code ended}: when the next may begin. */
+    private void pace(long began, long ended) {
+        Duration took = Duration.ofNanos(ended - began);
+        Duration wait = took.multipliedBy(COUNT_PACE);
+        nextCountAfter = began + wait.toNanos();
+        if (wait.compareTo(settings.registrationsInterval()) > 0) {
+            log.info(
+                    "Active registrations counted in {} ms: the next count in {} s at the earliest, not {} s"
+                            + " (pushgate.stats.registrations-interval), so that counting takes at most 1/{} of a core",
+                    took.toMillis(),
+                    wait.toSeconds(),
+                    settings.registrationsInterval().toSeconds(),
+                    COUNT_PACE);
+        }
     }
 
     private void record(Configuration configuration, long active, long now) {

@@ -11,7 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     delivery.stats_minute} (one statement per interval, however much traffic); what a process killed
  *     without a graceful stop loses
  * @param registrationsInterval how often this instance counts the active registrations of every
- *     configuration into the current minute (written only when a count changed)
+ *     configuration into the current minute (written only when a count changed); a count that took
+ *     {@code t} is followed by at least 20 × {@code t} without one ({@link RollupFlusher})
  * @param registrationsRefresh the longest an unchanged count goes without being written again (the
  *     series carries a count forward from the last one written, which must outlive the retention's cut)
  * @param maxPoints the most points {@code GET /v1/stats/series} answers (its span divided by its step)

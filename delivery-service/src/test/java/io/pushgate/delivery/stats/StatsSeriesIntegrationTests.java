@@ -11,6 +11,7 @@ import io.pushgate.delivery.TestConfigurations;
 import io.pushgate.delivery.callbacklog.RefusalReason;
 import io.pushgate.delivery.dispatch.DeliveryFixtures;
 import io.pushgate.delivery.notification.NotificationStatus;
+import io.pushgate.delivery.registration.Registrations;
 import io.pushgate.emulator.FcmEmulator;
 import io.pushgate.emulator.FcmServiceAccount;
 import io.pushgate.testkit.TestIssuer;
@@ -31,11 +32,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.annotation.DirtiesContext;
@@ -80,6 +85,12 @@ class StatsSeriesIntegrationTests {
 
     @Autowired
     RollupFlusher flusher;
+
+    @Autowired
+    Rollups rollups;
+
+    @Autowired
+    Registrations registrations;
 
     @Autowired
     DatabaseClient database;
@@ -226,6 +237,44 @@ class StatsSeriesIntegrationTests {
         double slowestInDatabase = slowestAnswerMillis(configuration.id());
         assertThat(p99)
                 .isLessThanOrEqualTo(LatencyHistogram.upperBound(LatencyHistogram.bucket(slowestInDatabase)) + 0.001);
+    }
+
+    /**
+     * The count of the active registrations reads every registration: after a slow one (here it waits
+     * for the test's lock on the table, as a count over millions of rows takes seconds) the next waits
+     * at least twenty times as long, however short the interval — counting never takes more than a
+     * twentieth of a core — and the operator is told why the dashboard's count is older than usual.
+     */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aSlowCountOfTheActiveRegistrationsPushesTheNextOneOut(CapturedOutput output) throws Exception {
+        // a flusher of its own (counting every second), so that this class's other tests count whenever they like
+        StatsSettings everySecond = new StatsSettings(
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(1),
+                Duration.ofHours(1),
+                1500,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(5));
+        RollupFlusher paced = new RollupFlusher(rollups, registrations, everySecond);
+        try (Connection lock = DeliveryFixtures.connect()) {
+            lock.setAutoCommit(false);
+            lock.createStatement().execute("LOCK TABLE delivery.registration IN ACCESS EXCLUSIVE MODE");
+            var slow = paced.sampleRegistrationsWhenDue().toFuture();
+            Thread.sleep(1500);
+            assertThat(slow).as("the count waits for the lock").isNotDone();
+            lock.commit();
+            slow.get(30, TimeUnit.SECONDS);
+
+            assertThat(output.getAll())
+                    .containsPattern("Active registrations counted in \\d{4,} ms: the next count in \\d{2,} s at the"
+                            + " earliest, not 1 s \\(pushgate.stats.registrations-interval\\), so that counting takes"
+                            + " at most 1/20 of a core");
+            // the next count, a moment later, does not run: it would wait for the lock again
+            lock.createStatement().execute("LOCK TABLE delivery.registration IN ACCESS EXCLUSIVE MODE");
+            paced.sampleRegistrationsWhenDue().block(Duration.ofSeconds(5));
+            lock.commit();
+        }
     }
 
     @Test
