@@ -37,6 +37,8 @@ class RollupFlusher implements SmartLifecycle {
     private final Map<Configuration, Written> written = new HashMap<>();
     /** {@link System#nanoTime()} before which no count begins (only the sampling touches it). */
     private volatile long nextCountAfter = System.nanoTime();
+    /** Whether the last count was so slow that the next comes later than the interval. */
+    private volatile boolean stretched;
 
     private volatile Disposable schedule;
 
@@ -104,7 +106,7 @@ class RollupFlusher implements SmartLifecycle {
                     log.warn("Active registrations not counted: {}", error.toString());
                     return Mono.empty();
                 })
-                .doFinally(signal -> pace(began, System.nanoTime()))
+                .doOnTerminate(() -> pace(began, System.nanoTime())) // before the caller hears of the end
                 .then();
     }
 
@@ -113,15 +115,31 @@ class RollupFlusher implements SmartLifecycle {
         Duration took = Duration.ofNanos(ended - began);
         Duration wait = took.multipliedBy(COUNT_PACE);
         nextCountAfter = began + wait.toNanos();
-        if (wait.compareTo(settings.registrationsInterval()) > 0) {
+        boolean stretching = wait.compareTo(settings.registrationsInterval()) > 0;
+        if (stretching) {
+            // said once at INFO when the counts begin to come less often than the interval, then at DEBUG
+            if (stretched) {
+                log.debug(
+                        "Active registrations counted in {} ms: the next count in {} s",
+                        took.toMillis(),
+                        wait.toSeconds());
+            } else {
+                log.info(
+                        "Active registrations counted in {} ms: the next count in {} s at the earliest, not {} s"
+                                + " (pushgate.stats.registrations-interval), so that counting takes at most 1/{} of"
+                                + " a core; the counts come that much less often while they take this long",
+                        took.toMillis(),
+                        wait.toSeconds(),
+                        settings.registrationsInterval().toSeconds(),
+                        COUNT_PACE);
+            }
+        } else if (stretched) {
             log.info(
-                    "Active registrations counted in {} ms: the next count in {} s at the earliest, not {} s"
-                            + " (pushgate.stats.registrations-interval), so that counting takes at most 1/{} of a core",
+                    "Active registrations counted in {} ms: counted every {} s again",
                     took.toMillis(),
-                    wait.toSeconds(),
-                    settings.registrationsInterval().toSeconds(),
-                    COUNT_PACE);
+                    settings.registrationsInterval().toSeconds());
         }
+        stretched = stretching;
     }
 
     private void record(Configuration configuration, long active, long now) {
