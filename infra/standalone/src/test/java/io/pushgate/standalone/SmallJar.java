@@ -82,14 +82,7 @@ final class SmallJar {
 
     /** Runs {@code java arguments…} in {@code folder}; answers what it wrote (standard output and error). */
     static String output(Path folder, List<String> arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(JAVA);
-        command.addAll(arguments);
-        Process process = new ProcessBuilder(command)
-                .directory(folder.toFile())
-                .redirectErrorStream(true)
-                .start();
-        process.getOutputStream().close();
+        Process process = start(folder, arguments);
         String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(process.waitFor()).as(output).isZero();
         return output;
@@ -97,6 +90,12 @@ final class SmallJar {
 
     /** Runs {@code java arguments…} in {@code folder}; answers its exit status. */
     static int java(Path folder, List<String> arguments) throws IOException, InterruptedException {
+        Process process = start(folder, arguments);
+        process.getInputStream().transferTo(OutputStream.nullOutputStream());
+        return process.waitFor();
+    }
+
+    private static Process start(Path folder, List<String> arguments) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(JAVA);
         command.addAll(arguments);
@@ -105,7 +104,6 @@ final class SmallJar {
                 .redirectErrorStream(true)
                 .start();
         process.getOutputStream().close();
-        process.getInputStream().transferTo(OutputStream.nullOutputStream());
-        return process.waitFor();
+        return process;
     }
 }
