@@ -254,13 +254,9 @@ final class CrashDrill implements Drill {
                     .plus(settings.recoveryLimit)
                     .plus(Duration.ofMinutes(5)));
             figures.put("loadAverageAtEnd", DrillWork.loadAverage());
-            result = verdict(settings, figures, kills, finished, work);
+            result = verdict(settings, figures, kills, finished);
         }
-        // only once the drill's PostgreSQL has stopped: a running server still writes its WAL there
-        if (result.passed()) {
-            DrillWork.delete(work);
-        }
-        return result;
+        return DrillWork.settle(result, work);
     }
 
     /** When at least two instances answer ready (now, or the first moment until {@code until}); empty: not before it. */
@@ -551,7 +547,7 @@ final class CrashDrill implements Drill {
     }
 
     private DrillResult verdict(
-            Settings settings, Map<String, Object> figures, List<Kill> kills, Simulator.Finished finished, Path work)
+            Settings settings, Map<String, Object> figures, List<Kill> kills, Simulator.Finished finished)
             throws Exception {
         JsonNode result = finished.result();
         JsonNode delivery = result.path("delivery");
@@ -657,9 +653,6 @@ final class CrashDrill implements Drill {
                 settings.deliveryWindow.toSeconds(),
                 figures.get("loadAverageAtStart"),
                 failures.isEmpty() ? "" : " — " + String.join("; ", failures));
-        if (!failures.isEmpty()) {
-            figures.put("workFolder", work.toString());
-        }
         return new DrillResult(name(), failures.isEmpty(), summary, figures);
     }
 }

@@ -137,13 +137,9 @@ final class DatabaseRestartDrill implements Drill {
             figures.put("databaseStopSeconds", seconds(down - stopping));
             figures.put("databaseStartSeconds", seconds(up - starting));
             figures.put("healthyAgainSeconds", healthyAgain);
-            result = verdict(settings, figures, probes, finished, prober, database, stopping, down, starting, up, work);
+            result = verdict(settings, figures, probes, finished, prober, database, stopping, down, starting, up);
         }
-        // only once the drill's PostgreSQL has stopped: a running server still writes its WAL there
-        if (result.passed()) {
-            DrillWork.delete(work);
-        }
-        return result;
+        return DrillWork.settle(result, work);
     }
 
     private DrillResult verdict(
@@ -156,8 +152,7 @@ final class DatabaseRestartDrill implements Drill {
             long stopping,
             long down,
             long starting,
-            long up,
-            Path work)
+            long up)
             throws Exception {
         List<String> failures = new ArrayList<>();
         long limit = settings.answerLimit.toNanos();
@@ -284,9 +279,6 @@ final class DatabaseRestartDrill implements Drill {
                 slowestAnswer == null ? 0.0 : slowestAnswer,
                 figures.get("loadAverageAtStart"),
                 failures.isEmpty() ? "" : " — " + String.join("; ", failures));
-        if (!failures.isEmpty()) {
-            figures.put("workFolder", work.toString());
-        }
         return new DrillResult(name(), failures.isEmpty(), summary, figures);
     }
 

@@ -24,6 +24,19 @@ final class DrillWork {
         return folder.toAbsolutePath();
     }
 
+    /**
+     * After a drill's resources have closed (a running PostgreSQL still writes its WAL into the folder):
+     * a passing drill's work folder is deleted, a failing one's kept and named in its figures.
+     */
+    static DrillResult settle(DrillResult result, Path work) throws IOException {
+        if (result.passed()) {
+            delete(work);
+        } else {
+            result.figures().put("workFolder", work.toString());
+        }
+        return result;
+    }
+
     /** Deletes the folder and everything in it. */
     static void delete(Path folder) throws IOException {
         if (!Files.exists(folder)) {

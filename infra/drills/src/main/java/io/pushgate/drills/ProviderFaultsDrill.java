@@ -106,13 +106,8 @@ final class ProviderFaultsDrill implements Drill {
         }
         result.figures().put("loadAverageAtStart", loadAtStart);
         result.figures().put("loadAverageAtEnd", DrillWork.loadAverage());
-        if (result.passed()) {
-            DrillWork.delete(work);
-        } else {
-            // the platform's log (platform/home/logs) and the emulator's certificate, for a look
-            result.figures().put("workFolder", work.toString());
-        }
-        return result;
+        // a failing run's folder keeps the platform's log (platform/home/logs) and the emulator's certificate
+        return DrillWork.settle(result, work);
     }
 
     private DrillResult drill(
