@@ -35,10 +35,10 @@ final class DispatchMetrics {
                 .register(meters);
         // at 0 from the start, so that an alert on their rise sees them before the first one
         for (PushProvider provider : PushProvider.values()) {
-            superseded(provider, true, 0);
-            superseded(provider, false, 0);
+            supersededCounter(provider, true);
+            supersededCounter(provider, false);
         }
-        superseded(null, false, 0);
+        supersededCounter(null, false);
     }
 
     void finished(UUID tenantId, PushProvider provider, NotificationStatus status) {
@@ -84,16 +84,15 @@ final class DispatchMetrics {
      * lease (the new holder may send it again: a possible duplicate).
      */
     void superseded(PushProvider provider, boolean delivered) {
-        superseded(provider, delivered, 1);
+        supersededCounter(provider, delivered).increment();
     }
 
-    private void superseded(PushProvider provider, boolean delivered, int count) {
-        Counter.builder("pushgate.deliveries.superseded")
+    private Counter supersededCounter(PushProvider provider, boolean delivered) {
+        return Counter.builder("pushgate.deliveries.superseded")
                 .description("Outcomes not written because the notification's lease had passed to another holder")
                 .tag("provider", provider == null ? "none" : provider.text())
                 .tag("delivered", Boolean.toString(delivered))
-                .register(meters)
-                .increment(count);
+                .register(meters);
     }
 
     void oldestUnfinished(Duration age) {

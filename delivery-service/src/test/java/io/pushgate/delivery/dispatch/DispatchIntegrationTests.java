@@ -579,27 +579,10 @@ class DispatchIntegrationTests {
     void anOutcomeWhoseLeasePassedToAnotherHolderIsCountedAndSaid(CapturedOutput output) throws Exception {
         fcmTenant();
         String token = DeliveryFixtures.fcmToken();
-        fcm.injectLatency(token, Duration.ofSeconds(3));
-        DeliveryFixtures.registration(configuration, token, "session-superseded", "android", "fcm");
-        Counter superseded = meters.get("pushgate.deliveries.superseded")
-                .tags("provider", "fcm", "delivered", "true")
-                .counter();
+        Counter superseded = superseded("true");
         double before = superseded.count();
 
-        UUID id = send(event("session-superseded"));
-        // the push is at the emulator, its answer three seconds away: another holder takes the row over
-        DeliveryFixtures.await(
-                Duration.ofSeconds(10), () -> !fcm.messagesTo(token).isEmpty());
-        try (Connection connection = DeliveryFixtures.connect();
-                var claim = connection.prepareStatement("""
-                        UPDATE delivery.notification
-                           SET lease_owner = gen_random_uuid(), lease_until = now() + interval '1 hour'
-                         WHERE id = ? AND completed_at IS NULL""")) {
-            claim.setObject(1, id);
-            assertThat(claim.executeUpdate())
-                    .as("still unfinished when taken over")
-                    .isEqualTo(1);
-        }
+        UUID id = takenOverWhileAtTheProvider(token, "session-superseded");
 
         DeliveryFixtures.await(Duration.ofSeconds(15), () -> superseded.count() > before);
         assertThat(superseded.count()).isEqualTo(before + 1);
@@ -612,6 +595,54 @@ class DispatchIntegrationTests {
         assertThat(details(id).attempts())
                 .singleElement()
                 .satisfies(attempt -> assertThat(attempt.outcome()).isEqualTo("delivered"));
+    }
+
+    /** The same for a transient failure: its retry is not scheduled by the holder that lost the lease. */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aRetryWhoseLeasePassedToAnotherHolderIsCountedAndSaid(CapturedOutput output) throws Exception {
+        fcmTenant();
+        String token = DeliveryFixtures.fcmToken();
+        fcm.injectFailure(token, FcmFailure.times(FcmErrorCode.UNAVAILABLE, 1));
+        Counter superseded = superseded("false");
+        double before = superseded.count();
+
+        UUID id = takenOverWhileAtTheProvider(token, "session-superseded-retry");
+
+        DeliveryFixtures.await(Duration.ofSeconds(15), () -> superseded.count() > before);
+        assertThat(superseded.count()).isEqualTo(before + 1);
+        assertThat(output.getAll())
+                .contains("Notification " + id + " of tenant " + configuration.tenantId() + ": its outcome (retry at ");
+        assertThat(DeliveryFixtures.status(id)).isEqualTo("accepted");
+        assertThat(fcm.sendAttempts(token)).isEqualTo(1);
+    }
+
+    private Counter superseded(String delivered) {
+        return meters.get("pushgate.deliveries.superseded")
+                .tags("provider", "fcm", "delivered", delivered)
+                .counter();
+    }
+
+    /**
+     * Sends a callback for a session whose device {@code token} the emulator answers three seconds late,
+     * and once the send is there, takes the notification over as another instance's sweep would.
+     */
+    private UUID takenOverWhileAtTheProvider(String token, String session) throws Exception {
+        fcm.injectLatency(token, Duration.ofSeconds(3));
+        DeliveryFixtures.registration(configuration, token, session, "android", "fcm");
+        UUID id = send(event(session));
+        DeliveryFixtures.await(Duration.ofSeconds(10), () -> fcm.sendAttempts(token) > 0);
+        try (Connection connection = DeliveryFixtures.connect();
+                var claim = connection.prepareStatement("""
+                        UPDATE delivery.notification
+                           SET lease_owner = gen_random_uuid(), lease_until = now() + interval '1 hour'
+                         WHERE id = ? AND completed_at IS NULL""")) {
+            claim.setObject(1, id);
+            assertThat(claim.executeUpdate())
+                    .as("still unfinished when taken over")
+                    .isEqualTo(1);
+        }
+        return id;
     }
 
     /**
