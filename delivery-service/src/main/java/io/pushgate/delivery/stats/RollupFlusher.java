@@ -28,7 +28,7 @@ class RollupFlusher implements SmartLifecycle {
     private static final Duration LAST_FLUSH = Duration.ofSeconds(5);
 
     /** A count of the active registrations is followed by at least this many times its own length without one. */
-    static final int COUNT_PACE = 20;
+    private static final int COUNT_PACE = 20;
 
     private final Rollups rollups;
     private final Registrations registrations;
@@ -116,28 +116,24 @@ class RollupFlusher implements SmartLifecycle {
         Duration wait = took.multipliedBy(COUNT_PACE);
         nextCountAfter = began + wait.toNanos();
         boolean stretching = wait.compareTo(settings.registrationsInterval()) > 0;
-        if (stretching) {
-            // said once at INFO when the counts begin to come less often than the interval, then at DEBUG
-            if (stretched) {
-                log.debug(
-                        "Active registrations counted in {} ms: the next count in {} s",
-                        took.toMillis(),
-                        wait.toSeconds());
-            } else {
-                log.info(
-                        "Active registrations counted in {} ms: the next count in {} s at the earliest, not {} s"
-                                + " (pushgate.stats.registrations-interval), so that counting takes at most 1/{} of"
-                                + " a core; the counts come that much less often while they take this long",
-                        took.toMillis(),
-                        wait.toSeconds(),
-                        settings.registrationsInterval().toSeconds(),
-                        COUNT_PACE);
-            }
-        } else if (stretched) {
+        // at INFO when the counts begin, or stop, to come less often than the interval; at DEBUG between
+        if (stretching && !stretched) {
+            log.info(
+                    "Active registrations counted in {} ms: the next count in {} s at the earliest, not {} s"
+                            + " (pushgate.stats.registrations-interval), so that counting takes at most 1/{} of"
+                            + " a core; the counts come that much less often while they take this long",
+                    took.toMillis(),
+                    wait.toSeconds(),
+                    settings.registrationsInterval().toSeconds(),
+                    COUNT_PACE);
+        } else if (stretched && !stretching) {
             log.info(
                     "Active registrations counted in {} ms: counted every {} s again",
                     took.toMillis(),
                     settings.registrationsInterval().toSeconds());
+        } else if (stretching) {
+            log.debug(
+                    "Active registrations counted in {} ms: the next count in {} s", took.toMillis(), wait.toSeconds());
         }
         stretched = stretching;
     }
