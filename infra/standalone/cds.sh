@@ -59,8 +59,8 @@ cds_options() {
     echo "-XX:SharedArchiveFile=$archive"
   else
     rm -f "$archive"
-    # the archive's own warnings (one per class loaded but never linked: ~240 lines on the terminal at the
-    # first stop after a build) go nowhere: an archive that did not come out whole is never used anyway
+    # the archive's own warnings (one per class that fails verification or is not linked: ~240 lines on the
+    # terminal at the first stop after a build) go nowhere: an archive not whole is never used anyway
     echo "-XX:ArchiveClassesAtExit=$archive.$$ -Xlog:cds=off -Xlog:cds+dynamic=off"
   fi
 }

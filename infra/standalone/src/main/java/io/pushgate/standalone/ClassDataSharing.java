@@ -97,8 +97,8 @@ final class ClassDataSharing {
         }
         writing = true;
         Path file = archive.resolveSibling(archive.getFileName() + "." + UUID.randomUUID());
-        // without the archive's own warnings (one per class loaded but never linked: ~240 lines in the
-        // service's log): an archive that did not come out whole is never used anyway
+        // without the archive's own warnings (one per class that fails verification or is not linked: ~240
+        // lines in the service's log): an archive not whole is never used anyway
         return new Start(
                 List.of("-XX:ArchiveClassesAtExit=" + file, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"),
                 Optional.of(file));

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -129,10 +130,8 @@ class ClassDataSharingScriptTests {
     void aRunThatWritesTheArchiveSaysNothingAboutIt() throws Exception {
         Path loader = SmallJar.loadingAClassThatFailsVerification(folder);
         String first = bash("cds_options \"$1\"", loader);
-        List<String> arguments = new java.util.ArrayList<>(List.of(first.split(" ")));
-        arguments.addAll(List.of("-jar", loader.toString()));
 
-        String output = SmallJar.output(folder, arguments);
+        String output = SmallJar.output(folder, arguments(first, "-jar", loader.toString()));
 
         assertThat(written(first)).exists();
         assertThat(output).isEqualTo("hello\n");
@@ -144,10 +143,15 @@ class ClassDataSharingScriptTests {
         return Path.of(write.substring(write.indexOf('=') + 1));
     }
 
-    /** Runs {@code java} with {@code options} (words, as {@code ./pushgate} splits them) and then {@code rest}. */
+    /** Runs {@code java} with {@code options} and then {@code rest}. */
     private int java(String options, String... rest) throws Exception {
-        List<String> arguments = new java.util.ArrayList<>(List.of(options.split(" ")));
+        return SmallJar.java(folder, arguments(options, rest));
+    }
+
+    /** {@code options} split into words, as {@code ./pushgate} splits them, then {@code rest}. */
+    private static List<String> arguments(String options, String... rest) {
+        List<String> arguments = new ArrayList<>(List.of(options.split(" ")));
         arguments.addAll(List.of(rest));
-        return SmallJar.java(folder, arguments);
+        return arguments;
     }
 }
