@@ -256,23 +256,41 @@ public class Registrations {
     public record ActiveCount(UUID tenantId, UUID configurationId, long active) {}
 
     /**
-     * Every configuration's active registrations now (configurations without any are not answered).
-     * It reads the whole table, so it runs on one core, never as a parallel plan: on ten million
-     * registrations PostgreSQL's parallel count took three backends for 3–4 s, every core of a
-     * two-core machine, and the callbacks of those seconds waited (docs/PERFORMANCE.md).
+     * The active registrations of each configuration among the rows stored in blocks {@code fromBlock}
+     * (inclusive) to {@code toBlock} (exclusive) of the table: one slice of a count over the whole table
+     * ({@link #blocks()}), read by a TID range scan, so that a slice reads its blocks and no others
+     * however big the table (configurations without any in the slice are not answered). It runs on one
+     * core, never as a parallel plan: on ten million registrations PostgreSQL's parallel count of the
+     * whole table took three backends for 3–4 s, every core of a two-core machine, and the callbacks of
+     * those seconds waited (docs/PERFORMANCE.md).
      */
-    public Flux<ActiveCount> activeCounts() {
+    public Flux<ActiveCount> activeCounts(long fromBlock, long toBlock) {
         return transactions.execute(transaction -> database.sql("SET LOCAL max_parallel_workers_per_gather = 0")
                 .then()
-                .thenMany(database.sql("""
-                                SELECT tenant_id, configuration_id, count(*) AS active FROM delivery.registration
-                                 WHERE invalidated_at IS NULL AND expires_at > now()
-                                 GROUP BY tenant_id, configuration_id""")
+                .thenMany(database.sql(ACTIVE_IN_BLOCKS)
+                        .bind(0, fromBlock)
+                        .bind(1, toBlock)
                         .map((row, metadata) -> new ActiveCount(
                                 row.get("tenant_id", UUID.class),
                                 row.get("configuration_id", UUID.class),
                                 row.get("active", Long.class)))
                         .all()));
+    }
+
+    /** The slice of {@link #activeCounts(long, long)}: {@code $1} and {@code $2} are block numbers. */
+    static final String ACTIVE_IN_BLOCKS = """
+            SELECT tenant_id, configuration_id, count(*) AS active FROM delivery.registration
+             WHERE ctid >= format('(%s,0)', $1::bigint)::tid AND ctid < format('(%s,0)', $2::bigint)::tid
+               AND invalidated_at IS NULL AND expires_at > now()
+             GROUP BY tenant_id, configuration_id""";
+
+    /** How many blocks the registration table has now (where a count over all of it ends). */
+    public Mono<Long> blocks() {
+        return database.sql("""
+                        SELECT pg_relation_size('delivery.registration') / current_setting('block_size')::bigint
+                               AS blocks""")
+                .map((row, metadata) -> row.get("blocks", Long.class))
+                .one();
     }
 
     /**

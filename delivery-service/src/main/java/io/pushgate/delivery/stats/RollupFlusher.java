@@ -1,25 +1,30 @@
 package io.pushgate.delivery.stats;
 
 import io.pushgate.delivery.registration.Registrations;
+import io.pushgate.delivery.registration.Registrations.ActiveCount;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * Every {@code pushgate.stats.flush-interval}, writes the rollup's counts gathered in memory; every
- * {@code registrations-interval}, counts the active registrations of each configuration into the
- * current minute when they changed (or were last written {@code registrations-refresh} ago); once more
- * when the service stops, after the web server and the dispatcher stopped.
+ * {@code registrations-interval} (or, when a count takes longer, as soon as the last one ended),
+ * counts the active registrations of each configuration into the current minute when they changed (or
+ * were last written {@code registrations-refresh} ago); once more when the service stops, after the web
+ * server and the dispatcher stopped.
  */
 @Component
 class RollupFlusher implements SmartLifecycle {
@@ -27,37 +32,46 @@ class RollupFlusher implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(RollupFlusher.class);
     private static final Duration LAST_FLUSH = Duration.ofSeconds(5);
 
-    /** A count of the active registrations is followed by at least this many times its own length without one. */
+    /** Each slice of a count of the active registrations is followed by this many times its own length without one. */
     private static final int COUNT_PACE = 20;
 
     private final Rollups rollups;
     private final Registrations registrations;
     private final StatsSettings settings;
-    /** The active count last written per configuration, and when (only the sampling touches it). */
+    private final Function<Duration, Mono<?>> pause;
+    /** The active count last written per configuration, and when (only the counting touches it). */
     private final Map<Configuration, Written> written = new HashMap<>();
-    /** {@link System#nanoTime()} before which no count begins (only the sampling touches it). */
-    private volatile long nextCountAfter = System.nanoTime();
-    /** Whether the last count was so slow that the next comes later than the interval. */
-    private volatile boolean stretched;
+    /** Whether the last count took longer than the interval (only the counting touches it). */
+    private boolean stretched;
 
     private volatile Disposable schedule;
 
+    @Autowired
     RollupFlusher(Rollups rollups, Registrations registrations, StatsSettings settings) {
+        this(rollups, registrations, settings, Mono::delay);
+    }
+
+    /** With its own {@code pause} between two slices of a count, for a test of the pace. */
+    RollupFlusher(
+            Rollups rollups, Registrations registrations, StatsSettings settings, Function<Duration, Mono<?>> pause) {
         this.rollups = rollups;
         this.registrations = registrations;
         this.settings = settings;
+        this.pause = pause;
     }
 
     @Override
     public void start() {
-        Flux<Mono<Void>> flushes = Flux.interval(settings.flushInterval(), settings.flushInterval())
-                .map(tick -> Mono.defer(this::flush));
-        Flux<Mono<Void>> samples = Flux.interval(Duration.ZERO, settings.registrationsInterval())
-                .map(tick -> Mono.defer(this::sampleRegistrationsWhenDue));
-        schedule = Flux.merge(flushes, samples)
+        // apart, so that a count of many slices never holds a flush back
+        Disposable flushes = Flux.interval(settings.flushInterval(), settings.flushInterval())
                 .onBackpressureDrop()
-                .concatMap(step -> step, 1)
+                .concatMap(tick -> flush(), 1)
                 .subscribe();
+        Disposable counts = Flux.interval(Duration.ZERO, settings.registrationsInterval())
+                .onBackpressureDrop()
+                .concatMap(tick -> sampleRegistrations(), 1)
+                .subscribe();
+        schedule = Disposables.composite(flushes, counts);
     }
 
     /** The write; a failure is logged, and the counts wait in memory for the next interval. */
@@ -72,70 +86,96 @@ class RollupFlusher implements SmartLifecycle {
     }
 
     /**
-     * The scheduled count: {@link #sampleRegistrations()} — unless the last count was so slow that this
-     * one would come too soon. The count reads every registration, and after one that took {@code t}
-     * the next waits at least {@link #COUNT_PACE} times {@code t}, so that counting never takes more than
-     * a twentieth of one core, however many registrations there are.
+     * Counts the active registrations of every configuration, into memory (the next flush writes them):
+     * one pass over the table, {@code pushgate.stats.registrations-slice} blocks at a time, each slice
+     * its own short statement followed by {@link #COUNT_PACE} times its own length without one. So no
+     * statement reads more than a slice, and counting takes at most a twentieth of one core however many
+     * registrations there are: a big table is counted less often instead (said at INFO when the counts
+     * begin, and stop, to take longer than the interval). Each slice sees the table as it is when it
+     * runs: a registration that changes during the pass may be counted as it was, as it is, in both
+     * states or in neither (its new version stored in a slice already read, or its old one in a slice
+     * not read yet) — the count is off by at most the registrations written while it ran.
      */
-    Mono<Void> sampleRegistrationsWhenDue() {
-        return System.nanoTime() - nextCountAfter < 0 ? Mono.empty() : sampleRegistrations();
-    }
-
-    /** Counts the active registrations now, into memory (the next flush writes them). */
     Mono<Void> sampleRegistrations() {
-        long began = System.nanoTime();
-        long now = System.currentTimeMillis();
-        Set<Configuration> seen = new HashSet<>();
-        return registrations
-                .activeCounts()
-                .doOnNext(count -> {
-                    Configuration configuration = new Configuration(count.tenantId(), count.configurationId());
-                    seen.add(configuration);
-                    record(configuration, count.active(), now);
-                })
-                .then(Mono.fromRunnable(() -> {
-                    for (Configuration gone : Set.copyOf(written.keySet())) {
-                        if (!seen.contains(gone)) {
-                            // none active any more: one 0, then nothing until one registers again
-                            rollups.registrationsActive(gone.tenantId(), gone.configurationId(), 0);
-                            written.remove(gone);
-                        }
-                    }
-                }))
+        Pass pass = new Pass();
+        return slice(pass, 0)
+                .expand(next ->
+                        pause.apply(pass.lastSlice.multipliedBy(COUNT_PACE)).then(slice(pass, next)))
+                .then(Mono.fromRunnable(() -> publish(pass)))
                 .onErrorResume(error -> {
                     log.warn("Active registrations not counted: {}", error.toString());
                     return Mono.empty();
                 })
-                .doOnTerminate(() -> pace(began, System.nanoTime())) // before the caller hears of the end
                 .then();
     }
 
-    /** After a count from {@code began} to {@code ended}: when the next may begin. */
-    private void pace(long began, long ended) {
-        Duration took = Duration.ofNanos(ended - began);
-        Duration wait = took.multipliedBy(COUNT_PACE);
-        nextCountAfter = began + wait.toNanos();
-        boolean stretching = wait.compareTo(settings.registrationsInterval()) > 0;
-        // at INFO when the counts begin, or stop, to come less often than the interval; at DEBUG between
+    /** Counts the slice beginning at block {@code from} into the pass: where the next begins; empty at the table's end. */
+    private Mono<Long> slice(Pass pass, long from) {
+        return Mono.defer(() -> {
+            long began = System.nanoTime();
+            long to = from + settings.registrationsSlice();
+            return registrations
+                    .blocks()
+                    .filter(end -> from < end)
+                    .flatMap(end -> registrations
+                            .activeCounts(from, to)
+                            .doOnNext(pass::add)
+                            .then(Mono.fromSupplier(() -> {
+                                pass.sliced(Duration.ofNanos(System.nanoTime() - began));
+                                return to;
+                            })));
+        });
+    }
+
+    /** The pass's counts into memory: each that changed, and one 0 for each configuration with none left. */
+    private void publish(Pass pass) {
+        long now = System.currentTimeMillis();
+        pass.active.forEach((configuration, active) -> record(configuration, active, now));
+        for (Configuration gone : Set.copyOf(written.keySet())) {
+            if (!pass.active.containsKey(gone)) {
+                // none active any more: one 0, then nothing until one registers again
+                rollups.registrationsActive(gone.tenantId(), gone.configurationId(), 0);
+                written.remove(gone);
+            }
+        }
+        say(pass);
+    }
+
+    /** At INFO when the counts begin, or stop, to take longer than the interval; at DEBUG otherwise. */
+    private void say(Pass pass) {
+        Duration took = Duration.ofNanos(System.nanoTime() - pass.began);
+        boolean stretching = took.compareTo(settings.registrationsInterval()) > 0;
         if (stretching && !stretched) {
             log.info(
-                    "Active registrations counted in {} ms: the next count in {} s at the earliest, not {} s"
-                            + " (pushgate.stats.registrations-interval), so that counting takes at most 1/{} of"
-                            + " a core; the counts come that much less often while they take this long",
-                    took.toMillis(),
-                    wait.toSeconds(),
+                    "Active registrations counted in {} s ({} slices of {} blocks, {} ms reading): longer than"
+                            + " pushgate.stats.registrations-interval ({} s), as each slice is followed by {} times"
+                            + " its length without one so that counting takes at most 1/{} of a core; the"
+                            + " dashboard's count of registrations is that much older while the table is this big",
+                    seconds(took),
+                    pass.slices,
+                    settings.registrationsSlice(),
+                    pass.reading.toMillis(),
                     settings.registrationsInterval().toSeconds(),
+                    COUNT_PACE,
                     COUNT_PACE);
         } else if (stretched && !stretching) {
             log.info(
-                    "Active registrations counted in {} ms: counted every {} s again",
-                    took.toMillis(),
+                    "Active registrations counted in {} s: within pushgate.stats.registrations-interval ({} s)"
+                            + " again",
+                    seconds(took),
                     settings.registrationsInterval().toSeconds());
-        } else if (stretching) {
+        } else {
             log.debug(
-                    "Active registrations counted in {} ms: the next count in {} s", took.toMillis(), wait.toSeconds());
+                    "Active registrations counted in {} ms ({} slices, {} ms reading)",
+                    took.toMillis(),
+                    pass.slices,
+                    pass.reading.toMillis());
         }
         stretched = stretching;
+    }
+
+    private static String seconds(Duration duration) {
+        return String.format(Locale.ROOT, "%.1f", duration.toMillis() / 1000.0);
     }
 
     private void record(Configuration configuration, long active, long now) {
@@ -173,6 +213,26 @@ class RollupFlusher implements SmartLifecycle {
     }
 
     private record Configuration(UUID tenantId, UUID configurationId) {}
+
+    /** One count over the table: the active registrations per configuration in the slices read so far. */
+    private static final class Pass {
+
+        final long began = System.nanoTime();
+        final Map<Configuration, Long> active = new HashMap<>();
+        int slices;
+        Duration reading = Duration.ZERO;
+        Duration lastSlice = Duration.ZERO;
+
+        void add(ActiveCount count) {
+            active.merge(new Configuration(count.tenantId(), count.configurationId()), count.active(), Long::sum);
+        }
+
+        void sliced(Duration took) {
+            slices++;
+            reading = reading.plus(took);
+            lastSlice = took;
+        }
+    }
 
     private record Written(long active, long at) {}
 }

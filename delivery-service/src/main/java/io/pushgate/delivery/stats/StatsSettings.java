@@ -11,8 +11,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     delivery.stats_minute} (one statement per interval, however much traffic); what a process killed
  *     without a graceful stop loses
  * @param registrationsInterval how often this instance counts the active registrations of every
- *     configuration into the current minute (written only when a count changed); a count that took
- *     {@code t} is followed by at least 20 × {@code t} without one ({@link RollupFlusher})
+ *     configuration into the current minute (written only when a count changed); a count that takes
+ *     longer (each of its slices is followed by 20 times its own length without one, {@link
+ *     RollupFlusher}) is followed by the next at once
+ * @param registrationsSlice how many blocks (8 kB each) of {@code delivery.registration} one statement
+ *     of the count reads
  * @param registrationsRefresh the longest an unchanged count goes without being written again (the
  *     series carries a count forward from the last one written, which must outlive the retention's cut)
  * @param maxPoints the most points {@code GET /v1/stats/series} answers (its span divided by its step)
@@ -24,6 +27,7 @@ record StatsSettings(
         @DefaultValue("5s") Duration flushInterval,
         @DefaultValue("1m") Duration registrationsInterval,
         @DefaultValue("1h") Duration registrationsRefresh,
+        @DefaultValue("1024") int registrationsSlice,
         @DefaultValue("1500") int maxPoints,
         @DefaultValue("10s") Duration readTimeout,
         @DefaultValue("5s") Duration retryAfter) {
@@ -34,6 +38,9 @@ record StatsSettings(
                 throw new IllegalArgumentException("pushgate.stats.flush-interval, registrations-interval and"
                         + " registrations-refresh must be positive");
             }
+        }
+        if (registrationsSlice < 1) {
+            throw new IllegalArgumentException("pushgate.stats.registrations-slice must be at least 1 (block)");
         }
         if (maxPoints < 1) {
             throw new IllegalArgumentException("pushgate.stats.max-points must be at least 1");

@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,6 +47,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -240,41 +242,72 @@ class StatsSeriesIntegrationTests {
     }
 
     /**
-     * The count of the active registrations reads every registration: after a slow one (here it waits
-     * for the test's lock on the table, as a count over millions of rows takes seconds) the next waits
-     * at least twenty times as long, however short the interval — counting never takes more than a
-     * twentieth of a core — and the operator is told why the dashboard's count is older than usual.
+     * The count of the active registrations reads the table a slice of blocks at a time (here one block,
+     * so that the test's configuration lies in several slices) and adds the slices up exactly; after each
+     * slice it pauses twenty times as long as the slice took (here the first slice waits 1.5 s for the
+     * test's lock on the table, as a slice of a big table may take a while), so that counting never takes
+     * more than a twentieth of a core, and the operator is told when that makes the count come less
+     * often than its interval.
      */
     @Test
     @ExtendWith(OutputCaptureExtension.class)
-    void aSlowCountOfTheActiveRegistrationsPushesTheNextOneOut(CapturedOutput output) throws Exception {
-        // a flusher of its own (counting every second), so that this class's other tests count whenever they like
-        StatsSettings everySecond = new StatsSettings(
+    void theCountReadsSliceBySliceAddsThemUpAndPausesTwentyTimesEachSlicesLength(CapturedOutput output)
+            throws Exception {
+        TestConfigurations.Inserted configuration = DeliveryFixtures.configuration();
+        Instant started = Instant.now();
+        try (Connection connection = DeliveryFixtures.connect();
+                var insert = connection.prepareStatement("""
+                        INSERT INTO delivery.registration (id, tenant_id, configuration_id, device_token, session_id,
+                            platform, provider, expires_at, invalidated_at)
+                        SELECT gen_random_uuid(), ?, ?, 'token-' || gen_random_uuid() || '-' || i, 'session-' || i,
+                               'android', 'fcm',
+                               now() + CASE WHEN i <= 30 THEN interval '-1 hour' ELSE interval '30 days' END,
+                               CASE WHEN i BETWEEN 31 AND 50 THEN now() END
+                          FROM generate_series(1, 200) AS i""")) {
+            insert.setObject(1, configuration.tenantId());
+            insert.setObject(2, configuration.id());
+            insert.executeUpdate();
+        }
+        assertThat(blocksHolding(configuration.id()))
+                .as("the configuration's registrations lie in several blocks")
+                .isGreaterThanOrEqualTo(3);
+
+        // a flusher of its own (one block a slice, counting every second) whose pauses are only written down
+        StatsSettings oneBlock = new StatsSettings(
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(1),
                 Duration.ofHours(1),
+                1,
                 1500,
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(5));
-        RollupFlusher paced = new RollupFlusher(rollups, registrations, everySecond);
+        List<Duration> pauses = new CopyOnWriteArrayList<>();
+        RollupFlusher sliced = new RollupFlusher(rollups, registrations, oneBlock, pause -> {
+            pauses.add(pause);
+            return Mono.empty();
+        });
         try (Connection lock = DeliveryFixtures.connect()) {
             lock.setAutoCommit(false);
             lock.createStatement().execute("LOCK TABLE delivery.registration IN ACCESS EXCLUSIVE MODE");
-            var slow = paced.sampleRegistrationsWhenDue().toFuture();
+            var count = sliced.sampleRegistrations().toFuture();
             Thread.sleep(1500);
-            assertThat(slow).as("the count waits for the lock").isNotDone();
+            assertThat(count).as("the first slice waits for the lock").isNotDone();
             lock.commit();
-            slow.get(30, TimeUnit.SECONDS);
-
-            assertThat(output.getAll())
-                    .containsPattern("Active registrations counted in \\d{4,} ms: the next count in \\d{2,} s at the"
-                            + " earliest, not 1 s \\(pushgate.stats.registrations-interval\\), so that counting takes"
-                            + " at most 1/20 of a core");
-            // the next count, a moment later, does not run: it would wait for the lock again
-            lock.createStatement().execute("LOCK TABLE delivery.registration IN ACCESS EXCLUSIVE MODE");
-            paced.sampleRegistrationsWhenDue().block(Duration.ofSeconds(5));
-            lock.commit();
+            count.get(60, TimeUnit.SECONDS);
         }
+        flush();
+
+        long blocks = registrations.blocks().block(Duration.ofSeconds(5));
+        // a pause after every slice (the last one's before the table's end is seen), each slice a block
+        assertThat(pauses).hasSize((int) blocks);
+        assertThat(pauses.get(0)).isGreaterThanOrEqualTo(Duration.ofSeconds(30));
+        JsonNode series = series(reader(configuration.tenantId()), started, "1m", configuration.id());
+        assertThat(last(series).at("/registrations/active").asLong()).isEqualTo(150);
+        assertThat(output.getAll())
+                .containsPattern("Active registrations counted in \\d+\\.\\d s \\(" + blocks + " slices of 1 blocks,"
+                        + " \\d{4,} ms reading\\): longer than pushgate.stats.registrations-interval \\(1 s\\), as"
+                        + " each slice is followed by 20 times its length without one so that counting takes at"
+                        + " most 1/20 of a core");
     }
 
     @Test
@@ -449,6 +482,20 @@ class StatsSeriesIntegrationTests {
 
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    /** In how many of the registration table's blocks the configuration's registrations lie. */
+    private static long blocksHolding(UUID configurationId) throws SQLException {
+        try (Connection connection = DeliveryFixtures.connect();
+                var query = connection.prepareStatement("""
+                        SELECT count(DISTINCT (ctid::text::point)[0]) FROM delivery.registration
+                         WHERE configuration_id = ?""")) {
+            query.setObject(1, configurationId);
+            try (var rows = query.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
     }
 
     private void flush() {
