@@ -43,6 +43,8 @@ class RollupFlusher implements SmartLifecycle {
     private final Map<Configuration, Written> written = new HashMap<>();
     /** Whether the last count took longer than the interval (only the counting touches it). */
     private boolean stretched;
+    /** Whether {@link #written} holds the counts written before this process began (only the counting touches it). */
+    private boolean seeded;
 
     private volatile Disposable schedule;
 
@@ -98,7 +100,7 @@ class RollupFlusher implements SmartLifecycle {
      */
     Mono<Void> sampleRegistrations() {
         Pass pass = new Pass();
-        return slice(pass, 0)
+        return seed().then(slice(pass, 0))
                 .expand(next ->
                         pause.apply(pass.lastSlice.multipliedBy(COUNT_PACE)).then(slice(pass, next)))
                 .then(Mono.fromRunnable(() -> publish(pass)))
@@ -107,6 +109,22 @@ class RollupFlusher implements SmartLifecycle {
                     return Mono.empty();
                 })
                 .then();
+    }
+
+    /**
+     * Before this process's first count: the counts above 0 written before it began (by an earlier
+     * process, or another instance), as if it had written them, so that a configuration with none active
+     * now gets its 0 rather than the older count carried forward for ever.
+     */
+    private Mono<Void> seed() {
+        if (seeded) {
+            return Mono.empty();
+        }
+        return rollups.lastActiveAboveZero()
+                .doOnNext(last -> written.putIfAbsent(
+                        new Configuration(last.tenantId(), last.configurationId()),
+                        new Written(last.active(), last.minute().toEpochMilli())))
+                .then(Mono.fromRunnable(() -> seeded = true));
     }
 
     /** Counts the slice beginning at block {@code from} into the pass: where the next begins; empty at the table's end. */

@@ -5,6 +5,7 @@ import io.pushgate.delivery.callbacklog.RefusalReason;
 import io.pushgate.delivery.notification.NotificationStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,6 +19,7 @@ import java.util.stream.Collectors;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -136,6 +138,32 @@ public class Rollups {
             }
             return added;
         });
+    }
+
+    /** A configuration's count of active registrations as last written, and its minute. */
+    record LastActive(UUID tenantId, UUID configurationId, long active, Instant minute) {}
+
+    /**
+     * Each configuration's count of active registrations as last written, where it is above 0 (one
+     * index probe per configuration: its newest minute with a count). The series carries a count
+     * forward until a newer one, so a process that starts counting learns from these which
+     * configurations it must write a 0 for when none of their registrations is active any more.
+     */
+    Flux<LastActive> lastActiveAboveZero() {
+        return database.sql("""
+                        SELECT c.tenant_id, c.id AS configuration_id, s.registrations_active, s.minute
+                          FROM tenancy.configuration c
+                          CROSS JOIN LATERAL (SELECT registrations_active, minute FROM delivery.stats_minute
+                                               WHERE tenant_id = c.tenant_id AND configuration_id = c.id
+                                                 AND registrations_active IS NOT NULL
+                                               ORDER BY minute DESC LIMIT 1) s
+                         WHERE s.registrations_active > 0""")
+                .map((row, metadata) -> new LastActive(
+                        row.get("tenant_id", UUID.class),
+                        row.get("configuration_id", UUID.class),
+                        row.get("registrations_active", Long.class),
+                        row.get("minute", OffsetDateTime.class).toInstant()))
+                .all();
     }
 
     private long minute() {

@@ -95,6 +95,9 @@ class StatsSeriesIntegrationTests {
     Registrations registrations;
 
     @Autowired
+    StatsSettings settings;
+
+    @Autowired
     DatabaseClient database;
 
     @DynamicPropertySource
@@ -308,6 +311,41 @@ class StatsSeriesIntegrationTests {
                         + " \\d{4,} ms reading\\): longer than pushgate.stats.registrations-interval \\(1 s\\), as"
                         + " each slice is followed by 20 times its length without one so that counting takes at"
                         + " most 1/20 of a core");
+    }
+
+    /**
+     * The series carries a count of active registrations forward until a newer one. A process that starts
+     * counting (a restart, a new instance) writes the 0 of a configuration none of whose registrations is
+     * active any more even though it never wrote that configuration's last count itself.
+     */
+    @Test
+    void aProcessThatStartsCountingWritesTheZeroOfACountAnotherWrote() throws Exception {
+        TestConfigurations.Inserted configuration = DeliveryFixtures.configuration();
+        Instant started = Instant.now().minus(5, ChronoUnit.MINUTES);
+        try (Connection connection = DeliveryFixtures.connect();
+                var insert = connection.prepareStatement("""
+                        INSERT INTO delivery.stats_minute (tenant_id, configuration_id, minute, registrations_active)
+                        VALUES (?, ?, date_bin('1 minute', now() - interval '3 minutes', 'epoch'), 5)""")) {
+            insert.setObject(1, configuration.tenantId());
+            insert.setObject(2, configuration.id());
+            insert.executeUpdate();
+        }
+        String reader = reader(configuration.tenantId());
+        assertThat(last(series(reader, started, "1m", configuration.id()))
+                        .at("/registrations/active")
+                        .asLong())
+                .as("the earlier process's count, carried forward")
+                .isEqualTo(5);
+
+        new RollupFlusher(rollups, registrations, settings)
+                .sampleRegistrations()
+                .block(Duration.ofSeconds(30));
+        flush();
+
+        assertThat(last(series(reader, started, "1m", configuration.id()))
+                        .at("/registrations/active")
+                        .asLong())
+                .isZero();
     }
 
     @Test
