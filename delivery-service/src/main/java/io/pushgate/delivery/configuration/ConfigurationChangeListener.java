@@ -1,12 +1,10 @@
 package io.pushgate.delivery.configuration;
 
+import io.pushgate.delivery.database.ServerConnections;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.postgresql.api.PostgresqlResult;
 import io.r2dbc.spi.Connection;
-import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
-import io.r2dbc.spi.ConnectionFactoryOptions;
-import io.r2dbc.spi.Wrapped;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,9 +19,9 @@ import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
 /**
- * {@code LISTEN}s on the control plane's channel {@value #CHANNEL} over a dedicated connection (not
- * from the pool; to {@code pushgate.db.direct-url} when that names another server than the pool's,
- * e.g. past a transaction-mode PgBouncer) and evicts what each change makes stale. The payload is {@code
+ * {@code LISTEN}s on the control plane's channel {@value #CHANNEL} over a dedicated connection to the
+ * server itself ({@link ServerConnections}: not from the pool, and past a transaction-mode PgBouncer)
+ * and evicts what each change makes stale. The payload is {@code
  * {"kind":"configuration"|"credential"|"trusted_issuer"|"plan","id":"<uuid>","tenantId":"<uuid>"}}.
  *
  * <p>When the connection drops it listens again after {@code listen-retry-delay} and then evicts
@@ -51,32 +49,14 @@ class ConfigurationChangeListener implements SmartLifecycle {
     private volatile boolean listening;
 
     ConfigurationChangeListener(
-            ConnectionFactory connections,
-            DatabaseSettings database,
+            ServerConnections server,
             Configurations configurations,
             ConfigurationSettings settings,
             ApplicationEventPublisher events) {
-        this.connections = database.listensDirectly()
-                ? direct(database)
-                : connections instanceof Wrapped<?> pool && pool.unwrap() instanceof ConnectionFactory raw
-                        ? raw
-                        : connections;
+        this.connections = server.factory();
         this.configurations = configurations;
         this.settings = settings;
         this.events = events;
-    }
-
-    /**
-     * A connection to the server itself ({@code pushgate.db.direct-url}), past a transaction-mode
-     * pooler: such a pooler gives each transaction whatever server connection is free, so a
-     * {@code LISTEN} through it would listen on a connection this service never reads.
-     */
-    private static ConnectionFactory direct(DatabaseSettings database) {
-        return ConnectionFactories.get(ConnectionFactoryOptions.parse("r2dbc:" + database.directUrl())
-                .mutate()
-                .option(ConnectionFactoryOptions.USER, database.user())
-                .option(ConnectionFactoryOptions.PASSWORD, database.password())
-                .build());
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.pushgate.delivery.retention;
 
 import io.pushgate.delivery.batching.Unnest;
 import io.pushgate.delivery.configuration.Plans;
+import io.pushgate.delivery.database.AdvisoryLock;
+import io.pushgate.delivery.database.ServerConnections;
 import io.pushgate.delivery.notification.HotPartitions;
 import io.pushgate.delivery.notification.NotificationStatus;
 import io.pushgate.delivery.registration.Registrations;
@@ -23,7 +25,6 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.r2dbc.connection.SingleConnectionFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
@@ -33,8 +34,8 @@ import reactor.core.publisher.Mono;
 /**
  * The notification store's maintenance pass, every {@code pushgate.retention.interval} and once at
  * start-up. Each step is idempotent, and exactly one instance runs a pass at a time: a pass holds a
- * session-level advisory lock on its own connection, and an instance that does not get it leaves
- * the pass to the one that has it.
+ * session-level advisory lock on a connection of its own to the server ({@link ServerConnections}),
+ * and an instance that does not get it leaves the pass to the one that has it.
  *
  * <p>In order: creates the partitions of today and the next {@code partitions-ahead} days (UTC);
  * expires the notifications below the hot partitions ({@link HotPartitions}) that an outage left
@@ -89,6 +90,7 @@ class Maintenance implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(Maintenance.class);
 
     private final ConnectionFactory connections;
+    private final AdvisoryLock lock;
     private final RetentionSettings settings;
     private final Plans plans;
     private final Registrations registrations;
@@ -98,11 +100,13 @@ class Maintenance implements SmartLifecycle {
 
     Maintenance(
             ConnectionFactory connections,
+            ServerConnections server,
             RetentionSettings settings,
             Plans plans,
             Registrations registrations,
             Rollups rollups) {
         this.connections = connections;
+        this.lock = server.lock(LOCK_NAME);
         this.settings = settings;
         this.plans = plans;
         this.registrations = registrations;
@@ -181,44 +185,12 @@ class Maintenance implements SmartLifecycle {
      * it did, or {@link MaintenancePass#skipped()} when another instance's pass holds the lock.
      */
     Mono<MaintenancePass> runOnce(Instant now) {
-        return Mono.usingWhen(
-                Mono.from(connections.create()),
-                connection -> {
-                    DatabaseClient session = DatabaseClient.create(
-                            new SingleConnectionFactory(connection, connections.getMetadata(), true));
-                    return Mono.usingWhen(
-                            lock(session),
-                            locked -> locked
-                                    ? session.sql("SELECT set_config('lock_timeout', $1, false)")
-                                            .bind(0, settings.lockTimeout().toMillis() + "ms")
-                                            .then()
-                                            .then(pass(session, now))
-                                    : Mono.just(MaintenancePass.skipped()),
-                            locked -> unlock(session, locked),
-                            (locked, error) -> unlock(session, locked),
-                            locked -> unlock(session, locked));
-                },
-                connection -> Mono.from(connection.close()),
-                (connection, error) -> Mono.from(connection.close()),
-                connection -> Mono.from(connection.close()));
-    }
-
-    private Mono<Boolean> lock(DatabaseClient session) {
-        return session.sql("SELECT pg_try_advisory_lock(hashtext($1)) AS locked")
-                .bind(0, LOCK_NAME)
-                .map((row, metadata) -> row.get("locked", Boolean.class))
-                .one();
-    }
-
-    /** Releases the lock and the session's lock timeout before the connection goes back to the pool. */
-    private static Mono<Void> unlock(DatabaseClient session, boolean locked) {
-        if (!locked) {
-            return Mono.empty();
-        }
-        return session.sql("SELECT pg_advisory_unlock(hashtext($1))")
-                .bind(0, LOCK_NAME)
-                .then()
-                .then(session.sql("RESET lock_timeout").then());
+        return lock.whileHeld(
+                session -> session.sql("SELECT set_config('lock_timeout', $1, false)")
+                        .bind(0, settings.lockTimeout().toMillis() + "ms")
+                        .then()
+                        .then(pass(session, now)),
+                Mono.just(MaintenancePass.skipped()));
     }
 
     private Mono<MaintenancePass> pass(DatabaseClient session, Instant now) {

@@ -27,8 +27,22 @@ class ListenPastPoolerIntegrationTests {
         }
         assertThat(listener.isListening()).isTrue();
 
+        // the direct URL also carries the advisory locks' connections (the dashboard count's, at the
+        // context's start), each closed after its work: wait until those are gone
         List<String> listening = new ArrayList<>();
         List<String> others = new ArrayList<>();
+        for (int i = 0; i < 100 && (listening.isEmpty() || others.contains("pushgate-direct")); i++) {
+            Thread.sleep(i == 0 ? 0 : 100);
+            listening.clear();
+            others.clear();
+            sessions(listening, others);
+        }
+        assertThat(listening).containsExactly("pushgate-direct");
+        assertThat(others).isNotEmpty().doesNotContain("pushgate-direct");
+    }
+
+    /** The application name of each other session of the database: those that listen, and the rest. */
+    private static void sessions(List<String> listening, List<String> others) throws Exception {
         try (var connection = TestDatabase.get().connect();
                 var statement = connection.createStatement();
                 var rows = statement.executeQuery("SELECT application_name, query FROM pg_stat_activity"
@@ -37,7 +51,5 @@ class ListenPastPoolerIntegrationTests {
                 (rows.getString(2).startsWith("LISTEN ") ? listening : others).add(rows.getString(1));
             }
         }
-        assertThat(listening).containsExactly("pushgate-direct");
-        assertThat(others).isNotEmpty().doesNotContain("pushgate-direct");
     }
 }

@@ -1,4 +1,4 @@
-package io.pushgate.delivery.configuration;
+package io.pushgate.delivery.database;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -9,14 +9,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param url libpq-style {@code postgresql://host:port/database}: the pool's connections, which may
  *     go through a transaction-mode pooler such as PgBouncer
- * @param directUrl the server itself, for what such a pooler cannot carry: the {@code LISTEN}
- *     connection (a notification reaches only the session that listens) and the migrations' session
- *     lock; empty or equal to {@code url} when there is no pooler
+ * @param directUrl the server itself, for what such a pooler cannot carry ({@link ServerConnections}):
+ *     the {@code LISTEN} connection (a notification reaches only the session that listens), the
+ *     session-level advisory locks and the migrations' session lock; empty or equal to {@code url}
+ *     when there is no pooler
  * @param user the database user
  * @param password its password
  */
 @ConfigurationProperties("pushgate.db")
-record DatabaseSettings(
+public record DatabaseSettings(
         @DefaultValue("postgresql://localhost:5432/pushgate")
         String url,
 
@@ -24,8 +25,8 @@ record DatabaseSettings(
         @DefaultValue("postgres") String user,
         @DefaultValue("") String password) {
 
-    /** Whether the {@code LISTEN} connection must go elsewhere than the pool's. */
-    boolean listensDirectly() {
+    /** Whether the connections of {@link ServerConnections} must go elsewhere than the pool's. */
+    boolean direct() {
         return !directUrl.isBlank() && !directUrl.equals(url);
     }
 }
