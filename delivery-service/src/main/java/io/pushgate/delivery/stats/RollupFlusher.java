@@ -1,5 +1,7 @@
 package io.pushgate.delivery.stats;
 
+import io.pushgate.delivery.database.AdvisoryLock;
+import io.pushgate.delivery.database.ServerConnections;
 import io.pushgate.delivery.registration.Registrations;
 import io.pushgate.delivery.registration.Registrations.ActiveCount;
 import java.time.Duration;
@@ -23,7 +25,8 @@ import reactor.core.publisher.Mono;
  * Every {@code pushgate.stats.flush-interval}, writes the rollup's counts gathered in memory; every
  * {@code registrations-interval} (or, when a count takes longer, as soon as the last one ended),
  * counts the active registrations of each configuration into the current minute when they changed (or
- * were last written {@code registrations-refresh} ago); once more when the service stops, after the web
+ * were last written {@code registrations-refresh} ago) — one instance at a time across the database, the
+ * one holding the count's advisory lock; once more when the service stops (the flush), after the web
  * server and the dispatcher stopped.
  */
 @Component
@@ -32,33 +35,43 @@ class RollupFlusher implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(RollupFlusher.class);
     private static final Duration LAST_FLUSH = Duration.ofSeconds(5);
 
+    /** The advisory lock of the count, one key across the database: one instance counts at a time. */
+    static final String LOCK_NAME = "pushgate.delivery.stats.registrations-active";
+
+    private static final String LEFT_TO_ANOTHER =
+            "Active registrations not counted here: another instance is counting them (it holds the lock)";
+
     /** Each slice of a count of the active registrations is followed by this many times its own length without one. */
     private static final int COUNT_PACE = 20;
 
     private final Rollups rollups;
     private final Registrations registrations;
     private final StatsSettings settings;
+    private final AdvisoryLock lock;
     private final Function<Duration, Mono<?>> pause;
     /** The active count last written per configuration, and when (only the counting touches it). */
     private final Map<Configuration, Written> written = new HashMap<>();
     /** Whether the last count took longer than the interval (only the counting touches it). */
     private boolean stretched;
-    /** Whether {@link #written} holds the counts written before this process began (only the counting touches it). */
-    private boolean seeded;
 
     private volatile Disposable schedule;
 
     @Autowired
-    RollupFlusher(Rollups rollups, Registrations registrations, StatsSettings settings) {
-        this(rollups, registrations, settings, Mono::delay);
+    RollupFlusher(Rollups rollups, Registrations registrations, StatsSettings settings, ServerConnections server) {
+        this(rollups, registrations, settings, server, Mono::delay);
     }
 
     /** With its own {@code pause} between two slices of a count, for a test of the pace. */
     RollupFlusher(
-            Rollups rollups, Registrations registrations, StatsSettings settings, Function<Duration, Mono<?>> pause) {
+            Rollups rollups,
+            Registrations registrations,
+            StatsSettings settings,
+            ServerConnections server,
+            Function<Duration, Mono<?>> pause) {
         this.rollups = rollups;
         this.registrations = registrations;
         this.settings = settings;
+        this.lock = server.lock(LOCK_NAME);
         this.pause = pause;
     }
 
@@ -99,32 +112,35 @@ class RollupFlusher implements SmartLifecycle {
      * not read yet) — the count is off by at most the registrations written while it ran.
      */
     Mono<Void> sampleRegistrations() {
+        return lock.whileHeld(session -> count(), Mono.fromRunnable(() -> log.debug(LEFT_TO_ANOTHER)))
+                .onErrorResume(error -> {
+                    log.warn("Active registrations not counted: {}", error.toString());
+                    return Mono.empty();
+                });
+    }
+
+    private Mono<Void> count() {
         Pass pass = new Pass();
         return seed().then(slice(pass, 0))
                 .expand(next ->
                         pause.apply(pass.lastSlice.multipliedBy(COUNT_PACE)).then(slice(pass, next)))
-                .then(Mono.fromRunnable(() -> publish(pass)))
-                .onErrorResume(error -> {
-                    log.warn("Active registrations not counted: {}", error.toString());
-                    return Mono.empty();
-                })
-                .then();
+                .then(Mono.fromRunnable(() -> publish(pass)));
     }
 
     /**
-     * Before this process's first count: the counts above 0 written before it began (by an earlier
-     * process, or another instance), as if it had written them, so that a configuration with none active
-     * now gets its 0 rather than the older count carried forward for ever.
+     * Before each count: the counts above 0 as last written, whoever wrote them (this process, an
+     * earlier one, another instance that counted last), so that a configuration with none active now
+     * gets its 0 rather than an older count carried forward for ever, and one whose count is unchanged
+     * is not written again before {@code registrations-refresh}. (Counts this process gathered but could
+     * not write yet are written again when unchanged: the last one wins.)
      */
     private Mono<Void> seed() {
-        if (seeded) {
-            return Mono.empty();
-        }
-        return rollups.lastActiveAboveZero()
-                .doOnNext(last -> written.putIfAbsent(
+        return Mono.fromRunnable(written::clear)
+                .thenMany(rollups.lastActiveAboveZero())
+                .doOnNext(last -> written.put(
                         new Configuration(last.tenantId(), last.configurationId()),
                         new Written(last.active(), last.minute().toEpochMilli())))
-                .then(Mono.fromRunnable(() -> seeded = true));
+                .then();
     }
 
     /** Counts the slice beginning at block {@code from} into the pass: where the next begins; empty at the table's end. */

@@ -27,7 +27,7 @@ record StatsSettings(
         @DefaultValue("5s") Duration flushInterval,
         @DefaultValue("1m") Duration registrationsInterval,
         @DefaultValue("1h") Duration registrationsRefresh,
-        @DefaultValue("1024") int registrationsSlice,
+        @DefaultValue("128") int registrationsSlice,
         @DefaultValue("1500") int maxPoints,
         @DefaultValue("10s") Duration readTimeout,
         @DefaultValue("5s") Duration retryAfter) {

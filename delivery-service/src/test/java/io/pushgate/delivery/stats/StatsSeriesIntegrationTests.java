@@ -9,6 +9,7 @@ import io.pushgate.api.problem.DeliveryApiProblem;
 import io.pushgate.delivery.DeliveryServiceTest;
 import io.pushgate.delivery.TestConfigurations;
 import io.pushgate.delivery.callbacklog.RefusalReason;
+import io.pushgate.delivery.database.ServerConnections;
 import io.pushgate.delivery.dispatch.DeliveryFixtures;
 import io.pushgate.delivery.notification.NotificationStatus;
 import io.pushgate.delivery.registration.Registrations;
@@ -96,6 +97,9 @@ class StatsSeriesIntegrationTests {
 
     @Autowired
     StatsSettings settings;
+
+    @Autowired
+    ServerConnections server;
 
     @Autowired
     DatabaseClient database;
@@ -247,7 +251,7 @@ class StatsSeriesIntegrationTests {
     /**
      * The count of the active registrations reads the table a slice of blocks at a time (here one block,
      * so that the test's configuration lies in several slices) and adds the slices up exactly; after each
-     * slice it pauses twenty times as long as the slice took (here the first slice waits 1.5 s for the
+     * slice it pauses twenty times as long as the slice took (here the first slice waits 2 s for the
      * test's lock on the table, as a slice of a big table may take a while), so that counting never takes
      * more than a twentieth of a core, and the operator is told when that makes the count come less
      * often than its interval.
@@ -285,7 +289,7 @@ class StatsSeriesIntegrationTests {
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(5));
         List<Duration> pauses = new CopyOnWriteArrayList<>();
-        RollupFlusher sliced = new RollupFlusher(rollups, registrations, oneBlock, pause -> {
+        RollupFlusher sliced = new RollupFlusher(rollups, registrations, oneBlock, server, pause -> {
             pauses.add(pause);
             return Mono.empty();
         });
@@ -293,7 +297,7 @@ class StatsSeriesIntegrationTests {
             lock.setAutoCommit(false);
             lock.createStatement().execute("LOCK TABLE delivery.registration IN ACCESS EXCLUSIVE MODE");
             var count = sliced.sampleRegistrations().toFuture();
-            Thread.sleep(1500);
+            Thread.sleep(2000);
             assertThat(count).as("the first slice waits for the lock").isNotDone();
             lock.commit();
             count.get(60, TimeUnit.SECONDS);
@@ -303,7 +307,8 @@ class StatsSeriesIntegrationTests {
         long blocks = registrations.blocks().block(Duration.ofSeconds(5));
         // a pause after every slice (the last one's before the table's end is seen), each slice a block
         assertThat(pauses).hasSize((int) blocks);
-        assertThat(pauses.get(0)).isGreaterThanOrEqualTo(Duration.ofSeconds(30));
+        // the first slice waited for the lock at least 1 s of the test's 2 (the rest: the count's own lock, the seed)
+        assertThat(pauses.get(0)).isGreaterThanOrEqualTo(Duration.ofSeconds(20));
         JsonNode series = series(reader(configuration.tenantId()), started, "1m", configuration.id());
         assertThat(last(series).at("/registrations/active").asLong()).isEqualTo(150);
         assertThat(output.getAll())
@@ -337,7 +342,7 @@ class StatsSeriesIntegrationTests {
                 .as("the earlier process's count, carried forward")
                 .isEqualTo(5);
 
-        new RollupFlusher(rollups, registrations, settings)
+        new RollupFlusher(rollups, registrations, settings, server)
                 .sampleRegistrations()
                 .block(Duration.ofSeconds(30));
         flush();
@@ -346,6 +351,40 @@ class StatsSeriesIntegrationTests {
                         .at("/registrations/active")
                         .asLong())
                 .isZero();
+    }
+
+    /**
+     * One instance counts at a time: while another holds the count's advisory lock (here the test, as an
+     * instance in the middle of a count would), this one leaves the count to it and writes nothing.
+     */
+    @Test
+    void anInstanceLeavesTheCountToTheOneCountingAlready() throws Exception {
+        TestConfigurations.Inserted configuration = DeliveryFixtures.configuration();
+        Instant started = Instant.now();
+        DeliveryFixtures.registration(configuration, DeliveryFixtures.fcmToken(), "session-1", "android", "fcm");
+        String reader = reader(configuration.tenantId());
+        RollupFlusher instance = new RollupFlusher(rollups, registrations, settings, server);
+
+        try (Connection other = DeliveryFixtures.connect();
+                var lock = other.prepareStatement("SELECT pg_advisory_lock(hashtext(?))")) {
+            lock.setString(1, RollupFlusher.LOCK_NAME);
+            lock.execute();
+            instance.sampleRegistrations().block(Duration.ofSeconds(30));
+            flush();
+            assertThat(last(series(reader, started, "1m", configuration.id()))
+                            .at("/registrations/active")
+                            .asLong())
+                    .as("not counted while another instance counts")
+                    .isZero();
+        }
+
+        // the other instance gone (its connection closed, its lock with it): this one counts
+        instance.sampleRegistrations().block(Duration.ofSeconds(30));
+        flush();
+        assertThat(last(series(reader, started, "1m", configuration.id()))
+                        .at("/registrations/active")
+                        .asLong())
+                .isEqualTo(1);
     }
 
     @Test
