@@ -17,7 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param password its password
  */
 @ConfigurationProperties("pushgate.db")
-public record DatabaseSettings(
+record DatabaseSettings(
         @DefaultValue("postgresql://localhost:5432/pushgate")
         String url,
 
