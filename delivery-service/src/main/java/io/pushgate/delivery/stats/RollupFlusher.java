@@ -143,14 +143,19 @@ class RollupFlusher implements SmartLifecycle {
                 .then();
     }
 
-    /** Counts the slice beginning at block {@code from} into the pass: where the next begins; empty at the table's end. */
+    /**
+     * Counts the slice beginning at block {@code from} into the pass: where the next begins; empty at
+     * the table's end. The table's size is read at the pass's start and again when the pass reaches it
+     * (the table may have grown meanwhile), not before every slice: one round trip of a slice's five.
+     */
     private Mono<Long> slice(Pass pass, long from) {
         return Mono.defer(() -> {
             long began = System.nanoTime();
             long to = from + settings.registrationsSlice();
-            return registrations
-                    .blocks()
-                    .filter(end -> from < end)
+            Mono<Long> size = from < pass.blocks
+                    ? Mono.just(pass.blocks)
+                    : registrations.blocks().doOnNext(blocks -> pass.blocks = blocks);
+            return size.filter(end -> from < end)
                     .flatMap(end -> registrations
                             .activeCounts(from, to)
                             .doOnNext(pass::add)
@@ -253,6 +258,9 @@ class RollupFlusher implements SmartLifecycle {
 
         final long began = System.nanoTime();
         final Map<Configuration, Long> active = new HashMap<>();
+        /** The table's size in blocks when last read. */
+        long blocks;
+
         int slices;
         Duration reading = Duration.ZERO;
         Duration lastSlice = Duration.ZERO;
