@@ -354,6 +354,59 @@ class StatsSeriesIntegrationTests {
     }
 
     /**
+     * A count that fails part-way (here its pause between two slices fails, as a statement of a slice
+     * might) writes none of its partial sums — they would be too low, or 0 — and says so; the count
+     * before stands, and the next count writes the whole.
+     */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aCountThatFailsPartWayWritesNothingOfIt(CapturedOutput output) throws Exception {
+        TestConfigurations.Inserted configuration = DeliveryFixtures.configuration();
+        Instant started = Instant.now();
+        for (int i = 0; i < 3; i++) {
+            DeliveryFixtures.registration(configuration, DeliveryFixtures.fcmToken(), "session-" + i, "android", "fcm");
+        }
+        String reader = reader(configuration.tenantId());
+        StatsSettings oneBlock = new StatsSettings(
+                Duration.ofSeconds(5),
+                Duration.ofHours(1),
+                Duration.ofHours(1),
+                1,
+                1500,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(5));
+
+        RollupFlusher counting = new RollupFlusher(rollups, registrations, oneBlock, server);
+        counting.sampleRegistrations().block(Duration.ofSeconds(60));
+        flush();
+        DeliveryFixtures.registration(configuration, DeliveryFixtures.fcmToken(), "session-3", "android", "fcm");
+
+        new RollupFlusher(
+                        rollups,
+                        registrations,
+                        oneBlock,
+                        server,
+                        pause -> Mono.error(new IllegalStateException("the database went away")))
+                .sampleRegistrations()
+                .block(Duration.ofSeconds(30));
+        flush();
+        assertThat(output.getAll())
+                .contains("Active registrations not counted: java.lang.IllegalStateException: the database went away");
+        assertThat(last(series(reader, started, "1m", configuration.id()))
+                        .at("/registrations/active")
+                        .asLong())
+                .as("the count before, not the failed one's partial sums (0 for a configuration not in its slice)")
+                .isEqualTo(3);
+
+        counting.sampleRegistrations().block(Duration.ofSeconds(60));
+        flush();
+        assertThat(last(series(reader, started, "1m", configuration.id()))
+                        .at("/registrations/active")
+                        .asLong())
+                .isEqualTo(4);
+    }
+
+    /**
      * One instance counts at a time: while another holds the count's advisory lock (here the test, as an
      * instance in the middle of a count would), this one leaves the count to it and writes nothing.
      */
