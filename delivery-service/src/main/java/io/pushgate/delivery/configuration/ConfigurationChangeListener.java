@@ -1,6 +1,6 @@
 package io.pushgate.delivery.configuration;
 
-import io.pushgate.delivery.database.ServerConnections;
+import io.pushgate.database.ServerConnections;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.postgresql.api.PostgresqlResult;
 import io.r2dbc.spi.Connection;

@@ -9,7 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param url libpq-style {@code postgresql://host:port/database}: the pool's connections, which may
  *     go through a transaction-mode pooler such as PgBouncer
- * @param directUrl the server itself, for what such a pooler cannot carry ({@link ServerConnections}):
+ * @param directUrl the server itself, for what such a pooler cannot carry ({@link
+ *     io.pushgate.database.ServerConnections}):
  *     the {@code LISTEN} connection (a notification reaches only the session that listens), the
  *     session-level advisory locks and the migrations' session lock; empty or equal to {@code url}
  *     when there is no pooler
@@ -23,10 +24,4 @@ record DatabaseSettings(
 
         @DefaultValue("") String directUrl,
         @DefaultValue("postgres") String user,
-        @DefaultValue("") String password) {
-
-    /** Whether the connections of {@link ServerConnections} must go elsewhere than the pool's. */
-    boolean direct() {
-        return !directUrl.isBlank() && !directUrl.equals(url);
-    }
-}
+        @DefaultValue("") String password) {}

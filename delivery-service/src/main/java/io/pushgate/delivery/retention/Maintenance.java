@@ -1,9 +1,9 @@
 package io.pushgate.delivery.retention;
 
+import io.pushgate.database.AdvisoryLock;
+import io.pushgate.database.ServerConnections;
 import io.pushgate.delivery.batching.Unnest;
 import io.pushgate.delivery.configuration.Plans;
-import io.pushgate.delivery.database.AdvisoryLock;
-import io.pushgate.delivery.database.ServerConnections;
 import io.pushgate.delivery.notification.HotPartitions;
 import io.pushgate.delivery.notification.NotificationStatus;
 import io.pushgate.delivery.registration.Registrations;

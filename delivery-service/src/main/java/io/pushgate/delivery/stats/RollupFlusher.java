@@ -1,7 +1,7 @@
 package io.pushgate.delivery.stats;
 
-import io.pushgate.delivery.database.AdvisoryLock;
-import io.pushgate.delivery.database.ServerConnections;
+import io.pushgate.database.AdvisoryLock;
+import io.pushgate.database.ServerConnections;
 import io.pushgate.delivery.registration.Registrations;
 import io.pushgate.delivery.registration.Registrations.ActiveCount;
 import java.time.Duration;

@@ -2,6 +2,8 @@ package io.pushgate.delivery.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pushgate.database.AdvisoryLock;
+import io.pushgate.database.ServerConnections;
 import io.pushgate.delivery.DeliveryServiceTest;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -1,14 +1,14 @@
 package io.pushgate.tenant.identity;
 
+import io.pushgate.database.AdvisoryLock;
+import io.pushgate.database.ServerConnections;
 import io.pushgate.tenant.token.TokenSettings;
-import io.r2dbc.spi.ConnectionFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.r2dbc.connection.SingleConnectionFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
@@ -18,8 +18,9 @@ import reactor.core.publisher.Mono;
 /**
  * Deletes the refresh-token families that can no longer refresh, with their tokens, every {@code
  * pushgate.tokens.refresh-token-prune-interval}, one instance at a time: a pass holds a session-level
- * advisory lock on its own connection, and an instance that does not get it leaves the pass to the
- * one that has it.
+ * advisory lock on a connection of its own to the server itself ({@link ServerConnections}: {@code
+ * pushgate.db.direct-url} past a transaction-mode pooler), and runs its statements there; an instance
+ * that does not get it leaves the pass to the one that has it.
  *
  * <p>A family is deleted once it has been dead for {@code refresh-token-max-lifetime} more (12 h by
  * default): past its absolute lifetime, revoked, or with every token past the idle timeout. Until
@@ -44,13 +45,13 @@ class RefreshTokenPruning implements SmartLifecycle {
      */
     record Pruned(boolean ran, long families) {}
 
-    private final ConnectionFactory connections;
+    private final AdvisoryLock lock;
     private final TokenSettings settings;
     private final Clock clock;
     private volatile Disposable schedule;
 
-    RefreshTokenPruning(ConnectionFactory connections, TokenSettings settings, Clock clock) {
-        this.connections = connections;
+    RefreshTokenPruning(ServerConnections server, TokenSettings settings, Clock clock) {
+        this.lock = server.lock(LOCK_NAME);
         this.settings = settings;
         this.clock = clock;
     }
@@ -82,32 +83,7 @@ class RefreshTokenPruning implements SmartLifecycle {
 
     /** One pass as if the time were {@code now}. */
     Mono<Pruned> runOnce(Instant now) {
-        return Mono.usingWhen(
-                Mono.from(connections.create()),
-                connection -> {
-                    DatabaseClient session = DatabaseClient.create(
-                            new SingleConnectionFactory(connection, connections.getMetadata(), true));
-                    return Mono.usingWhen(
-                            session.sql("SELECT pg_try_advisory_lock(hashtext(:name)) AS locked")
-                                    .bind("name", LOCK_NAME)
-                                    .map(row -> row.get("locked", Boolean.class))
-                                    .one(),
-                            locked -> locked ? prune(session, now) : Mono.just(new Pruned(false, 0)),
-                            locked -> unlock(session, locked),
-                            (locked, error) -> unlock(session, locked),
-                            locked -> unlock(session, locked));
-                },
-                connection -> Mono.from(connection.close()),
-                (connection, error) -> Mono.from(connection.close()),
-                connection -> Mono.from(connection.close()));
-    }
-
-    private static Mono<Void> unlock(DatabaseClient session, boolean locked) {
-        return locked
-                ? session.sql("SELECT pg_advisory_unlock(hashtext(:name))")
-                        .bind("name", LOCK_NAME)
-                        .then()
-                : Mono.empty();
+        return lock.whileHeld(session -> prune(session, now), Mono.just(new Pruned(false, 0)));
     }
 
     /** Batches of {@value #BATCH} families, each statement its own short transaction. */

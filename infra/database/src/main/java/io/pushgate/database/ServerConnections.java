@@ -1,10 +1,9 @@
-package io.pushgate.delivery.database;
+package io.pushgate.database;
 
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.r2dbc.spi.Wrapped;
-import org.springframework.stereotype.Component;
 
 /**
  * Connections to the PostgreSQL server itself, each opened for one use and closed after it, never
@@ -14,14 +13,20 @@ import org.springframework.stereotype.Component;
  * free, a session's state would stay behind on a server connection this service never reads again,
  * and a lock taken there would never be released. Otherwise to the pool's own server, unpooled.
  */
-@Component
-public class ServerConnections {
+public final class ServerConnections {
 
     private final ConnectionFactory connections;
 
-    ServerConnections(ConnectionFactory pool, DatabaseSettings database) {
-        this.connections = database.direct()
-                ? direct(database)
+    /**
+     * @param pool the service's pool (its server is used, unpooled, when there is no other address)
+     * @param url the pool's libpq-style URL ({@code postgresql://host:port/database})
+     * @param directUrl the server itself past a pooler; blank or equal to {@code url} when there is none
+     * @param user the user the direct URL's connections log in as
+     * @param password its password
+     */
+    public ServerConnections(ConnectionFactory pool, String url, String directUrl, String user, String password) {
+        this.connections = !directUrl.isBlank() && !directUrl.equals(url)
+                ? direct(directUrl, user, password)
                 : pool instanceof Wrapped<?> wrapped && wrapped.unwrap() instanceof ConnectionFactory raw ? raw : pool;
     }
 
@@ -35,11 +40,11 @@ public class ServerConnections {
         return new AdvisoryLock(connections, name);
     }
 
-    private static ConnectionFactory direct(DatabaseSettings database) {
-        return ConnectionFactories.get(ConnectionFactoryOptions.parse("r2dbc:" + database.directUrl())
+    private static ConnectionFactory direct(String directUrl, String user, String password) {
+        return ConnectionFactories.get(ConnectionFactoryOptions.parse("r2dbc:" + directUrl)
                 .mutate()
-                .option(ConnectionFactoryOptions.USER, database.user())
-                .option(ConnectionFactoryOptions.PASSWORD, database.password())
+                .option(ConnectionFactoryOptions.USER, user)
+                .option(ConnectionFactoryOptions.PASSWORD, password)
                 .build());
     }
 }

@@ -1,4 +1,4 @@
-package io.pushgate.delivery.database;
+package io.pushgate.database;
 
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
