@@ -336,9 +336,7 @@ class StatsSeriesIntegrationTests {
             insert.executeUpdate();
         }
         String reader = reader(configuration.tenantId());
-        assertThat(last(series(reader, started, "1m", configuration.id()))
-                        .at("/registrations/active")
-                        .asLong())
+        assertThat(activeAtLastMinute(reader, started, configuration.id()))
                 .as("the earlier process's count, carried forward")
                 .isEqualTo(5);
 
@@ -347,10 +345,7 @@ class StatsSeriesIntegrationTests {
                 .block(Duration.ofSeconds(30));
         flush();
 
-        assertThat(last(series(reader, started, "1m", configuration.id()))
-                        .at("/registrations/active")
-                        .asLong())
-                .isZero();
+        assertThat(activeAtLastMinute(reader, started, configuration.id())).isZero();
     }
 
     /**
@@ -392,18 +387,13 @@ class StatsSeriesIntegrationTests {
         flush();
         assertThat(output.getAll())
                 .contains("Active registrations not counted: java.lang.IllegalStateException: the database went away");
-        assertThat(last(series(reader, started, "1m", configuration.id()))
-                        .at("/registrations/active")
-                        .asLong())
+        assertThat(activeAtLastMinute(reader, started, configuration.id()))
                 .as("the count before, not the failed one's partial sums (0 for a configuration not in its slice)")
                 .isEqualTo(3);
 
         counting.sampleRegistrations().block(Duration.ofSeconds(60));
         flush();
-        assertThat(last(series(reader, started, "1m", configuration.id()))
-                        .at("/registrations/active")
-                        .asLong())
-                .isEqualTo(4);
+        assertThat(activeAtLastMinute(reader, started, configuration.id())).isEqualTo(4);
     }
 
     /**
@@ -424,9 +414,7 @@ class StatsSeriesIntegrationTests {
             lock.execute();
             instance.sampleRegistrations().block(Duration.ofSeconds(30));
             flush();
-            assertThat(last(series(reader, started, "1m", configuration.id()))
-                            .at("/registrations/active")
-                            .asLong())
+            assertThat(activeAtLastMinute(reader, started, configuration.id()))
                     .as("not counted while another instance counts")
                     .isZero();
         }
@@ -434,10 +422,7 @@ class StatsSeriesIntegrationTests {
         // the other instance gone (its connection closed, its lock with it): this one counts
         instance.sampleRegistrations().block(Duration.ofSeconds(30));
         flush();
-        assertThat(last(series(reader, started, "1m", configuration.id()))
-                        .at("/registrations/active")
-                        .asLong())
-                .isEqualTo(1);
+        assertThat(activeAtLastMinute(reader, started, configuration.id())).isEqualTo(1);
     }
 
     @Test
@@ -638,6 +623,13 @@ class StatsSeriesIntegrationTests {
                 + Instant.now().plus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MINUTES) + "&step=" + step
                 + (configurationId == null ? "" : "&configurationId=" + configurationId);
         return get(path, reader, 200).json();
+    }
+
+    /** The dashboard's count of active registrations of the configuration in the series' last minute. */
+    private long activeAtLastMinute(String reader, Instant from, UUID configurationId) {
+        return last(series(reader, from, "1m", configurationId))
+                .at("/registrations/active")
+                .asLong();
     }
 
     private static JsonNode last(JsonNode series) {
