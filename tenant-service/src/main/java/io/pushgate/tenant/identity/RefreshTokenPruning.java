@@ -6,6 +6,7 @@ import io.pushgate.tenant.token.TokenSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -20,7 +21,9 @@ import reactor.core.publisher.Mono;
  * pushgate.tokens.refresh-token-prune-interval}, one instance at a time: a pass holds a session-level
  * advisory lock on a connection of its own to the server itself ({@link ServerConnections}: {@code
  * pushgate.db.direct-url} past a transaction-mode pooler), and runs its statements there; an instance
- * that does not get it leaves the pass to the one that has it.
+ * that does not get it leaves the pass to the one that has it. A pass ends by the next interval: one
+ * still running then (a server that took the connection and never answers) is cut short, a WARN says
+ * so, and the next pass tries again; each batch of deletes is committed on its own.
  *
  * <p>A family is deleted once it has been dead for {@code refresh-token-max-lifetime} more (12 h by
  * default): past its absolute lifetime, revoked, or with every token past the idle timeout. Until
@@ -61,10 +64,17 @@ class RefreshTokenPruning implements SmartLifecycle {
         Duration interval = settings.refreshTokenPruneInterval();
         schedule = Flux.interval(interval, interval)
                 .onBackpressureDrop()
-                .concatMap(tick -> runOnce(clock.instant()).onErrorResume(error -> {
-                    log.warn("Pruning the refresh tokens failed ({}); again in {}", error, interval);
-                    return Mono.empty();
-                }))
+                // a pass ends by the next tick: one that never did (a server that takes the connection
+                // and never answers) would hold every later pass back; each batch is committed on its
+                // own, so a pass cut short loses nothing done
+                .concatMap(tick -> runOnce(clock.instant())
+                        .timeout(
+                                interval,
+                                Mono.error(() -> new TimeoutException("the pass did not end within " + interval)))
+                        .onErrorResume(error -> {
+                            log.warn("Pruning the refresh tokens failed ({}); again in {}", error, interval);
+                            return Mono.empty();
+                        }))
                 .subscribe();
     }
 
