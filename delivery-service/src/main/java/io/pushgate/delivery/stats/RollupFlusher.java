@@ -109,10 +109,15 @@ class RollupFlusher implements SmartLifecycle {
      * begin, and stop, to take longer than the interval). Each slice sees the table as it is when it
      * runs: a registration that changes during the pass may be counted as it was, as it is, in both
      * states or in neither (its new version stored in a slice already read, or its old one in a slice
-     * not read yet) — the count is off by at most the registrations written while it ran.
+     * not read yet) — the count is off by at most the registrations written while it ran. The lock must
+     * be had within an interval (connecting, and its answer): a server that takes the connection and
+     * never answers would otherwise hold every later count back.
      */
     Mono<Void> sampleRegistrations() {
-        return lock.whileHeld(session -> count(), Mono.fromRunnable(() -> log.debug(LEFT_TO_ANOTHER)))
+        return lock.whileHeld(
+                        session -> count(),
+                        Mono.fromRunnable(() -> log.debug(LEFT_TO_ANOTHER)),
+                        settings.registrationsInterval())
                 .onErrorResume(error -> {
                     log.warn("Active registrations not counted: {}", error.toString());
                     return Mono.empty();

@@ -16,7 +16,11 @@ import io.pushgate.delivery.registration.Registrations;
 import io.pushgate.emulator.FcmEmulator;
 import io.pushgate.emulator.FcmServiceAccount;
 import io.pushgate.testkit.TestIssuer;
+import io.r2dbc.spi.ConnectionFactory;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -731,5 +735,56 @@ class StatsSeriesIntegrationTests {
 
     private static TestIssuer.Token token(UUID tenantId) {
         return PLATFORM.token().audience("pushgate").subject("member-1").claim("tenant_id", tenantId.toString());
+    }
+
+    @Test
+    void aCountWhoseServerTakesTheConnectionAndNeverAnswersGivesWayToTheNextInterval(@Autowired ConnectionFactory pool)
+            throws Exception {
+        // a flusher of its own, counting every second, whose direct URL takes connections and never answers
+        StatsSettings everySecond = new StatsSettings(
+                Duration.ofHours(1),
+                Duration.ofSeconds(1),
+                Duration.ofHours(1),
+                128,
+                1500,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(5));
+        List<Socket> taken = new CopyOnWriteArrayList<>();
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        taken.add(silent.accept()); // kept open, never answered
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            ServerConnections wedged = new ServerConnections(
+                    pool,
+                    "postgresql://pool.invalid/pushgate",
+                    "postgresql://127.0.0.1:" + silent.getLocalPort() + "/pushgate",
+                    "postgres",
+                    "");
+            RollupFlusher counting = new RollupFlusher(rollups, registrations, everySecond, wedged);
+            counting.start();
+            try {
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (taken.size() < 3 && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+            } finally {
+                counting.stop();
+            }
+            assertThat(taken)
+                    .as("counts that connected to the silent server, one an interval")
+                    .hasSizeGreaterThanOrEqualTo(3);
+        } finally {
+            for (Socket socket : taken) {
+                socket.close();
+            }
+        }
     }
 }

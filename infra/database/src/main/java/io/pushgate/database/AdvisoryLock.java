@@ -2,6 +2,8 @@ package io.pushgate.database;
 
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.springframework.r2dbc.connection.SingleConnectionFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -30,12 +32,22 @@ public final class AdvisoryLock {
      * setting the work made on the session is reset, before the connection goes back to the pool.
      */
     public <T> Mono<T> whileHeld(Function<DatabaseClient, Mono<T>> work, Mono<T> otherwise) {
+        return whileHeld(work, otherwise, null);
+    }
+
+    /**
+     * {@link #whileHeld(Function, Mono)}, but connecting and asking for the lock must each be answered
+     * within {@code acquireWithin}, else it fails with a {@link TimeoutException} (the work not begun):
+     * a server that takes the connection and never answers must not hold back, for ever, work that is
+     * scheduled again — a bound for the whole work would cut a long one short instead.
+     */
+    public <T> Mono<T> whileHeld(Function<DatabaseClient, Mono<T>> work, Mono<T> otherwise, Duration acquireWithin) {
         return Mono.usingWhen(
-                Mono.from(connections.create()),
+                within(Mono.from(connections.create()), acquireWithin, "no connection to the server"),
                 connection -> {
                     DatabaseClient session = session(connection);
                     return Mono.usingWhen(
-                            lock(session),
+                            within(lock(session), acquireWithin, "no answer to pg_try_advisory_lock"),
                             locked -> locked ? work.apply(session) : otherwise,
                             locked -> unlock(session, locked),
                             (locked, error) -> unlock(session, locked),
@@ -44,6 +56,12 @@ public final class AdvisoryLock {
                 connection -> Mono.from(connection.close()),
                 (connection, error) -> Mono.from(connection.close()),
                 connection -> Mono.from(connection.close()));
+    }
+
+    private static <T> Mono<T> within(Mono<T> step, Duration bound, String what) {
+        return bound == null
+                ? step
+                : step.timeout(bound, Mono.error(() -> new TimeoutException(what + " within " + bound)));
     }
 
     private DatabaseClient session(Connection connection) {
