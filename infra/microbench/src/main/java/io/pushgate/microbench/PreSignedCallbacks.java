@@ -51,17 +51,36 @@ public final class PreSignedCallbacks {
     /** {@code FILE COUNT [FILE COUNT ...]}, the configuration's secret in {@code PUSHGATE_BENCH_SECRET}. */
     public static void main(String[] args) {
         String secret = System.getenv("PUSHGATE_BENCH_SECRET");
-        if (secret == null || secret.isBlank() || args.length == 0 || args.length % 2 != 0) {
+        long[] counts = counts(args);
+        if (secret == null || secret.isBlank() || counts == null) {
             System.err.println("usage: PUSHGATE_BENCH_SECRET=<the configuration's secret> java -cp"
                     + " infra/microbench/target/pushgate-microbench.jar io.pushgate.microbench.PreSignedCallbacks"
-                    + " FILE COUNT [FILE COUNT ...]");
+                    + " FILE COUNT [FILE COUNT ...]   (COUNT: a whole number above 0)");
             System.exit(2);
         }
         long first = 0;
-        for (int i = 0; i < args.length; i += 2) {
-            long count = Long.parseLong(args[i + 1]);
-            write(secret, Path.of(args[i]), first, count);
-            first += count;
+        for (int i = 0; i < counts.length; i++) {
+            write(secret, Path.of(args[2 * i]), first, counts[i]);
+            first += counts[i];
         }
+    }
+
+    /** Each file's count, or {@code null} when the arguments are not pairs of a file and a count above 0. */
+    private static long[] counts(String[] args) {
+        if (args.length == 0 || args.length % 2 != 0) {
+            return null;
+        }
+        long[] counts = new long[args.length / 2];
+        for (int i = 0; i < counts.length; i++) {
+            try {
+                counts[i] = Long.parseLong(args[2 * i + 1]);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+            if (counts[i] < 1) {
+                return null;
+            }
+        }
+        return counts;
     }
 }
