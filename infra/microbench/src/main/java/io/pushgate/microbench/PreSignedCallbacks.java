@@ -66,7 +66,7 @@ public final class PreSignedCallbacks {
     }
 
     /** Each file's count, or {@code null} when the arguments are not pairs of a file and a count above 0. */
-    private static long[] counts(String[] args) {
+    static long[] counts(String[] args) {
         if (args.length == 0 || args.length % 2 != 0) {
             return null;
         }

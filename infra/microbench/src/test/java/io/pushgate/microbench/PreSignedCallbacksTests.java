@@ -43,4 +43,15 @@ class PreSignedCallbacksTests {
         }
         assertThat(eventIds).doesNotHaveDuplicates();
     }
+
+    @Test
+    void argumentsThatAreNotPairsOfAFileAndACountAboveZeroAreRefused() {
+        assertThat(PreSignedCallbacks.counts(new String[] {"a.tsv", "10", "b.tsv", "5"}))
+                .containsExactly(10, 5);
+        assertThat(PreSignedCallbacks.counts(new String[] {})).isNull();
+        assertThat(PreSignedCallbacks.counts(new String[] {"a.tsv"})).isNull();
+        assertThat(PreSignedCallbacks.counts(new String[] {"a.tsv", "ten"})).isNull();
+        assertThat(PreSignedCallbacks.counts(new String[] {"a.tsv", "0"})).isNull();
+        assertThat(PreSignedCallbacks.counts(new String[] {"a.tsv", "-3"})).isNull();
+    }
 }
