@@ -2,6 +2,7 @@ package io.pushgate.delivery.registration;
 
 import io.pushgate.delivery.batching.Unnest;
 import io.r2dbc.spi.Readable;
+import io.r2dbc.spi.RowMetadata;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -11,9 +12,6 @@ import java.util.UUID;
 import java.util.function.Function;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.ReactiveTransactionManager;
-import org.springframework.transaction.reactive.TransactionalOperator;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -58,14 +56,22 @@ public class Registrations {
                                AND session_id = k.session_id AND invalidated_at IS NULL AND expires_at > now()
                              ORDER BY open_registration, updated_at DESC LIMIT 1) r ON true""".formatted(SESSIONS.asNumbered("k", "ord"));
 
+    /**
+     * Of a registration {@code r} deleted or invalidated, {@code counted}: whether the count of active
+     * registrations held it (not invalidated, and expiring after the time up to which expiries have been
+     * subtracted from the counts).
+     */
+    private static final String COUNTED =
+            "r.invalidated_at IS NULL AND r.expires_at > " + ActiveRegistrations.EXPIRED_THROUGH + " AS counted";
+
     private final DatabaseClient database;
     private final RegistrationSettings settings;
-    private final TransactionalOperator transactions;
+    private final ActiveRegistrations active;
 
-    Registrations(DatabaseClient database, RegistrationSettings settings, ReactiveTransactionManager transactions) {
+    Registrations(DatabaseClient database, RegistrationSettings settings, ActiveRegistrations active) {
         this.database = database;
         this.settings = settings;
-        this.transactions = TransactionalOperator.create(transactions);
+        this.active = active;
     }
 
     /**
@@ -74,7 +80,15 @@ public class Registrations {
      */
     Mono<Registration> register(UUID tenantId, UUID configurationId, RegistrationRequest request, boolean open) {
         DatabaseClient.GenericExecuteSpec insert = database.sql("""
-                        WITH upserted AS (
+                        WITH previous AS (
+                            -- the registration this one replaces, as the statement began (not locked: two
+                            -- writes of one token at the same moment may both count it, until a recount),
+                            -- and whether the count of active registrations holds it
+                            SELECT p.configuration_id,
+                                   p.invalidated_at IS NULL AND p.expires_at > %1$s AS counted
+                              FROM delivery.registration p
+                             WHERE p.tenant_id = $2 AND p.device_token = $4
+                        ), upserted AS (
                             INSERT INTO delivery.registration AS r (id, tenant_id, configuration_id, device_token,
                                 session_id, customer_id, platform, provider, apns_environment, app_id,
                                 open_registration, created_at, updated_at, last_seen_at, expires_at)
@@ -105,8 +119,12 @@ public class Registrations {
                               AND o.id <> u.id AND o.invalidated_at IS NULL
                               -- without a token, only registrations made without one are retired
                               AND (o.open_registration OR NOT $11)
+                            RETURNING o.expires_at > %1$s AS counted
                         )
-                        SELECT id, created_at, updated_at, expires_at FROM upserted""")
+                        SELECT id, created_at, updated_at, expires_at,
+                               (SELECT configuration_id FROM previous WHERE counted) AS counted_before_in,
+                               (SELECT count(*) FROM superseded WHERE counted) AS superseded_counted
+                          FROM upserted""".formatted(ActiveRegistrations.EXPIRED_THROUGH))
                 .bind(0, UUID.randomUUID())
                 .bind(1, tenantId)
                 .bind(2, configurationId)
@@ -120,24 +138,32 @@ public class Registrations {
         return insert.bind(10, open)
                 .bind(11, settings.idleExpiry().toSeconds())
                 .bind(12, SUPERSEDED)
-                .map((row, metadata) -> new Registration(
-                        row.get("id", UUID.class),
-                        tenantId,
-                        configurationId,
-                        request.configId(),
-                        request.deviceToken(),
-                        request.sessionId(),
-                        request.customerId(),
-                        request.platform(),
-                        request.provider(),
-                        request.apnsEnvironment(),
-                        request.appId(),
-                        open,
-                        instant(row, "created_at"),
-                        instant(row, "updated_at"),
-                        instant(row, "expires_at"),
-                        null,
-                        null))
+                .map((row, metadata) -> {
+                    // counted now; no longer counted where it was, nor the session's registrations it retired
+                    active.changed(tenantId, configurationId, 1 - row.get("superseded_counted", Long.class));
+                    UUID countedBefore = row.get("counted_before_in", UUID.class);
+                    if (countedBefore != null) {
+                        active.changed(tenantId, countedBefore, -1);
+                    }
+                    return new Registration(
+                            row.get("id", UUID.class),
+                            tenantId,
+                            configurationId,
+                            request.configId(),
+                            request.deviceToken(),
+                            request.sessionId(),
+                            request.customerId(),
+                            request.platform(),
+                            request.provider(),
+                            request.apnsEnvironment(),
+                            request.appId(),
+                            open,
+                            instant(row, "created_at"),
+                            instant(row, "updated_at"),
+                            instant(row, "expires_at"),
+                            null,
+                            null);
+                })
                 .one()
                 .timeout(settings.timeout());
     }
@@ -167,13 +193,14 @@ public class Registrations {
     /** Deletes the tenant's registration of {@code deviceToken}; whether there was one. */
     Mono<Boolean> delete(UUID tenantId, String deviceToken) {
         return database.sql("""
-                        DELETE FROM delivery.registration
-                        WHERE tenant_id = $1 AND device_token = $2 AND expires_at > now()""")
+                        DELETE FROM delivery.registration r
+                        WHERE r.tenant_id = $1 AND r.device_token = $2 AND r.expires_at > now()
+                        RETURNING r.tenant_id, r.configuration_id, %s""".formatted(COUNTED))
                 .bind(0, tenantId)
                 .bind(1, deviceToken)
-                .fetch()
-                .rowsUpdated()
-                .map(deleted -> deleted > 0)
+                .map(this::uncount)
+                .all()
+                .hasElements()
                 .timeout(settings.timeout());
     }
 
@@ -182,11 +209,12 @@ public class Registrations {
         return database.sql("""
                         DELETE FROM delivery.registration r USING tenancy.configuration c
                         WHERE c.id = r.configuration_id AND r.device_token = $1 AND r.open_registration
-                          AND r.expires_at > now() AND c.open_registration AND c.enabled""")
+                          AND r.expires_at > now() AND c.open_registration AND c.enabled
+                        RETURNING r.tenant_id, r.configuration_id, %s""".formatted(COUNTED))
                 .bind(0, deviceToken)
-                .fetch()
-                .rowsUpdated()
-                .map(deleted -> deleted > 0)
+                .map(this::uncount)
+                .all()
+                .hasElements()
                 .timeout(settings.timeout());
     }
 
@@ -249,48 +277,13 @@ public class Registrations {
     public Mono<Long> invalidate(UUID registrationId, String reason) {
         return database.sql("""
                         UPDATE delivery.registration SET invalidated_at = now(), invalidated_reason = $2
-                         WHERE id = $1 AND invalidated_at IS NULL""").bind(0, registrationId).bind(1, reason).fetch().rowsUpdated();
-    }
-
-    /** A configuration's registrations that are neither invalidated nor expired, now. */
-    public record ActiveCount(UUID tenantId, UUID configurationId, long active) {}
-
-    /**
-     * The active registrations of each configuration among the rows stored in blocks {@code fromBlock}
-     * (inclusive) to {@code toBlock} (exclusive) of the table: one slice of a count over the whole table
-     * ({@link #blocks()}), read by a TID range scan, so that a slice reads its blocks and no others
-     * however big the table (configurations without any in the slice are not answered). It runs on one
-     * core, never as a parallel plan: on ten million registrations PostgreSQL's parallel count of the
-     * whole table took three backends for 3–4 s, every core of a two-core machine, and the callbacks of
-     * those seconds waited (docs/PERFORMANCE.md).
-     */
-    public Flux<ActiveCount> activeCounts(long fromBlock, long toBlock) {
-        return transactions.execute(transaction -> database.sql("SET LOCAL max_parallel_workers_per_gather = 0")
-                .then()
-                .thenMany(database.sql(ACTIVE_IN_BLOCKS)
-                        .bind(0, fromBlock)
-                        .bind(1, toBlock)
-                        .map((row, metadata) -> new ActiveCount(
-                                row.get("tenant_id", UUID.class),
-                                row.get("configuration_id", UUID.class),
-                                row.get("active", Long.class)))
-                        .all()));
-    }
-
-    /** The slice of {@link #activeCounts(long, long)}: {@code $1} and {@code $2} are block numbers. */
-    static final String ACTIVE_IN_BLOCKS = """
-            SELECT tenant_id, configuration_id, count(*) AS active FROM delivery.registration
-             WHERE ctid >= format('(%s,0)', $1::bigint)::tid AND ctid < format('(%s,0)', $2::bigint)::tid
-               AND invalidated_at IS NULL AND expires_at > now()
-             GROUP BY tenant_id, configuration_id""";
-
-    /** How many blocks the registration table has now (where a count over all of it ends). */
-    public Mono<Long> blocks() {
-        return database.sql("""
-                        SELECT pg_relation_size('delivery.registration') / current_setting('block_size')::bigint
-                               AS blocks""")
-                .map((row, metadata) -> row.get("blocks", Long.class))
-                .one();
+                         WHERE id = $1 AND invalidated_at IS NULL
+                        RETURNING tenant_id, configuration_id, expires_at > %s AS counted""".formatted(ActiveRegistrations.EXPIRED_THROUGH))
+                .bind(0, registrationId)
+                .bind(1, reason)
+                .map(this::uncount)
+                .all()
+                .count();
     }
 
     /**
@@ -304,21 +297,27 @@ public class Registrations {
      */
     public Mono<Long> deleteStale(Instant now) {
         OffsetDateTime cutoff = now.minus(settings.retention()).atOffset(ZoneOffset.UTC);
-        return deleteOlder("expires_at", cutoff)
-                .flatMap(expired -> deleteOlder("invalidated_at", cutoff).map(invalidated -> expired + invalidated));
+        // an expired registration not yet subtracted from the count of active ones stays until it is
+        // (it would be counted for ever): only when expiries have not been subtracted for the retention
+        return deleteOlder("expires_at", "AND expires_at <= " + ActiveRegistrations.EXPIRED_THROUGH, cutoff)
+                .flatMap(
+                        expired -> deleteOlder("invalidated_at", "", cutoff).map(invalidated -> expired + invalidated));
     }
 
     private record Batch(long deleted, OffsetDateTime last) {}
 
-    /** The registrations whose {@code column} (an indexed time) is before {@code cutoff}, batch by batch. */
-    private Mono<Long> deleteOlder(String column, OffsetDateTime cutoff) {
+    /**
+     * The registrations whose {@code column} (an indexed time) is before {@code cutoff}, and that meet
+     * {@code and} (SQL), batch by batch.
+     */
+    private Mono<Long> deleteOlder(String column, String and, OffsetDateTime cutoff) {
         String sql = """
                 WITH gone AS (
                     DELETE FROM delivery.registration WHERE id IN (
                         SELECT id FROM delivery.registration
-                         WHERE %1$s >= $1 AND %1$s < $2 ORDER BY %1$s LIMIT 1000)
+                         WHERE %1$s >= $1 AND %1$s < $2 %2$s ORDER BY %1$s LIMIT 1000)
                     RETURNING %1$s)
-                SELECT count(*) AS deleted, max(%1$s) AS last FROM gone""".formatted(column);
+                SELECT count(*) AS deleted, max(%1$s) AS last FROM gone""".formatted(column, and);
         OffsetDateTime start = OffsetDateTime.parse("1970-01-01T00:00:00Z");
         Function<OffsetDateTime, Mono<Batch>> batch = from -> database.sql(sql)
                 .bind(0, from)
@@ -330,6 +329,14 @@ public class Registrations {
                 .expand(done -> done.deleted() < 1000 ? Mono.empty() : batch.apply(done.last()))
                 .map(Batch::deleted)
                 .reduce(0L, Long::sum);
+    }
+
+    /** A registration deleted or invalidated: −1 for its configuration's count, where the count held it. */
+    private Boolean uncount(Readable row, RowMetadata metadata) {
+        if (Boolean.TRUE.equals(row.get("counted", Boolean.class))) {
+            active.changed(row.get("tenant_id", UUID.class), row.get("configuration_id", UUID.class), -1);
+        }
+        return Boolean.TRUE;
     }
 
     /** An AXP session of a tenant's configuration, whose newest registration a notification goes to. */

@@ -2,14 +2,16 @@ package io.pushgate.delivery.stats;
 
 import io.pushgate.database.AdvisoryLock;
 import io.pushgate.database.ServerConnections;
-import io.pushgate.delivery.registration.Registrations;
-import io.pushgate.delivery.registration.Registrations.ActiveCount;
+import io.pushgate.delivery.registration.ActiveRegistrations;
+import io.pushgate.delivery.registration.ActiveRegistrations.ActiveCount;
+import io.pushgate.delivery.registration.ActiveRegistrations.Configuration;
+import io.pushgate.delivery.registration.ActiveRegistrations.Snapshot;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,12 +24,14 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Every {@code pushgate.stats.flush-interval}, writes the rollup's counts gathered in memory; every
- * {@code registrations-interval} (or, when a count takes longer, as soon as the last one ended),
- * counts the active registrations of each configuration into the current minute when they changed (or
- * were last written {@code registrations-refresh} ago) — one instance at a time across the database, the
- * one holding the count's advisory lock; once more when the service stops (the flush), after the web
- * server and the dispatcher stopped.
+ * Every {@code pushgate.stats.flush-interval}, writes the rollup's counts gathered in memory and adds
+ * this instance's changes of the active registrations to their counts ({@link ActiveRegistrations});
+ * every {@code registrations-interval}, subtracts the registrations that expired meanwhile and puts each
+ * configuration's count of active registrations into the current minute when it changed (or was last
+ * written {@code registrations-refresh} ago); every {@code registrations-recount}, counts the table again
+ * and corrects the counts — each of the two one instance at a time across the database, the one holding
+ * its advisory lock; the flush once more when the service stops, after the web server and the
+ * dispatcher stopped.
  */
 @Component
 class RollupFlusher implements SmartLifecycle {
@@ -38,46 +42,52 @@ class RollupFlusher implements SmartLifecycle {
     /** The advisory lock of the count, one key across the database: one instance counts at a time. */
     static final String LOCK_NAME = "pushgate.delivery.stats.registrations-active";
 
+    /** The advisory lock of the recount: one instance recounts at a time (beside the count). */
+    static final String RECOUNT_LOCK_NAME = "pushgate.delivery.stats.registrations-recount";
+
     private static final String LEFT_TO_ANOTHER =
             "Active registrations not counted here: another instance is counting them (it holds the lock)";
 
-    /** Each slice of a count of the active registrations is followed by this many times its own length without one. */
+    private static final String RECOUNT_LEFT_TO_ANOTHER =
+            "Active registrations not recounted here: another instance is recounting them (it holds the lock)";
+
+    /** Each slice of a recount is followed by this many times its own length without one. */
     private static final int COUNT_PACE = 20;
 
     private final Rollups rollups;
-    private final Registrations registrations;
+    private final ActiveRegistrations active;
     private final StatsSettings settings;
     private final AdvisoryLock lock;
+    private final AdvisoryLock recountLock;
     private final Function<Duration, Mono<?>> pause;
     /** The active count last written per configuration, and when (only the counting touches it). */
     private final Map<Configuration, Written> written = new HashMap<>();
-    /** Whether the last count took longer than the interval (only the counting touches it). */
-    private boolean stretched;
 
     private volatile Disposable schedule;
 
     @Autowired
-    RollupFlusher(Rollups rollups, Registrations registrations, StatsSettings settings, ServerConnections server) {
-        this(rollups, registrations, settings, server, Mono::delay);
+    RollupFlusher(Rollups rollups, ActiveRegistrations active, StatsSettings settings, ServerConnections server) {
+        this(rollups, active, settings, server, Mono::delay);
     }
 
-    /** With its own {@code pause} between two slices of a count, for a test of the pace. */
+    /** With its own {@code pause} between two slices of a recount, for a test of the pace. */
     RollupFlusher(
             Rollups rollups,
-            Registrations registrations,
+            ActiveRegistrations active,
             StatsSettings settings,
             ServerConnections server,
             Function<Duration, Mono<?>> pause) {
         this.rollups = rollups;
-        this.registrations = registrations;
+        this.active = active;
         this.settings = settings;
         this.lock = server.lock(LOCK_NAME);
+        this.recountLock = server.lock(RECOUNT_LOCK_NAME);
         this.pause = pause;
     }
 
     @Override
     public void start() {
-        // apart, so that a count of many slices never holds a flush back
+        // apart, so that a recount of many slices never holds a flush or a count back
         Disposable flushes = Flux.interval(settings.flushInterval(), settings.flushInterval())
                 .onBackpressureDrop()
                 .concatMap(tick -> flush(), 1)
@@ -86,14 +96,33 @@ class RollupFlusher implements SmartLifecycle {
                 .onBackpressureDrop()
                 .concatMap(tick -> sampleRegistrations(), 1)
                 .subscribe();
-        schedule = Disposables.composite(flushes, counts);
+        Disposable recounts = Flux.interval(settings.registrationsInterval(), settings.registrationsInterval())
+                .onBackpressureDrop()
+                .concatMap(tick -> recountIfDue(), 1)
+                .subscribe();
+        schedule = Disposables.composite(flushes, counts, recounts);
     }
 
-    /** The write; a failure is logged, and the counts wait in memory for the next interval. */
+    /**
+     * The rollup's write and the registrations' changes; a failure is logged, and the counts and changes
+     * wait in memory for the next interval.
+     */
     Mono<Void> flush() {
-        return rollups.flush().onErrorResume(error -> {
+        return rollups.flush()
+                .onErrorResume(error -> {
+                    log.warn(
+                            "Dashboard counts not written, kept for the next flush in {}: {}",
+                            settings.flushInterval(),
+                            error.toString());
+                    return Mono.empty();
+                })
+                .then(addChanges());
+    }
+
+    private Mono<Void> addChanges() {
+        return active.flush().onErrorResume(error -> {
             log.warn(
-                    "Dashboard counts not written, kept for the next flush in {}: {}",
+                    "Changes of the active registrations not added to their counts, kept for the next flush in {}: {}",
                     settings.flushInterval(),
                     error.toString());
             return Mono.empty();
@@ -101,21 +130,24 @@ class RollupFlusher implements SmartLifecycle {
     }
 
     /**
-     * Counts the active registrations of every configuration, into memory (the next flush writes them):
-     * one pass over the table, {@code pushgate.stats.registrations-slice} blocks at a time, each slice
-     * its own short statement followed by {@link #COUNT_PACE} times its own length without one. So no
-     * statement reads more than a slice, and counting takes at most a twentieth of one core however many
-     * registrations there are: a big table is counted less often instead (said at INFO when the counts
-     * begin, and stop, to take longer than the interval). Each slice sees the table as it is when it
-     * runs: a registration that changes during the pass may be counted as it was, as it is, in both
-     * states or in neither (its new version stored in a slice already read, or its old one in a slice
-     * not read yet) — the count is off by at most the registrations written while it ran. The lock must
-     * be had within an interval (connecting, and its answer): a server that takes the connection and
-     * never answers would otherwise hold every later count back.
+     * Puts every configuration's count of active registrations into memory (the next flush writes them),
+     * after this instance's changes were added and the registrations that expired since the last sample
+     * (by anyone) subtracted: reads the counts, a row per configuration, and a minute's expiries by their
+     * index, never the registration table itself. The lock must be had within an interval (connecting,
+     * and its answer): a server that takes the connection and never answers would otherwise hold every
+     * later count back.
      */
     Mono<Void> sampleRegistrations() {
         return lock.whileHeld(
-                        session -> count(),
+                        session -> addChanges()
+                                .then(active.expire())
+                                .then(seed())
+                                .then(active.counts()
+                                        .collectMap(
+                                                count -> new Configuration(count.tenantId(), count.configurationId()),
+                                                ActiveCount::active))
+                                .doOnNext(this::publish)
+                                .then(),
                         Mono.fromRunnable(() -> log.debug(LEFT_TO_ANOTHER)),
                         settings.registrationsInterval())
                 .onErrorResume(error -> {
@@ -124,16 +156,64 @@ class RollupFlusher implements SmartLifecycle {
                 });
     }
 
-    private Mono<Void> count() {
-        Pass pass = new Pass();
-        return seed().then(slice(pass, 0))
-                .expand(next ->
-                        pause.apply(pass.lastSlice.multipliedBy(COUNT_PACE)).then(slice(pass, next)))
-                .then(Mono.fromRunnable(() -> publish(pass)));
+    /** {@link #recount()} when the last recount, by any instance, is {@code registrations-recount} old. */
+    Mono<Void> recountIfDue() {
+        return recount(true);
     }
 
     /**
-     * Before each count: the counts above 0 as last written, whoever wrote them (this process, an
+     * Counts the registration table again and corrects each count by what it was found off: one pass
+     * over the table, {@code pushgate.stats.registrations-slice} blocks at a time, each slice its own
+     * short statement followed by {@link #COUNT_PACE} times its own length without one. So no statement
+     * reads more than a slice, and recounting takes at most a twentieth of one core however many
+     * registrations there are. The pass counts the registrations as the counts held them at its start
+     * (expiring after that moment's {@code expired_through}), and corrects each count by the difference to
+     * that moment's: what was added or subtracted since stays. A registration written while the pass
+     * runs may be seen by a slice and also added as a change — off by at most the registrations written
+     * while it ran, until the next recount.
+     */
+    Mono<Void> recount() {
+        return recount(false);
+    }
+
+    private Mono<Void> recount(boolean onlyWhenDue) {
+        return recountLock
+                .whileHeld(
+                        session -> (onlyWhenDue ? active.recountDue(settings.registrationsRecount()) : Mono.just(true))
+                                .filter(Boolean::booleanValue)
+                                .flatMap(due -> addChanges().then(active.snapshot()))
+                                .flatMap(this::recountFrom),
+                        Mono.fromRunnable(() -> log.debug(RECOUNT_LEFT_TO_ANOTHER)),
+                        settings.registrationsInterval())
+                .onErrorResume(error -> {
+                    log.warn("Active registrations not recounted, their counts left as they are: {}", error.toString());
+                    return Mono.empty();
+                });
+    }
+
+    private Mono<Void> recountFrom(Snapshot snapshot) {
+        Pass pass = new Pass(snapshot.expiredThrough());
+        return slice(pass, 0)
+                .expand(next ->
+                        pause.apply(pass.lastSlice.multipliedBy(COUNT_PACE)).then(slice(pass, next)))
+                .then(Mono.defer(() -> active.correct(snapshot, pass.active)))
+                .doOnNext(corrected -> log.info(
+                        "Active registrations recounted in {} s ({} slices of {} blocks, {} ms reading, each"
+                                + " slice followed by {} times its length without one so that recounting takes"
+                                + " at most 1/{} of a core): {} of {} counts corrected",
+                        seconds(Duration.ofNanos(System.nanoTime() - pass.began)),
+                        pass.slices,
+                        settings.registrationsSlice(),
+                        pass.reading.toMillis(),
+                        COUNT_PACE,
+                        COUNT_PACE,
+                        corrected,
+                        pass.active.size()))
+                .then();
+    }
+
+    /**
+     * Before each sample: the counts above 0 as last written, whoever wrote them (this process, an
      * earlier one, another instance that counted last), so that a configuration with none active now
      * gets its 0 rather than an older count carried forward for ever, and one whose count is unchanged
      * is not written again before {@code registrations-refresh}. (Counts this process gathered but could
@@ -149,7 +229,7 @@ class RollupFlusher implements SmartLifecycle {
     }
 
     /**
-     * Counts the slice beginning at block {@code from} into the pass: where the next begins; empty at
+     * Recounts the slice beginning at block {@code from} into the pass: where the next begins; empty at
      * the table's end. The table's size is read at the pass's start and again when the pass reaches it
      * (the table may have grown meanwhile), not before every slice: one round trip of a slice's five.
      */
@@ -159,10 +239,9 @@ class RollupFlusher implements SmartLifecycle {
             long to = from + settings.registrationsSlice();
             Mono<Long> size = from < pass.blocks
                     ? Mono.just(pass.blocks)
-                    : registrations.blocks().doOnNext(blocks -> pass.blocks = blocks);
+                    : active.blocks().doOnNext(blocks -> pass.blocks = blocks);
             return size.filter(end -> from < end)
-                    .flatMap(end -> registrations
-                            .activeCounts(from, to)
+                    .flatMap(end -> active.activeCounts(from, to, pass.expiredThrough)
                             .doOnNext(pass::add)
                             .then(Mono.fromSupplier(() -> {
                                 pass.sliced(Duration.ofNanos(System.nanoTime() - began));
@@ -171,64 +250,30 @@ class RollupFlusher implements SmartLifecycle {
         });
     }
 
-    /** The pass's counts into memory: each that changed, and one 0 for each configuration with none left. */
-    private void publish(Pass pass) {
+    /** The counts into memory: each that changed, and one 0 for each configuration with none left. */
+    private void publish(Map<Configuration, Long> counts) {
         long now = System.currentTimeMillis();
-        pass.active.forEach((configuration, active) -> record(configuration, active, now));
+        counts.forEach((configuration, count) -> record(configuration, count, now));
         for (Configuration gone : Set.copyOf(written.keySet())) {
-            if (!pass.active.containsKey(gone)) {
+            if (!counts.containsKey(gone)) {
                 // none active any more: one 0, then nothing until one registers again
                 rollups.registrationsActive(gone.tenantId(), gone.configurationId(), 0);
                 written.remove(gone);
             }
         }
-        say(pass);
-    }
-
-    /** At INFO when the counts begin, or stop, to take longer than the interval; at DEBUG otherwise. */
-    private void say(Pass pass) {
-        Duration took = Duration.ofNanos(System.nanoTime() - pass.began);
-        boolean stretching = took.compareTo(settings.registrationsInterval()) > 0;
-        if (stretching && !stretched) {
-            log.info(
-                    "Active registrations counted in {} s ({} slices of {} blocks, {} ms reading): longer than"
-                            + " pushgate.stats.registrations-interval ({} s), as each slice is followed by {} times"
-                            + " its length without one so that counting takes at most 1/{} of a core; the"
-                            + " dashboard's count of registrations is that much older while the table is this big",
-                    seconds(took),
-                    pass.slices,
-                    settings.registrationsSlice(),
-                    pass.reading.toMillis(),
-                    settings.registrationsInterval().toSeconds(),
-                    COUNT_PACE,
-                    COUNT_PACE);
-        } else if (stretched && !stretching) {
-            log.info(
-                    "Active registrations counted in {} s: within pushgate.stats.registrations-interval ({} s)"
-                            + " again",
-                    seconds(took),
-                    settings.registrationsInterval().toSeconds());
-        } else {
-            log.debug(
-                    "Active registrations counted in {} ms ({} slices, {} ms reading)",
-                    took.toMillis(),
-                    pass.slices,
-                    pass.reading.toMillis());
-        }
-        stretched = stretching;
     }
 
     private static String seconds(Duration duration) {
         return String.format(Locale.ROOT, "%.1f", duration.toMillis() / 1000.0);
     }
 
-    private void record(Configuration configuration, long active, long now) {
+    private void record(Configuration configuration, long count, long now) {
         Written last = written.get(configuration);
         if (last == null
-                || last.active() != active
+                || last.active() != count
                 || now - last.at() >= settings.registrationsRefresh().toMillis()) {
-            rollups.registrationsActive(configuration.tenantId(), configuration.configurationId(), active);
-            written.put(configuration, new Written(active, now));
+            rollups.registrationsActive(configuration.tenantId(), configuration.configurationId(), count);
+            written.put(configuration, new Written(count, now));
         }
     }
 
@@ -256,12 +301,11 @@ class RollupFlusher implements SmartLifecycle {
         return SmartLifecycle.DEFAULT_PHASE - 4096;
     }
 
-    private record Configuration(UUID tenantId, UUID configurationId) {}
-
-    /** One count over the table: the active registrations per configuration in the slices read so far. */
+    /** One recount over the table: the registrations counted per configuration in the slices read so far. */
     private static final class Pass {
 
         final long began = System.nanoTime();
+        final Instant expiredThrough;
         final Map<Configuration, Long> active = new HashMap<>();
         /** The table's size in blocks when last read. */
         long blocks;
@@ -269,6 +313,10 @@ class RollupFlusher implements SmartLifecycle {
         int slices;
         Duration reading = Duration.ZERO;
         Duration lastSlice = Duration.ZERO;
+
+        Pass(Instant expiredThrough) {
+            this.expiredThrough = expiredThrough;
+        }
 
         void add(ActiveCount count) {
             active.merge(new Configuration(count.tenantId(), count.configurationId()), count.active(), Long::sum);

@@ -12,7 +12,7 @@ import io.pushgate.delivery.TestConfigurations;
 import io.pushgate.delivery.callbacklog.RefusalReason;
 import io.pushgate.delivery.dispatch.DeliveryFixtures;
 import io.pushgate.delivery.notification.NotificationStatus;
-import io.pushgate.delivery.registration.Registrations;
+import io.pushgate.delivery.registration.ActiveRegistrations;
 import io.pushgate.emulator.FcmEmulator;
 import io.pushgate.emulator.FcmServiceAccount;
 import io.pushgate.testkit.TestIssuer;
@@ -39,6 +39,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -97,7 +98,7 @@ class StatsSeriesIntegrationTests {
     Rollups rollups;
 
     @Autowired
-    Registrations registrations;
+    ActiveRegistrations active;
 
     @Autowired
     StatsSettings settings;
@@ -199,6 +200,8 @@ class StatsSeriesIntegrationTests {
         }
         assertThat(endings.values())
                 .containsExactly("delivered", "delivered", "delivered", "token_invalid", "no_device");
+        // the registrations were made in SQL, not through the API: a recount finds them
+        flusher.recount().block(Duration.ofSeconds(60));
         flusher.sampleRegistrations().block(Duration.ofSeconds(10));
         String reader = reader(configuration.tenantId());
         // the 415 is attributed to its configuration after the answer: wait until it is counted
@@ -253,16 +256,15 @@ class StatsSeriesIntegrationTests {
     }
 
     /**
-     * The count of the active registrations reads the table a slice of blocks at a time (here one block,
+     * A recount of the active registrations reads the table a slice of blocks at a time (here one block,
      * so that the test's configuration lies in several slices) and adds the slices up exactly; after each
      * slice it pauses twenty times as long as the slice took (here the first slice waits 2 s for the
-     * test's lock on the table, as a slice of a big table may take a while), so that counting never takes
-     * more than a twentieth of a core, and the operator is told when that makes the count come less
-     * often than its interval.
+     * test's lock on the table, as a slice of a big table may take a while), so that recounting never
+     * takes more than a twentieth of a core; the operator is told what it took and what it corrected.
      */
     @Test
     @ExtendWith(OutputCaptureExtension.class)
-    void theCountReadsSliceBySliceAddsThemUpAndPausesTwentyTimesEachSlicesLength(CapturedOutput output)
+    void theRecountReadsSliceBySliceAddsThemUpAndPausesTwentyTimesEachSlicesLength(CapturedOutput output)
             throws Exception {
         TestConfigurations.Inserted configuration = DeliveryFixtures.configuration();
         Instant started = Instant.now();
@@ -283,43 +285,44 @@ class StatsSeriesIntegrationTests {
                 .as("the configuration's registrations lie in several blocks")
                 .isGreaterThanOrEqualTo(3);
 
-        // a flusher of its own (one block a slice, counting every second) whose pauses are only written down
+        // a flusher of its own (one block a slice) whose pauses are only written down
         StatsSettings oneBlock = new StatsSettings(
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(1),
                 Duration.ofHours(1),
+                Duration.ofHours(6),
                 1,
                 1500,
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(5));
         List<Duration> pauses = new CopyOnWriteArrayList<>();
-        RollupFlusher sliced = new RollupFlusher(rollups, registrations, oneBlock, server, pause -> {
+        RollupFlusher sliced = new RollupFlusher(rollups, active, oneBlock, server, pause -> {
             pauses.add(pause);
             return Mono.empty();
         });
         try (Connection lock = DeliveryFixtures.connect()) {
             lock.setAutoCommit(false);
             lock.createStatement().execute("LOCK TABLE delivery.registration IN ACCESS EXCLUSIVE MODE");
-            var count = sliced.sampleRegistrations().toFuture();
+            var recount = sliced.recount().toFuture();
             Thread.sleep(2000);
-            assertThat(count).as("the first slice waits for the lock").isNotDone();
+            assertThat(recount).as("the first slice waits for the lock").isNotDone();
             lock.commit();
-            count.get(60, TimeUnit.SECONDS);
+            recount.get(60, TimeUnit.SECONDS);
         }
+        sliced.sampleRegistrations().block(Duration.ofSeconds(30));
         flush();
 
-        long blocks = registrations.blocks().block(Duration.ofSeconds(5));
+        long blocks = active.blocks().block(Duration.ofSeconds(5));
         // a pause after every slice (the last one's before the table's end is seen), each slice a block
         assertThat(pauses).hasSize((int) blocks);
-        // the first slice waited for the lock at least 1 s of the test's 2 (the rest: the count's own lock, the seed)
+        // the first slice waited for the lock at least 1 s of the test's 2 (the rest: the recount's own lock)
         assertThat(pauses.get(0)).isGreaterThanOrEqualTo(Duration.ofSeconds(20));
         JsonNode series = series(reader(configuration.tenantId()), started, "1m", configuration.id());
         assertThat(last(series).at("/registrations/active").asLong()).isEqualTo(150);
         assertThat(output.getAll())
-                .containsPattern("Active registrations counted in \\d+\\.\\d s \\(" + blocks + " slices of 1 blocks,"
-                        + " \\d{4,} ms reading\\): longer than pushgate.stats.registrations-interval \\(1 s\\), as"
-                        + " each slice is followed by 20 times its length without one so that counting takes at"
-                        + " most 1/20 of a core");
+                .containsPattern("Active registrations recounted in \\d+\\.\\d s \\(" + blocks + " slices of 1 blocks,"
+                        + " \\d{4,} ms reading, each slice followed by 20 times its length without one so that"
+                        + " recounting takes at most 1/20 of a core\\): \\d+ of \\d+ counts corrected");
     }
 
     /**
@@ -344,7 +347,7 @@ class StatsSeriesIntegrationTests {
                 .as("the earlier process's count, carried forward")
                 .isEqualTo(5);
 
-        new RollupFlusher(rollups, registrations, settings, server)
+        new RollupFlusher(rollups, active, settings, server)
                 .sampleRegistrations()
                 .block(Duration.ofSeconds(30));
         flush();
@@ -353,13 +356,13 @@ class StatsSeriesIntegrationTests {
     }
 
     /**
-     * A count that fails part-way (here its pause between two slices fails, as a statement of a slice
-     * might) writes none of its partial sums — they would be too low, or 0 — and says so; the count
-     * before stands, and the next count writes the whole.
+     * A recount that fails part-way (here its pause between two slices fails, as a statement of a slice
+     * might) corrects nothing with its partial sums — they would be too low, or 0 — and says so; the
+     * counts stand, and the next recount corrects them.
      */
     @Test
     @ExtendWith(OutputCaptureExtension.class)
-    void aCountThatFailsPartWayWritesNothingOfIt(CapturedOutput output) throws Exception {
+    void aRecountThatFailsPartWayCorrectsNothing(CapturedOutput output) throws Exception {
         TestConfigurations.Inserted configuration = DeliveryFixtures.configuration();
         Instant started = Instant.now();
         for (int i = 0; i < 3; i++) {
@@ -370,47 +373,68 @@ class StatsSeriesIntegrationTests {
                 Duration.ofSeconds(5),
                 Duration.ofHours(1),
                 Duration.ofHours(1),
+                Duration.ofHours(6),
                 1,
                 1500,
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(5));
 
-        RollupFlusher counting = new RollupFlusher(rollups, registrations, oneBlock, server);
-        counting.sampleRegistrations().block(Duration.ofSeconds(60));
+        RollupFlusher counting = new RollupFlusher(rollups, active, oneBlock, server);
+        counting.recount().block(Duration.ofSeconds(60));
+        counting.sampleRegistrations().block(Duration.ofSeconds(30));
         flush();
+        assertThat(activeAtLastMinute(reader, started, configuration.id())).isEqualTo(3);
+        // written in SQL, not through the API: only a recount finds it
         DeliveryFixtures.registration(configuration, DeliveryFixtures.fcmToken(), "session-3", "android", "fcm");
 
         new RollupFlusher(
                         rollups,
-                        registrations,
+                        active,
                         oneBlock,
                         server,
                         pause -> Mono.error(new IllegalStateException("the database went away")))
-                .sampleRegistrations()
+                .recount()
                 .block(Duration.ofSeconds(30));
+        counting.sampleRegistrations().block(Duration.ofSeconds(30));
         flush();
         assertThat(output.getAll())
-                .contains("Active registrations not counted: java.lang.IllegalStateException: the database went away");
+                .contains("Active registrations not recounted, their counts left as they are:"
+                        + " java.lang.IllegalStateException: the database went away");
         assertThat(activeAtLastMinute(reader, started, configuration.id()))
-                .as("the count before, not the failed one's partial sums (0 for a configuration not in its slice)")
+                .as("the count before, not the failed recount's partial sums (0 for a configuration not in its slice)")
                 .isEqualTo(3);
 
-        counting.sampleRegistrations().block(Duration.ofSeconds(60));
+        counting.recount().block(Duration.ofSeconds(60));
+        counting.sampleRegistrations().block(Duration.ofSeconds(30));
         flush();
         assertThat(activeAtLastMinute(reader, started, configuration.id())).isEqualTo(4);
     }
 
     /**
-     * One instance counts at a time: while another holds the count's advisory lock (here the test, as an
-     * instance in the middle of a count would), this one leaves the count to it and writes nothing.
+     * One instance counts at a time, and one recounts: while another holds the count's advisory lock
+     * (here the test, as an instance in the middle of a count would), this one leaves the count to it and
+     * writes nothing; likewise the recount.
      */
     @Test
-    void anInstanceLeavesTheCountToTheOneCountingAlready() throws Exception {
+    void anInstanceLeavesTheCountAndTheRecountToTheOneDoingItAlready() throws Exception {
         TestConfigurations.Inserted configuration = DeliveryFixtures.configuration();
         Instant started = Instant.now();
         DeliveryFixtures.registration(configuration, DeliveryFixtures.fcmToken(), "session-1", "android", "fcm");
         String reader = reader(configuration.tenantId());
-        RollupFlusher instance = new RollupFlusher(rollups, registrations, settings, server);
+        RollupFlusher instance = new RollupFlusher(rollups, active, settings, server);
+
+        try (Connection other = DeliveryFixtures.connect();
+                var lock = other.prepareStatement("SELECT pg_advisory_lock(hashtext(?))")) {
+            lock.setString(1, RollupFlusher.RECOUNT_LOCK_NAME);
+            lock.execute();
+            instance.recount().block(Duration.ofSeconds(30));
+            instance.sampleRegistrations().block(Duration.ofSeconds(30));
+            flush();
+            assertThat(activeAtLastMinute(reader, started, configuration.id()))
+                    .as("not recounted while another instance recounts")
+                    .isZero();
+        }
+        instance.recount().block(Duration.ofSeconds(30));
 
         try (Connection other = DeliveryFixtures.connect();
                 var lock = other.prepareStatement("SELECT pg_advisory_lock(hashtext(?))")) {
@@ -427,6 +451,49 @@ class StatsSeriesIntegrationTests {
         instance.sampleRegistrations().block(Duration.ofSeconds(30));
         flush();
         assertThat(activeAtLastMinute(reader, started, configuration.id())).isEqualTo(1);
+    }
+
+    /**
+     * A recount counts the registrations as the counts held them at its start and corrects each count by
+     * the difference to that moment's: an expiry subtracted while it runs (here between its first two
+     * slices) stays subtracted, and what only the recount finds (rows written in SQL) is added.
+     */
+    @Test
+    void aRecountKeepsWhatWasSubtractedWhileItRan() throws Exception {
+        TestConfigurations.Inserted configuration = DeliveryFixtures.configuration();
+        Instant started = Instant.now();
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(DeliveryFixtures.registration(
+                    configuration, DeliveryFixtures.fcmToken(), "session-" + i, "android", "fcm"));
+        }
+        RollupFlusher counting = new RollupFlusher(rollups, active, settings, server);
+        counting.recount().block(Duration.ofSeconds(60));
+        counting.sampleRegistrations().block(Duration.ofSeconds(30));
+        // two more the counts do not know, and one of the three about to expire
+        for (int i = 3; i < 5; i++) {
+            DeliveryFixtures.registration(configuration, DeliveryFixtures.fcmToken(), "session-" + i, "android", "fcm");
+        }
+        Thread.sleep(1100);
+        execute(
+                "UPDATE delivery.registration SET expires_at = now() - interval '500 milliseconds' WHERE id = ?",
+                ids.get(0));
+
+        AtomicBoolean expiredOnce = new AtomicBoolean();
+        new RollupFlusher(
+                        rollups,
+                        active,
+                        settings,
+                        server,
+                        pause -> expiredOnce.compareAndSet(false, true) ? active.expire() : Mono.empty())
+                .recount()
+                .block(Duration.ofSeconds(60));
+        assertThat(expiredOnce).as("an expiry subtracted during the recount").isTrue();
+        counting.sampleRegistrations().block(Duration.ofSeconds(30));
+        flush();
+
+        assertThat(activeAtLastMinute(reader(configuration.tenantId()), started, configuration.id()))
+                .isEqualTo(4);
     }
 
     @Test
@@ -603,6 +670,14 @@ class StatsSeriesIntegrationTests {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
+    private static void execute(String sql, UUID parameter) throws SQLException {
+        try (Connection connection = DeliveryFixtures.connect();
+                var statement = connection.prepareStatement(sql)) {
+            statement.setObject(1, parameter);
+            statement.executeUpdate();
+        }
+    }
+
     /** In how many of the registration table's blocks the configuration's registrations lie. */
     private static long blocksHolding(UUID configurationId) throws SQLException {
         try (Connection connection = DeliveryFixtures.connect();
@@ -745,6 +820,7 @@ class StatsSeriesIntegrationTests {
                 Duration.ofHours(1),
                 Duration.ofSeconds(1),
                 Duration.ofHours(1),
+                Duration.ofHours(6),
                 128,
                 1500,
                 Duration.ofSeconds(10),
@@ -768,7 +844,7 @@ class StatsSeriesIntegrationTests {
                     "postgresql://127.0.0.1:" + silent.getLocalPort() + "/pushgate",
                     "postgres",
                     "");
-            RollupFlusher counting = new RollupFlusher(rollups, registrations, everySecond, wedged);
+            RollupFlusher counting = new RollupFlusher(rollups, active, everySecond, wedged);
             counting.start();
             try {
                 long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
