@@ -34,8 +34,8 @@ import reactor.core.publisher.Mono;
  *       registering again) counts it as the count does, so the two never disagree;
  *   <li>a recount ({@link #snapshot()}, {@link #activeCounts(long, long, Instant)} over the table slice
  *       by slice, {@link #correct(Snapshot, Map)}) repairs what nothing else can: changes of a process
- *       killed before it added them, two writes of one registration at the same moment, rows written by
- *       hand.
+ *       killed before it added them, a write that timed out after the database made it, two writes of
+ *       one registration at the same moment, rows written by hand.
  * </ul>
  */
 @Service

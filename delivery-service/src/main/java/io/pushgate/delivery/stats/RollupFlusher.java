@@ -200,7 +200,8 @@ class RollupFlusher implements SmartLifecycle {
                 .doOnNext(corrected -> log.info(
                         "Active registrations recounted in {} s ({} slices of {} blocks, {} ms reading, each"
                                 + " slice followed by {} times its length without one so that recounting takes"
-                                + " at most 1/{} of a core): {} of {} counts corrected",
+                                + " at most 1/{} of a core): {} counts corrected, {} configurations with active"
+                                + " registrations",
                         seconds(Duration.ofNanos(System.nanoTime() - pass.began)),
                         pass.slices,
                         settings.registrationsSlice(),

@@ -322,7 +322,8 @@ class StatsSeriesIntegrationTests {
         assertThat(output.getAll())
                 .containsPattern("Active registrations recounted in \\d+\\.\\d s \\(" + blocks + " slices of 1 blocks,"
                         + " \\d{4,} ms reading, each slice followed by 20 times its length without one so that"
-                        + " recounting takes at most 1/20 of a core\\): \\d+ of \\d+ counts corrected");
+                        + " recounting takes at most 1/20 of a core\\): \\d+ counts corrected, \\d+ configurations"
+                        + " with active registrations");
     }
 
     /**
