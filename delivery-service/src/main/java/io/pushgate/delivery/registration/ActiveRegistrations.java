@@ -149,11 +149,22 @@ public class ActiveRegistrations {
         return CHANGES.bind(database.sql(ADD), changes).then();
     }
 
-    /** Subtracts the registrations that expired since this last ran; how many. */
+    /**
+     * Subtracts the registrations that expired since this last ran; how many. Without PostgreSQL's JIT:
+     * the planner cannot see the span's bounds (they come from the mark it moves), guesses a ninth of the
+     * table, and on ten million registrations that guess was over the JIT's threshold — 250–600 ms of a
+     * core compiling, each minute, for a statement that then read a few index entries in under a
+     * millisecond (and, at a start on such a store, enough to make the warm-up's callbacks miss their
+     * 2 s; docs/PERFORMANCE.md).
+     */
     public Mono<Long> expire() {
-        return database.sql(EXPIRE)
-                .map((row, metadata) -> row.get("expired", Long.class))
-                .one();
+        return transactions
+                .execute(transaction -> database.sql("SET LOCAL jit = off")
+                        .then()
+                        .then(database.sql(EXPIRE)
+                                .map((row, metadata) -> row.get("expired", Long.class))
+                                .one()))
+                .single();
     }
 
     /** Every configuration's count above 0. */

@@ -370,17 +370,18 @@ class StatsSeriesIntegrationTests {
             DeliveryFixtures.registration(configuration, DeliveryFixtures.fcmToken(), "session-" + i, "android", "fcm");
         }
         String reader = reader(configuration.tenantId());
-        StatsSettings oneBlock = new StatsSettings(
+        // slices of 128 blocks (the default): with real pauses, slices of one block would take a while
+        StatsSettings defaultSlices = new StatsSettings(
                 Duration.ofSeconds(5),
                 Duration.ofHours(1),
                 Duration.ofHours(1),
                 Duration.ofHours(6),
-                1,
+                128,
                 1500,
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(5));
 
-        RollupFlusher counting = new RollupFlusher(rollups, active, oneBlock, server);
+        RollupFlusher counting = new RollupFlusher(rollups, active, defaultSlices, server);
         counting.recount().block(Duration.ofSeconds(60));
         counting.sampleRegistrations().block(Duration.ofSeconds(30));
         flush();
@@ -391,7 +392,7 @@ class StatsSeriesIntegrationTests {
         new RollupFlusher(
                         rollups,
                         active,
-                        oneBlock,
+                        defaultSlices,
                         server,
                         pause -> Mono.error(new IllegalStateException("the database went away")))
                 .recount()
