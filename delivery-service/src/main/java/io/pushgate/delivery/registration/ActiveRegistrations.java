@@ -154,8 +154,7 @@ public class ActiveRegistrations {
      * the planner cannot see the span's bounds (they come from the mark it moves), guesses a ninth of the
      * table, and on ten million registrations that guess was over the JIT's threshold — 250–600 ms of a
      * core compiling, each minute, for a statement that then read a few index entries in under a
-     * millisecond (and, at a start on such a store, enough to make the warm-up's callbacks miss their
-     * 2 s; docs/PERFORMANCE.md).
+     * millisecond (docs/PERFORMANCE.md, "The dashboard's counts kept as registrations change").
      */
     public Mono<Long> expire() {
         return transactions
