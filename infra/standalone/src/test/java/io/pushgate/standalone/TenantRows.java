@@ -15,8 +15,10 @@ import java.util.UUID;
  * the tenant or one taken away changes the snapshot. The tables are found in the catalog (every
  * table of {@code tenancy} and {@code delivery} with a {@code tenant_id}, partitions read through
  * their parent), so that a new table is covered without editing this — except the dashboard's rollup
- * ({@code delivery.stats_minute}), which the platform writes on its own schedule from the tenant's own
- * traffic (a flush every few seconds, a registration count every minute): no request writes it.
+ * ({@code delivery.stats_minute}) and its counts of active registrations ({@code
+ * delivery.registration_count}), which the platform writes on its own schedule from the tenant's own
+ * traffic and registrations (a flush every few seconds, the expiries every minute, a recount every few
+ * hours): no request writes them, and the registrations they count are in the snapshot.
  */
 final class TenantRows {
 
@@ -40,6 +42,7 @@ final class TenantRows {
                 }
             }
             tables.remove("delivery.stats_minute");
+            tables.remove("delivery.registration_count");
             tables.add("tenancy.tenant");
             for (String table : tables) {
                 String key = table.equals("tenancy.tenant") ? "id" : "tenant_id";
