@@ -15,6 +15,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -76,6 +77,25 @@ class ActiveRegistrationsIntegrationTests {
         assertThat(registrations.delete(tenant, "token-a").block(Duration.ofSeconds(5)))
                 .isTrue();
         assertCounts(tenant, first, second, 0, 1);
+    }
+
+    /**
+     * A flush whose statement fails (here the count would leave bigint's range) adds nothing and keeps
+     * the changes in memory; the next flush, once the statement can succeed, adds them — none lost.
+     */
+    @Test
+    void changesAFlushCouldNotAddAreAddedByTheNext() throws Exception {
+        UUID tenant = UUID.randomUUID();
+        UUID configuration = UUID.randomUUID();
+        setCount(tenant, configuration, Long.MAX_VALUE);
+        register(tenant, configuration, "token-kept", "session-1");
+
+        active.flush().onErrorResume(error -> Mono.empty()).block(Duration.ofSeconds(5));
+        assertThat(count(tenant, configuration)).as("nothing added").isEqualTo(Long.MAX_VALUE);
+
+        setCount(tenant, configuration, 0);
+        active.flush().block(Duration.ofSeconds(5));
+        assertThat(count(tenant, configuration)).isEqualTo(1);
     }
 
     /**
@@ -295,6 +315,18 @@ class ActiveRegistrationsIntegrationTests {
                 rows.next();
                 return rows.getLong(1);
             }
+        }
+    }
+
+    private static void setCount(UUID tenant, UUID configuration, long active) throws SQLException {
+        try (Connection connection = DeliveryFixtures.connect();
+                var upsert = connection.prepareStatement("""
+                        INSERT INTO delivery.registration_count (tenant_id, configuration_id, active) VALUES (?, ?, ?)
+                        ON CONFLICT (tenant_id, configuration_id) DO UPDATE SET active = EXCLUDED.active""")) {
+            upsert.setObject(1, tenant);
+            upsert.setObject(2, configuration);
+            upsert.setLong(3, active);
+            upsert.executeUpdate();
         }
     }
 
