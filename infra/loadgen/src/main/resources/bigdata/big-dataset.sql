@@ -15,7 +15,9 @@
 -- rest evenly and have no attempts (which keeps the load to minutes; attempts matter to the
 -- measurements only for the tenant whose retention pass and read API are measured). 90 % of the
 -- notifications are delivered, 5 % no_device, 3 % failed, 2 % token_invalid, all finished. A tenth of
--- the registrations have expired, a twentieth are invalidated. No dedup keys are loaded.
+-- the registrations have expired, a twentieth are invalidated; the others were last seen at seconds
+-- spread over the last 30 days and expire 30 days after (pushgate.registrations.idle-expiry): about 200
+-- a minute from the load on, as in a store in use. No dedup keys are loaded.
 --
 -- Each day's partitions are made as plain tables, filled, and then attached, so that their indexes
 -- are built once, sorted, instead of row by row (what delivery.create_day_partitions makes at run
@@ -72,8 +74,10 @@ INSERT INTO delivery.registration (id, tenant_id, configuration_id, device_token
 SELECT gen_random_uuid(), pg_temp.tenant_id(1 + r % :tenants), pg_temp.configuration_id(1 + r % :tenants),
        'bench-token-' || r || '-' || md5(r::text), 'bench-session-' || r, 'customer-' || (r / 3),
        CASE WHEN r % 2 = 0 THEN 'android' ELSE 'ios' END, CASE WHEN r % 2 = 0 THEN 'fcm' ELSE 'apns' END,
-       now() - (r % 60) * interval '1 day', now() - (r % 30) * interval '1 day', now() - (r % 30) * interval '1 day',
-       CASE WHEN r % 10 = 0 THEN now() - (r % 20) * interval '1 day' ELSE now() + 30 * interval '1 day' END,
+       now() - (r % 60) * interval '1 day', now() - (r % 2592000) * interval '1 second',
+       now() - (r % 2592000) * interval '1 second',
+       CASE WHEN r % 10 = 0 THEN now() - (r % 20) * interval '1 day'
+            ELSE now() + (2592000 - r % 2592000) * interval '1 second' END,
        CASE WHEN r % 20 = 1 THEN now() - (r % 20) * interval '1 day' END,
        CASE WHEN r % 20 = 1 THEN 'Unregistered' END
   FROM generate_series(1, :registrations) r;
