@@ -73,14 +73,30 @@ public class ActiveRegistrations {
             ON CONFLICT (tenant_id, configuration_id) DO UPDATE SET active = c.active + EXCLUDED.active""".formatted(CHANGES.as("u"));
 
     /**
+     * Registrations whose expiry an expiry pass reads at most in one statement (with those expiring at the
+     * same instant as the last of them): after every instance was stopped for a week, the first pass has
+     * about two million to subtract on a store of ten million, which in one statement would hold every
+     * count's row lock, and every flush waiting for it, for seconds.
+     */
+    static final int EXPIRY_BATCH = 10_000;
+
+    /**
      * Subtracts the registrations that expired between {@code expired_through} and now (not invalidated:
-     * those were subtracted when they were) and moves {@code expired_through} to now, in one statement;
-     * answers how many were subtracted.
+     * those were subtracted when they were), but no further than the {@code $1}-th expiry after the mark
+     * in the expiry index (with every one at that same instant), and moves {@code expired_through} to
+     * where it stopped, in one statement; answers how many were subtracted and whether it got to now.
      */
     static final String EXPIRE = """
-            WITH moved AS (
-                UPDATE delivery.registration_count_state s SET at = greatest(s.at, now())
-                  FROM (SELECT at FROM delivery.registration_count_state WHERE name = 'expired_through') AS before
+            WITH before AS (
+                SELECT at FROM delivery.registration_count_state WHERE name = 'expired_through'
+            ), last AS (
+                SELECT r.expires_at AS at FROM delivery.registration r, before
+                 WHERE r.expires_at > before.at AND r.expires_at <= now()
+                 ORDER BY r.expires_at OFFSET $1 - 1 LIMIT 1
+            ), moved AS (
+                UPDATE delivery.registration_count_state s
+                   SET at = greatest(s.at, coalesce((SELECT at FROM last), now()))
+                  FROM before
                  WHERE s.name = 'expired_through'
                 RETURNING before.at AS since, s.at AS through
             ), expired AS (
@@ -93,7 +109,8 @@ public class ActiveRegistrations {
                 SELECT tenant_id, configuration_id, -expired FROM expired ORDER BY tenant_id, configuration_id
                 ON CONFLICT (tenant_id, configuration_id) DO UPDATE SET active = c.active + EXCLUDED.active
             )
-            SELECT coalesce(sum(expired), 0)::bigint AS expired FROM expired""";
+            SELECT coalesce(sum(expired), 0)::bigint AS expired, NOT EXISTS (SELECT 1 FROM last) AS caught_up
+              FROM expired""";
 
     /**
      * A slice of a recount: the registrations counted ({@code $3}: expiring after the snapshot's {@code
@@ -150,18 +167,43 @@ public class ActiveRegistrations {
     }
 
     /**
-     * Subtracts the registrations that expired since this last ran; how many. Without PostgreSQL's JIT:
-     * the planner cannot see the span's bounds (they come from the mark it moves), guesses a ninth of the
-     * table, and on ten million registrations that guess was over the JIT's threshold — 250–600 ms of a
-     * core compiling, each minute, for a statement that then read a few index entries in under a
-     * millisecond (docs/PERFORMANCE.md, "The dashboard's counts kept as registrations change").
+     * Subtracts the registrations that expired since this last ran; how many. In statements that each
+     * read at most {@link #EXPIRY_BATCH} expiries, one after the other until the expiries are subtracted
+     * up to now (one statement but after a long stop of every instance).
      */
     public Mono<Long> expire() {
+        return expire(EXPIRY_BATCH).map(Expired::registrations);
+    }
+
+    /** What {@link #expire(int)} did: registrations subtracted, in how many statements. */
+    record Expired(long registrations, int statements) {}
+
+    private record Pass(long expired, boolean caughtUp) {}
+
+    /** {@link #expire()} with statements of at most {@code atMost} expiries. */
+    Mono<Expired> expire(int atMost) {
+        return expirePass(atMost)
+                .expand(pass -> pass.caughtUp() ? Mono.empty() : expirePass(atMost))
+                .reduce(
+                        new Expired(0, 0),
+                        (sum, pass) -> new Expired(sum.registrations() + pass.expired(), sum.statements() + 1));
+    }
+
+    /**
+     * One statement of the expiry pass, in its own transaction and without PostgreSQL's JIT: the planner
+     * cannot see the span's bounds (they come from the mark it moves), guesses a ninth of the table, and on
+     * ten million registrations that guess was over the JIT's threshold — 250–600 ms of a core compiling,
+     * each minute, for a statement that then read a few index entries in under a millisecond
+     * (docs/PERFORMANCE.md, "The dashboard's counts kept as registrations change").
+     */
+    private Mono<Pass> expirePass(int atMost) {
         return transactions
                 .execute(transaction -> database.sql("SET LOCAL jit = off")
                         .then()
                         .then(database.sql(EXPIRE)
-                                .map((row, metadata) -> row.get("expired", Long.class))
+                                .bind(0, atMost)
+                                .map((row, metadata) ->
+                                        new Pass(row.get("expired", Long.class), row.get("caught_up", Boolean.class)))
                                 .one()))
                 .single();
     }

@@ -134,6 +134,43 @@ class ActiveRegistrationsIntegrationTests {
     }
 
     /**
+     * After a long stop of every instance the expiry pass has a long span to subtract: it does so in
+     * statements that each read at most its batch of expiries (and any at the same instant as the batch's
+     * last), one after the other up to now, and subtracts every expiry once.
+     */
+    @Test
+    void aLongSpanOfExpiriesIsSubtractedInStatementsOfABatchEach() throws Exception {
+        UUID tenant = UUID.randomUUID();
+        UUID configuration = UUID.randomUUID();
+        UUID unused = UUID.randomUUID();
+        for (int n = 0; n < 7; n++) {
+            register(tenant, configuration, "token-" + n, "session-" + n);
+        }
+        active.expire().block(Duration.ofSeconds(5));
+        assertCounts(tenant, configuration, unused, 7, 0);
+        Thread.sleep(50);
+        // expiries at five instants since the last pass: token-0 to token-3 one each, the other three at one
+        try (Connection connection = DeliveryFixtures.connect();
+                var update = connection.prepareStatement("""
+                        UPDATE delivery.registration
+                           SET expires_at = now() - interval '10 milliseconds'
+                                 + least(substring(device_token from 7)::int, 4) * interval '1 millisecond'
+                         WHERE tenant_id = ?""")) {
+            update.setObject(1, tenant);
+            assertThat(update.executeUpdate()).isEqualTo(7);
+        }
+
+        ActiveRegistrations.Expired expired = active.expire(2).block(Duration.ofSeconds(5));
+
+        // two, two, the three at one instant, and the one that finds nothing more: at least four statements
+        assertThat(expired.statements()).isGreaterThanOrEqualTo(4);
+        assertThat(expired.registrations()).isGreaterThanOrEqualTo(7);
+        assertCounts(tenant, configuration, unused, 0, 0);
+        active.expire(2).block(Duration.ofSeconds(5));
+        assertCounts(tenant, configuration, unused, 0, 0);
+    }
+
+    /**
      * Maintenance's prune of the registrations that expired longer than the retention ago leaves one whose
      * expiry has not been subtracted from the counts yet (no instance has subtracted expiries for that
      * long): deleted, it would be counted for ever.
@@ -203,7 +240,9 @@ class ActiveRegistrationsIntegrationTests {
         try (Connection connection = DeliveryFixtures.connect()) {
             connection.setAutoCommit(false);
             try (var explain = connection.createStatement();
-                    var rows = explain.executeQuery("EXPLAIN (ANALYZE, FORMAT JSON) " + ActiveRegistrations.EXPIRE)) {
+                    var rows = explain.executeQuery("EXPLAIN (ANALYZE, FORMAT JSON) "
+                            + ActiveRegistrations.EXPIRE.replace(
+                                    "$1", String.valueOf(ActiveRegistrations.EXPIRY_BATCH)))) {
                 rows.next();
                 plan = rows.getString(1);
             } finally {
@@ -213,8 +252,9 @@ class ActiveRegistrationsIntegrationTests {
         List<JsonNode> reads = JsonMapper.builder().build().readTree(plan).findParents("Relation Name").stream()
                 .filter(node -> node.get("Relation Name").asString().equals("registration"))
                 .toList();
-        assertThat(reads).as(plan).singleElement().satisfies(read -> {
-            assertThat(read.get("Node Type").asString()).isIn("Index Scan", "Bitmap Heap Scan");
+        // the span's end (its batch's last expiry) and the span's expiries
+        assertThat(reads).as(plan).hasSize(2).allSatisfy(read -> {
+            assertThat(read.get("Node Type").asString()).isIn("Index Scan", "Index Only Scan", "Bitmap Heap Scan");
             assertThat(read.toString()).contains("registration_expires_idx");
         });
         // the other tests' recounts read the whole table: leave it as small as it was
