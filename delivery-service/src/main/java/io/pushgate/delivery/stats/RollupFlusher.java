@@ -16,7 +16,9 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
@@ -26,7 +28,7 @@ import reactor.core.publisher.Mono;
 /**
  * Every {@code pushgate.stats.flush-interval}, writes the rollup's counts gathered in memory and adds
  * this instance's changes of the active registrations to their counts ({@link ActiveRegistrations});
- * every {@code registrations-interval}, subtracts the registrations that expired meanwhile and puts each
+ * every {@code registrations-interval} from readiness on, subtracts the registrations that expired meanwhile and puts each
  * configuration's count of active registrations into the current minute when it changed (or was last
  * written {@code registrations-refresh} ago); every {@code registrations-recount}, counts the table again
  * and corrects the counts — each of the two one instance at a time across the database, the one holding
@@ -63,7 +65,11 @@ class RollupFlusher implements SmartLifecycle {
     /** The active count last written per configuration, and when (only the counting touches it). */
     private final Map<Configuration, Written> written = new HashMap<>();
 
+    /** The flushes and the recounts, from start to stop. */
     private volatile Disposable schedule;
+
+    /** The registrations' samples, from readiness ({@link #ready()}) to stop. */
+    private Disposable counts; // guarded by this
 
     @Autowired
     RollupFlusher(Rollups rollups, ActiveRegistrations active, StatsSettings settings, ServerConnections server) {
@@ -92,15 +98,29 @@ class RollupFlusher implements SmartLifecycle {
                 .onBackpressureDrop()
                 .concatMap(tick -> flush(), 1)
                 .subscribe();
-        Disposable counts = Flux.interval(Duration.ZERO, settings.registrationsInterval())
-                .onBackpressureDrop()
-                .concatMap(tick -> sampleRegistrations(), 1)
-                .subscribe();
         Disposable recounts = Flux.interval(settings.registrationsInterval(), settings.registrationsInterval())
                 .onBackpressureDrop()
                 .concatMap(tick -> recountIfDue(), 1)
                 .subscribe();
-        schedule = Disposables.composite(flushes, counts, recounts);
+        schedule = Disposables.composite(flushes, recounts);
+    }
+
+    /**
+     * Starts the registrations' samples, the first at once, when the service is ready: after the warm-up
+     * ({@code io.pushgate.delivery.warmup}), not beside it. A sample reads every configuration's count and
+     * the count last written for each, and its rows are decoded on an event loop that connections of the
+     * pool share; before the code is compiled, on a store of 10,000 configurations, that held the
+     * warm-up's synthetic callbacks on those connections past the inbox's time-out, and the warm-up failed
+     * (docs/PERFORMANCE.md, "The warm-up on the big store").
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    synchronized void ready() {
+        if (isRunning() && counts == null) {
+            counts = Flux.interval(Duration.ZERO, settings.registrationsInterval())
+                    .onBackpressureDrop()
+                    .concatMap(tick -> sampleRegistrations(), 1)
+                    .subscribe();
+        }
     }
 
     /**
@@ -280,6 +300,12 @@ class RollupFlusher implements SmartLifecycle {
 
     @Override
     public void stop() {
+        synchronized (this) {
+            if (counts != null) {
+                counts.dispose();
+                counts = null;
+            }
+        }
         Disposable current = schedule;
         if (current != null) {
             current.dispose();

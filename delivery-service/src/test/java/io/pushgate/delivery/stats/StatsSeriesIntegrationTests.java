@@ -818,21 +818,72 @@ class StatsSeriesIntegrationTests {
     void aCountWhoseServerTakesTheConnectionAndNeverAnswersGivesWayToTheNextInterval(@Autowired ConnectionFactory pool)
             throws Exception {
         // a flusher of its own, counting every second, whose direct URL takes connections and never answers
-        StatsSettings everySecond = new StatsSettings(
+        try (SilentServer silent = new SilentServer()) {
+            RollupFlusher counting =
+                    new RollupFlusher(rollups, active, countingEvery(Duration.ofSeconds(1)), silent.connections(pool));
+            counting.start();
+            counting.ready();
+            try {
+                silent.awaitConnections(3, Duration.ofSeconds(20));
+            } finally {
+                counting.stop();
+            }
+            assertThat(silent.taken)
+                    .as("counts that connected to the silent server, one an interval")
+                    .hasSizeGreaterThanOrEqualTo(3);
+        }
+    }
+
+    /**
+     * The registrations are first counted when the service is ready (after the warm-up), not when the
+     * flusher starts: a count at start read every configuration's counts beside the warm-up's synthetic
+     * callbacks and made it fail. Its lock's connection, to a server that takes connections and never
+     * answers, shows when it counts.
+     */
+    @Test
+    void theRegistrationsAreFirstCountedWhenTheServiceIsReadyNotAtStart(@Autowired ConnectionFactory pool)
+            throws Exception {
+        try (SilentServer silent = new SilentServer()) {
+            RollupFlusher counting =
+                    new RollupFlusher(rollups, active, countingEvery(Duration.ofHours(1)), silent.connections(pool));
+            counting.start();
+            try {
+                Thread.sleep(1000);
+                assertThat(silent.taken).as("counts before readiness").isEmpty();
+                counting.ready();
+                silent.awaitConnections(1, Duration.ofSeconds(10));
+                assertThat(silent.taken).as("counts after readiness").hasSize(1);
+            } finally {
+                counting.stop();
+            }
+        }
+    }
+
+    /** Flushes hourly, counts every {@code interval}; the other settings as by default. */
+    private static StatsSettings countingEvery(Duration interval) {
+        return new StatsSettings(
                 Duration.ofHours(1),
-                Duration.ofSeconds(1),
+                interval,
                 Duration.ofHours(1),
                 Duration.ofHours(6),
                 128,
                 1500,
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(5));
-        List<Socket> taken = new CopyOnWriteArrayList<>();
-        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+    }
+
+    /** A server on loopback that takes connections and never answers them. */
+    private static final class SilentServer implements AutoCloseable {
+
+        final List<Socket> taken = new CopyOnWriteArrayList<>();
+        private final ServerSocket socket;
+
+        SilentServer() throws IOException {
+            socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
             Thread acceptor = new Thread(() -> {
                 try {
                     while (true) {
-                        taken.add(silent.accept()); // kept open, never answered
+                        taken.add(socket.accept()); // kept open, never answered
                     }
                 } catch (IOException closed) {
                     // the test is over
@@ -840,28 +891,30 @@ class StatsSeriesIntegrationTests {
             });
             acceptor.setDaemon(true);
             acceptor.start();
-            ServerConnections wedged = new ServerConnections(
+        }
+
+        /** Server connections whose direct URL (the advisory locks') is this server. */
+        ServerConnections connections(ConnectionFactory pool) {
+            return new ServerConnections(
                     pool,
                     "postgresql://pool.invalid/pushgate",
-                    "postgresql://127.0.0.1:" + silent.getLocalPort() + "/pushgate",
+                    "postgresql://127.0.0.1:" + socket.getLocalPort() + "/pushgate",
                     "postgres",
                     "");
-            RollupFlusher counting = new RollupFlusher(rollups, active, everySecond, wedged);
-            counting.start();
-            try {
-                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                while (taken.size() < 3 && System.nanoTime() < deadline) {
-                    Thread.sleep(50);
-                }
-            } finally {
-                counting.stop();
+        }
+
+        void awaitConnections(int count, Duration atMost) throws InterruptedException {
+            long deadline = System.nanoTime() + atMost.toNanos();
+            while (taken.size() < count && System.nanoTime() < deadline) {
+                Thread.sleep(50);
             }
-            assertThat(taken)
-                    .as("counts that connected to the silent server, one an interval")
-                    .hasSizeGreaterThanOrEqualTo(3);
-        } finally {
-            for (Socket socket : taken) {
-                socket.close();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+            for (Socket connection : taken) {
+                connection.close();
             }
         }
     }
