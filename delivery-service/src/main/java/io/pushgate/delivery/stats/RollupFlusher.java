@@ -28,12 +28,12 @@ import reactor.core.publisher.Mono;
 /**
  * Every {@code pushgate.stats.flush-interval}, writes the rollup's counts gathered in memory and adds
  * this instance's changes of the active registrations to their counts ({@link ActiveRegistrations});
- * every {@code registrations-interval} from readiness on, subtracts the registrations that expired meanwhile and puts each
- * configuration's count of active registrations into the current minute when it changed (or was last
- * written {@code registrations-refresh} ago); every {@code registrations-recount}, counts the table again
- * and corrects the counts — each of the two one instance at a time across the database, the one holding
- * its advisory lock; the flush once more when the service stops, after the web server and the
- * dispatcher stopped.
+ * every {@code registrations-interval} from readiness on, subtracts the registrations that expired
+ * meanwhile and puts each configuration's count of active registrations into the current minute when
+ * it changed (or was last written {@code registrations-refresh} ago); every {@code
+ * registrations-recount}, counts the table again and corrects the counts — each of the two one
+ * instance at a time across the database, the one holding its advisory lock; the flush once more when
+ * the service stops, after the web server and the dispatcher stopped.
  */
 @Component
 class RollupFlusher implements SmartLifecycle {
