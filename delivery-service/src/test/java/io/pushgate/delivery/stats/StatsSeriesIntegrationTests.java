@@ -819,9 +819,7 @@ class StatsSeriesIntegrationTests {
             throws Exception {
         // a flusher of its own, counting every second, whose direct URL takes connections and never answers
         try (SilentServer silent = new SilentServer()) {
-            RollupFlusher counting =
-                    new RollupFlusher(rollups, active, countingEvery(Duration.ofSeconds(1)), silent.connections(pool));
-            counting.start();
+            RollupFlusher counting = startedFlusher(Duration.ofSeconds(1), silent, pool);
             counting.ready();
             try {
                 silent.awaitConnections(3, Duration.ofSeconds(20));
@@ -844,9 +842,7 @@ class StatsSeriesIntegrationTests {
     void theRegistrationsAreFirstCountedWhenTheServiceIsReadyNotAtStart(@Autowired ConnectionFactory pool)
             throws Exception {
         try (SilentServer silent = new SilentServer()) {
-            RollupFlusher counting =
-                    new RollupFlusher(rollups, active, countingEvery(Duration.ofHours(1)), silent.connections(pool));
-            counting.start();
+            RollupFlusher counting = startedFlusher(Duration.ofHours(1), silent, pool);
             try {
                 Thread.sleep(1000);
                 assertThat(silent.taken).as("counts before readiness").isEmpty();
@@ -857,6 +853,16 @@ class StatsSeriesIntegrationTests {
                 counting.stop();
             }
         }
+    }
+
+    /**
+     * A flusher of its own, started (not yet ready), counting every {@code interval} and flushing hourly,
+     * whose advisory locks connect to {@code silent}.
+     */
+    private RollupFlusher startedFlusher(Duration interval, SilentServer silent, ConnectionFactory pool) {
+        RollupFlusher flusher = new RollupFlusher(rollups, active, countingEvery(interval), silent.connections(pool));
+        flusher.start();
+        return flusher;
     }
 
     /** Flushes hourly, counts every {@code interval}; the other settings as by default. */
